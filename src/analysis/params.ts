@@ -1,0 +1,39 @@
+// Analysis params: validated and defaulted against the analysis's TypeBox schema. Values
+// from the CLI arrive as strings and are coerced ("12" → 12, "true" → true).
+
+import { Ajv, type ErrorObject } from "ajv";
+import type { TObject } from "@sinclair/typebox";
+import { ChurnbookError, closeMatches, type ErrorLocation } from "../util/errors.js";
+import type { Analysis } from "./types.js";
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+const compiled = new WeakMap<TObject, ReturnType<typeof ajv.compile>>();
+
+export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
+  const schema = analysis.params;
+  const known = Object.keys(schema.properties);
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) {
+      const near = closeMatches(key, known);
+      throw new ChurnbookError("unknown-param", `unknown param "${key}" for analysis "${analysis.id}"`, {
+        hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}? params: ${known.join(", ")}` : `params: ${known.join(", ") || "(none)"}`,
+        location,
+      });
+    }
+  }
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  const value = structuredClone(raw);
+  if (!validate(value)) {
+    const e = validate.errors![0]!;
+    throw new ChurnbookError("bad-param", `param ${describeParamError(e, raw)} for analysis "${analysis.id}"`, { location });
+  }
+  return value as P;
+}
+
+function describeParamError(e: ErrorObject, raw: Record<string, unknown>): string {
+  const key = e.instancePath.replace(/^\//, "").split("/")[0] ?? "";
+  const got = key ? JSON.stringify(raw[key]) : "";
+  if (e.keyword === "enum") return `"${key}" must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
+  return `"${key}" ${e.message}, got ${got}`;
+}

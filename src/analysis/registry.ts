@@ -1,0 +1,25 @@
+// The registry of analyses. Every analysis is imported here explicitly; a duplicate id is
+// a programming error caught at start-up. Adding an analysis = one file + its tests + one line here.
+
+import { ChurnbookError, closeMatches } from "../util/errors.js";
+import type { Analysis } from "./types.js";
+
+const all: Analysis[] = [];
+
+export const registry: ReadonlyMap<string, Analysis> = (() => {
+  const map = new Map<string, Analysis>();
+  for (const a of all) {
+    if (map.has(a.id)) throw new Error(`duplicate analysis id: ${a.id}`);
+    map.set(a.id, a);
+  }
+  return map;
+})();
+
+export function getAnalysis(id: string): Analysis {
+  const a = registry.get(id);
+  if (a) return a;
+  const near = closeMatches(id, registry.keys());
+  throw new ChurnbookError("unknown-analysis", `unknown analysis "${id}"`, {
+    hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : `run "churnbook analyses" to list them`,
+  });
+}

@@ -1,0 +1,54 @@
+// Running one analysis: check the roles and fields it needs, send its SQL reductions to
+// the engine, then call its pure `compute`. The result is checked to be plain data.
+
+import type { Engine } from "../data/engine.js";
+import { ChurnbookError } from "../util/errors.js";
+import type { Analysis, AnalysisContext, AnalysisResult, RoleNeed, Row, Value } from "./types.js";
+
+export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext): Promise<AnalysisResult> {
+  checkNeeds(analysis, ctx);
+  const data: Record<string, Row[]> = {};
+  for (const [name, sql] of Object.entries(analysis.reductions(params, ctx))) data[name] = await engine.query(sql);
+  return plainResult(analysis.compute(data, params, ctx));
+}
+
+/** Throws a clear error naming the missing role or field and the fields that exist. */
+export function checkNeeds(analysis: Analysis, ctx: AnalysisContext): void {
+  for (const need of analysis.needs) {
+    const options = Array.isArray(need) ? need : [need];
+    const met = options.find((n) => missingFields(n, ctx).length === 0 && ctx.fields[n.role]);
+    if (met) continue;
+    const first = options.find((n) => ctx.fields[n.role]) ?? options[0]!;
+    const available = ctx.fields[first.role];
+    if (!available) {
+      throw new ChurnbookError("missing-role", `analysis "${analysis.id}" needs a "${options.map((o) => o.role).join('" or "')}" dataset`, {
+        hint: `map a dataset to ${options.map((o) => `role ${o.role} (${o.fields.join(", ")})`).join(" or ")}`,
+      });
+    }
+    const missing = missingFields(first, ctx);
+    throw new ChurnbookError("missing-field", `analysis "${analysis.id}" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the ${first.role} dataset`, {
+      hint: `available fields: ${available.join(", ")}; map a column to it, e.g. --map ${first.role}.${missing[0]}=<column>`,
+    });
+  }
+}
+
+function missingFields(need: RoleNeed, ctx: AnalysisContext): string[] {
+  const have = ctx.fields[need.role] ?? [];
+  return need.fields.filter((f) => !have.includes(f));
+}
+
+/** Replaces non-finite numbers by null and freezes nothing: results go straight to JSON. */
+export function plainResult(result: AnalysisResult): AnalysisResult {
+  const fix = (v: Value): Value => (typeof v === "number" && !Number.isFinite(v) ? null : v);
+  const scalars: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(result.scalars)) scalars[k] = fix(v);
+  const tables: Record<string, Row[]> = {};
+  for (const [name, rows] of Object.entries(result.tables)) {
+    tables[name] = rows.map((r) => {
+      const o: Row = {};
+      for (const [k, v] of Object.entries(r)) o[k] = fix(v as Value);
+      return o;
+    });
+  }
+  return { ...result, scalars, tables };
+}

@@ -1,0 +1,75 @@
+// The contract every analysis meets. An analysis is data: an id, a params schema, the
+// dataset roles and fields it needs, the SQL reductions it asks of the engine, and a pure
+// `compute` over their (compact) results. Results are plain data: `{scalars, tables}`.
+
+import type { TObject } from "@sinclair/typebox";
+import type { Role } from "../data/roles.js";
+import type { Period } from "../util/period.js";
+
+export type Value = string | number | boolean | null;
+export type Row = Record<string, Value>;
+
+export const locales = ["zh-CN", "en-US"] as const;
+export type Locale = (typeof locales)[number];
+/** Text in every supported locale. */
+export type Localized = Record<Locale, string>;
+
+/**
+ * The result of an analysis. Tables are arrays of rows with snake_case keys in a declared
+ * order (the first row's key order is the column order); dates are ISO strings, missing
+ * values are null, never NaN or Infinity.
+ */
+export interface AnalysisResult {
+  scalars: Record<string, Value>;
+  tables: Record<string, Row[]>;
+  /** Messages for the reader (e.g. "no customers at the start of the period"). */
+  notes?: string[];
+}
+
+/** How churn is recognised for the report's customers (a dataset-level setting). */
+export type ChurnBasis =
+  /** Contractual: a customer churns when the last active subscription ends. */
+  | { kind: "subscriptions" }
+  /** Non-contractual: a customer churns after `days` without a transaction, judged at the period end. */
+  | { kind: "inactivity"; days: number };
+
+/** What the runner knows when it runs an analysis. */
+export interface AnalysisContext {
+  /** The report period (the period under analysis). */
+  period: Period;
+  locale: Locale;
+  currency: string;
+  churn: ChurnBasis;
+  /** The fields available in each loaded role (canonical names plus attributes). */
+  fields: Partial<Record<Role, string[]>>;
+}
+
+export interface RoleNeed {
+  role: Role;
+  /** Fields that must be present. */
+  fields: string[];
+  /** Fields used when present. */
+  optional?: string[];
+}
+
+export interface Analysis<P = any> {
+  /** kebab-case id, equal to the file name. */
+  id: string;
+  title: Localized;
+  /** One line for `churnbook analyses`. */
+  summary: Localized;
+  /** The exact definition of every metric, printed in the report's appendix. */
+  definition: Localized;
+  /** TypeBox object schema of the params, with defaults and descriptions. */
+  params: TObject;
+  /** Roles needed. An inner array means "one of these". */
+  needs: Array<RoleNeed | RoleNeed[]>;
+  /** SQL reductions over the role tables (named after their role), keyed by name. */
+  reductions(params: P, ctx: AnalysisContext): Record<string, string>;
+  /** Pure computation over the reductions' rows. */
+  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext): AnalysisResult;
+  /** The table printed by `analyze --format csv` and shown by a table cell by default. */
+  mainTable: string;
+  /** The default chart (a declarative Plot spec over the result's tables), if any. */
+  chart?(result: AnalysisResult, params: P, ctx: AnalysisContext): import("../charts/spec.js").ChartSpec | null;
+}

@@ -1,0 +1,74 @@
+// The engine: an embedded DuckDB database holding one typed table per dataset role.
+// Analyses send it SQL reductions and get compact, plain rows back (bigint → number,
+// DATE → ISO string, DECIMAL → number), so no analysis needs the raw events in JavaScript.
+
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { Row, Value } from "../analysis/types.js";
+
+export interface Engine {
+  query(sql: string): Promise<Row[]>;
+  /** Creates (or replaces) a table from plain rows; the column types are DuckDB type names. */
+  loadRows(name: string, columns: Record<string, string>, rows: Row[]): Promise<void>;
+  close(): void;
+}
+
+export async function createEngine(): Promise<Engine> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance: DuckDBInstance = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const connection: DuckDBConnection = await instance.connect();
+  return {
+    async query(sql) {
+      const reader = await connection.runAndReadAll(sql);
+      const names = reader.columnNames();
+      const rows = reader.getRows();
+      return rows.map((r) => {
+        const o: Row = {};
+        for (let i = 0; i < names.length; i++) o[names[i]!] = toPlain(r[i]);
+        return o;
+      });
+    },
+    async loadRows(name, columns, rows) {
+      const cols = Object.entries(columns);
+      await connection.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} (${cols.map(([c, t]) => `${quoteIdent(c)} ${t}`).join(", ")})`);
+      if (rows.length === 0) return;
+      const appender = await connection.createAppender(name);
+      for (const row of rows) {
+        for (const [c, t] of cols) {
+          const v = row[c];
+          if (v === null || v === undefined || v === "") appender.appendNull();
+          else if (t === "DATE") appender.appendVarchar(String(v));
+          else if (t === "DOUBLE") appender.appendDouble(Number(v));
+          else if (t === "BIGINT" || t === "INTEGER") appender.appendDouble(Number(v));
+          else if (t === "BOOLEAN") appender.appendBoolean(Boolean(v));
+          else appender.appendVarchar(String(v));
+        }
+        appender.endRow();
+      }
+      appender.closeSync();
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function toPlain(v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (typeof v === "string" || typeof v === "boolean") return v;
+  // DuckDB value objects (DATE, TIMESTAMP, DECIMAL…) print themselves canonically.
+  const s = String(v);
+  if (/^\d{4}-\d{2}-\d{2}( 00:00:00)?$/.test(s)) return s.slice(0, 10);
+  const n = Number(s);
+  return Number.isFinite(n) && s.trim() !== "" ? n : s;
+}

@@ -1,0 +1,79 @@
+// One error class for everything a user can cause. The CLI prints `location message [code]`
+// and the hint, never a stack trace (unless --debug). Programming errors stay plain `Error`s.
+
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  cellId?: string;
+  dataset?: string;
+  column_name?: string;
+  row?: number;
+}
+
+export class ChurnbookError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  readonly location: ErrorLocation;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, options: { hint?: string; location?: ErrorLocation; exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ChurnbookError";
+    this.code = code;
+    this.hint = options.hint;
+    this.location = options.location ?? {};
+    this.exitCode = options.exitCode ?? 1;
+  }
+
+  /** A copy with more location facts (e.g. the cell id added by the runner). */
+  at(location: ErrorLocation): ChurnbookError {
+    return new ChurnbookError(this.code, this.message, { hint: this.hint, location: { ...location, ...this.location }, exitCode: this.exitCode, cause: this.cause });
+  }
+}
+
+export function isChurnbookError(e: unknown): e is ChurnbookError {
+  return e instanceof ChurnbookError;
+}
+
+/** `file:line:col` or `dataset "x", column "y", row 3` — whatever the location knows. */
+export function formatLocation(loc: ErrorLocation): string {
+  const parts: string[] = [];
+  if (loc.file) parts.push(loc.line ? `${loc.file}:${loc.line}:${loc.column ?? 1}` : loc.file);
+  if (loc.cellId) parts.push(`cell "${loc.cellId}"`);
+  if (loc.dataset) parts.push(`dataset "${loc.dataset}"`);
+  if (loc.column_name) parts.push(`column "${loc.column_name}"`);
+  if (loc.row !== undefined) parts.push(`row ${loc.row}`);
+  return parts.join(", ");
+}
+
+export function formatError(e: ChurnbookError): string {
+  const where = formatLocation(e.location);
+  const head = `${where ? where + ": " : ""}${e.message} [${e.code}]`;
+  return e.hint ? `${head}\n  hint: ${e.hint}` : head;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length, n = b.length;
+  const d = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[n]!;
+}
+
+/** The candidates closest to `name` (at most 3), for hints such as `did you mean "churn-summary"?`. */
+export function closeMatches(name: string, candidates: Iterable<string>): string[] {
+  const scored = [...candidates]
+    .map((c) => ({ c, d: c.includes(name) || name.includes(c) ? 1 : editDistance(name, c) }))
+    .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)))
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
+  return scored.slice(0, 3).map(({ c }) => c);
+}

@@ -1,0 +1,45 @@
+// Run an analysis on hand-built rows through the real path: rows are loaded into DuckDB
+// with their role's canonical types, the analysis's SQL reductions run, then `compute`.
+
+import { createEngine } from "../../src/data/engine.js";
+import { canonicalType, type Role } from "../../src/data/roles.js";
+import { resolveParams } from "../../src/analysis/params.js";
+import { runAnalysis } from "../../src/analysis/run.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row } from "../../src/analysis/types.js";
+import { parsePeriod } from "../../src/util/period.js";
+
+const duckType = { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" } as const;
+
+export async function runOnRows(
+  analysis: Analysis,
+  data: Partial<Record<Role, Row[]>>,
+  params: Record<string, unknown> = {},
+  ctx: Partial<AnalysisContext> & { period?: AnalysisContext["period"] | string } = {},
+): Promise<AnalysisResult> {
+  const engine = await createEngine();
+  try {
+    const fields: AnalysisContext["fields"] = {};
+    for (const [role, rows] of Object.entries(data) as [Role, Row[]][]) {
+      const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      const columns: Record<string, string> = {};
+      for (const n of names) {
+        const t = canonicalType(role, n) ?? (rows.some((r) => typeof r[n] === "number") ? "number" : "string");
+        columns[n] = duckType[t];
+      }
+      await engine.loadRows(role, columns, rows);
+      fields[role] = names;
+    }
+    const period = typeof ctx.period === "string" ? parsePeriod(ctx.period) : ctx.period ?? parsePeriod("2026-10");
+    const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, ...ctx, period, fields: { ...fields, ...ctx.fields } };
+    return await runAnalysis(engine, analysis, resolveParams(analysis, params), full);
+  } finally {
+    engine.close();
+  }
+}
+
+/** Turns rows into {column: values}, Arquero-test style, for compact assertions. */
+export function columns(rows: Row[]): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const r of rows) for (const [k, v] of Object.entries(r)) (out[k] ??= []).push(v);
+  return out;
+}
