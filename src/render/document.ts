@@ -1,0 +1,73 @@
+// The report document: what the runner hands to the renderer. Everything is computed and
+// plain; rendering is a pure function of this object (no data access, no clock).
+
+import type { ChartSpec } from "../charts/spec.js";
+import type { Locale, Row, Value } from "../analysis/types.js";
+import type { Period } from "../util/period.js";
+
+export type ValueFormat = "number" | "integer" | "percent" | "currency" | "date" | "period" | "text" | "months" | "days";
+
+export interface ColumnSpec {
+  key: string;
+  label: string;
+  format: ValueFormat;
+}
+
+export interface KpiItem {
+  label: string;
+  value: number | null;
+  format: ValueFormat;
+  /** Value in the previous period (环比) and the same period last year (同比), when known. */
+  previous?: number | null;
+  lastYear?: number | null;
+  /** Whether a rise is good news ("up": growth, retention) or bad ("down": churn). */
+  better: "up" | "down";
+}
+
+export type CellOutput =
+  | { kind: "markdown"; id: string; /** Markdown with Handlebars already applied (values escaped). */ markdown: string }
+  | { kind: "kpi"; id: string; title?: string; items: KpiItem[] }
+  | { kind: "chart"; id: string; title?: string; caption?: string; chart: ChartSpec; data: Record<string, Row[]>; landscape?: boolean }
+  | { kind: "table"; id: string; title?: string; caption?: string; columns: ColumnSpec[]; rows: Row[]; totalRows: number; landscape?: boolean }
+  | { kind: "pagebreak"; id: string }
+  /** A cell that failed under --keep-going. */
+  | { kind: "error"; id: string; message: string };
+
+export interface MetricDefinition {
+  id: string;
+  title: string;
+  definition: string;
+}
+
+export interface DatasetCoverage {
+  name: string;
+  role: string;
+  path: string;
+  rows: number;
+  dropped: number;
+  /** Why rows were dropped, e.g. "12 rows without customer_id". */
+  droppedReasons: string[];
+  minDate: string | null;
+  maxDate: string | null;
+}
+
+export interface ReportDocument {
+  title: string;
+  description?: string;
+  locale: Locale;
+  currency: string;
+  /** Theme name (templates/themes/<theme>.css) and brand colour. */
+  theme: { name: string; accent?: string; logoText?: string };
+  client?: string;
+  period: Period;
+  /** ISO timestamp of generation (injected, for reproducible tests). */
+  generatedAt: string;
+  params: Record<string, Value>;
+  page: { size: "A4" | "Letter"; orientation: "portrait" | "landscape" };
+  cells: CellOutput[];
+  appendix: {
+    definitions: MetricDefinition[];
+    conventions: { name: string; value: string }[];
+    coverage: DatasetCoverage[];
+  };
+}
