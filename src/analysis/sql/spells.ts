@@ -1,0 +1,49 @@
+// Customer activity spells: the building block every churn metric is defined on.
+//
+// A spell is a maximal run of days [start_date, end_date) during which a customer is active;
+// end_date is the churn date — the first day without activity — and null while still active.
+// - Contractual (ctx.churn.kind = "subscriptions"): the union of the customer's subscriptions,
+//   overlapping or back-to-back subscriptions merged; a gap of one day or more starts a new spell.
+// - Non-contractual ("inactivity"): each transaction on day t keeps the customer active on
+//   [t, t + days); the customer churns on the first day `days` days after the last purchase.
+//
+// Counting rules that follow (state them in the appendix): a customer is "active at the
+// boundary b" (the start of a period) when a spell started before b and did not end before b
+// (start_date < b ≤ end_date, or end_date null). A spell starting in the period is new
+// (spell 1) or a reactivation (spell ≥ 2); a spell ending in the period is a churn in it.
+// So active(end) = active(start) + starts − ends, always.
+
+import type { AnalysisContext } from "../types.js";
+import { quoteLiteral } from "../../data/engine.js";
+
+const openEnd = "DATE '9999-12-31'";
+
+/** SQL selecting (customer_id, spell_no, start_date, end_date) for the report's churn basis. */
+export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
+  const intervals =
+    ctx.churn.kind === "subscriptions"
+      ? `SELECT customer_id, start_date AS s, COALESCE(end_date, ${openEnd}) AS e
+         FROM subscriptions
+         WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`
+      : `SELECT customer_id, date AS s, CAST(date + INTERVAL ${Math.round(ctx.churn.days)} DAY AS DATE) AS e
+         FROM transactions
+         WHERE customer_id IS NOT NULL AND date IS NOT NULL`;
+  return `(
+    WITH i AS (${intervals}),
+    o AS (SELECT *, MAX(e) OVER (PARTITION BY customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end FROM i),
+    g AS (SELECT *, SUM(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END) OVER (PARTITION BY customer_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS spell_no FROM o)
+    SELECT customer_id, CAST(spell_no AS INTEGER) AS spell_no, MIN(s) AS start_date, NULLIF(MAX(e), ${openEnd}) AS end_date
+    FROM g GROUP BY customer_id, spell_no
+  )`;
+}
+
+/** SQL predicate: the spell (alias) is active at boundary date b. */
+export function activeAt(alias: string, boundary: string): string {
+  const b = `DATE ${quoteLiteral(boundary)}`;
+  return `(${alias}.start_date < ${b} AND (${alias}.end_date IS NULL OR ${alias}.end_date >= ${b}))`;
+}
+
+/** SQL predicate: the date expression falls in [start, end). */
+export function within(expr: string, start: string, end: string): string {
+  return `(${expr} >= DATE ${quoteLiteral(start)} AND ${expr} < DATE ${quoteLiteral(end)})`;
+}

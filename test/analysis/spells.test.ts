@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../src/data/engine.js";
+import { spellsSql } from "../../src/analysis/sql/spells.js";
+
+describe("spells", () => {
+  it("merges overlapping and back-to-back subscriptions, splits on gaps", async () => {
+    const engine = await createEngine();
+    await engine.loadRows("subscriptions", { customer_id: "VARCHAR", start_date: "DATE", end_date: "DATE" }, [
+      { customer_id: "a", start_date: "2026-01-01", end_date: "2026-02-01" },
+      { customer_id: "a", start_date: "2026-02-01", end_date: "2026-03-15" }, // back-to-back: same spell
+      { customer_id: "a", start_date: "2026-03-01", end_date: "2026-03-10" }, // inside: same spell
+      { customer_id: "a", start_date: "2026-05-01", end_date: null }, // after a gap: reactivation
+      { customer_id: "b", start_date: "2026-04-01", end_date: "2026-04-01" }, // empty: ignored
+      { customer_id: "c", start_date: "2026-04-01", end_date: null },
+    ]);
+    const rows = await engine.query(`SELECT * FROM ${spellsSql({ churn: { kind: "subscriptions" } })} ORDER BY customer_id, spell_no`);
+    expect(rows).toEqual([
+      { customer_id: "a", spell_no: 1, start_date: "2026-01-01", end_date: "2026-03-15" },
+      { customer_id: "a", spell_no: 2, start_date: "2026-05-01", end_date: null },
+      { customer_id: "c", spell_no: 1, start_date: "2026-04-01", end_date: null },
+    ]);
+    engine.close();
+  });
+
+  it("turns transactions into inactivity spells", async () => {
+    const engine = await createEngine();
+    await engine.loadRows("transactions", { customer_id: "VARCHAR", date: "DATE", amount: "DOUBLE" }, [
+      { customer_id: "a", date: "2026-01-01", amount: 1 },
+      { customer_id: "a", date: "2026-02-15", amount: 1 }, // within 90 days: same spell
+      { customer_id: "a", date: "2026-09-01", amount: 1 }, // > 90 days after 2026-02-15: new spell
+    ]);
+    const rows = await engine.query(`SELECT * FROM ${spellsSql({ churn: { kind: "inactivity", days: 90 } })} ORDER BY spell_no`);
+    expect(rows).toEqual([
+      { customer_id: "a", spell_no: 1, start_date: "2026-01-01", end_date: "2026-05-16" },
+      { customer_id: "a", spell_no: 2, start_date: "2026-09-01", end_date: "2026-11-30" },
+    ]);
+    engine.close();
+  });
+});
