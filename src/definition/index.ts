@@ -1,0 +1,3 @@
+export { loadReport, parseReportText } from "./load.js";
+export type { Report, ReportCell, DatasetDef, ReportParam } from "./normalize.js";
+export { reportJsonSchema } from "./json-schema.js";

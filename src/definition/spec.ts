@@ -1,0 +1,193 @@
+// The report definition as written in reports/*.yaml. These TypeBox schemas are the one
+// source for the TypeScript types, the validator (Ajv) and the shipped JSON Schema
+// (schema/report.schema.json, written by `npm run schema`). Descriptions are for report authors:
+// they show up in VS Code's YAML completion.
+
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { fieldTypes } from "../data/roles.js";
+import { roleNames } from "../data/roles.js";
+import { markTypes } from "../charts/spec.js";
+import { locales } from "../analysis/types.js";
+
+const literals = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as never, options) as TSchema;
+
+const Id = Type.String({ pattern: "^[a-z][a-z0-9_-]*$", description: "An identifier: lower case letters, digits, '-' and '_', starting with a letter." });
+
+export const ParamSpec = Type.Object(
+  {
+    type: literals(["period", "string", "number", "integer", "boolean"] as const, { description: "The parameter's type. `period` is a month (2026-10), quarter (2026-Q3) or year (2026)." }),
+    default: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()], { description: "Default value. For `period`, omit it to use the last complete period in the data." })),
+    grain: Type.Optional(literals(["month", "quarter", "year"] as const, { description: "For `period` params without a default: the grain of the default period (default: month)." })),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, description: "A typed report parameter; CLI flags (--period, --param key=value) override its default." },
+);
+
+export const DatasetSpec = Type.Object(
+  {
+    path: Type.String({ description: "File path, relative to the report file. May use parameters: data/{{client}}/subscriptions.csv" }),
+    role: Type.Optional(literals(roleNames, { description: "The role this dataset plays (default: the dataset's name when it is a role name)." })),
+    format: Type.Optional(literals(["csv", "parquet", "json"] as const, { description: "File format (default: from the file extension)." })),
+    columns: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Mapping from canonical field names (customer_id, start_date, mrr, …) to the file's column names." })),
+    types: Type.Optional(Type.Record(Type.String(), literals(fieldTypes), { description: "Types of attribute columns (canonical fields have known types)." })),
+    date_format: Type.Optional(Type.String({ description: "strptime format of date columns, e.g. %d/%m/%Y (default: ISO dates or yyyymmdd)." })),
+    delimiter: Type.Optional(Type.String({ description: "CSV delimiter (default: detected)." })),
+    derive: Type.Optional(
+      Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.String(), {
+        description: "Derived columns: name → expression over the dataset's columns (arithmetic, comparisons, CASE WHEN, and functions such as coalesce, round, lower, upper, year, month, date_diff).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ChurnSpec = Type.Object(
+  {
+    basis: literals(["subscriptions", "inactivity"] as const, {
+      description: "How churn is recognised: `subscriptions` (contractual: the end of the last active subscription) or `inactivity` (non-contractual: no purchase for `days` days).",
+    }),
+    days: Type.Optional(Type.Integer({ minimum: 1, default: 90, description: "Inactivity window in days (basis: inactivity)." })),
+  },
+  { additionalProperties: false },
+);
+
+const ScaleSpec = Type.Object(
+  {
+    label: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    tickFormat: Type.Optional(Type.String()),
+    format: Type.Optional(literals(["percent", "currency", "number", "integer"] as const)),
+    domain: Type.Optional(Type.Array(Type.Unknown())),
+    range: Type.Optional(Type.Array(Type.Unknown())),
+    type: Type.Optional(Type.String()),
+    scheme: Type.Optional(Type.String()),
+    legend: Type.Optional(Type.Boolean()),
+    zero: Type.Optional(Type.Boolean()),
+    grid: Type.Optional(Type.Boolean()),
+    nice: Type.Optional(Type.Boolean()),
+    ticks: Type.Optional(Type.Number()),
+    tickRotate: Type.Optional(Type.Number()),
+    reverse: Type.Optional(Type.Boolean()),
+    percent: Type.Optional(Type.Boolean()),
+    padding: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+const MarkSpec = Type.Object(
+  {
+    mark: literals(markTypes, { description: "An Observable Plot mark." }),
+    data: Type.String({ description: "A table of the analysis result." }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Plot mark options; channels are column names." })),
+    filter: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]))),
+  },
+  { additionalProperties: false },
+);
+
+const PlotSpec = Type.Object(
+  {
+    from: Type.String({ description: "The id of the analysis cell whose result the marks read." }),
+    marks: Type.Array(MarkSpec, { minItems: 1 }),
+    x: Type.Optional(ScaleSpec),
+    y: Type.Optional(ScaleSpec),
+    fx: Type.Optional(ScaleSpec),
+    fy: Type.Optional(ScaleSpec),
+    color: Type.Optional(ScaleSpec),
+    width: Type.Optional(Type.Number()),
+    height: Type.Optional(Type.Number()),
+    marginLeft: Type.Optional(Type.Number()),
+    marginBottom: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+const formats = ["number", "integer", "percent", "currency", "date", "period", "text", "months", "days"] as const;
+
+const TableColumn = Type.Union([
+  Type.String(),
+  Type.Object({ key: Type.String(), label: Type.Optional(Type.String()), format: Type.Optional(literals(formats)) }, { additionalProperties: false }),
+]);
+
+const KpiItem = Type.Object(
+  {
+    label: Type.String(),
+    value: Type.String({ description: "A reference to a scalar: <analysis cell id>.<scalar>, e.g. summary.churn_rate" }),
+    previous: Type.Optional(Type.String({ description: "Reference to the previous period's value (环比)." })),
+    last_year: Type.Optional(Type.String({ description: "Reference to the same period last year (同比)." })),
+    format: Type.Optional(literals(formats, { default: "number" })),
+    better: Type.Optional(literals(["up", "down"] as const, { description: "Whether a rise is good (up) or bad (down). Default: up." })),
+  },
+  { additionalProperties: false },
+);
+
+const cellCommon = {
+  id: Type.Optional(Id),
+  title: Type.Optional(Type.String()),
+  caption: Type.Optional(Type.String()),
+};
+
+export const cellKinds = ["markdown", "analysis", "chart", "table", "kpi", "pagebreak"] as const;
+export type CellKind = (typeof cellKinds)[number];
+
+export const cellSchemas = {
+  markdown: Type.Object({ ...cellCommon, markdown: Type.String({ description: "Markdown narrative; Handlebars expressions read analysis results, e.g. {{percent summary.churn_rate}}." }) }, { additionalProperties: false }),
+  analysis: Type.Object(
+    {
+      ...cellCommon,
+      id: Id,
+      analysis: Type.String({ description: "An analysis of the registry (churnbook analyses)." }),
+      params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The analysis's params." })),
+    },
+    { additionalProperties: false },
+  ),
+  chart: Type.Object({ ...cellCommon, chart: Type.Union([Type.String({ description: "An analysis cell id: its default chart." }), PlotSpec]), landscape: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  table: Type.Object(
+    {
+      ...cellCommon,
+      table: Type.String({ description: "<analysis cell id> (its main table) or <analysis cell id>.<table>" }),
+      columns: Type.Optional(Type.Array(TableColumn)),
+      limit: Type.Optional(Type.Integer({ minimum: 1, description: "Show the first N rows (the CSV export holds all)." })),
+      sort: Type.Optional(Type.String({ description: "Sort by a column; prefix with - for descending." })),
+      landscape: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  kpi: Type.Object({ ...cellCommon, kpi: Type.Array(KpiItem, { minItems: 1 }) }, { additionalProperties: false }),
+  pagebreak: Type.Object({ ...cellCommon, pagebreak: Type.Boolean() }, { additionalProperties: false }),
+} as const;
+
+export const ReportSpec = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    title: Type.String({ description: "The report's title (may use parameters: {{client}})." }),
+    description: Type.Optional(Type.String()),
+    locale: Type.Optional(literals(locales, { description: "Language and number/date formats. Default: en-US." })),
+    currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 currency code. Default: USD." })),
+    theme: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ description: "Theme (templates/themes/<name>.css). Default: default." })),
+          accent: Type.Optional(Type.String({ pattern: "^#[0-9a-fA-F]{6}$", description: "Brand colour, e.g. #0f4c81." })),
+          logo_text: Type.Optional(Type.String({ description: "Short brand text on the cover." })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    page: Type.Optional(
+      Type.Object(
+        { size: Type.Optional(literals(["A4", "Letter"] as const)), orientation: Type.Optional(literals(["portrait", "landscape"] as const)) },
+        { additionalProperties: false },
+      ),
+    ),
+    params: Type.Optional(Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), ParamSpec)),
+    churn: Type.Optional(ChurnSpec),
+    datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), DatasetSpec, { description: "Named data sources, loaded once and shared by all cells." }),
+    cells: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, description: "The notebook: an ordered list of cells." }),
+  },
+  { additionalProperties: false },
+);
+
+export type ReportSpecT = Static<typeof ReportSpec>;
+export type ParamSpecT = Static<typeof ParamSpec>;
+export type DatasetSpecT = Static<typeof DatasetSpec>;
+export type CellSpec = { [K in CellKind]: Static<(typeof cellSchemas)[K]> & { kind?: never } };

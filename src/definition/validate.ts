@@ -1,0 +1,235 @@
+// Parsing and validating a report definition. YAML is parsed with source positions; every
+// problem is reported with file:line:column, the offending key and what was expected.
+// Nothing renders from an invalid definition: all problems are collected, then thrown at once.
+
+import { Ajv, type ErrorObject } from "ajv";
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { ChurnbookError, closeMatches } from "../util/errors.js";
+import { isPeriodLabel } from "../util/period.js";
+import { registry } from "../analysis/registry.js";
+import { resolveParams } from "../analysis/params.js";
+import { cellKinds, cellSchemas, ReportSpec, type CellKind, type ReportSpecT } from "./spec.js";
+
+export interface Problem {
+  line: number;
+  column: number;
+  message: string;
+  hint?: string;
+}
+
+export type Path = (string | number)[];
+
+/** A parsed YAML document that can point at any path. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Line and column of the node at `path` (or of its closest existing ancestor). */
+  locate(path: Path, key = false): { line: number; column: number } {
+    for (let n = path.length; n >= 0; n--) {
+      const sub = path.slice(0, n);
+      let node: unknown;
+      if (key && n === path.length && n > 0) {
+        const parent = sub.length > 1 ? this.doc.getIn(sub.slice(0, -1), true) : this.doc.contents;
+        if (isMap(parent)) node = parent.items.find((p) => isScalar(p.key) && p.key.value === sub[sub.length - 1])?.key;
+      }
+      node ??= n === 0 ? this.doc.contents : this.doc.getIn(sub, true);
+      const range = (node as Node | undefined)?.range;
+      if (range) {
+        const { line, col } = this.lines.linePos(range[0]);
+        return { line, column: col };
+      }
+    }
+    return { line: 1, column: 1 };
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateTop = ajv.compile(ReportSpec);
+const validateCell = Object.fromEntries(cellKinds.map((k) => [k, ajv.compile(cellSchemas[k])])) as Record<CellKind, ReturnType<typeof ajv.compile>>;
+
+export interface ParsedReport {
+  spec: ReportSpecT;
+  source: SourceMap;
+  cellKinds: CellKind[];
+}
+
+/** Parses and validates; throws one ChurnbookError listing every problem. */
+export function parseReport(text: string, file: string): ParsedReport {
+  const lines = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const source = new SourceMap(file, doc, lines);
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const { line, col } = lines.linePos(e.pos[0]);
+    problems.push({ line, column: col, message: `YAML syntax error: ${e.message.split("\n")[0]}` });
+  }
+  if (problems.length) throw definitionError(file, problems);
+  const spec = doc.toJS() as unknown;
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    throw definitionError(file, [{ line: 1, column: 1, message: "a report definition must be a mapping with title, datasets and cells" }]);
+  }
+  if (!validateTop(spec)) problems.push(...schemaProblems(validateTop.errors ?? [], [], source));
+  const kinds: CellKind[] = [];
+  const s = spec as ReportSpecT;
+  if (Array.isArray(s.cells)) {
+    s.cells.forEach((cell, i) => {
+      const kind = cellKindOf(cell);
+      const path: Path = ["cells", i];
+      if (!kind) {
+        const keys = cell && typeof cell === "object" ? Object.keys(cell) : [];
+        const unknown = keys.filter((k) => !["id", "title", "caption"].includes(k));
+        const near = unknown.flatMap((k) => closeMatches(k, cellKinds));
+        problems.push({
+          ...source.locate(unknown.length ? [...path, unknown[0]!] : path, unknown.length > 0),
+          message: unknown.length ? `unknown cell kind "${unknown[0]}"` : "a cell needs a kind",
+          hint: `expected one of ${cellKinds.join(", ")}${near.length ? `; did you mean "${near[0]}"?` : ""}`,
+        });
+        kinds.push("markdown");
+        return;
+      }
+      kinds.push(kind);
+      const v = validateCell[kind];
+      if (!v(cell)) problems.push(...schemaProblems(v.errors ?? [], path, source));
+    });
+  }
+  if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source));
+  if (problems.length) throw definitionError(file, problems);
+  return { spec: s, source, cellKinds: kinds };
+}
+
+function cellKindOf(cell: unknown): CellKind | undefined {
+  if (!cell || typeof cell !== "object") return undefined;
+  const found = cellKinds.filter((k) => Object.hasOwn(cell, k));
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Turns Ajv errors into located, readable problems (most specific first, duplicates dropped). */
+function schemaProblems(errors: ErrorObject[], prefix: Path, source: SourceMap): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  // anyOf/union errors repeat their branches' errors: keep the leaf messages only.
+  const leaves = errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf");
+  const unionPaths = new Set(leaves.filter((e) => e.keyword === "const").map((e) => e.instancePath));
+  for (const e of leaves) {
+    const path = [...prefix, ...e.instancePath.split("/").slice(1).map(unescapePointer)];
+    const keyName = String(path[path.length - 1] ?? "");
+    let p: Problem;
+    if (e.keyword === "additionalProperties") {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}));
+      const near = closeMatches(extra, allowed);
+      p = { ...source.locate([...path, extra], true), message: `unknown key "${extra}"${keyName ? ` in ${keyName}` : ""}`, hint: near.length ? `did you mean "${near[0]}"? expected one of: ${allowed.join(", ")}` : `expected one of: ${allowed.join(", ")}` };
+    } else if (e.keyword === "required") {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      p = { ...source.locate(path), message: `missing required key "${missing}"${keyName ? ` in ${keyName}` : ""}` };
+    } else if (e.keyword === "const" && unionPaths.has(e.instancePath)) {
+      const allowed = leaves.filter((x) => x.keyword === "const" && x.instancePath === e.instancePath).map((x) => JSON.stringify((x.params as { allowedValue: unknown }).allowedValue));
+      const value = getPath(source, path);
+      const near = closeMatches(String(value), allowed.map((a) => JSON.parse(a) as string));
+      p = { ...source.locate(path), message: `invalid ${keyName}: ${JSON.stringify(value)}`, hint: `expected one of ${allowed.join(", ")}${near.length ? `; did you mean "${near[0]}"?` : ""}` };
+    } else if (e.keyword === "type" && unionPaths.has(e.instancePath)) {
+      continue;
+    } else {
+      const value = getPath(source, path);
+      p = { ...source.locate(path), message: `invalid ${keyName || "value"}${value !== undefined && typeof value !== "object" ? ` ${JSON.stringify(value)}` : ""}: ${e.message}` };
+    }
+    const key = `${p.line}:${p.column}:${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+function getPath(source: SourceMap, path: Path): unknown {
+  return (source as unknown as { doc: Document }).doc.getIn(path);
+}
+
+function unescapePointer(s: string): string | number {
+  const t = s.replaceAll("~1", "/").replaceAll("~0", "~");
+  return /^\d+$/.test(t) ? Number(t) : t;
+}
+
+/** Checks the schema cannot express: analysis names and params, references between cells, params. */
+function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap): Problem[] {
+  const problems: Problem[] = [];
+  const cells = spec.cells as Record<string, unknown>[];
+  const ids = new Map<string, number>();
+  const analysisIds = new Set<string>();
+  cells.forEach((cell, i) => {
+    const id = cell.id as string | undefined;
+    if (!id) return;
+    if (ids.has(id)) problems.push({ ...source.locate(["cells", i, "id"]), message: `duplicate cell id "${id}"`, hint: `first used by cell ${ids.get(id)! + 1}` });
+    ids.set(id, i);
+    if (kinds[i] === "analysis") analysisIds.add(id);
+  });
+  const checkRef = (ref: string, path: Path, what: string) => {
+    const target = ref.split(".")[0]!;
+    if (!analysisIds.has(target)) {
+      const near = closeMatches(target, analysisIds);
+      problems.push({ ...source.locate(path), message: `${what} refers to unknown analysis cell "${target}"`, hint: near.length ? `did you mean "${near[0]}"?` : `analysis cells: ${[...analysisIds].join(", ") || "(none)"}` });
+    }
+  };
+  cells.forEach((cell, i) => {
+    const at: Path = ["cells", i];
+    switch (kinds[i]) {
+      case "analysis": {
+        const name = cell.analysis as string;
+        const a = registry.get(name);
+        if (!a) {
+          const near = closeMatches(name, registry.keys());
+          problems.push({ ...source.locate([...at, "analysis"]), message: `unknown analysis "${name}"`, hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : `run "churnbook analyses" to list them` });
+          break;
+        }
+        try {
+          resolveParams(a, withoutTemplates((cell.params ?? {}) as Record<string, unknown>));
+        } catch (e) {
+          if (!(e instanceof ChurnbookError)) throw e;
+          const key = /"([^"]+)"/.exec(e.message)?.[1];
+          const path = key && cell.params && Object.hasOwn(cell.params, key) ? [...at, "params", key] : [...at, "params"];
+          problems.push({ ...source.locate(path, e.code === "unknown-param"), message: e.message, hint: e.hint });
+        }
+        break;
+      }
+      case "chart":
+        checkRef(typeof cell.chart === "string" ? cell.chart : ((cell.chart as { from: string }).from), typeof cell.chart === "string" ? [...at, "chart"] : [...at, "chart", "from"], "chart");
+        break;
+      case "table":
+        checkRef(cell.table as string, [...at, "table"], "table");
+        break;
+      case "kpi":
+        (cell.kpi as { value: string; previous?: string; last_year?: string }[]).forEach((item, j) => {
+          for (const k of ["value", "previous", "last_year"] as const) if (item[k]) checkRef(item[k]!, [...at, "kpi", j, k], "KPI");
+        });
+        break;
+    }
+  });
+  for (const [name, p] of Object.entries(spec.params ?? {})) {
+    if (p.default === undefined || p.default === null) continue;
+    const d = p.default;
+    const ok = p.type === "period" ? typeof d === "string" && isPeriodLabel(d) : p.type === "string" ? typeof d === "string" : p.type === "boolean" ? typeof d === "boolean" : typeof d === "number" && (p.type === "number" || Number.isInteger(d));
+    if (!ok) problems.push({ ...source.locate(["params", name, "default"]), message: `param "${name}": default ${JSON.stringify(d)} is not a ${p.type}`, hint: p.type === "period" ? "write a month (2026-10), a quarter (2026-Q3) or a year (2026)" : undefined });
+  }
+  return problems;
+}
+
+/** Params may use {{param}} templates; they are checked after substitution at run time. */
+function withoutTemplates(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => !(typeof v === "string" && v.includes("{{"))));
+}
+
+export function definitionError(file: string, problems: Problem[]): ChurnbookError {
+  const lines = problems.map((p) => `${file}:${p.line}:${p.column} ${p.message}${p.hint ? `\n    ${p.hint}` : ""}`);
+  const first = problems[0]!;
+  return new ChurnbookError("invalid-definition", problems.length === 1 ? `${first.message}` : `${problems.length} problems in the report definition:\n  ${lines.join("\n  ")}`, {
+    hint: problems.length === 1 ? first.hint : undefined,
+    location: { file, line: first.line, column: first.column },
+    exitCode: 2,
+  });
+}
+

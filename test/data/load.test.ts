@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type Engine } from "../../src/data/engine.js";
+import { loadDataset, snake, type DatasetSource } from "../../src/data/load.js";
+import { ChurnbookError } from "../../src/util/errors.js";
+
+const dir = mkdtempSync(join(tmpdir(), "churnbook-load-"));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const src = (over: Partial<DatasetSource>): DatasetSource => ({ name: "subs", role: "subscriptions", file: "", columns: {}, types: {}, derive: {}, ...over });
+
+let engine: Engine;
+beforeAll(async () => (engine = await createEngine()));
+afterAll(() => engine.close());
+
+async function failure(p: Promise<unknown>): Promise<ChurnbookError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ChurnbookError);
+    return e as ChurnbookError;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("loadDataset", () => {
+  it("maps, types and reads BOM + CRLF files with ISO and yyyymmdd dates", async () => {
+    const f = file("subs.csv", "\uFEFFaccount,Start,End,MRR Amount,Seats\r\nA1,2026-01-05,,100.5,3\r\nA2,20260201,20260301,50,x\r\n,2026-01-01,,1,1\r\n");
+    const d = await loadDataset(engine, src({ file: f, columns: { customer_id: "account", start_date: "Start", end_date: "End", mrr: "MRR Amount" } }));
+    expect(d.rows).toBe(2);
+    expect(d.dropped).toBe(1);
+    expect(d.droppedReasons[0]).toMatch(/without customer_id/);
+    expect(d.fields).toEqual(["customer_id", "start_date", "end_date", "mrr", "seats"]);
+    expect(await engine.query("SELECT * FROM subscriptions ORDER BY customer_id")).toEqual([
+      { customer_id: "A1", start_date: "2026-01-05", end_date: null, mrr: 100.5, seats: "3" },
+      { customer_id: "A2", start_date: "2026-02-01", end_date: "2026-03-01", mrr: 50, seats: "x" },
+    ]);
+    expect(d.minDate).toBe("2026-01-05");
+    expect(d.maxDate).toBe("2026-03-01");
+  });
+
+  it("infers numeric attributes and accepts boolean spellings", async () => {
+    const f = file("cust.csv", "customer_id,churned,seats\nc1,Yes,3\nc2,n,4.5\nc3,TRUE,\nc4,0,1\n");
+    await loadDataset(engine, src({ name: "customers", role: "customers", file: f }));
+    expect(await engine.query("SELECT churned, seats FROM customers ORDER BY customer_id")).toEqual([
+      { churned: true, seats: 3 },
+      { churned: false, seats: 4.5 },
+      { churned: true, seats: null },
+      { churned: false, seats: 1 },
+    ]);
+  });
+
+  it("names the dataset, column, row and value of an unparsable date", async () => {
+    const f = file("bad-date.csv", "customer_id,start_date\nc1,2026-01-01\nc2,31/12/2026\n");
+    const e = await failure(loadDataset(engine, src({ file: f })));
+    expect(e.code).toBe("bad-value");
+    expect(e.message).toBe('cannot read "31/12/2026" as a date');
+    expect(e.location).toMatchObject({ dataset: "subs", column_name: "start_date", row: 2 });
+    expect(e.hint).toMatch(/date_format/);
+  });
+
+  it("honours an explicit date format", async () => {
+    const f = file("dmy.csv", "customer_id,start_date\nc1,31/12/2026\n");
+    await loadDataset(engine, src({ file: f, dateFormat: "%d/%m/%Y" }));
+    expect(await engine.query("SELECT start_date FROM subscriptions")).toEqual([{ start_date: "2026-12-31" }]);
+  });
+
+  it("names an unparsable number", async () => {
+    const f = file("bad-num.csv", "customer_id,start_date,mrr\nc1,2026-01-01,1\nc2,2026-01-01,1\nc3,2026-01-01,12 EUR\n");
+    const e = await failure(loadDataset(engine, src({ file: f })));
+    expect(e.message).toBe('cannot read "12 EUR" as a number');
+    expect(e.location).toMatchObject({ dataset: "subs", column_name: "mrr", row: 3 });
+  });
+
+  it("lists the available columns for a misnamed mapping", async () => {
+    const f = file("cols.csv", "account_id,start_date\nc1,2026-01-01\n");
+    const e = await failure(loadDataset(engine, src({ file: f, columns: { customer_id: "acount_id" } })));
+    expect(e.code).toBe("missing-column");
+    expect(e.hint).toContain('did you mean "account_id"');
+    expect(e.hint).toContain("available columns: account_id, start_date");
+  });
+
+  it("requires a customer_id", async () => {
+    const f = file("noid.csv", "who,start_date\nc1,2026-01-01\n");
+    const e = await failure(loadDataset(engine, src({ file: f })));
+    expect(e.message).toMatch(/no customer_id column/);
+    expect(e.hint).toMatch(/who, start_date/);
+  });
+
+  it("rejects duplicate customer ids where they must be unique", async () => {
+    const f = file("dup.csv", "customer_id,region\nc1,N\nc2,S\nc1,E\n");
+    const e = await failure(loadDataset(engine, src({ name: "customers", role: "customers", file: f })));
+    expect(e.code).toBe("duplicate-id");
+    expect(e.message).toContain('"c1" (2 rows)');
+  });
+
+  it("reports a missing file", async () => {
+    const e = await failure(loadDataset(engine, src({ file: join(dir, "nope.csv") })));
+    expect(e.code).toBe("missing-file");
+  });
+
+  it("loads an empty dataset as an empty table", async () => {
+    const f = file("empty.csv", "customer_id,date,amount\n");
+    const d = await loadDataset(engine, src({ name: "tx", role: "transactions", file: f }));
+    expect(d.rows).toBe(0);
+    expect(await engine.query("SELECT count(*) AS n FROM transactions")).toEqual([{ n: 0 }]);
+  });
+
+  it("derives columns through the whitelisted grammar only", async () => {
+    const f = file("tx.csv", "customer_id,date,amount,cost\nc1,2026-01-01,10,4\n");
+    await loadDataset(engine, src({ name: "tx", role: "transactions", file: f, derive: { margin: "amount - coalesce(cost, 0)", big: "CASE WHEN amount > 5 THEN 'yes' ELSE 'no' END" } }));
+    expect(await engine.query("SELECT margin, big FROM transactions")).toEqual([{ margin: 6, big: "yes" }]);
+    const e = await failure(loadDataset(engine, src({ name: "tx", role: "transactions", file: f, derive: { x: "read_csv('/etc/passwd')" } })));
+    expect(e.message).toContain('unknown function "read_csv"');
+    const e2 = await failure(loadDataset(engine, src({ name: "tx", role: "transactions", file: f, derive: { x: "amount; DROP TABLE t" } })));
+    expect(e2.message).toContain("unexpected");
+  });
+
+  it("snake-cases column names", () => {
+    expect(snake("Monthly Charges")).toBe("monthly_charges");
+    expect(snake("PlanTier")).toBe("plan_tier");
+    expect(snake("customerID")).toBe("customer_id");
+  });
+});
