@@ -1,0 +1,93 @@
+// `churnbook analyze <analysis> --data role=file --map role.field=column --param k=v`:
+// one analysis on files, no report. The JSON contract is stable:
+// { "analysis", "params", "scalars": {...}, "tables": { name: [rows] } }.
+
+import { resolve } from "node:path";
+import { getAnalysis } from "../../analysis/registry.js";
+import { resolveParams } from "../../analysis/params.js";
+import { runAnalysis, checkNeeds } from "../../analysis/run.js";
+import type { AnalysisContext, ChurnBasis, Locale } from "../../analysis/types.js";
+import { createEngine } from "../../data/engine.js";
+import { lastActivityDate, loadDataset, type LoadedDataset } from "../../data/load.js";
+import { isRole, roleNames } from "../../data/roles.js";
+import { toCsv } from "../../runner/csv.js";
+import { ChurnbookError, closeMatches } from "../../util/errors.js";
+import { lastCompletePeriod, parsePeriod } from "../../util/period.js";
+import { keyValues } from "../flags.js";
+import type { Printer } from "../output.js";
+
+export interface AnalyzeArgs {
+  analysis?: string;
+  data?: string[];
+  map?: string[];
+  param?: string[];
+  format?: "json" | "csv";
+  period?: string;
+  churn?: string;
+  dateFormat?: string;
+  locale?: Locale;
+  currency?: string;
+}
+
+export async function analyzeCommand(args: AnalyzeArgs, printer: Printer): Promise<number> {
+  const result = await analyze(args);
+  if (args.format === "csv") {
+    const analysis = getAnalysis(args.analysis!);
+    printer.data(toCsv(result.tables[analysis.mainTable] ?? []));
+  } else {
+    printer.data(JSON.stringify(result, null, 2));
+  }
+  return 0;
+}
+
+export async function analyze(args: AnalyzeArgs) {
+  const analysis = getAnalysis(args.analysis!);
+  const data = keyValues(args.data, "data");
+  const maps = keyValues(args.map, "map");
+  const params = resolveParams(analysis, keyValues(args.param, "param"));
+  const columns: Record<string, Record<string, string>> = {};
+  for (const [key, column] of Object.entries(maps)) {
+    const [role, field] = key.split(".");
+    if (!role || !field || !isRole(role)) throw new ChurnbookError("bad-flag", `--map expects role.field=column, got "${key}=${column}"`, { hint: `roles: ${roleNames.join(", ")}`, exitCode: 2 });
+    (columns[role] ??= {})[field] = column;
+  }
+  for (const role of Object.keys(data)) {
+    if (!isRole(role)) {
+      const near = closeMatches(role, roleNames);
+      throw new ChurnbookError("unknown-role", `unknown dataset role "${role}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}roles: ${roleNames.join(", ")}`, exitCode: 2 });
+    }
+  }
+  const engine = await createEngine();
+  try {
+    const loaded: LoadedDataset[] = [];
+    for (const [role, file] of Object.entries(data)) {
+      if (!isRole(role)) continue;
+      loaded.push(await loadDataset(engine, { name: role, role, file: resolve(file), columns: columns[role] ?? {}, types: {}, derive: {}, dateFormat: args.dateFormat }));
+    }
+    const churn = parseChurn(args.churn, Object.keys(data).includes("subscriptions"));
+    let period;
+    if (args.period) period = parsePeriod(args.period);
+    else {
+      const last = await lastActivityDate(engine, loaded);
+      period = last ? lastCompletePeriod(last, "month") : parsePeriod(new Date().toISOString().slice(0, 7));
+    }
+    const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
+    checkNeeds(analysis, ctx);
+    const result = await runAnalysis(engine, analysis, params, ctx);
+    return { analysis: analysis.id, params: { ...params, period: period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
+  } finally {
+    engine.close();
+  }
+}
+
+function parseChurn(text: string | undefined, hasSubscriptions: boolean): ChurnBasis {
+  if (!text) return hasSubscriptions ? { kind: "subscriptions" } : { kind: "inactivity", days: 90 };
+  const [kind, days] = text.split(":");
+  if (kind === "subscriptions") return { kind };
+  if (kind === "inactivity") {
+    const d = days ? Number(days) : 90;
+    if (!Number.isInteger(d) || d <= 0) throw new ChurnbookError("bad-flag", `--churn inactivity:<days> needs a positive whole number of days, got "${days}"`, { exitCode: 2 });
+    return { kind, days: d };
+  }
+  throw new ChurnbookError("bad-flag", `--churn must be "subscriptions" or "inactivity[:days]", got "${text}"`, { exitCode: 2 });
+}

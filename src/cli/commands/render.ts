@@ -1,0 +1,28 @@
+import { keyValues } from "../flags.js";
+import type { Printer } from "../output.js";
+import { ChurnbookError } from "../../util/errors.js";
+
+export async function renderCommand(args: { report?: string; period?: string; param?: string[]; format?: string; out?: string; keepGoing?: boolean }, printer: Printer): Promise<number> {
+  const overrides = keyValues(args.param, "param");
+  if (args.period) overrides.period = args.period;
+  const formats = (args.format ?? "html,pdf").split(",").map((f) => f.trim()).filter(Boolean);
+  for (const f of formats) if (f !== "html" && f !== "pdf") throw new ChurnbookError("bad-flag", `unknown format "${f}"`, { hint: "use html, pdf or html,pdf", exitCode: 2 });
+  const { renderFiles } = await import("../../runner/render-files.js");
+  const started = performance.now();
+  printer.info(`rendering ${args.report}`);
+  const result = await renderFiles(args.report!, {
+    overrides,
+    formats: formats as ("html" | "pdf")[],
+    out: args.out,
+    keepGoing: args.keepGoing,
+    onProgress: (e) => {
+      if (e.phase === "load") printer.progress(`loaded ${e.dataset}: ${e.rows.toLocaleString("en-US")} rows (${Math.round(e.ms)} ms)`, e);
+      else if (e.phase === "cell") printer.progress(`${e.error ? "failed" : "ran"} ${e.id} (${Math.round(e.ms)} ms)${e.error ? `: ${e.error}` : ""}`, e);
+      else printer.progress(`${e.phase.toUpperCase()} ready (${Math.round(e.ms)} ms)`, e);
+    },
+  });
+  for (const w of result.warnings) printer.warn(w);
+  printer.info(`wrote ${result.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const f of result.files) printer.progress(f);
+  return 0;
+}

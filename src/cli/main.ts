@@ -1,0 +1,89 @@
+// The churnbook command line. Thin: each command lives in cli/commands/, parses its flags and
+// calls one library function; heavy modules (DuckDB, Puppeteer) load only when needed.
+// User errors print `location message [code]` and a hint; stacks only with --debug.
+
+import yargs from "yargs";
+import { createPrinter } from "./output.js";
+
+export async function main(argv: string[]): Promise<number> {
+  const wantsJson = argv.includes("--json");
+  const printer = createPrinter({ json: wantsJson, quiet: argv.includes("--quiet") });
+  let code = 0;
+  const run = (fn: () => Promise<number | void>) => async () => {
+    try {
+      code = (await fn()) ?? 0;
+    } catch (e) {
+      code = printer.error(e, argv.includes("--debug"));
+    }
+  };
+  const cli = yargs(argv)
+    .scriptName("churnbook")
+    .usage("$0 <command> [options]")
+    .option("json", { type: "boolean", describe: "Machine-readable output (JSON lines on stderr)" })
+    .option("quiet", { type: "boolean", describe: "Only errors" })
+    .option("debug", { type: "boolean", describe: "Show stack traces" })
+    .command(
+      "render <report>",
+      "Render a report definition to HTML and PDF",
+      (y) =>
+        y
+          .positional("report", { type: "string", demandOption: true, describe: "reports/<name>.yaml" })
+          .option("period", { type: "string", describe: "Period: 2026-10, 2026-Q3 or 2026 (default: last complete period in the data)" })
+          .option("param", { type: "string", array: true, describe: "Parameter override key=value (repeatable)" })
+          .option("format", { type: "string", default: "html,pdf", describe: "Outputs: html, pdf or html,pdf" })
+          .option("out", { type: "string", default: "out", describe: "Output folder" })
+          .option("keep-going", { type: "boolean", describe: "Render failed cells as errors in place instead of stopping" }),
+      (a) => run(async () => (await import("./commands/render.js")).renderCommand(a, printer))(),
+    )
+    .command(
+      "validate <report>",
+      "Check a report definition without running it",
+      (y) => y.positional("report", { type: "string", demandOption: true }),
+      (a) => run(async () => (await import("./commands/validate.js")).validateCommand(a, printer))(),
+    )
+    .command(
+      "analyses",
+      "List the analyses with their params and required fields",
+      (y) => y.option("locale", { type: "string", default: "en-US" }),
+      (a) => run(async () => (await import("./commands/analyses.js")).analysesCommand(a, printer))(),
+    )
+    .command(
+      "analyze <analysis>",
+      "Run one analysis on files and print its result",
+      (y) =>
+        y
+          .positional("analysis", { type: "string", demandOption: true })
+          .option("data", { type: "string", array: true, describe: "role=file (repeatable)" })
+          .option("map", { type: "string", array: true, describe: "role.field=column (repeatable)" })
+          .option("param", { type: "string", array: true, describe: "key=value (repeatable)" })
+          .option("format", { choices: ["json", "csv"] as const, default: "json" as const })
+          .option("period", { type: "string", describe: "Period under analysis (default: last complete month in the data)" })
+          .option("churn", { type: "string", describe: "Churn basis: subscriptions, or inactivity[:days] (default: subscriptions when given, else inactivity:90)" })
+          .option("date-format", { type: "string", describe: "strptime format for dates, e.g. %d/%m/%Y" })
+          .option("locale", { choices: ["en-US", "zh-CN"] as const, default: "en-US" as const })
+          .option("currency", { type: "string", default: "USD" }),
+      (a) => run(async () => (await import("./commands/analyze.js")).analyzeCommand(a, printer))(),
+    )
+    .command(
+      "sample-data",
+      "Generate a synthetic company (customers, subscriptions, transactions, tickets, churn events, usage)",
+      (y) =>
+        y
+          .option("seed", { type: "number", default: 1 })
+          .option("customers", { type: "number", default: 2000 })
+          .option("out", { type: "string", demandOption: true })
+          .option("start", { type: "string", default: "2024-01-01" })
+          .option("end", { type: "string", default: "2026-11-01" }),
+      (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
+    )
+    .demandCommand(1, "name a command: render, validate, analyses, analyze, sample-data")
+    .strict()
+    .help()
+    .fail((msg, err) => {
+      if (err) throw err;
+      printer.warn(msg);
+      code = 2;
+    });
+  await cli.parseAsync();
+  return code;
+}

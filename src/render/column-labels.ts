@@ -1,0 +1,97 @@
+// Default labels and formats for result columns, so a table cell without explicit column
+// labels still reads in the report's language. Analyses use snake_case column names from a
+// shared vocabulary; unknown names fall back to a humanised form of the key.
+
+import type { Locale, Row } from "../analysis/types.js";
+import type { ValueFormat } from "./document.js";
+
+const words: Record<string, [zh: string, en: string]> = {
+  customer_id: ["客户编号", "Customer"],
+  name: ["客户名称", "Name"],
+  period: ["期间", "Period"],
+  cohort: ["客户群", "Cohort"],
+  age: ["月龄", "Age"],
+  customers: ["客户数", "Customers"],
+  customers_start: ["期初客户数", "Customers at start"],
+  customers_end: ["期末客户数", "Customers at end"],
+  new_customers: ["新增客户", "New customers"],
+  reactivated: ["恢复客户", "Reactivated"],
+  churned: ["流失客户", "Churned"],
+  churn_rate: ["客户流失率", "Churn rate"],
+  retention_rate: ["客户保持率", "Retention rate"],
+  growth_rate: ["客户增长率", "Growth rate"],
+  net_growth: ["净增长", "Net growth"],
+  active: ["活跃客户", "Active"],
+  retention: ["留存率", "Retention"],
+  mrr: ["月经常性收入", "MRR"],
+  mrr_start: ["期初MRR", "MRR at start"],
+  mrr_end: ["期末MRR", "MRR at end"],
+  delta: ["变动", "Change"],
+  movement: ["变动类型", "Movement"],
+  reason: ["原因", "Reason"],
+  type: ["类型", "Type"],
+  subtype: ["细分类型", "Subtype"],
+  category: ["类别", "Category"],
+  count: ["数量", "Count"],
+  share: ["占比", "Share"],
+  lost_mrr: ["流失MRR", "Lost MRR"],
+  revenue: ["收入", "Revenue"],
+  revenue_share: ["收入占比", "Revenue share"],
+  cost: ["成本", "Cost"],
+  profit: ["利润", "Profit"],
+  value: ["价值", "Value"],
+  segment: ["细分群体", "Segment"],
+  action: ["建议措施", "Recommended action"],
+  probability: ["流失概率", "Churn probability"],
+  value_at_risk: ["风险价值", "Value at risk"],
+  clv: ["客户终身价值", "CLV"],
+  tenure_months: ["在网月数", "Tenure (months)"],
+  recency: ["最近消费(天)", "Recency (days)"],
+  frequency: ["消费频率", "Frequency"],
+  monetary: ["消费金额", "Monetary"],
+  metric: ["指标", "Metric"],
+  previous: ["上期", "Previous"],
+  last_year: ["去年同期", "Last year"],
+  date: ["日期", "Date"],
+  region: ["区域", "Region"],
+  industry: ["行业", "Industry"],
+  plan: ["套餐", "Plan"],
+  channel: ["获客渠道", "Channel"],
+  decile: ["十分位", "Decile"],
+  group: ["分组", "Group"],
+  reasons: ["主要原因", "Top reasons"],
+  top_reasons: ["主要原因", "Top reasons"],
+  model: ["模型", "Model"],
+  auc: ["AUC", "AUC"],
+};
+
+const percentLike = /(_rate|_share|^share|retention|_pct|^nrr$|^grr$|probability|^auc$|lift_share|cumulative_share)$/;
+const currencyLike = /(^|_)(mrr|revenue|amount|value|clv|cost|profit|spend|monetary|arr)($|_)/;
+const countLike = /^(customers|count|active|churned|reactivated|new_customers|events|at_risk|censored|n)$|_(count|customers)$/;
+
+export function columnLabel(key: string, locale: Locale): string {
+  const w = words[key];
+  if (w) return locale === "zh-CN" ? w[0] : w[1];
+  const human = key.replace(/_/g, " ");
+  return human.charAt(0).toUpperCase() + human.slice(1);
+}
+
+/** A format for a column, from its name and its values. */
+export function columnFormat(key: string, rows: Row[]): ValueFormat {
+  const sample = rows.find((r) => r[key] !== null && r[key] !== undefined)?.[key];
+  if (typeof sample === "string") {
+    if (key === "period" || key === "cohort") return "period";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(sample)) return "date";
+    return "text";
+  }
+  if (typeof sample !== "number") return "text";
+  if (percentLike.test(key)) return "percent";
+  if (currencyLike.test(key) && !/score|rank|periods|months|days/.test(key)) return "currency";
+  if (countLike.test(key)) return "integer";
+  return "number";
+}
+
+/** Whether a column label is known in the report's language (used to warn about raw keys). */
+export function isKnownColumn(key: string): boolean {
+  return Object.hasOwn(words, key);
+}

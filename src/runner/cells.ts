@@ -1,0 +1,127 @@
+// Presentation cells from analysis results: markdown (Handlebars over the results, values
+// escaped), KPI bands with period-over-period deltas, charts (an analysis's default chart or
+// the author's Plot spec) and tables (with localised labels and formats).
+
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } from "../analysis/types.js";
+import type { ChartSpec } from "../charts/spec.js";
+import type { ReportCell } from "../definition/index.js";
+import type { CellOutput, ColumnSpec, KpiItem } from "../render/document.js";
+import { columnFormat, columnLabel } from "../render/column-labels.js";
+import { compileMarkdownTemplate } from "../render/markdown-template.js";
+import { ChurnbookError, closeMatches } from "../util/errors.js";
+import type { Period } from "../util/period.js";
+
+export interface CellResult {
+  analysis: Analysis;
+  params: Record<string, Value>;
+  result: AnalysisResult;
+  ctx?: AnalysisContext;
+}
+export type ResultsById = Map<string, CellResult>;
+
+export interface Scope {
+  params: Record<string, Value>;
+  period: Period;
+  locale: Locale;
+  currency: string;
+  ctx?: AnalysisContext;
+}
+
+export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope): CellOutput {
+  switch (cell.kind) {
+    case "markdown":
+      return { kind: "markdown", id: cell.id, markdown: compileMarkdownTemplate(cell.markdown, scope.locale, scope.currency)(markdownContext(results, scope)) };
+    case "kpi":
+      return { kind: "kpi", id: cell.id, title: cell.title, items: cell.items.map((i): KpiItem => ({ label: i.label, value: scalar(results, i.value), previous: i.previous ? scalar(results, i.previous) : undefined, lastYear: i.last_year ? scalar(results, i.last_year) : undefined, format: i.format, better: i.better })) };
+    case "chart": {
+      const r = need(results, cell.from);
+      let chart: ChartSpec | null;
+      if (cell.spec) {
+        chart = cell.spec as ChartSpec;
+        for (const m of chart.marks) table(r, m.data, cell.from);
+      } else {
+        chart = r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope)) ?? null;
+        if (!chart) throw new ChurnbookError("no-chart", `analysis "${r.analysis.id}" has no default chart`, { hint: "write a chart spec with marks" });
+      }
+      return { kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: r.result.tables, landscape: cell.landscape };
+    }
+    case "table": {
+      const r = need(results, cell.from);
+      let rows = table(r, cell.table ?? r.analysis.mainTable, cell.from);
+      if (cell.sort) {
+        const key = cell.sort.replace(/^-/, "");
+        const dir = cell.sort.startsWith("-") ? -1 : 1;
+        rows = [...rows].sort((a, b) => dir * compare(a[key] ?? null, b[key] ?? null));
+      }
+      const keys = cell.columns?.map((c) => c.key) ?? Object.keys(rows[0] ?? {});
+      for (const k of keys) {
+        if (rows.length && !Object.hasOwn(rows[0]!, k)) {
+          const near = closeMatches(k, Object.keys(rows[0]!));
+          throw new ChurnbookError("unknown-column", `table has no column "${k}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}columns: ${Object.keys(rows[0]!).join(", ")}` });
+        }
+      }
+      const columns: ColumnSpec[] = keys.map((k) => {
+        const given = cell.columns?.find((c) => c.key === k);
+        return { key: k, label: given?.label ?? columnLabel(k, scope.locale), format: given?.format ?? columnFormat(k, rows) };
+      });
+      const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
+      return { kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 };
+    }
+    case "pagebreak":
+      return { kind: "pagebreak", id: cell.id };
+    case "analysis":
+      throw new Error("analysis cells are not presentation cells");
+  }
+}
+
+function contextOf(scope: Scope): AnalysisContext {
+  return scope.ctx ?? { period: scope.period, locale: scope.locale, currency: scope.currency, churn: { kind: "subscriptions" }, fields: {} };
+}
+
+/** The Handlebars context of markdown cells: each analysis id → its scalars and tables. */
+export function markdownContext(results: ResultsById, scope: Scope): Record<string, unknown> {
+  const ctx: Record<string, unknown> = { ...scope.params, params: scope.params, period: scope.period.label };
+  for (const [id, r] of results) ctx[id] = { ...r.result.scalars, tables: r.result.tables, ...r.result.tables };
+  return ctx;
+}
+
+function need(results: ResultsById, id: string): CellResult {
+  const r = results.get(id);
+  if (!r) throw new ChurnbookError("unknown-cell", `no analysis cell "${id}"`, { hint: `analysis cells: ${[...results.keys()].join(", ")}` });
+  return r;
+}
+
+function table(r: CellResult, name: string, id: string): Row[] {
+  const t = r.result.tables[name];
+  if (!t) {
+    const near = closeMatches(name, Object.keys(r.result.tables));
+    throw new ChurnbookError("unknown-table", `analysis cell "${id}" (${r.analysis.id}) has no table "${name}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}tables: ${Object.keys(r.result.tables).join(", ")}` });
+  }
+  return t;
+}
+
+/** Resolves "<cell>.<scalar>" to a number (null when missing in the data, e.g. no previous period). */
+function scalar(results: ResultsById, ref: string): number | null {
+  const [id, ...rest] = ref.split(".");
+  const key = rest.join(".");
+  const r = need(results, id!);
+  if (!Object.hasOwn(r.result.scalars, key)) {
+    const near = closeMatches(key, Object.keys(r.result.scalars));
+    throw new ChurnbookError("unknown-scalar", `analysis cell "${id}" (${r.analysis.id}) has no scalar "${key}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}scalars: ${Object.keys(r.result.scalars).join(", ")}` });
+  }
+  const v = r.result.scalars[key];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function pick(r: Row, keys: string[]): Row {
+  const o: Row = {};
+  for (const k of keys) o[k] = r[k] ?? null;
+  return o;
+}
+
+function compare(a: Value, b: Value): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+}

@@ -1,0 +1,37 @@
+// The conventions printed in the appendix: how churn is recognised, and the settings each
+// analysis ran with — so two readers comparing numbers know what was counted.
+
+import type { Analysis, Locale, Value } from "../analysis/types.js";
+import type { Report } from "../definition/index.js";
+
+const text = {
+  basis: { "zh-CN": "流失认定口径", "en-US": "Churn basis" },
+  subscriptions: { "zh-CN": "合约型：客户最后一个有效订阅结束之日记为流失（订阅结束日 = 首个无服务日）", "en-US": "Contractual: a customer churns on the day their last active subscription ends (end date = first day without service)" },
+  inactivity: { "zh-CN": "非合约型：最后一次消费后连续 {days} 天无消费即记为流失，按期末判断", "en-US": "Non-contractual: a customer churns {days} days after their last purchase without a new one, judged at the period end" },
+  boundary: { "zh-CN": "期初客户", "en-US": "Customers at start" },
+  boundaryText: { "zh-CN": "期初前已开始且在期初仍有效的客户；期末客户同理", "en-US": "Customers whose activity began before the period's first day and had not ended by it; likewise at the end" },
+  currency: { "zh-CN": "货币", "en-US": "Currency" },
+  period: { "zh-CN": "报告期", "en-US": "Period" },
+  settings: { "zh-CN": "分析参数", "en-US": "Analysis settings" },
+} as const;
+
+export function conventionsFor(report: Report, ran: { analysis: Analysis; params: Record<string, Value> }[]): { name: string; value: string }[] {
+  const l: Locale = report.locale;
+  const out: { name: string; value: string }[] = [
+    { name: text.basis[l], value: report.churn.kind === "subscriptions" ? text.subscriptions[l] : text.inactivity[l].replace("{days}", String(report.churn.days)) },
+    { name: text.boundary[l], value: text.boundaryText[l] },
+    { name: text.currency[l], value: report.currency },
+  ];
+  const seen = new Set<string>();
+  for (const { analysis, params } of ran) {
+    const settings = Object.entries(params)
+      .filter(([, v]) => v !== "" && v !== null)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join("; ");
+    const key = `${analysis.id}:${settings}`;
+    if (seen.has(key) || !settings) continue;
+    seen.add(key);
+    out.push({ name: `${analysis.title[l]} (${text.settings[l]})`, value: settings });
+  }
+  return out;
+}
