@@ -162,12 +162,12 @@ export const ReportSpec = Type.Object(
     title: Type.String({ description: "The report's title (may use parameters: {{client}})." }),
     description: Type.Optional(Type.String()),
     locale: Type.Optional(literals(locales, { description: "Language and number/date formats. Default: en-US." })),
-    currency: Type.Optional(Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 currency code. Default: USD." })),
+    currency: Type.Optional(Type.String({ pattern: "^([A-Z]{3}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "ISO 4217 currency code, or a parameter ({{currency}}) so one definition serves clients in several currencies. Default: USD." })),
     theme: Type.Optional(
       Type.Object(
         {
           name: Type.Optional(Type.String({ description: "Theme (templates/themes/<name>.css). Default: default." })),
-          accent: Type.Optional(Type.String({ pattern: "^#[0-9a-fA-F]{6}$", description: "Brand colour, e.g. #0f4c81." })),
+          accent: Type.Optional(Type.String({ pattern: "^(#[0-9a-fA-F]{6}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "Brand colour, e.g. #0f4c81, or a parameter ({{accent}})." })),
           logo_text: Type.Optional(Type.String({ description: "Short brand text on the cover." })),
         },
         { additionalProperties: false },

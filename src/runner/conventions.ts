@@ -15,12 +15,12 @@ const text = {
   settings: { "zh-CN": "分析参数", "en-US": "Analysis settings" },
 } as const;
 
-export function conventionsFor(report: Report, ran: { analysis: Analysis; params: Record<string, Value> }[]): { name: string; value: string }[] {
+export function conventionsFor(report: Report, ran: { analysis: Analysis; params: Record<string, Value> }[], currency: string): { name: string; value: string }[] {
   const l: Locale = report.locale;
   const out: { name: string; value: string }[] = [
     { name: text.basis[l], value: report.churn.kind === "subscriptions" ? text.subscriptions[l] : text.inactivity[l].replace("{days}", String(report.churn.days)) },
     { name: text.boundary[l], value: text.boundaryText[l] },
-    { name: text.currency[l], value: report.currency },
+    { name: text.currency[l], value: currency },
   ];
   const seen = new Set<string>();
   for (const { analysis, params } of ran) {

@@ -75,10 +75,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     // 3. Period and context.
     const period = await resolvePeriod(engine, report, params, datasets);
     params.period = period.label;
+    const currency = fillTemplate(report.currency, params, { file: report.file });
+    const theme = { ...report.theme, accent: report.theme.accent ? fillTemplate(report.theme.accent, params, { file: report.file }) : undefined, logoText: report.theme.logoText ? fillTemplate(report.theme.logoText, params, { file: report.file }) : undefined };
     const ctx: AnalysisContext = {
       period,
       locale: report.locale,
-      currency: report.currency,
+      currency,
       churn: report.churn,
       fields: Object.fromEntries(datasets.map((d) => [d.role, d.fields])),
     };
@@ -108,7 +110,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
 
     // 5. Presentation cells.
     const cells: CellOutput[] = [];
-    const scope = { params, period, locale: report.locale, currency: report.currency, ctx };
+    const scope = { params, period, locale: report.locale, currency, ctx };
     for (const cell of report.cells) {
       if (cell.kind === "analysis") continue;
       const dependsOn = dependencies(cell).find((id) => failed.has(id));
@@ -133,8 +135,8 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       title: fillTemplate(report.title, params, { file: report.file }),
       description: report.description ? fillTemplate(report.description, params, { file: report.file }) : undefined,
       locale: report.locale,
-      currency: report.currency,
-      theme: report.theme,
+      currency,
+      theme,
       client: typeof params.client === "string" ? params.client : undefined,
       period,
       generatedAt: (options.now ?? new Date()).toISOString(),
@@ -143,7 +145,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       cells,
       appendix: {
         definitions: used.map((a) => ({ id: a.id, title: a.title[report.locale], definition: a.definition[report.locale] })),
-        conventions: conventionsFor(report, [...results.values()]),
+        conventions: conventionsFor(report, [...results.values()], currency),
         coverage: datasets.map((d) => ({
           name: d.name,
           role: d.role,
