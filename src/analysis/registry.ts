@@ -3,8 +3,10 @@
 
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import type { Analysis } from "./types.js";
+import { survival } from "./survival.js";
+import { cox } from "./cox.js";
 
-const all: Analysis[] = [];
+const all: Analysis[] = [survival, cox];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -1,0 +1,204 @@
+// Cox proportional hazards on customer attributes: which attributes shorten (hazard ratio > 1)
+// or lengthen (< 1) the time to churn. Lifetimes come from survival-data.ts (one row per
+// customer, built in SQL); the covariates are encoded here and the model is fitted by
+// stats/cox-ph.ts (Efron ties).
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { coxPH } from "./stats/cox-ph.js";
+import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
+
+export const coxParams = Type.Object({
+  covariates: Type.String({
+    default: "",
+    description: "Comma list of attributes (of lifetimes or customers) in the model; text attributes are one-hot encoded against their alphabetically first value; empty = every attribute",
+  }),
+  conf_level: Type.Number({ default: 0.95, exclusiveMinimum: 0, exclusiveMaximum: 1, description: "Confidence level of the hazard-ratio intervals" }),
+});
+export type CoxParams = Static<typeof coxParams>;
+
+/** More distinct values than this in a text attribute is almost surely an id, not a category. */
+const maxLevels = 50;
+
+const definition: Localized = {
+  "zh-CN": [
+    "客户生命周期与流失事件的定义同生存分析(lifetimes 数据集,或每位客户的第一段活跃期,在报告期结束后的第一天右删失)。Cox 模型只依赖时长的先后顺序,与时间单位无关。",
+    "协变量:数值属性按原值进入模型;文本属性做独热编码,以按字母顺序排在最前的取值为基准,其余每个取值一项(记为 属性=取值)。任一协变量缺失的客户不参与拟合(计入说明)。",
+    "模型:风险 h(t|x) = h₀(t)·exp(xβ)。Efron 方法处理同一时长的多个流失;以 Newton–Raphson(步长减半)最大化偏对数似然,内部先对协变量中心化与标准化,结果按原尺度报告。",
+    "系数 coef = β;风险比 hazard_ratio = exp(β),大于 1 表示该属性使流失更早(生命周期更短);se 为观测信息矩阵之逆的对角元平方根;z = β/se;p 为双侧正态 p 值;lower/upper 为风险比的置信区间 exp(β ∓ z_{1−α/2}·se)。表按 |z| 从大到小排序,相同时按名称。",
+    "log_likelihood = 偏对数似然;似然比检验 lr_chi2 = 2(ℓ(β̂) − ℓ(0)),自由度 lr_df = 项数,lr_p 为 χ² 上尾概率。concordance = Harrell 一致性指数(与 lifelines 一致):较短时长以流失结束的客户对(时长相同时一方流失、一方删失也可比),风险较高者先流失记 1,风险相同记 ½。n = 参与拟合的客户数,events = 其中的流失数。",
+  ].join("\n"),
+  "en-US": [
+    "Customer lifetimes and churn events as in the survival analysis (a lifetimes dataset, or each customer's first activity spell, right-censored at the day after the report period). The Cox model depends only on the order of the durations, not on their unit.",
+    "Covariates: numeric attributes enter as they are; text attributes are one-hot encoded against their alphabetically first value, one term per other value (named attribute=value). Customers with a missing covariate are left out of the fit (see the notes).",
+    "Model: hazard h(t|x) = h₀(t)·exp(xβ), Efron's method for tied churn times, partial likelihood maximised by Newton–Raphson with step halving on centred and scaled covariates, reported on the original scale.",
+    "coef = β; hazard_ratio = exp(β): above 1 the attribute brings churn sooner (shorter lifetime); se = square root of the diagonal of the inverse observed information; z = β/se; p = two-sided normal p-value; lower/upper = confidence limits of the hazard ratio exp(β ∓ z_{1−α/2}·se). Rows are sorted by |z| descending, then by term.",
+    "log_likelihood = partial log-likelihood; likelihood-ratio test lr_chi2 = 2(ℓ(β̂) − ℓ(0)) on lr_df = number of terms, lr_p its χ² upper tail. concordance = Harrell's C as lifelines computes it: over pairs where the shorter lifetime ended in churn (or equal lifetimes, one churned and one censored), the share where the churned customer had the higher risk, ties in risk counting ½. n = customers in the fit, events = their churns.",
+  ].join("\n"),
+};
+
+function say(ctx: AnalysisContext, zh: string, en: string): string {
+  return ctx.locale === "zh-CN" ? zh : en;
+}
+
+function covariatesOf(params: CoxParams, ctx: AnalysisContext): string[] {
+  const asked = splitList(params.covariates);
+  const chosen = asked.length ? asked : availableAttributes(ctx);
+  if (!chosen.length) {
+    throw new ChurnbookError("no-covariates", "the Cox model needs at least one customer attribute as a covariate, and none is available", {
+      hint: "add attribute columns to the lifetimes dataset or map a customers dataset (e.g. plan, region, channel)",
+    });
+  }
+  return [...new Set(chosen)];
+}
+
+interface Term {
+  name: string;
+  value: (row: Row) => number;
+}
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Cox proportional-hazards model of time to churn on customer attributes (Efron ties,
+ * Newton–Raphson). Numeric attributes as is; text attributes one-hot against their
+ * alphabetically first value. Reports β, exp(β), se, z, two-sided p and the hazard-ratio CI
+ * exp(β ∓ z·se), sorted by |z| desc; the partial log-likelihood, the likelihood-ratio test
+ * against β = 0, and Harrell's concordance (lifelines' convention). Lifetimes as in `survival`.
+ */
+export const cox: Analysis<CoxParams> = {
+  id: "cox",
+  title: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
+  summary: {
+    "zh-CN": "Cox 回归:各客户属性对流失风险的风险比、置信区间与显著性",
+    "en-US": "Cox regression: hazard ratios of customer attributes for churn, with confidence intervals and significance",
+  },
+  definition,
+  params: coxParams,
+  needs: [
+    [
+      { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
+      { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
+      { role: "transactions", fields: ["customer_id", "date"] },
+    ],
+  ],
+  mainTable: "coefficients",
+
+  reductions(params, ctx) {
+    return {
+      lifetimes: lifetimesSql(ctx, { unit: "day", attributes: covariatesOf(params, ctx) }),
+      ...excludedLifetimesSql(ctx),
+    };
+  },
+
+  compute(data, params, ctx): AnalysisResult {
+    const covariates = covariatesOf(params, ctx);
+    const notes: string[] = [...excludedNote(data, ctx.locale)];
+    const all = data.lifetimes ?? [];
+    const rows = all.filter((r) => covariates.every((c) => r[c] !== null && r[c] !== undefined));
+    const dropped = all.length - rows.length;
+    if (dropped > 0) notes.push(say(ctx, `${dropped} 位客户的协变量有缺失,未参与拟合`, `${dropped} customer${dropped === 1 ? "" : "s"} with a missing covariate ${dropped === 1 ? "was" : "were"} left out of the fit`));
+
+    const terms: Term[] = [];
+    for (const c of covariates) {
+      const values = rows.map((r) => r[c] as Value);
+      const numeric = values.every((v) => typeof v === "number" || typeof v === "boolean");
+      if (numeric) {
+        const nums = values.map((v) => Number(v));
+        if (nums.length && nums.every((v) => v === nums[0])) {
+          notes.push(say(ctx, `“${c}”只有一个取值,未纳入模型`, `"${c}" takes a single value and is left out of the model`));
+          continue;
+        }
+        terms.push({ name: c, value: (r) => Number(r[c]) });
+        continue;
+      }
+      const levels = [...new Set(values.map((v) => String(v)))].sort(compareText);
+      if (levels.length > maxLevels) {
+        throw new ChurnbookError("too-many-levels", `attribute "${c}" has ${levels.length} distinct values; a Cox covariate needs a few categories`, {
+          hint: `leave "${c}" out of covariates, or group its values into at most ${maxLevels} categories`,
+        });
+      }
+      if (levels.length < 2) {
+        notes.push(say(ctx, `“${c}”只有一个取值,未纳入模型`, `"${c}" takes a single value and is left out of the model`));
+        continue;
+      }
+      for (const level of levels.slice(1)) terms.push({ name: `${c}=${level}`, value: (r) => (String(r[c]) === level ? 1 : 0) });
+    }
+
+    const events = rows.filter((r) => r.event === true).length;
+    const emptyScalars = { n: rows.length, events, log_likelihood: null, log_likelihood_null: null, lr_chi2: null, lr_df: null, lr_p: null, concordance: null };
+    if (rows.length === 0 || events === 0 || terms.length === 0) {
+      const why =
+        rows.length === 0
+          ? say(ctx, "没有可用于拟合的客户", "no customers to fit the model on")
+          : events === 0
+            ? say(ctx, "没有流失事件:无法拟合 Cox 模型", "no churn events: the Cox model cannot be fitted")
+            : say(ctx, "没有可用的协变量", "no usable covariate");
+      return { scalars: emptyScalars, tables: { coefficients: [] }, notes: [...notes, why] };
+    }
+
+    const fit = coxPH(
+      rows.map((r) => Number(r.duration)),
+      rows.map((r) => r.event === true),
+      rows.map((r) => terms.map((t) => t.value(r))),
+      { names: terms.map((t) => t.name), confLevel: params.conf_level },
+    );
+    if (!fit.converged) {
+      notes.push(say(ctx, "模型未收敛(可能某个属性几乎完全区分了流失与未流失客户):系数与标准误不可靠", "the model did not converge (an attribute may separate churned from retained customers almost perfectly): coefficients and standard errors are unreliable"));
+    }
+    const coefficients: Row[] = terms
+      .map((t, j) => ({
+        term: t.name,
+        coef: finite(fit.coef[j]!),
+        hazard_ratio: finite(fit.hazardRatio[j]!),
+        se: finite(fit.se[j]!),
+        z: finite(fit.z[j]!),
+        p: finite(fit.p[j]!),
+        lower: finite(Math.exp(fit.lower[j]!)),
+        upper: finite(Math.exp(fit.upper[j]!)),
+      }))
+      .sort((a, b) => Math.abs(b.z ?? 0) - Math.abs(a.z ?? 0) || compareText(a.term, b.term));
+    return {
+      scalars: {
+        n: fit.n,
+        events: fit.events,
+        log_likelihood: fit.logLik,
+        log_likelihood_null: fit.logLikNull,
+        lr_chi2: fit.lrChi2,
+        lr_df: fit.lrDf,
+        lr_p: fit.lrP,
+        concordance: fit.concordance,
+      },
+      tables: { coefficients },
+      ...(notes.length ? { notes } : {}),
+    };
+  },
+
+  chart(result, params, ctx): ChartSpec | null {
+    const rows = result.tables.coefficients ?? [];
+    if (!rows.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    const level = Math.round(params.conf_level * 100);
+    const terms = rows.map((r) => String(r.term));
+    return {
+      title: zh ? "各属性的流失风险比" : "Hazard ratios of churn by attribute",
+      subtitle: zh ? "大于 1:流失更早(生命周期更短);小于 1:生命周期更长" : "Above 1: churn sooner (shorter lifetime); below 1: longer lifetime",
+      marks: [
+        { mark: "ruleX", data: "coefficients", options: { x: 1, stroke: "#999", strokeDasharray: "4,3" } },
+        { mark: "ruleY", data: "coefficients", options: { y: "term", x1: "lower", x2: "upper", stroke: "currentColor" } },
+        { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "term", fill: "currentColor", r: 4 } },
+      ],
+      x: { type: "log", label: zh ? `风险比(${level}% 置信区间,对数刻度)` : `Hazard ratio (${level}% CI, log scale)`, grid: true },
+      y: { label: null, domain: terms },
+      marginLeft: Math.min(220, 20 + 7 * Math.max(...terms.map((t) => t.length))),
+    };
+  },
+};

@@ -1,0 +1,129 @@
+// Customer lifetimes for survival analyses: one row per customer with (duration, event) and
+// the attributes asked for, built in SQL from either data path.
+//
+// - `lifetimes` role: duration and event as given (in the data's own time unit); rows with a
+//   missing or negative duration or a missing event are left out (and counted).
+// - Activity spells (subscriptions or transactions, per ctx.churn, see sql/spells.ts): the
+//   customer's FIRST spell. As-of date A = ctx.period.end (the day after the report period).
+//   Customers whose first spell starts on or after A are not customers yet and are left out.
+//   event = the spell ended before A (end_date < A); duration = end_date − start_date days for
+//   an event, A − start_date days otherwise (right-censored: still active, or — with the
+//   inactivity basis — the churn date lies after A and has not happened yet as of A).
+//   Unit: days, or months of 30.4375 days (365.25 / 12).
+// Attributes come from the lifetimes table when it has them, otherwise from `customers`
+// (joined on customer_id; one value per customer, the smallest if several).
+
+import { quoteIdent, quoteLiteral } from "../data/engine.js";
+import { ChurnbookError, closeMatches } from "../util/errors.js";
+import { spellsSql } from "./sql/spells.js";
+import type { AnalysisContext, Row } from "./types.js";
+
+export const durationUnits = ["day", "month"] as const;
+export type DurationUnit = (typeof durationUnits)[number];
+/** Days in the month unit: 365.25 / 12. */
+export const daysPerMonth = 30.4375;
+
+export type LifetimeSource = "lifetimes" | "spells";
+
+/** Which path the lifetimes come from: a `lifetimes` dataset wins over activity spells. */
+export function lifetimeSource(ctx: Pick<AnalysisContext, "fields" | "churn">): LifetimeSource {
+  if (ctx.fields.lifetimes) return "lifetimes";
+  const role = ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions";
+  if (!ctx.fields[role]) {
+    throw new ChurnbookError("missing-role", `survival analysis needs a "lifetimes" dataset or, with the ${ctx.churn.kind} churn basis, a "${role}" dataset`, {
+      hint: `map a dataset to role lifetimes (duration, event) or to role ${role}`,
+    });
+  }
+  return "spells";
+}
+
+const notAttributes: Record<"lifetimes" | "customers", readonly string[]> = {
+  lifetimes: ["customer_id", "duration", "event"],
+  customers: ["customer_id", "signup_date", "churned"],
+};
+
+/** The attribute fields usable as strata or covariates for the given data path. */
+export function availableAttributes(ctx: Pick<AnalysisContext, "fields" | "churn">): string[] {
+  const source = lifetimeSource(ctx);
+  const out: string[] = [];
+  if (source === "lifetimes") out.push(...(ctx.fields.lifetimes ?? []).filter((f) => !notAttributes.lifetimes.includes(f)));
+  const canJoin = source === "spells" || (ctx.fields.lifetimes ?? []).includes("customer_id");
+  if (canJoin) out.push(...(ctx.fields.customers ?? []).filter((f) => !notAttributes.customers.includes(f) && !out.includes(f)));
+  return out;
+}
+
+/** Splits a comma list ("a, b,,c") into trimmed non-empty names. */
+export function splitList(s: string): string[] {
+  return String(s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}
+
+function checkAttribute(name: string, ctx: Pick<AnalysisContext, "fields" | "churn">): void {
+  const available = availableAttributes(ctx);
+  if (available.includes(name)) return;
+  const near = closeMatches(name, available);
+  const where = lifetimeSource(ctx) === "lifetimes" ? "the lifetimes (or customers) dataset" : "the customers dataset";
+  throw new ChurnbookError("unknown-attribute", `no attribute "${name}" in ${where}`, {
+    hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : available.length ? `attributes: ${available.join(", ")}` : "map a customers dataset with attribute columns",
+  });
+}
+
+/**
+ * SQL selecting one row per customer: duration (DOUBLE, in `unit` for the spells path),
+ * event (BOOLEAN) and each attribute under its own name.
+ */
+export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "period">, opts: { unit: DurationUnit; attributes: readonly string[] }): string {
+  for (const a of opts.attributes) checkAttribute(a, ctx);
+  const attrs = [...new Set(opts.attributes)];
+  const source = lifetimeSource(ctx);
+  const lifetimeFields = ctx.fields.lifetimes ?? [];
+  const fromCustomers = attrs.filter((a) => !(source === "lifetimes" && lifetimeFields.includes(a)));
+  const customersJoin = fromCustomers.length
+    ? `LEFT JOIN (SELECT customer_id, ${fromCustomers.map((a) => `MIN(${quoteIdent(a)}) AS ${quoteIdent(a)}`).join(", ")} FROM customers WHERE customer_id IS NOT NULL GROUP BY customer_id) c ON c.customer_id = l.customer_id`
+    : "";
+  const attrCols = attrs.map((a) => `${fromCustomers.includes(a) ? "c" : "l"}.${quoteIdent(a)} AS ${quoteIdent(a)}`);
+  if (source === "lifetimes") {
+    const hasId = lifetimeFields.includes("customer_id");
+    return `SELECT ${[`CAST(l.duration AS DOUBLE) AS duration`, `CAST(l.event AS BOOLEAN) AS event`, ...attrCols].join(", ")}
+      FROM lifetimes l ${customersJoin}
+      WHERE ${lifetimesKept("l")}
+      ORDER BY duration, event DESC${hasId ? ", l.customer_id" : ""}`;
+  }
+  const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
+  const perUnit = opts.unit === "month" ? daysPerMonth : 1;
+  return `WITH l AS (
+      SELECT customer_id, start_date, end_date, (end_date IS NOT NULL AND end_date < ${asOf}) AS event
+      FROM ${spellsSql(ctx)} s
+      WHERE spell_no = 1 AND start_date < ${asOf}
+    )
+    SELECT ${[
+      `CAST(date_diff('day', l.start_date, CASE WHEN l.event THEN l.end_date ELSE ${asOf} END) AS DOUBLE) / ${perUnit} AS duration`,
+      `l.event AS event`,
+      ...attrCols,
+    ].join(", ")}
+    FROM l ${customersJoin}
+    ORDER BY duration, event DESC, l.customer_id`;
+}
+
+function lifetimesKept(alias: string): string {
+  return `${alias}.duration IS NOT NULL AND ${alias}.duration >= 0 AND isfinite(CAST(${alias}.duration AS DOUBLE)) AND ${alias}.event IS NOT NULL`;
+}
+
+/** SQL counting the lifetimes rows left out (missing or negative duration, missing event); empty for spells. */
+export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn">): Record<string, string> {
+  if (lifetimeSource(ctx) !== "lifetimes") return {};
+  return { excluded: `SELECT COUNT(*) AS n FROM lifetimes l WHERE NOT (${lifetimesKept("l")})` };
+}
+
+/** A note for the reader about excluded lifetimes rows, if any. */
+export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContext["locale"]): string[] {
+  const n = Number(data.excluded?.[0]?.n ?? 0);
+  if (!(n > 0)) return [];
+  return [
+    locale === "zh-CN"
+      ? `${n} 行 lifetimes 数据的时长缺失或为负、或流失标记缺失,已剔除`
+      : `${n} lifetimes row${n === 1 ? " was" : "s were"} left out (missing or negative duration, or missing event)`,
+  ];
+}

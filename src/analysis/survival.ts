@@ -1,0 +1,215 @@
+// Customer survival: Kaplan–Meier curves of time to churn, optionally by an attribute, with
+// the log-rank test between the groups. Lifetimes come from survival-data.ts (one row per
+// customer, built in SQL); SQL further reduces them to counts per (group, time), so the
+// JavaScript side never sees more rows than distinct durations per group.
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { quoteIdent } from "../data/engine.js";
+import { ChurnbookError } from "../util/errors.js";
+import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit, type TimeCount } from "./stats/kaplan-meier.js";
+import { logRankFromCounts } from "./stats/log-rank.js";
+import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
+import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimesSql, splitList } from "./survival-data.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+
+export const survivalParams = Type.Object({
+  by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups compared by the log-rank test; empty = one curve for all" }),
+  horizons: Type.String({ default: "1,3,6,12", description: "Comma list of times (in the duration unit) at which survival is reported" }),
+  unit: Type.Union([Type.Literal("day"), Type.Literal("month")], { default: "month", description: "Duration unit when lifetimes are derived from activity spells: day, or month = 30.4375 days (lifetimes datasets keep their own unit)" }),
+  conf_level: Type.Number({ default: 0.95, exclusiveMinimum: 0, exclusiveMaximum: 1, description: "Confidence level of the survival intervals and median limits" }),
+});
+export type SurvivalParams = Static<typeof survivalParams>;
+
+const allGroup = "all";
+
+const definition: Localized = {
+  "zh-CN": [
+    "客户生命周期(时长):有 lifetimes 数据集时直接取其 duration(时长,数据自身的单位)与 event(是否流失);否则按报告的流失口径(合同订阅或无交易天数)取每位客户的第一段活跃期。截止日 A = 报告期结束后的第一天;第一段活跃期在 A 当天或之后才开始的客户不计入。若该活跃期在 A 之前结束(流失日 < A),则为流失事件,时长 = 流失日 − 开始日;否则在 A 处右删失(仍活跃,或按无交易口径其流失日尚未到来),时长 = A − 开始日。单位为天,或月(1 月 = 30.4375 天 = 365.25/12)。",
+    "生存率 S(t)(Kaplan–Meier):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数,S(t) = ∏(1 − d/n)。Greenwood 方差 V = Σ d/(n(n−d));置信区间为指数 Greenwood(log-log)区间:v = ln S,下限 = exp(−exp(ln(−v) − z√V/v)),上限 = exp(−exp(ln(−v) + z√V/v)),z 为标准正态分位数(95% 时 1.959964)。S = 1 时区间为 [1, 1],S = 0 时区间为空。",
+    "累计风险 H(t)(Nelson–Aalen,与 lifelines 一致):同一时长的 d 个流失依次处理,H 每步增加 Σ_{i=0}^{d−1} 1/(n−i)。",
+    "中位生命周期:S(t) ≤ 0.5 的最早时长;曲线未降到 0.5 时为空(未达到)。其置信限为置信区间下限/上限曲线首次 ≤ 0.5 的时长。",
+    "各时点生存率:不晚于该时点的最后一步的 S;超出最长观察时长(且 S > 0)时为空。限制平均生命周期 = 曲线下面积 ∫₀^τ S(t)dt,τ 为最大的时点。",
+    "按属性分组时:属性为空的客户只计入总体中位数,不计入分组曲线与检验。对数秩检验(log-rank,与 R survdiff 一致):O = 各组实际流失数,E = Σ d·n_j/n,方差矩阵 V_jk = Σ d(n−d)/(n−1)·(n_j/n)(δ_jk − n_k/n);χ² = (O−E)ᵀV⁻¹(O−E)(去掉一组),自由度 = 组数 − 1,p = P(χ² ≥ 观察值)。",
+  ].join("\n"),
+  "en-US": [
+    "Customer lifetime: with a lifetimes dataset, its duration (in the data's own unit) and event (churned or not) as given; otherwise each customer's first activity spell under the report's churn basis (contractual subscriptions or inactivity). As-of date A = the day after the report period; customers whose first spell starts on or after A are left out. If the spell ended before A (churn date < A) it is a churn event with duration = churn date − start date; otherwise it is right-censored at A (still active, or — on the inactivity basis — the churn date lies after A and has not happened yet), duration = A − start date. Unit: days, or months of 30.4375 days (365.25/12).",
+    "Survival S(t) (Kaplan–Meier): at each distinct duration t, n = customers at risk just before t (those censored at t are still at risk at t), d = churns at t; S(t) = ∏(1 − d/n). Greenwood V = Σ d/(n(n−d)); confidence interval exponential Greenwood (log-log): with v = ln S, lower = exp(−exp(ln(−v) − z√V/v)), upper = exp(−exp(ln(−v) + z√V/v)), z the standard normal quantile (1.959964 at 95%). While S = 1 the interval is [1, 1]; where S = 0 it is empty (null).",
+    "Cumulative hazard H(t) (Nelson–Aalen, as lifelines): the d churns tied at t are taken one after another, so H grows by Σ_{i=0}^{d−1} 1/(n−i).",
+    "Median lifetime: the first duration with S(t) ≤ 0.5; null (not reached) when S never falls to 0.5. Its confidence limits are the first durations where the lower/upper confidence curves fall to 0.5.",
+    "Survival at a horizon: S of the last step at or before it; null beyond the longest observed duration (while S > 0). Restricted mean lifetime = area under the curve ∫₀^τ S(t)dt with τ the largest horizon.",
+    "With groups: customers with no value of the attribute count in the overall median only, not in the group curves or the test. Log-rank test (as R survdiff): O = churns per group, E = Σ d·n_j/n, V_jk = Σ d(n−d)/(n−1)·(n_j/n)(δ_jk − n_k/n); χ² = (O−E)ᵀV⁻¹(O−E) leaving one group out, df = groups − 1, p = P(χ²_df ≥ χ²).",
+  ].join("\n"),
+};
+
+function parseHorizons(s: string): number[] {
+  const out = splitList(s).map((x) => Number(x));
+  const bad = splitList(s).filter((_, i) => !(Number.isFinite(out[i]!) && out[i]! >= 0));
+  if (bad.length) throw new ChurnbookError("bad-param", `param "horizons" must be a comma list of non-negative numbers, got ${JSON.stringify(s)}`, { hint: 'e.g. --param horizons=1,3,6,12' });
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** Orders group labels numerically when all are numbers, else by code point. */
+function sortGroups(groups: string[]): string[] {
+  const numeric = groups.every((g) => g.trim() !== "" && Number.isFinite(Number(g)));
+  return [...groups].sort((a, b) => (numeric ? Number(a) - Number(b) : 0) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function say(ctx: AnalysisContext, zh: string, en: string): string {
+  return ctx.locale === "zh-CN" ? zh : en;
+}
+
+function mergeCounts(rows: readonly TimeCount[]): TimeCount[] {
+  const map = new Map<number, TimeCount>();
+  for (const r of rows) {
+    const c = map.get(r.time);
+    if (c) {
+      c.events += r.events;
+      c.censored += r.censored;
+    } else map.set(r.time, { ...r });
+  }
+  return [...map.values()].sort((a, b) => a.time - b.time);
+}
+
+/**
+ * Kaplan–Meier survival of customers (time to churn), by an optional attribute, with the
+ * log-rank test. Lifetimes: a `lifetimes` dataset as given, or each customer's first activity
+ * spell (sql/spells.ts) censored at the day after the report period, in days or months of
+ * 30.4375 days. S(t) = ∏(1 − d/n) with those censored at t still at risk at t; Greenwood
+ * variance and exponential-Greenwood (log-log) intervals; median = first t with S ≤ 0.5
+ * (null = not reached); cumulative hazard = Nelson–Aalen with lifelines' tie smoothing;
+ * log-rank χ² as R survdiff (df = groups − 1).
+ */
+export const survival: Analysis<SurvivalParams> = {
+  id: "survival",
+  title: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
+  summary: {
+    "zh-CN": "客户到流失的时长:生存曲线、中位生命周期、各时点留存,并按属性分组做对数秩检验",
+    "en-US": "Time to churn: survival curves, median lifetime, survival at horizons, and a log-rank test between groups",
+  },
+  definition,
+  params: survivalParams,
+  needs: [
+    [
+      { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
+      { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
+      { role: "transactions", fields: ["customer_id", "date"] },
+    ],
+  ],
+  mainTable: "curve",
+
+  reductions(params, ctx) {
+    parseHorizons(params.horizons);
+    const by = params.by.trim();
+    const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
+    const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : `'${allGroup}'`;
+    return {
+      counts: `SELECT ${grp} AS grp, duration AS time,
+          COUNT(*) FILTER (WHERE event) AS events,
+          COUNT(*) FILTER (WHERE NOT event) AS censored
+        FROM (${base}) lt
+        GROUP BY ALL
+        ORDER BY grp NULLS LAST, time`,
+      ...excludedLifetimesSql(ctx),
+    };
+  },
+
+  compute(data, params, ctx): AnalysisResult {
+    const horizons = parseHorizons(params.horizons);
+    const confLevel = params.conf_level;
+    const by = params.by.trim();
+    const notes: string[] = [...excludedNote(data, ctx.locale)];
+    const rows = (data.counts ?? []).map((r) => ({
+      grp: r.grp === null || r.grp === undefined ? null : String(r.grp),
+      time: Number(r.time),
+      events: Number(r.events),
+      censored: Number(r.censored),
+    }));
+    const timeUnit = lifetimeSource(ctx) === "lifetimes" ? null : params.unit;
+    const empty: AnalysisResult = {
+      scalars: { customers: 0, events: 0, time_unit: timeUnit, median_lifetime: null, median_lower: null, median_upper: null, logrank_chi2: null, logrank_df: null, logrank_p: null },
+      tables: { curve: [], horizons: [], groups: [] },
+      notes: [...notes, say(ctx, "没有客户生命周期数据:无法估计生存曲线", "no customer lifetimes in the data: no survival curve can be estimated")],
+    };
+    if (rows.length === 0) return empty;
+
+    const overall = kaplanMeierFromCounts(mergeCounts(rows), { confLevel });
+    const missing = rows.filter((r) => r.grp === null).reduce((s, r) => s + r.events + r.censored, 0);
+    if (by && missing > 0) {
+      notes.push(say(ctx, `${missing} 位客户没有“${by}”的取值,未计入分组曲线与检验`, `${missing} customer${missing === 1 ? "" : "s"} without a value of "${by}" are left out of the group curves and the log-rank test`));
+    }
+    const labels = sortGroups([...new Set(rows.filter((r) => r.grp !== null).map((r) => r.grp!))]);
+    const countsOf = (g: string) => rows.filter((r) => r.grp === g).map(({ time, events, censored }) => ({ time, events, censored }));
+    const fits = new Map<string, KaplanMeierFit>(labels.map((g) => [g, kaplanMeierFromCounts(countsOf(g), { confLevel })]));
+    const test = by && labels.length >= 2 ? logRankFromCounts(labels.map((g) => ({ group: g, counts: countsOf(g) }))) : null;
+    if (by && labels.length < 2) notes.push(say(ctx, `“${by}”只有 ${labels.length} 个取值:不做对数秩检验`, `"${by}" has ${labels.length} value${labels.length === 1 ? "" : "s"}: no log-rank test`));
+
+    const tau = horizons.length ? horizons[horizons.length - 1]! : undefined;
+    const curve: Row[] = [];
+    const horizonRows: Row[] = [];
+    const groupRows: Row[] = [];
+    let beyond = false;
+    labels.forEach((g, gi) => {
+      const fit = fits.get(g)!;
+      const hazard = nelsonAalenFromCounts(countsOf(g), { confLevel });
+      if (fit.points.length && fit.points[0]!.time > 0) {
+        curve.push({ group: g, time: 0, at_risk: fit.n, events: 0, censored: 0, survival: 1, lower: 1, upper: 1, cumulative_hazard: 0 });
+      }
+      fit.points.forEach((p, i) => {
+        curve.push({ group: g, time: p.time, at_risk: p.atRisk, events: p.events, censored: p.censored, survival: p.survival, lower: p.lower, upper: p.upper, cumulative_hazard: hazard[i]!.cumulativeHazard });
+      });
+      for (const h of horizons) {
+        const s = survivalAt(fit, h);
+        if (s.survival === null) beyond = true;
+        horizonRows.push({ group: g, time: h, survival: s.survival, lower: s.lower, upper: s.upper });
+      }
+      groupRows.push({
+        group: g,
+        customers: fit.n,
+        events: fit.events,
+        expected_events: test ? test.expected[gi]! : fit.events,
+        median: fit.median,
+        median_lower: fit.medianLower,
+        median_upper: fit.medianUpper,
+        restricted_mean: tau === undefined ? null : restrictedMean(fit, tau),
+      });
+    });
+    if (beyond) notes.push(say(ctx, "部分时点超出了最长观察时长,其生存率为空", "some horizons lie beyond the longest observed lifetime: their survival is null"));
+    if (overall.median === null) notes.push(say(ctx, "生存率未降到 50%:中位生命周期未达到", "survival never fell to 50%: the median lifetime is not reached"));
+    if (test && test.chi2 === null) notes.push(say(ctx, "对数秩检验无法计算(少于两组有预期流失)", "the log-rank test cannot be computed (fewer than two groups with expected churns)"));
+
+    return {
+      scalars: {
+        customers: overall.n,
+        events: overall.events,
+        time_unit: timeUnit,
+        median_lifetime: overall.median,
+        median_lower: overall.medianLower,
+        median_upper: overall.medianUpper,
+        logrank_chi2: test ? test.chi2 : null,
+        logrank_df: test ? test.df : null,
+        logrank_p: test ? test.p : null,
+      },
+      tables: { curve, horizons: horizonRows, groups: groupRows },
+      ...(notes.length ? { notes } : {}),
+    };
+  },
+
+  chart(result, params, ctx): ChartSpec | null {
+    if (!result.tables.curve?.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
+    const groups = new Set(result.tables.curve.map((r) => r.group)).size;
+    return {
+      title: zh ? "客户生存曲线" : "Customer survival",
+      ...(params.by ? { subtitle: zh ? `按 ${params.by} 分组` : `by ${params.by}` } : {}),
+      marks: [
+        { mark: "areaY", data: "curve", options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
+        { mark: "lineY", data: "curve", options: { x: "time", y: "survival", stroke: "group", curve: "step-after" } },
+      ],
+      x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
+      y: { label: zh ? "生存率(未流失比例)" : "Survival (share not churned)", format: "percent", domain: [0, 1] },
+      color: { legend: groups > 1, label: params.by || null },
+    };
+  },
+};
