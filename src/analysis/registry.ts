@@ -5,8 +5,12 @@ import { ChurnbookError, closeMatches } from "../util/errors.js";
 import type { Analysis } from "./types.js";
 import { survival } from "./survival.js";
 import { cox } from "./cox.js";
+import { churnSummary } from "./churn-summary.js";
+import { mrrMovements } from "./mrr-movements.js";
+import { churnTrend } from "./churn-trend.js";
+import { leakyBucket } from "./leaky-bucket.js";
 
-const all: Analysis[] = [survival, cox];
+const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -37,6 +37,8 @@ export interface ScaleSpec {
   reverse?: boolean;
   percent?: boolean;
   padding?: number;
+  /** Where the axis goes ("top" for a heatmap's age axis); null hides it. */
+  axis?: "top" | "bottom" | "left" | "right" | "both" | null;
 }
 
 export interface ChartSpec {

@@ -43,27 +43,31 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   const timings = [...run.timings];
   const warnings = [...run.warnings];
 
+  // HTML first (charts are drawn here); with a PDF, the printer renders again with the table
+  // of contents' page numbers, and that HTML is the one written, so both outputs agree.
   let t0 = performance.now();
   const rendered = renderReport(run.document);
-  warnings.push(...rendered.warnings);
   let html = rendered.html;
+  let renderWarnings = rendered.warnings;
   const htmlMs = performance.now() - t0;
   timings.push({ phase: "html", ms: htmlMs });
   progress({ phase: "html", ms: htmlMs });
-  if (/\bNaN\b|Infinity|undefined/.test(html.replace(/<style[\s\S]*?<\/style>/g, ""))) {
-    warnings.push("the rendered HTML contains NaN, Infinity or undefined");
-  }
 
   const files: Record<string, string | Uint8Array> = {};
   if (formats.includes("pdf")) {
     t0 = performance.now();
     const { printReport } = await import("../print/index.js");
-    const printed = await printReport(run.document, rendered, { render: (tocPages) => renderReport(run.document, { tocPages }).html });
+    const printed = await printReport(run.document);
     html = printed.html;
+    renderWarnings = printed.warnings;
     files["report.pdf"] = printed.pdf;
     const ms = performance.now() - t0;
     timings.push({ phase: "pdf", ms });
     progress({ phase: "pdf", ms });
+  }
+  warnings.push(...renderWarnings);
+  if (/\bNaN\b|Infinity|\bundefined\b/.test(html.replace(/<style[\s\S]*?<\/style>/g, ""))) {
+    warnings.push("the rendered HTML contains NaN, Infinity or undefined");
   }
   if (formats.includes("html")) files["report.html"] = html;
   for (const [id, r] of run.results) {

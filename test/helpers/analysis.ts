@@ -14,7 +14,7 @@ export async function runOnRows(
   analysis: Analysis,
   data: Partial<Record<Role, Row[]>>,
   params: Record<string, unknown> = {},
-  ctx: Partial<AnalysisContext> & { period?: AnalysisContext["period"] | string } = {},
+  ctx: Omit<Partial<AnalysisContext>, "period"> & { period?: AnalysisContext["period"] | string } = {},
 ): Promise<AnalysisResult> {
   const engine = await createEngine();
   try {

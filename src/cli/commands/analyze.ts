@@ -74,7 +74,7 @@ export async function analyze(args: AnalyzeArgs) {
     const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
     checkNeeds(analysis, ctx);
     const result = await runAnalysis(engine, analysis, params, ctx);
-    return { analysis: analysis.id, params: { ...params, period: period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
+    return { analysis: analysis.id, params: { ...params, period: (params as Record<string, unknown>).period || period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
   } finally {
     engine.close();
   }

@@ -1,0 +1,134 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { Analysis, Row, Value } from "./types.js";
+import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
+import { assertBridge, dailyEvents, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { checkBasisRole, dailyEventsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+
+const params = Type.Object({
+  periods: periodsParam,
+  grain: grainParam,
+  convention: conventionParam,
+  include_free: includeFreeParam,
+});
+export type ChurnTrendParams = Static<typeof params>;
+
+/** The metrics of each trend row, in column order. */
+export const trendKeys = [
+  "customers_start",
+  "new_customers",
+  "reactivated_customers",
+  "churned_customers",
+  "customers_end",
+  "net_growth",
+  "churn_rate",
+  "retention_rate",
+  "growth_rate",
+  "mrr_start",
+  "mrr_end",
+  "gross_mrr_churn_rate",
+  "net_mrr_churn_rate",
+  "grr",
+  "nrr",
+] as const satisfies readonly MetricKey[];
+
+/** Lookback needed for the prev_/ly_ columns of the oldest period. */
+function lookback(grain: "month" | "quarter" | "year"): number {
+  return Math.max(1, yearLag(grain));
+}
+
+/**
+ * Churn and retention trend (流失趋势): the churn-summary metrics (see churn-summary.ts) of
+ * each of the last `periods` periods ending with the report period (grain `auto` = the report
+ * period's grain; another grain ends with its last complete period within the report period),
+ * each with the previous period's (prev_) and the same period last year's (ly_) values. All
+ * periods, including the look-back, come from ONE SQL query. mean_churn_rate = the mean of
+ * the periods' defined churn rates.
+ */
+export const churnTrend: Analysis<ChurnTrendParams> = {
+  id: "churn-trend",
+  title: { "zh-CN": "客户流失与保持趋势", "en-US": "Churn and retention trend" },
+  summary: {
+    "zh-CN": "最近 N 期（月/季/年）的期初、新增、恢复、流失、期末客户数，客户流失率、保持率、增长率，MRR、MRR流失率与 GRR/NRR，附环比、同比列。",
+    "en-US": "The last N periods (month/quarter/year): customers at start, new, reactivated, churned, at end; churn, retention and growth rates; MRR, MRR churn, GRR/NRR — with previous-period and last-year columns.",
+  },
+  definition: {
+    "zh-CN":
+      baseDefinition["zh-CN"] +
+      "趋势：以报告期为最后一期，向前取 N 期（粒度默认与报告期相同；指定其他粒度时取报告期内最后一个完整的该粒度周期为最后一期）；每期附上一期（prev_）和去年同期（ly_）的同名指标。平均流失率 = 各期已定义流失率的算术平均。",
+    "en-US":
+      baseDefinition["en-US"] +
+      " Trend: N periods ending with the report period (grain by default that of the report period; with another grain the last one is the last complete period of that grain within the report period); every period also carries the previous period's (prev_) and the same period last year's (ly_) values. Mean churn rate = the arithmetic mean of the periods' defined churn rates.",
+  },
+  params,
+  needs: [periodNeeds()],
+  mainTable: "trend",
+
+  reductions(p, ctx) {
+    checkBasisRole(ctx, "churn-trend");
+    const shown = trendPeriods(ctx.period, p.grain, p.periods);
+    const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain));
+    const opts = { includeFree: p.include_free };
+    const out: Record<string, string> = { periods: periodAggregateSql(ctx, all, opts) };
+    if (p.convention === "rolling30") out.daily = dailyEventsSql(ctx, all, opts, shown[shown.length - 1]!.end);
+    return out;
+  },
+
+  compute(data, p, ctx) {
+    const shown = trendPeriods(ctx.period, p.grain, p.periods);
+    const grain = shown[0]!.grain;
+    const lag = yearLag(grain);
+    const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(grain));
+    const ev = data.daily ? dailyEvents(data.daily) : undefined;
+    const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
+    const metrics: PeriodMetrics[] = all.map((per) => {
+      const row = byLabel.get(per.label);
+      if (!row) throw new Error(`churn-trend: no aggregate row for ${per.label}`);
+      assertBridge(row);
+      return periodMetrics(row, p.convention, ev);
+    });
+    const offset = all.length - shown.length;
+    const trend: Row[] = shown.map((per, i) => {
+      const j = offset + i;
+      const cur = metrics[j]!, prev = metrics[j - 1], ly = j - lag >= 0 ? metrics[j - lag] : undefined;
+      const row: Row = { period: per.label, period_start: per.start, period_end: per.end };
+      for (const k of trendKeys) row[k] = cur[k];
+      for (const k of trendKeys) row[`prev_${k}`] = prev ? prev[k] : null;
+      for (const k of trendKeys) row[`ly_${k}`] = ly ? ly[k] : null;
+      return row;
+    });
+    const rates: Row[] = trend.flatMap((r) =>
+      (["churn_rate", "retention_rate"] as const).map((k) => ({ period: r.period, period_start: r.period_start, metric: k, label: metricLabels[k][ctx.locale], value: r[k] ?? null })),
+    );
+    const defined = trend.map((r) => r.churn_rate).filter((v): v is number => typeof v === "number");
+    const scalars: Record<string, Value> = {
+      grain,
+      periods: shown.length,
+      first_period: shown[0]!.label,
+      last_period: shown[shown.length - 1]!.label,
+      convention: p.convention,
+      revenue_basis: revenueBasis(ctx),
+      mean_churn_rate: defined.length ? defined.reduce((s, v) => s + v, 0) / defined.length : null,
+    };
+    const zh = ctx.locale === "zh-CN";
+    const notes: string[] = [];
+    const undefinedPeriods = trend.filter((r) => r.churn_rate === null).map((r) => String(r.period));
+    if (undefinedPeriods.length)
+      notes.push(zh ? `以下各期流失率无法计算（分母为零）：${undefinedPeriods.join("、")}。` : `Churn rate undefined (zero denominator) for: ${undefinedPeriods.join(", ")}.`);
+    return { scalars, tables: { trend, rates }, notes };
+  },
+
+  chart(result, _p, ctx) {
+    if (!result.tables.rates?.some((r) => r.value !== null)) return null;
+    const zh = ctx.locale === "zh-CN";
+    return {
+      title: zh ? "客户流失率与保持率趋势" : "Customer churn and retention rate",
+      marks: [
+        { mark: "lineY", data: "rates", options: { x: "period", y: "value", stroke: "label", strokeWidth: 2 } },
+        { mark: "dot", data: "rates", options: { x: "period", y: "value", fill: "label", r: 3 } },
+      ],
+      x: { label: zh ? "期间" : "Period" },
+      y: { format: "percent", label: zh ? "比率" : "Rate", zero: true },
+      color: { legend: true, domain: [metricLabels.churn_rate[ctx.locale], metricLabels.retention_rate[ctx.locale]], range: ["#c0392b", "#2e8b57"] },
+    };
+  },
+};

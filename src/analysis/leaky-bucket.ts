@@ -1,0 +1,157 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { Analysis, Localized, Row, Value } from "./types.js";
+import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
+import { assertBridge, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { checkBasisRole, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
+
+const params = Type.Object({
+  periods: periodsParam,
+  grain: grainParam,
+  include_free: includeFreeParam,
+});
+export type LeakyBucketParams = Static<typeof params>;
+
+const stepLabels: Record<string, Localized> = {
+  customers_start: { "zh-CN": "期初客户", "en-US": "Customers at start" },
+  new_customers: { "zh-CN": "新增客户", "en-US": "New" },
+  reactivated_customers: { "zh-CN": "恢复客户", "en-US": "Reactivated" },
+  churned_customers: { "zh-CN": "流失客户", "en-US": "Churned" },
+  customers_end: { "zh-CN": "期末客户", "en-US": "Customers at end" },
+  mrr_start: { "zh-CN": "期初MRR", "en-US": "MRR at start" },
+  new_mrr: { "zh-CN": "新增MRR", "en-US": "New MRR" },
+  expansion_mrr: { "zh-CN": "扩展MRR", "en-US": "Expansion MRR" },
+  reactivation_mrr: { "zh-CN": "恢复MRR", "en-US": "Reactivation MRR" },
+  contraction_mrr: { "zh-CN": "收缩MRR", "en-US": "Contraction MRR" },
+  churned_mrr: { "zh-CN": "流失MRR", "en-US": "Churned MRR" },
+  mrr_end: { "zh-CN": "期末MRR", "en-US": "MRR at end" },
+};
+const revenueLevelLabels: Record<string, Localized> = {
+  mrr_start: { "zh-CN": "上期收入", "en-US": "Previous period revenue" },
+  mrr_end: { "zh-CN": "本期收入", "en-US": "Period revenue" },
+};
+
+type Kind = "start" | "in" | "out" | "end";
+const customerSteps: Array<[keyof PeriodMetrics, Kind]> = [
+  ["customers_start", "start"],
+  ["new_customers", "in"],
+  ["reactivated_customers", "in"],
+  ["churned_customers", "out"],
+  ["customers_end", "end"],
+];
+const revenueSteps: Array<[keyof PeriodMetrics, Kind]> = [
+  ["mrr_start", "start"],
+  ["new_mrr", "in"],
+  ["expansion_mrr", "in"],
+  ["reactivation_mrr", "in"],
+  ["contraction_mrr", "out"],
+  ["churned_mrr", "out"],
+  ["mrr_end", "end"],
+];
+
+/** One period's flows (in: new, reactivated; out: churned) for customers and revenue. */
+function flowRow(label: string, start: string, m: PeriodMetrics): Row {
+  const rev = m.mrr_start !== null;
+  return {
+    period: label,
+    period_start: start,
+    customers_start: m.customers_start,
+    new_customers: m.new_customers,
+    reactivated_customers: m.reactivated_customers,
+    churned_customers: m.churned_customers,
+    customers_end: m.customers_end,
+    customers_in: m.new_customers! + m.reactivated_customers!,
+    customers_out: m.churned_customers,
+    net_customers: m.net_growth,
+    mrr_start: m.mrr_start,
+    new_mrr: m.new_mrr,
+    expansion_mrr: m.expansion_mrr,
+    reactivation_mrr: m.reactivation_mrr,
+    contraction_mrr: m.contraction_mrr,
+    churned_mrr: m.churned_mrr,
+    mrr_end: m.mrr_end,
+    mrr_in: rev ? m.new_mrr! + m.expansion_mrr! + m.reactivation_mrr! : null,
+    mrr_out: rev ? m.contraction_mrr! + m.churned_mrr! : null,
+    net_new_mrr: m.net_new_mrr,
+  };
+}
+
+/**
+ * Leaky bucket (漏水桶): customers poured in at the top (new, reactivated) and leaking out
+ * (churned), and the same for revenue (in: new, expansion, reactivation MRR; out: contraction,
+ * churned MRR). Definitions as churn-summary (spell events; MRR movements at the period's
+ * boundaries; period revenue for the inactivity basis).
+ * Tables: `waterfall` — the report period as rows (measure customers|revenue, step, label,
+ * value, kind start|in|out|end); out values are negative, so start + Σ in/out = end;
+ * `flows` — per period of the trend (last `periods` of `grain`): start, in, out, end.
+ */
+export const leakyBucket: Analysis<LeakyBucketParams> = {
+  id: "leaky-bucket",
+  title: { "zh-CN": "漏水桶：客户与收入的流入流出", "en-US": "Leaky bucket: customers and revenue in and out" },
+  summary: {
+    "zh-CN": "报告期期初到期末的客户与收入瀑布图（新增、恢复流入，流失流出），以及最近 N 期的流入流出表。",
+    "en-US": "Waterfall of customers and revenue from start to end of the period (in: new, reactivated; out: churned) and the in/out flows of the last N periods.",
+  },
+  definition: {
+    "zh-CN":
+      baseDefinition["zh-CN"] +
+      "漏水桶：客户流入 = 新增 + 恢复，流出 = 流失，期初 + 流入 − 流出 = 期末；收入流入 = 新增 + 扩展 + 恢复 MRR，流出 = 收缩 + 流失 MRR。瀑布表中流出记为负值。",
+    "en-US":
+      baseDefinition["en-US"] +
+      " Leaky bucket: customers in = new + reactivated, out = churned, start + in − out = end; revenue in = new + expansion + reactivation MRR, out = contraction + churned MRR. In the waterfall table out values are negative.",
+  },
+  params,
+  needs: [periodNeeds()],
+  mainTable: "waterfall",
+
+  reductions(p, ctx) {
+    checkBasisRole(ctx, "leaky-bucket");
+    const periods = uniquePeriods([ctx.period, ...trendPeriods(ctx.period, p.grain, p.periods)]);
+    return { periods: periodAggregateSql(ctx, periods, { includeFree: p.include_free }) };
+  },
+
+  compute(data, p, ctx) {
+    const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
+    const metricsOf = (label: string): PeriodMetrics => {
+      const row = byLabel.get(label);
+      if (!row) throw new Error(`leaky-bucket: no aggregate row for ${label}`);
+      assertBridge(row);
+      return periodMetrics(row, "standard");
+    };
+    const basis = revenueBasis(ctx);
+    const cur = metricsOf(ctx.period.label);
+    const label = (k: string) => (basis === "period_revenue" && revenueLevelLabels[k] ? revenueLevelLabels[k] : stepLabels[k]!)[ctx.locale];
+    const signed = (v: number | null, kind: Kind) => (v === null ? null : kind === "out" ? 0 - v : v);
+    const waterfall: Row[] = [
+      ...customerSteps.map(([k, kind]) => ({ measure: "customers", step: k, label: label(k), value: signed(cur[k], kind), kind })),
+      ...(basis === null ? [] : revenueSteps.map(([k, kind]) => ({ measure: "revenue", step: k, label: label(k), value: signed(cur[k], kind), kind }))),
+    ];
+    const flows = trendPeriods(ctx.period, p.grain, p.periods).map((per) => flowRow(per.label, per.start, metricsOf(per.label)));
+    const now = flowRow(ctx.period.label, ctx.period.start, cur);
+    const scalars: Record<string, Value> = {
+      period: ctx.period.label,
+      revenue_basis: basis,
+      customers_start: now.customers_start!,
+      customers_in: now.customers_in!,
+      customers_out: now.customers_out!,
+      customers_end: now.customers_end!,
+      net_customers: now.net_customers!,
+      mrr_start: now.mrr_start!,
+      mrr_in: now.mrr_in!,
+      mrr_out: now.mrr_out!,
+      mrr_end: now.mrr_end!,
+      net_new_mrr: now.net_new_mrr!,
+    };
+    return { scalars, tables: { waterfall, flows } };
+  },
+
+  chart(result, _p, ctx) {
+    if (!result.tables.waterfall?.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    return {
+      title: zh ? `漏水桶：客户流入与流出（${String(result.scalars.period)}）` : `Leaky bucket: customers in and out (${String(result.scalars.period)})`,
+      marks: [{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options: { x: "label", y: "value", kind: "kind" } }],
+      x: { label: null },
+      y: { format: "integer", label: zh ? "客户数" : "Customers" },
+    };
+  },
+};

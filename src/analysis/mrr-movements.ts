@@ -1,0 +1,162 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { Analysis, Locale, Localized, Row, Value } from "./types.js";
+import { ChurnbookError } from "../util/errors.js";
+import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
+import { bridgeError } from "./period-metrics/metrics.js";
+import { boundaryTotalsSql, checkBasisRole, movementLogSql, revenueBasis, type RevenueBasis } from "./period-metrics/sql.js";
+
+const params = Type.Object({
+  period: periodParam,
+  include_free: includeFreeParam,
+});
+export type MrrMovementsParams = Static<typeof params>;
+
+export const movementKinds = ["new", "expansion", "reactivation", "contraction", "churn"] as const;
+export type MovementKind = (typeof movementKinds)[number];
+
+const stepLabels: Record<MovementKind | "start" | "end", Localized> = {
+  start: { "zh-CN": "期初MRR", "en-US": "MRR at start" },
+  new: { "zh-CN": "新增", "en-US": "New" },
+  expansion: { "zh-CN": "扩展", "en-US": "Expansion" },
+  reactivation: { "zh-CN": "恢复", "en-US": "Reactivation" },
+  contraction: { "zh-CN": "收缩", "en-US": "Contraction" },
+  churn: { "zh-CN": "流失", "en-US": "Churn" },
+  end: { "zh-CN": "期末MRR", "en-US": "MRR at end" },
+};
+const revenueLevelLabels: Record<"start" | "end", Localized> = {
+  start: { "zh-CN": "上期收入", "en-US": "Previous period revenue" },
+  end: { "zh-CN": "本期收入", "en-US": "Period revenue" },
+};
+
+/** Localised label of a bridge step (start/end depend on the revenue basis). */
+export function bridgeStepLabel(step: MovementKind | "start" | "end", locale: Locale, basis: RevenueBasis | null): string {
+  if ((step === "start" || step === "end") && basis === "period_revenue") return revenueLevelLabels[step][locale];
+  return stepLabels[step][locale];
+}
+
+const num = (v: Value | undefined): number => (typeof v === "number" ? v : Number(v ?? 0));
+
+/**
+ * MRR movements (新增 / 扩展 / 收缩 / 流失 / 恢复 MRR) of the report period (or `period`): the
+ * customer-level movement log and the bridge from MRR at start to MRR at end.
+ *
+ * A customer's MRR at boundary b = Σ mrr of their subscriptions with start_date < b ≤
+ * end_date (open end counts) — the spells' boundary rule; computed per customer in SQL.
+ * Movement (one per customer whose MRR changes): not active at start and MRR > 0 at end →
+ * new (no earlier spell) or reactivation; active at start, not active at end → churn; active
+ * at both → expansion (MRR up) or contraction (down). delta = mrr_end − mrr_start.
+ * Inactivity basis: period revenue instead of MRR — start = the previous period's revenue,
+ * end = this period's; in the base = revenue ≠ 0. Bridge: start + Σ delta = end, checked
+ * against boundary totals taken straight from the source; a mismatch (rows that cannot be
+ * attributed to a customer, non-finite values) throws ChurnbookError "mrr-bridge" naming them.
+ */
+export const mrrMovements: Analysis<MrrMovementsParams> = {
+  id: "mrr-movements",
+  title: { "zh-CN": "MRR 变动明细", "en-US": "MRR movements" },
+  summary: {
+    "zh-CN": "报告期内每位客户的 MRR 变动（新增、扩展、收缩、流失、恢复）及从期初 MRR 到期末 MRR 的收入桥。",
+    "en-US": "Customer-level MRR movements of the period (new, expansion, contraction, churn, reactivation) and the bridge from MRR at start to MRR at end.",
+  },
+  definition: {
+    "zh-CN":
+      baseDefinition["zh-CN"] +
+      "变动明细：每位 MRR 有变化的客户一行（客户、变动类型、期初MRR、期末MRR、变化 = 期末 − 期初）。收入桥：期初MRR + 新增 + 扩展 + 恢复 − 收缩 − 流失 = 期末MRR，并与直接从源数据汇总的期初、期末 MRR 核对；不平衡（如缺少客户编号、MRR 不是有限数值）时报错并列出相关客户。",
+    "en-US":
+      baseDefinition["en-US"] +
+      " Movement log: one row per customer whose MRR changes (customer, movement, MRR at start, MRR at end, delta = end − start). Bridge: MRR at start + new + expansion + reactivation − contraction − churn = MRR at end, checked against the boundary totals summed straight from the source data; a mismatch (e.g. rows without a customer id, or an MRR that is not a finite number) is an error naming the customers concerned.",
+  },
+  params,
+  needs: [periodNeeds(true)],
+  mainTable: "movements",
+
+  reductions(p, ctx) {
+    checkBasisRole(ctx, "mrr-movements");
+    if (revenueBasis(ctx) === null) {
+      const sub = ctx.churn.kind === "subscriptions";
+      throw new ChurnbookError("missing-field", `analysis "mrr-movements" needs field "${sub ? "mrr" : "amount"}" in the ${sub ? "subscriptions" : "transactions"} dataset`, {
+        hint: `map a column to it, e.g. --map ${sub ? "subscriptions.mrr" : "transactions.amount"}=<column>`,
+      });
+    }
+    const period = resolvePeriod(p.period, ctx.period);
+    return { log: movementLogSql(ctx, period, { includeFree: p.include_free }), totals: boundaryTotalsSql(ctx, period) };
+  },
+
+  compute(data, p, ctx) {
+    const period = resolvePeriod(p.period, ctx.period);
+    const basis = revenueBasis(ctx);
+    const log = data.log ?? [];
+    const totals = data.totals?.[0] ?? {};
+    const start = totals.mrr_start === null || totals.mrr_start === undefined ? null : Number(totals.mrr_start);
+    const end = totals.mrr_end === null || totals.mrr_end === undefined ? null : Number(totals.mrr_end);
+    const good = log.filter((r) => r.ok === true && r.movement !== null);
+    const bad = log.filter((r) => r.ok !== true);
+    const order = new Map<string, number>(movementKinds.map((k, i) => [k, i]));
+    const movements = good
+      .map((r) => ({ customer_id: r.customer_id, movement: r.movement, mrr_start: num(r.mrr_start), mrr_end: num(r.mrr_end), delta: num(r.delta) }))
+      .sort(
+        (a, b) =>
+          order.get(String(a.movement))! - order.get(String(b.movement))! ||
+          Math.abs(b.delta) - Math.abs(a.delta) ||
+          String(a.customer_id).localeCompare(String(b.customer_id)),
+      );
+
+    const sums: Record<MovementKind, number> = { new: 0, expansion: 0, reactivation: 0, contraction: 0, churn: 0 };
+    const counts: Record<MovementKind, number> = { new: 0, expansion: 0, reactivation: 0, contraction: 0, churn: 0 };
+    for (const m of movements) {
+      sums[m.movement as MovementKind] += m.delta;
+      counts[m.movement as MovementKind] += 1;
+    }
+    const moved = movementKinds.reduce((s, k) => s + sums[k], 0);
+    const tol = 1e-6 * Math.max(1, Math.abs(start ?? 0), Math.abs(end ?? 0));
+    if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end) || Math.abs(start + moved - end) > tol) {
+      const names = [...bad.map((r) => (r.customer_id === null ? "(no customer_id)" : String(r.customer_id)))].sort();
+      bridgeError(period.label, start, end, names.slice(0, 10).join(", "), names.length);
+    }
+
+    const label = (s: MovementKind | "start" | "end") => bridgeStepLabel(s, ctx.locale, basis);
+    const bridge: Row[] = [
+      { step: "start", label: label("start"), value: start, kind: "start", customers: null },
+      ...movementKinds.map((k) => ({ step: k, label: label(k), value: sums[k], kind: k === "contraction" || k === "churn" ? "out" : "in", customers: counts[k] })),
+      { step: "end", label: label("end"), value: end, kind: "end", customers: null },
+    ];
+
+    const scalars: Record<string, Value> = {
+      period: period.label,
+      revenue_basis: basis,
+      mrr_start: start,
+      new_mrr: sums.new,
+      expansion_mrr: sums.expansion,
+      reactivation_mrr: sums.reactivation,
+      contraction_mrr: 0 - sums.contraction,
+      churned_mrr: 0 - sums.churn,
+      mrr_end: end,
+      net_new_mrr: end! - start!,
+      customers_moved: movements.length,
+      new_customers: counts.new,
+      expansion_customers: counts.expansion,
+      reactivation_customers: counts.reactivation,
+      contraction_customers: counts.contraction,
+      churned_customers: counts.churn,
+    };
+    const notes: string[] = [];
+    const zh = ctx.locale === "zh-CN";
+    if (bad.length)
+      notes.push(zh ? `${bad.length} 条收入记录无法归属到客户，但收入桥仍然平衡。` : `${bad.length} revenue records could not be attributed to a customer; the bridge still reconciles.`);
+    if (basis === "period_revenue")
+      notes.push(zh ? "非合约型口径：以上期收入为期初水平、本期收入为期末水平。" : "Inactivity basis: the start level is the previous period's revenue, the end level this period's revenue.");
+    return { scalars, tables: { movements: movements as Row[], bridge }, notes };
+  },
+
+  chart(result, _p, ctx) {
+    if (!result.tables.bridge?.length || result.scalars.mrr_start === null) return null;
+    const zh = ctx.locale === "zh-CN";
+    const s = result.scalars;
+    const rev = s.revenue_basis === "period_revenue";
+    return {
+      title: zh ? `${rev ? "收入" : "MRR"}桥（${String(s.period)}）` : `${rev ? "Revenue" : "MRR"} bridge (${String(s.period)})`,
+      marks: [{ mark: "waterfall", data: "bridge", options: { x: "label", y: "value", kind: "kind" } }],
+      y: { format: "currency", label: zh ? (rev ? "收入" : "MRR") : rev ? "Revenue" : "MRR" },
+      x: { label: null },
+    };
+  },
+};

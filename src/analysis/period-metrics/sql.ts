@@ -1,0 +1,229 @@
+// SQL for the period churn and revenue metrics (churn-summary, churn-trend, mrr-movements,
+// leaky-bucket). Everything is built on the activity spells of ../sql/spells.ts, for any
+// number of periods in ONE query (a VALUES list of periods joined to the spells), so a
+// 12-period trend is one round trip and JavaScript only sees per-period (or, for the
+// movement log, per-customer) rows.
+//
+// CTEs (in order):
+//   raw  the spells of spellsSql(ctx)
+//   sp   the included spells: free spells dropped unless include_free (a spell is free when
+//        no subscription starting in it has mrr > 0 — inactivity basis: no transaction in it
+//        has amount > 0; without an mrr/amount field nothing is free), renumbered 1, 2, … per
+//        customer; with the inactivity basis an end after the data's last transaction date
+//        is right-censored (null: not yet happened)
+//   p    the periods: label, ps (start of the period before), s (start), e (end, exclusive)
+//   pc   per period × customer: active at s / at e, spell events in [s, e)
+//   v    per period × customer: the revenue level at the start and at the end —
+//        contractual: MRR at boundary b = Σ mrr of subscriptions with start_date < b ≤
+//        end_date (or open end), the boundary rule of the spells;
+//        inactivity: revenue in the previous period (start) and in the period (end)
+//   mc   pc ⨝ v (full outer), each customer's movement classified, with a consistency flag
+
+import type { AnalysisContext } from "../types.js";
+import { spellsSql } from "../sql/spells.js";
+import { quoteLiteral } from "../../data/engine.js";
+import { ChurnbookError } from "../../util/errors.js";
+import { shiftPeriod, type Period } from "../../util/period.js";
+
+const openEnd = "DATE '9999-12-31'";
+
+export type RevenueBasis = "mrr" | "period_revenue";
+
+export interface PeriodSqlOptions {
+  includeFree: boolean;
+}
+
+/** The revenue basis available for the context: MRR (contractual with an mrr field), period
+ * revenue (inactivity basis with an amount field), or null (no revenue field). */
+export function revenueBasis(ctx: Pick<AnalysisContext, "churn" | "fields">): RevenueBasis | null {
+  if (ctx.churn.kind === "subscriptions") return ctx.fields.subscriptions?.includes("mrr") ? "mrr" : null;
+  return ctx.fields.transactions?.includes("amount") ? "period_revenue" : null;
+}
+
+/** Throws a clear error when the dataset the churn basis reads is not loaded. */
+export function checkBasisRole(ctx: Pick<AnalysisContext, "churn" | "fields">, analysisId: string): void {
+  const role = ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions";
+  if (!ctx.fields[role]) {
+    throw new ChurnbookError("missing-role", `analysis "${analysisId}" with the ${ctx.churn.kind === "subscriptions" ? "contractual (subscriptions)" : "inactivity"} churn basis needs a "${role}" dataset`, {
+      hint: ctx.churn.kind === "subscriptions" ? "map a subscriptions dataset (customer_id, start_date, end_date, mrr), or set the churn basis to inactivity for transaction data" : "map a transactions dataset (customer_id, date, amount), or set the churn basis to subscriptions",
+    });
+  }
+}
+
+function dateLit(d: string): string {
+  return `DATE ${quoteLiteral(d)}`;
+}
+
+/** Unique periods (by label), in the given order. */
+export function uniquePeriods(periods: Period[]): Period[] {
+  const seen = new Set<string>();
+  return periods.filter((p) => (seen.has(p.label) ? false : (seen.add(p.label), true)));
+}
+
+/** The CTE list (without WITH) described in the file header. */
+export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions): string {
+  if (periods.length === 0) throw new Error("periodCtes: no periods");
+  const contractual = ctx.churn.kind === "subscriptions";
+  const basis = revenueBasis(ctx);
+  const ctes: string[] = [];
+  ctes.push(`raw AS (SELECT * FROM ${spellsSql(ctx)})`);
+
+  const filterFree = !opts.includeFree && basis !== null;
+  if (filterFree) {
+    ctes.push(
+      contractual
+        ? `paid AS (
+            SELECT r.customer_id, r.spell_no, COALESCE(BOOL_OR(x.mrr > 0), FALSE) AS paid
+            FROM raw r LEFT JOIN subscriptions x
+              ON x.customer_id = r.customer_id AND x.start_date >= r.start_date AND x.start_date < COALESCE(r.end_date, ${openEnd})
+                 AND (x.end_date IS NULL OR x.end_date > x.start_date)
+            GROUP BY r.customer_id, r.spell_no)`
+        : `paid AS (
+            SELECT r.customer_id, r.spell_no, COALESCE(BOOL_OR(x.amount > 0), FALSE) AS paid
+            FROM raw r LEFT JOIN transactions x
+              ON x.customer_id = r.customer_id AND x.date >= r.start_date AND x.date < COALESCE(r.end_date, ${openEnd})
+            GROUP BY r.customer_id, r.spell_no)`,
+    );
+  }
+  const endExpr = contractual ? "r.end_date" : "CASE WHEN r.end_date > (SELECT MAX(date) FROM transactions) THEN NULL ELSE r.end_date END";
+  ctes.push(`sp AS (
+    SELECT r.customer_id, CAST(ROW_NUMBER() OVER (PARTITION BY r.customer_id ORDER BY r.start_date) AS INTEGER) AS spell_no,
+           r.start_date, ${endExpr} AS end_date
+    FROM raw r ${filterFree ? "JOIN paid USING (customer_id, spell_no) WHERE paid.paid" : ""})`);
+
+  const values = periods.map((p) => `(${quoteLiteral(p.label)}, ${dateLit(shiftPeriod(p, -1).start)}, ${dateLit(p.start)}, ${dateLit(p.end)})`);
+  ctes.push(`p(label, ps, s, e) AS (VALUES ${values.join(", ")})`);
+
+  const startIn = "(sp.start_date >= p.s AND sp.start_date < p.e)";
+  const endIn = "(sp.end_date IS NOT NULL AND sp.end_date >= p.s AND sp.end_date < p.e)";
+  ctes.push(`pc AS (
+    SELECT p.label, sp.customer_id,
+      BOOL_OR(sp.start_date < p.s AND (sp.end_date IS NULL OR sp.end_date >= p.s)) AS a_s,
+      BOOL_OR(sp.start_date < p.e AND (sp.end_date IS NULL OR sp.end_date >= p.e)) AS a_e,
+      COUNT(*) FILTER (WHERE ${startIn} AND sp.spell_no = 1) AS n_new,
+      COUNT(*) FILTER (WHERE ${startIn} AND sp.spell_no > 1) AS n_react,
+      COUNT(*) FILTER (WHERE ${endIn}) AS n_churn,
+      COUNT(*) FILTER (WHERE ${startIn} AND ${endIn}) AS n_joined_left,
+      (MIN(sp.spell_no) > 1 OR BOOL_OR(sp.start_date < p.s)) AS had_before
+    FROM p JOIN sp ON sp.start_date < p.e AND (sp.end_date IS NULL OR sp.end_date >= p.s)
+    GROUP BY p.label, sp.customer_id)`);
+
+  if (basis === "mrr") {
+    ctes.push(`v AS (
+      SELECT p.label, x.customer_id,
+        COALESCE(SUM(CAST(x.mrr AS DOUBLE)) FILTER (WHERE x.start_date < p.s AND COALESCE(x.end_date, ${openEnd}) >= p.s), 0) AS v_start,
+        COALESCE(SUM(CAST(x.mrr AS DOUBLE)) FILTER (WHERE x.start_date < p.e AND COALESCE(x.end_date, ${openEnd}) >= p.e), 0) AS v_end
+      FROM p JOIN subscriptions x
+        ON x.start_date < p.e AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)
+      GROUP BY p.label, x.customer_id)`);
+  } else if (basis === "period_revenue") {
+    ctes.push(`v AS (
+      SELECT p.label, x.customer_id,
+        COALESCE(SUM(CAST(x.amount AS DOUBLE)) FILTER (WHERE x.date < p.s), 0) AS v_start,
+        COALESCE(SUM(CAST(x.amount AS DOUBLE)) FILTER (WHERE x.date >= p.s), 0) AS v_end
+      FROM p JOIN transactions x ON x.date >= p.ps AND x.date < p.e
+      GROUP BY p.label, x.customer_id)`);
+  } else {
+    ctes.push(`v AS (SELECT CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS customer_id, CAST(0 AS DOUBLE) AS v_start, CAST(0 AS DOUBLE) AS v_end WHERE FALSE)`);
+  }
+
+  // r_s / r_e: "in the revenue base at the start / end". Contractual: active (spell) at the
+  // boundary. Period revenue: revenue in the previous period / in the period.
+  const rS = basis === "period_revenue" ? "(m.v_start <> 0)" : "m.a_s";
+  const rE = basis === "period_revenue" ? "(m.v_end <> 0)" : "m.a_e";
+  ctes.push(`m AS (
+    SELECT COALESCE(pc.label, v.label) AS label, COALESCE(pc.customer_id, v.customer_id) AS customer_id,
+      COALESCE(pc.a_s, FALSE) AS a_s, COALESCE(pc.a_e, FALSE) AS a_e, COALESCE(pc.had_before, FALSE) AS had_before,
+      COALESCE(pc.n_new, 0) AS n_new, COALESCE(pc.n_react, 0) AS n_react, COALESCE(pc.n_churn, 0) AS n_churn,
+      COALESCE(pc.n_joined_left, 0) AS n_joined_left,
+      COALESCE(v.v_start, 0) AS v_start, COALESCE(v.v_end, 0) AS v_end
+    FROM pc FULL OUTER JOIN v ON pc.label = v.label AND pc.customer_id = v.customer_id)`);
+  ctes.push(`mc AS (
+    SELECT m.*, ${rS} AS r_s, ${rE} AS r_e, m.v_end - m.v_start AS delta,
+      (m.customer_id IS NOT NULL AND isfinite(m.v_start) AND isfinite(m.v_end) AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) AS ok,
+      CASE
+        WHEN NOT (m.customer_id IS NOT NULL AND isfinite(m.v_start) AND isfinite(m.v_end) AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) THEN NULL
+        WHEN ${rS} AND NOT ${rE} THEN CASE WHEN m.v_start <> 0 THEN 'churn' END
+        WHEN ${rS} AND ${rE} THEN CASE WHEN m.v_end > m.v_start THEN 'expansion' WHEN m.v_end < m.v_start THEN 'contraction' END
+        WHEN m.v_end <> 0 THEN CASE WHEN m.had_before THEN 'reactivation' ELSE 'new' END
+      END AS movement
+    FROM m)`);
+  return ctes.join(",\n");
+}
+
+/** One row per period (column `label`) with the customer counts and the revenue bridge. */
+export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions): string {
+  const ps = uniquePeriods(periods);
+  const hasRevenue = revenueBasis(ctx) !== null;
+  const rev = (expr: string) => (hasRevenue ? expr : "CAST(NULL AS DOUBLE)");
+  return `WITH ${periodCtes(ctx, ps, opts)},
+  agg AS (
+    SELECT label,
+      COUNT(*) FILTER (WHERE a_s) AS customers_start,
+      COUNT(*) FILTER (WHERE a_e) AS customers_end,
+      COALESCE(SUM(n_new), 0) AS new_customers,
+      COALESCE(SUM(n_react), 0) AS reactivated_customers,
+      COALESCE(SUM(n_churn), 0) AS churned_customers,
+      COALESCE(SUM(n_joined_left), 0) AS joined_and_left,
+      COUNT(*) FILTER (WHERE a_s AND NOT a_e) AS lost_from_start,
+      COUNT(*) FILTER (WHERE a_s AND a_e AND n_churn > 0) AS churned_and_reactivated,
+      ${rev("COALESCE(SUM(v_start), 0)")} AS mrr_start,
+      ${rev("COALESCE(SUM(v_end), 0)")} AS mrr_end,
+      ${rev("COALESCE(SUM(delta) FILTER (WHERE movement = 'new'), 0)")} AS new_mrr,
+      ${rev("COALESCE(SUM(delta) FILTER (WHERE movement = 'expansion'), 0)")} AS expansion_mrr,
+      ${rev("COALESCE(SUM(delta) FILTER (WHERE movement = 'reactivation'), 0)")} AS reactivation_mrr,
+      ${rev("COALESCE(-SUM(delta) FILTER (WHERE movement = 'contraction'), 0)")} AS contraction_mrr,
+      ${rev("COALESCE(-SUM(delta) FILTER (WHERE movement = 'churn'), 0)")} AS churned_mrr,
+      ${rev("COALESCE(SUM(v_start) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_start,
+      ${rev("COALESCE(SUM(v_end) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_end,
+      ${rev("COALESCE(SUM(LEAST(v_end, v_start)) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_kept,
+      COUNT(*) FILTER (WHERE NOT ok) AS inconsistent_count,
+      array_to_string(list_slice(list(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok), 1, 10), ', ') AS inconsistent_customers
+    FROM mc GROUP BY label)
+  SELECT p.label, CAST(p.s AS VARCHAR) AS period_start, CAST(p.e AS VARCHAR) AS period_end,
+    COALESCE(agg.customers_start, 0) AS customers_start, COALESCE(agg.new_customers, 0) AS new_customers,
+    COALESCE(agg.reactivated_customers, 0) AS reactivated_customers, COALESCE(agg.churned_customers, 0) AS churned_customers,
+    COALESCE(agg.customers_end, 0) AS customers_end, COALESCE(agg.joined_and_left, 0) AS joined_and_left,
+    COALESCE(agg.lost_from_start, 0) AS lost_from_start, COALESCE(agg.churned_and_reactivated, 0) AS churned_and_reactivated,
+    ${["mrr_start", "mrr_end", "new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr", "churned_mrr", "cohort_mrr_start", "cohort_mrr_end", "cohort_mrr_kept"]
+      .map((c) => `${rev(`COALESCE(agg.${c}, 0)`)} AS ${c}`)
+      .join(", ")},
+    COALESCE(agg.inconsistent_count, 0) AS inconsistent_count, agg.inconsistent_customers
+  FROM p LEFT JOIN agg ON agg.label = p.label
+  ORDER BY p.s`;
+}
+
+/** The customer-level movement log of one period: customer_id, movement, mrr_start, mrr_end,
+ * delta, and `ok` (false for rows that cannot be attributed consistently). Customers without
+ * a movement are left out, unless inconsistent. */
+export function movementLogSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period, opts: PeriodSqlOptions): string {
+  return `WITH ${periodCtes(ctx, [period], opts)}
+  SELECT customer_id, movement, v_start AS mrr_start, v_end AS mrr_end, delta, ok
+  FROM mc WHERE movement IS NOT NULL OR NOT ok
+  ORDER BY customer_id NULLS LAST`;
+}
+
+/** Boundary totals straight from the source (independent of the per-customer split). */
+export function boundaryTotalsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period): string {
+  const basis = revenueBasis(ctx);
+  if (basis === "mrr") {
+    const at = (b: string) => `COALESCE(SUM(CAST(mrr AS DOUBLE)) FILTER (WHERE start_date < ${dateLit(b)} AND COALESCE(end_date, ${openEnd}) >= ${dateLit(b)}), 0)`;
+    return `SELECT ${at(period.start)} AS mrr_start, ${at(period.end)} AS mrr_end FROM subscriptions WHERE start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`;
+  }
+  if (basis === "period_revenue") {
+    const prev = shiftPeriod(period, -1);
+    const sum = (a: string, b: string) => `COALESCE(SUM(CAST(amount AS DOUBLE)) FILTER (WHERE date >= ${dateLit(a)} AND date < ${dateLit(b)}), 0)`;
+    return `SELECT ${sum(prev.start, period.start)} AS mrr_start, ${sum(period.start, period.end)} AS mrr_end FROM transactions`;
+  }
+  return `SELECT CAST(NULL AS DOUBLE) AS mrr_start, CAST(NULL AS DOUBLE) AS mrr_end`;
+}
+
+/** Spell starts and (observed) ends per day before `until`: the input of the rolling 30-day
+ * churn rate. One row per date with an event, ordered by date. */
+export function dailyEventsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions, until: string): string {
+  return `WITH ${periodCtes(ctx, uniquePeriods(periods).slice(0, 1), opts)}
+  SELECT CAST(d AS VARCHAR) AS date, CAST(SUM(starts) AS INTEGER) AS starts, CAST(SUM(ends) AS INTEGER) AS ends
+  FROM (SELECT start_date AS d, 1 AS starts, 0 AS ends FROM sp UNION ALL SELECT end_date AS d, 0 AS starts, 1 AS ends FROM sp WHERE end_date IS NOT NULL)
+  WHERE d < ${dateLit(until)}
+  GROUP BY d ORDER BY d`;
+}

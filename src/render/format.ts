@@ -1,0 +1,239 @@
+// Locale helpers: the one place numbers, dates and periods become text. Templates, chart
+// ticks and markdown prose all format through here, so a report never shows "NaN",
+// "Infinity" or "undefined" — a missing value is always an em dash.
+//
+// Pure: no clock, no environment; the locale and currency are parameters. Dates are ISO
+// strings read as UTC calendar dates (never shifted by the machine's time zone).
+
+import type { Locale, Value } from "../analysis/types.js";
+import type { ValueFormat } from "./document.js";
+
+/** What a missing, NaN or infinite value prints as. */
+export const missing = "—";
+
+export interface FormatOptions {
+  /**
+   * Short magnitudes for prose and KPI cards: 12.3万 / 1.2亿 in zh-CN, 12.3K / 1.2M in en-US.
+   * Tables use full figures. Applies to number, integer and currency.
+   */
+  compact?: boolean;
+  /** Fraction digits for percent (default 1) and number (default up to 1). */
+  digits?: number;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** Intl formatters are costly to build; cache them by locale and options. */
+function nf(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = locale + JSON.stringify(options);
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
+/** A finite number, or null for anything else (null, NaN, ±Infinity, non-numeric text). */
+export function toFiniteNumber(value: unknown): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+// Avoid "-0" after rounding (e.g. -0.0004 → "-0.0%").
+function unsignedZero(n: number, digits: number): number {
+  const r = Math.round(n * 10 ** digits) / 10 ** digits;
+  return Object.is(r, -0) || r === 0 ? 0 : n;
+}
+
+/**
+ * Fraction digits of a compact figure: two when the mantissa is a single digit ($1.93M,
+ * 1.25万), one otherwise (12.3万, $182.4K), so three significant figures survive.
+ */
+function compactDigits(n: number, locale: Locale): number {
+  const steps = locale === "zh-CN" ? [1e12, 1e8, 1e4] : [1e12, 1e9, 1e6, 1e3];
+  const a = Math.abs(n);
+  const unit = steps.find((s) => a >= s) ?? 1;
+  return a / unit < 10 ? 2 : 1;
+}
+
+/** Compact means: only when it helps (≥ 10,000); small values print in full. */
+function wantsCompact(n: number, options: FormatOptions): boolean {
+  return options.compact === true && Math.abs(n) >= 10_000;
+}
+
+export function formatNumber(value: unknown, locale: Locale, options: FormatOptions = {}): string {
+  const n = toFiniteNumber(value);
+  if (n === null) return missing;
+  const digits = options.digits ?? 1;
+  if (wantsCompact(n, options)) return nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
+  return nf(locale, { maximumFractionDigits: digits }).format(unsignedZero(n, digits));
+}
+
+export function formatInteger(value: unknown, locale: Locale, options: FormatOptions = {}): string {
+  const n = toFiniteNumber(value);
+  if (n === null) return missing;
+  if (wantsCompact(n, options)) return nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
+  return nf(locale, { maximumFractionDigits: 0 }).format(unsignedZero(Math.round(n), 0));
+}
+
+/** A ratio (0.123) as a percentage with one decimal (12.3%). */
+export function formatPercent(value: unknown, locale: Locale, options: FormatOptions = {}): string {
+  const n = toFiniteNumber(value);
+  if (n === null) return missing;
+  const digits = options.digits ?? 1;
+  return nf(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits + 2));
+}
+
+/**
+ * An amount in the report's currency. Whole units from 1,000 up (board reports do not
+ * show cents on large sums); compact (¥12.3万, $12.3K) when asked.
+ */
+export function formatCurrency(value: unknown, locale: Locale, currency: string, options: FormatOptions = {}): string {
+  const n = toFiniteNumber(value);
+  if (n === null) return missing;
+  const base: Intl.NumberFormatOptions = { style: "currency", currency, currencyDisplay: "narrowSymbol" };
+  if (wantsCompact(n, options)) return nf(locale, { ...base, notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
+  const digits = Math.abs(n) >= 1000 ? 0 : 2;
+  return nf(locale, { ...base, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits));
+}
+
+/** Parses yyyy-mm-dd (optionally with a time) as a UTC date; null when not a date. */
+export function parseIsoDate(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value : null;
+  if (typeof value !== "string") return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  if (!m) return null;
+  const t = Date.parse(m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : value.trim().replace(" ", "T") + (m[7] ? "" : "Z"));
+  return Number.isFinite(t) ? new Date(t) : null;
+}
+
+const dateFormats = {
+  day: { "zh-CN": { year: "numeric", month: "long", day: "numeric" }, "en-US": { year: "numeric", month: "short", day: "numeric" } },
+  month: { "zh-CN": { year: "numeric", month: "long" }, "en-US": { year: "numeric", month: "long" } },
+  monthShort: { "zh-CN": { year: "numeric", month: "long" }, "en-US": { year: "numeric", month: "short" } },
+} as const satisfies Record<string, Record<Locale, Intl.DateTimeFormatOptions>>;
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+function df(locale: Locale, kind: keyof typeof dateFormats): Intl.DateTimeFormat {
+  const key = `${locale}:${kind}`;
+  let f = dateFormatters.get(key);
+  if (!f) dateFormatters.set(key, (f = new Intl.DateTimeFormat(locale, { ...dateFormats[kind][locale], timeZone: "UTC" })));
+  return f;
+}
+
+/** 2026年10月5日 / Oct 5, 2026. */
+export function formatDate(value: unknown, locale: Locale): string {
+  const d = parseIsoDate(value);
+  return d ? df(locale, "day").format(d) : missing;
+}
+
+/** 2026年10月 / October 2026 (or Oct 2026 with `short`). */
+export function formatMonth(value: unknown, locale: Locale, short = false): string {
+  const d = parseIsoDate(value);
+  return d ? df(locale, short ? "monthShort" : "month").format(d) : missing;
+}
+
+/** A date-time (the generation timestamp): the date, then hh:mm in UTC. */
+export function formatDateTime(value: unknown, locale: Locale): string {
+  const d = parseIsoDate(value);
+  if (!d) return missing;
+  const hm = d.toISOString().slice(11, 16);
+  return `${df(locale, "day").format(d)} ${hm} UTC`;
+}
+
+/** Period labels: 2026-10 → 2026年10月 / October 2026; 2026-Q3 → 2026年第3季度 / Q3 2026; 2026 → 2026年 / 2026. */
+export function formatPeriod(label: unknown, locale: Locale): string {
+  if (typeof label !== "string" && (typeof label !== "number" || !Number.isFinite(label))) return missing;
+  const text = String(label).trim();
+  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
+  if (m) return formatMonth(`${m[1]}-${m[2]}-01`, locale);
+  m = /^(\d{4})-Q([1-4])$/i.exec(text);
+  if (m) return locale === "zh-CN" ? `${m[1]}年第${m[2]}季度` : `Q${m[2]} ${m[1]}`;
+  m = /^(\d{4})$/.exec(text);
+  if (m) return locale === "zh-CN" ? `${m[1]}年` : m[1]!;
+  // An ISO date stands for its day.
+  if (parseIsoDate(text)) return formatDate(text, locale);
+  return text === "" ? missing : text;
+}
+
+/** A duration in months or days: 3.2个月 / 3.2 months; 12天 / 12 days. */
+function formatDuration(value: unknown, unit: "months" | "days", locale: Locale): string {
+  const n = toFiniteNumber(value);
+  if (n === null) return missing;
+  const text = formatNumber(n, locale);
+  if (locale === "zh-CN") return unit === "months" ? `${text}个月` : `${text}天`;
+  const one = Math.abs(n) === 1;
+  return `${text} ${unit === "months" ? (one ? "month" : "months") : one ? "day" : "days"}`;
+}
+
+/** Formats any value of a report by its declared format. */
+export function formatValue(value: Value | Date | undefined, format: ValueFormat, locale: Locale, currency: string, options: FormatOptions = {}): string {
+  if (value === null || value === undefined) return missing;
+  switch (format) {
+    case "number":
+      return formatNumber(value, locale, options);
+    case "integer":
+      return formatInteger(value, locale, options);
+    case "percent":
+      return formatPercent(value, locale, options);
+    case "currency":
+      return formatCurrency(value, locale, currency, options);
+    case "date":
+      return formatDate(value, locale);
+    case "period":
+      return formatPeriod(value, locale);
+    case "months":
+    case "days":
+      return formatDuration(value, format, locale);
+    case "text":
+      if (typeof value === "number" && !Number.isFinite(value)) return missing;
+      return value instanceof Date ? formatDate(value, locale) : String(value);
+    default: {
+      const never: never = format;
+      throw new Error(`invalid format: ${String(never)}`);
+    }
+  }
+}
+
+export const deltaDirections = ["up", "down", "flat"] as const;
+export type DeltaDirection = (typeof deltaDirections)[number];
+
+export interface Delta {
+  /** "+1.2 pp", "−3.4%", or "—" when it cannot be computed. */
+  text: string;
+  direction: DeltaDirection | null;
+  /** The change: percentage points for rates, a relative change (ratio) otherwise. */
+  value: number | null;
+}
+
+/**
+ * The change from `previous` to `current`. Rates (format "percent") change in percentage
+ * points (+1.2 pp / +1.2个百分点); counts and amounts change relatively (+5.3%). A zero or
+ * missing base gives "—".
+ */
+export function computeDelta(current: unknown, previous: unknown, format: ValueFormat, locale: Locale): Delta {
+  const c = toFiniteNumber(current);
+  const p = toFiniteNumber(previous);
+  if (c === null || p === null) return { text: missing, direction: null, value: null };
+  const sign = (v: number) => (v > 0 ? "+" : v < 0 ? "−" : "±");
+  if (format === "percent") {
+    const pp = Math.round((c - p) * 1000) / 10;
+    const direction: DeltaDirection = pp > 0 ? "up" : pp < 0 ? "down" : "flat";
+    const abs = nf(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(pp));
+    const text = locale === "zh-CN" ? `${sign(pp)}${abs}个百分点` : `${sign(pp)}${abs} pp`;
+    return { text, direction, value: (c - p) * 100 };
+  }
+  if (p === 0) return { text: missing, direction: c === 0 ? "flat" : null, value: null };
+  const rel = (c - p) / Math.abs(p);
+  const rounded = Math.round(rel * 1000) / 10;
+  const direction: DeltaDirection = rounded > 0 ? "up" : rounded < 0 ? "down" : "flat";
+  const abs = nf(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(rounded));
+  return { text: `${sign(rounded)}${abs}%`, direction, value: rel };
+}
+
+/** Whether a change is good news given which way is better; null when flat or unknown. */
+export function deltaTone(direction: DeltaDirection | null, better: "up" | "down"): "good" | "bad" | "neutral" {
+  if (direction === null || direction === "flat") return "neutral";
+  return direction === better ? "good" : "bad";
+}

@@ -1,0 +1,250 @@
+// ReportDocument → one self-contained HTML string. Pure: the same document gives the same
+// bytes (no clock, no network, no environment). Charts are rendered here through charts/
+// (or a function the caller passes), tables and KPIs are formatted by the locale helpers, and
+// a plain view model is handed to the Handlebars templates in templates/.
+//
+// Escaping: templates use {{ }} everywhere; {{{ }}} only for chart markup (TrustedSvg, which
+// charts/ serialised through the DOM) and for markdown HTML (rendered with raw HTML escaped).
+//
+// Page numbers in the table of contents need a printed layout; print/ renders once, finds
+// each entry's page in the PDF and renders again with `tocPages` (see print/report.ts).
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Locale, Row } from "../analysis/types.js";
+import { renderChart, type ChartResult } from "../charts/index.js";
+import { ChurnbookError } from "../util/errors.js";
+import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } from "./document.js";
+import { computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "./format.js";
+import { createHandlebars } from "./helpers.js";
+import { label } from "./labels.js";
+import { renderMarkdown } from "./markdown.js";
+
+/** The report's font stack: locally installed CJK-capable fonts only. */
+export const reportFontStack = `"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif`;
+
+export type ChartCell = Extract<CellOutput, { kind: "chart" }>;
+
+export interface ChartRenderContext {
+  locale: Locale;
+  currency: string;
+  fontFamily: string;
+  accent: string;
+  /** Width in CSS px of the column the chart sits in. */
+  width: number;
+}
+
+export interface RenderOptions {
+  /** Renders a chart cell; default: charts/renderChart with the report's locale, font and width. */
+  charts?: (cell: ChartCell, ctx: ChartRenderContext) => ChartResult;
+  /** Page number of each table-of-contents entry, by anchor id (from a first print pass). */
+  tocPages?: Record<string, number>;
+  /** Directory of layout.hbs, partials/ and themes/ (default: the package's templates/). */
+  templatesDir?: string;
+}
+
+export interface TocEntry {
+  /** The anchor id in the HTML. */
+  id: string;
+  text: string;
+  /** 1: sections (markdown h1/h2, appendix); 2: chart and table titles. */
+  level: 1 | 2;
+}
+
+export interface RenderedReport {
+  html: string;
+  warnings: string[];
+  toc: TocEntry[];
+}
+
+const numericFormats = new Set<ValueFormat>(["number", "integer", "percent", "currency", "months", "days"]);
+/** Tables with more columns than this go on a landscape page. */
+export const wideTableColumns = 7;
+
+// Column widths in CSS px (96/in) of the printed content box, for charts.
+const contentWidthPx = { A4: { portrait: 672, landscape: 1030 }, Letter: { portrait: 696, landscape: 972 } } as const;
+const coverHeight = { A4: { portrait: "250mm", landscape: "160mm" }, Letter: { portrait: "232mm", landscape: "168mm" } } as const;
+
+const defaultTemplatesDir = fileURLToPath(new URL("../../templates/", import.meta.url));
+const defaultAccent = "#1f4e79";
+
+interface TemplateSet {
+  layout: string;
+  partials: Record<string, string>;
+  themes: Record<string, string>;
+}
+
+const templateCache = new Map<string, TemplateSet>();
+
+/** Reads layout.hbs, partials/*.hbs and themes/*.css once per directory (package assets). */
+export function loadTemplates(dir: string = defaultTemplatesDir): TemplateSet {
+  const cached = templateCache.get(dir);
+  if (cached) return cached;
+  const read = (p: string) => readFileSync(p, "utf8");
+  const partials: Record<string, string> = {};
+  for (const f of readdirSync(`${dir}/partials`).sort()) if (f.endsWith(".hbs")) partials[f.slice(0, -4)] = read(`${dir}/partials/${f}`);
+  const themes: Record<string, string> = {};
+  if (existsSync(`${dir}/themes`)) for (const f of readdirSync(`${dir}/themes`).sort()) if (f.endsWith(".css")) themes[f.slice(0, -4)] = read(`${dir}/themes/${f}`);
+  const set = { layout: read(`${dir}/layout.hbs`), partials, themes };
+  templateCache.set(dir, set);
+  return set;
+}
+
+/** A colour we can put in a style attribute: hex, rgb()/hsl() or a CSS name. */
+export function isCssColor(value: string): boolean {
+  return /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(value) || /^(rgb|hsl)a?\(\s*[\d.%\s,/-]+\)$/i.test(value) || /^[a-z]{3,20}$/i.test(value);
+}
+
+/** Anchor ids from cell ids: letters, digits, - and _ only, unique within the report. */
+function anchorMaker(): (base: string) => string {
+  const used = new Set<string>();
+  return (base) => {
+    const clean = base.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+    let id = /^[A-Za-z]/.test(clean) ? clean : `s-${clean}`;
+    for (let i = 2; used.has(id); i++) id = `${clean}-${i}`;
+    used.add(id);
+    return id;
+  };
+}
+
+interface KpiDeltaView {
+  label: string;
+  text: string;
+  arrow: string;
+  tone: "good" | "bad" | "neutral";
+}
+
+function kpiView(item: KpiItem, locale: Locale, currency: string) {
+  const deltas: KpiDeltaView[] = [];
+  const add = (key: "vsPrevious" | "vsLastYear", base: number | null | undefined) => {
+    if (base === undefined) return;
+    const d = computeDelta(item.value, base, item.format, locale);
+    deltas.push({ label: label(key, locale), text: d.text, arrow: d.direction === "up" ? "▲" : d.direction === "down" ? "▼" : "", tone: deltaTone(d.direction, item.better) });
+  };
+  add("vsPrevious", item.previous);
+  add("vsLastYear", item.lastYear);
+  return { label: item.label, value: formatValue(item.value, item.format, locale, currency, { compact: item.format === "currency" }), deltas };
+}
+
+function tableView(columns: ColumnSpec[], rows: Row[], locale: Locale, currency: string) {
+  return {
+    columns: columns.map((c) => ({ label: c.label, numeric: numericFormats.has(c.format) })),
+    rows: rows.map((r) =>
+      columns.map((c) => {
+        const text = formatValue(r[c.key] ?? null, c.format, locale, currency);
+        return { text, numeric: numericFormats.has(c.format), missing: text === missing };
+      }),
+    ),
+  };
+}
+
+/** Renders the report document to self-contained HTML. */
+export function renderReport(doc: ReportDocument, options: RenderOptions = {}): RenderedReport {
+  const { locale, currency } = doc;
+  const warnings: string[] = [];
+  const templates = loadTemplates(options.templatesDir);
+  const themeName = doc.theme.name || "default";
+  const theme = templates.themes[themeName];
+  if (theme === undefined) {
+    throw new ChurnbookError("unknown-theme", `unknown theme "${themeName}"`, { hint: `themes: ${Object.keys(templates.themes).join(", ")}` });
+  }
+  let accent = doc.theme.accent ?? defaultAccent;
+  if (!isCssColor(accent)) {
+    warnings.push(`theme: invalid accent colour "${accent}", using ${defaultAccent}`);
+    accent = defaultAccent;
+  }
+  const size = doc.page.size;
+  const orientation = doc.page.orientation;
+  const chartCtx = (wide: boolean): ChartRenderContext => ({
+    locale,
+    currency,
+    fontFamily: reportFontStack,
+    accent,
+    width: contentWidthPx[size][wide ? "landscape" : orientation],
+  });
+  const drawChart = options.charts ?? ((cell: ChartCell, ctx: ChartRenderContext) => renderChart(cell.chart, cell.data, ctx));
+
+  const anchor = anchorMaker();
+  const toc: TocEntry[] = [];
+  const cells: Record<string, unknown>[] = [];
+  for (const cell of doc.cells) {
+    switch (cell.kind) {
+      case "markdown": {
+        const md = renderMarkdown(cell.markdown, { idPrefix: anchor(`sec-${cell.id}`) });
+        for (const h of md.headings) toc.push({ id: h.id, text: h.text, level: 1 });
+        cells.push({ partial: "markdown", id: cell.id, markdownHtml: md.html });
+        break;
+      }
+      case "kpi":
+        cells.push({ partial: "kpi", id: cell.id, title: cell.title, items: cell.items.map((i) => kpiView(i, locale, currency)) });
+        break;
+      case "chart": {
+        const wide = cell.landscape === true;
+        const title = cell.title ?? cell.chart.title;
+        const id = anchor(`fig-${cell.id}`);
+        if (title) toc.push({ id, text: title, level: 2 });
+        try {
+          const r = drawChart(cell, chartCtx(wide));
+          for (const w of r.warnings) warnings.push(`cell "${cell.id}": ${w}`);
+          cells.push({ partial: "chart", id: cell.id, anchor: id, title, subtitle: cell.chart.subtitle, caption: cell.caption ?? cell.chart.caption, svg: r.svg, wide });
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          warnings.push(`cell "${cell.id}": chart failed: ${message}`);
+          cells.push({ partial: "error", id: cell.id, message });
+        }
+        break;
+      }
+      case "table": {
+        const wide = cell.landscape === true || cell.columns.length > wideTableColumns;
+        const id = anchor(`tab-${cell.id}`);
+        if (cell.title) toc.push({ id, text: cell.title, level: 2 });
+        const note = cell.totalRows > cell.rows.length ? label("rowsShown", locale, { shown: formatInteger(cell.rows.length, locale), total: formatInteger(cell.totalRows, locale) }) : undefined;
+        cells.push({ partial: "table", id: cell.id, anchor: id, title: cell.title, caption: cell.caption, wide, note, ...tableView(cell.columns, cell.rows, locale, currency) });
+        break;
+      }
+      case "pagebreak":
+        cells.push({ partial: "pagebreak", id: cell.id });
+        break;
+      case "error":
+        cells.push({ partial: "error", id: cell.id, message: cell.message });
+        break;
+      default: {
+        const never: never = cell;
+        throw new Error(`invalid cell kind: ${JSON.stringify((never as { kind: unknown }).kind)}`);
+      }
+    }
+  }
+  const appendixAnchor = anchor("appendix-title");
+  toc.push({ id: appendixAnchor, text: label("appendix", locale), level: 1 });
+
+  const coverage = doc.appendix.coverage.map((c) => ({
+    name: c.name,
+    role: c.role,
+    path: c.path,
+    rows: formatInteger(c.rows, locale),
+    dropped: formatInteger(c.dropped, locale),
+    droppedReasons: c.droppedReasons,
+    dateRange: c.minDate || c.maxDate ? `${formatDate(c.minDate, locale)} – ${formatDate(c.maxDate, locale)}` : missing,
+  }));
+
+  const view = {
+    lang: locale,
+    title: doc.title,
+    description: doc.description,
+    client: doc.client,
+    logoText: doc.theme.logoText,
+    periodText: formatPeriod(doc.period.label, locale),
+    generatedText: formatDate(doc.generatedAt, locale),
+    accent,
+    page: { size, orientation, wideOrientation: "landscape", coverHeight: coverHeight[size][orientation] },
+    toc: toc.map((e) => ({ ...e, page: options.tocPages?.[e.id] !== undefined ? String(options.tocPages[e.id]) : "" })),
+    cells,
+    appendix: { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage },
+  };
+
+  const hb = createHandlebars({ locale, currency });
+  for (const [name, source] of Object.entries(templates.partials)) hb.registerPartial(name, source);
+  hb.registerPartial("theme", theme);
+  const html = hb.compile(templates.layout, { strict: false })(view);
+  return { html, warnings: [...new Set(warnings)], toc };
+}

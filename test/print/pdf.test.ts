@@ -1,0 +1,135 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type BrowserSession } from "../../src/print/browser.js";
+import { assertFontCoverage, coverageFromRanges, fontconfigCoverage, missingCharacters, parseCharsets } from "../../src/print/fonts.js";
+import { namedDestinationPages } from "../../src/print/pdf-dests.js";
+import { printPage, printPdf } from "../../src/print/pdf.js";
+import { printReport } from "../../src/print/report.js";
+import { resolveBrowser } from "../../src/print/browser.js";
+import { isChurnbookError } from "../../src/util/errors.js";
+import { fixtureDocument } from "../render/fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "churnbook-print-test-"));
+let session: BrowserSession;
+
+beforeAll(async () => {
+  session = await launchBrowser();
+});
+afterAll(async () => {
+  await session?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function pdfText(pdf: Uint8Array, page?: number): string {
+  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  const range = page ? ["-f", String(page), "-l", String(page)] : [];
+  return execFileSync("pdftotext", [...range, "-layout", file, "-"], { encoding: "utf8" });
+}
+
+function pdfPages(pdf: Uint8Array): number {
+  const file = join(dir, `i-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  return Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))![1]);
+}
+
+describe("printReport (zh-CN)", () => {
+  it("prints the report with title, Chinese text, footer and TOC page numbers", async () => {
+    const doc = fixtureDocument("zh-CN", { atRiskRows: 12 });
+    const r = await printReport(doc, { session });
+    expect(r.warnings).toEqual([]);
+    const text = pdfText(r.pdf);
+    expect(text).toContain("2026年10月客户流失与留存月报");
+    expect(text).toContain("客户流失率");
+    expect(text).toMatch(/第1页\s*共\d+页/);
+    expect(text).toContain("华东区零售事业部 · 2026年10月");
+    const pages = pdfPages(r.pdf);
+    expect(pages).toBe(r.pageCount);
+    expect(pages).toBeGreaterThanOrEqual(6);
+    expect(pages).toBeLessThanOrEqual(10);
+    // Every TOC entry has a page, and that page holds the entry's text.
+    const tocText = pdfText(r.pdf, 2);
+    for (const [id, page] of Object.entries(r.tocPages)) {
+      expect(page).toBeGreaterThanOrEqual(3);
+      expect(tocText).toMatch(new RegExp(`\\s${page}\\s`));
+      void id;
+    }
+    expect(pdfText(r.pdf, r.tocPages["appendix-title"])).toContain("附录");
+    expect(pdfText(r.pdf, r.tocPages["tab-at-risk"])).toContain("高风险客户名单");
+  });
+});
+
+describe("printPdf", () => {
+  it("makes no network request: external requests are aborted", async () => {
+    const html = `<!DOCTYPE html><html><body><p>offline</p><img src="http://example.com/x.png"><link rel="stylesheet" href="https://example.com/a.css"></body></html>`;
+    const r = await printPage(html, { size: "A4", landscape: false, headerText: "h", footerText: "f", locale: "en-US", session });
+    expect(r.blockedRequests).toEqual(expect.arrayContaining(["http://example.com/x.png", "https://example.com/a.css"]));
+    expect(pdfText(r.pdf)).toContain("offline");
+  });
+
+  it("prints Letter landscape with a localised footer", async () => {
+    const pdf = await printPdf("<!DOCTYPE html><html><body><h1>Hello</h1></body></html>", { size: "Letter", landscape: true, headerText: "Acme · Q3 2026", footerText: "Report", locale: "en-US", session });
+    const text = pdfText(pdf);
+    expect(text).toContain("Page 1 of 1");
+    expect(text).toContain("Acme · Q3 2026");
+  });
+
+  it("fails naming characters no installed font covers", async () => {
+    const html = `<!DOCTYPE html><html><body><p>客户 𠀀 ok</p></body></html>`;
+    const err = await printPage(html, { size: "A4", landscape: false, headerText: "", locale: "zh-CN", session }).catch((e: unknown) => e);
+    expect(isChurnbookError(err)).toBe(true);
+    expect((err as Error).message).toBe("no installed font covers: 𠀀 (U+20000)");
+    expect((err as { hint: string }).hint).toMatch(/fonts-noto-cjk/);
+  });
+});
+
+describe("font coverage", () => {
+  it("parses fontconfig charsets and finds uncovered characters", () => {
+    const coverage = coverageFromRanges(parseCharsets("20-7e a0-ff\n4e00-9fff 3000-303f"));
+    expect(missingCharacters("Hello 客户，流失 \u{20000}\t", coverage)).toEqual(["，", "\u{20000}"]);
+    expect(() => assertFontCoverage("ok \u{20000}", coverage)).toThrow(/U\+20000/);
+  });
+  it("is fast on a few thousand distinct characters", () => {
+    const coverage = fontconfigCoverage();
+    expect(coverage).not.toBeNull();
+    let text = "";
+    for (let cp = 0x4e00; cp < 0x4e00 + 3000; cp++) text += String.fromCodePoint(cp);
+    const t = performance.now();
+    expect(missingCharacters(text, coverage!)).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(200);
+  });
+});
+
+describe("browser", () => {
+  it("explains a missing browser", () => {
+    let err: unknown;
+    try {
+      resolveBrowser({ env: { CHURNBOOK_CHROME: "/nonexistent/chrome" }, exists: () => false });
+    } catch (e) {
+      err = e;
+    }
+    expect(isChurnbookError(err)).toBe(true);
+    expect((err as Error).message).toContain("/nonexistent/chrome");
+    expect((err as { hint: string }).hint).toMatch(/apt-get install chromium/);
+    expect(() => resolveBrowser({ env: {}, exists: () => false })).toThrow(/no Chromium or Chrome found/);
+  });
+  it("rejects a launch through env pointing to a non-existent path", async () => {
+    const prev = process.env.CHURNBOOK_CHROME;
+    process.env.CHURNBOOK_CHROME = "/nonexistent/chromium";
+    try {
+      await expect(launchBrowser()).rejects.toMatchObject({ code: "browser-not-found" });
+    } finally {
+      if (prev === undefined) delete process.env.CHURNBOOK_CHROME;
+      else process.env.CHURNBOOK_CHROME = prev;
+    }
+  });
+});
+
+describe("named destinations", () => {
+  it("returns nothing for a PDF without destinations", () => {
+    expect(namedDestinationPages(new TextEncoder().encode("%PDF-1.4\n1 0 obj\n<</Type /Catalog /Pages 2 0 R>>\nendobj\n")).size).toBe(0);
+  });
+});
