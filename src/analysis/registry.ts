@@ -3,6 +3,11 @@
 
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import type { Analysis } from "./types.js";
+import { rfm } from "./rfm.js";
+import { cpm } from "./cpm.js";
+import { deciles } from "./deciles.js";
+import { segments } from "./segments.js";
+import { customerValue } from "./customer-value.js";
 import { survival } from "./survival.js";
 import { cox } from "./cox.js";
 import { churnSummary } from "./churn-summary.js";
@@ -10,7 +15,7 @@ import { mrrMovements } from "./mrr-movements.js";
 import { churnTrend } from "./churn-trend.js";
 import { leakyBucket } from "./leaky-bucket.js";
 
-const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket];
+const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -1,0 +1,183 @@
+// CPM customer portfolio management: the ten groups of seed 003 (five current, five lapsed),
+// their sizes and revenue, the movement between groups since the previous period end, and
+// the treatment per group. The rule table lives in segmentation/cpm-rules.ts.
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { addDays } from "../util/period.js";
+import { quantile } from "./stats/quantile.js";
+import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, returnsRule, sum } from "./segmentation/common.js";
+import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
+import type { Analysis, Localized, Row } from "./types.js";
+
+export const cpmParams = Type.Object({
+  as_of: Type.String({ default: "", description: "As-of date yyyy-mm-dd; empty = the last day of the report period" }),
+  previous_as_of: Type.String({ default: "", description: "As-of date of the previous groups for the transition matrix; empty = the day before the period starts" }),
+  lapse_days: Type.Integer({ default: 240, minimum: 1, description: "A customer is lapsed after this many days without a purchase (days since last purchase ≥ lapse_days)" }),
+  short_tenure_days: Type.Integer({ default: 90, minimum: 0, description: "Tenure (first → last purchase) below this is short for low-spend repeat buyers (semi-active vs active)" }),
+  long_tenure_days: Type.Integer({ default: 210, minimum: 0, description: "Tenure below this is short for high-spend buyers (stable vs loyal)" }),
+  spend_threshold: Type.Number({ default: 0, description: "Cumulative spend at or above which a customer is high-spend, in the report's currency; 0 = the spend_percentile of the data" }),
+  spend_percentile: Type.Number({ default: 80, minimum: 0, maximum: 100, description: "Percentile (type 7) of customers' cumulative net spend used as the threshold when spend_threshold is 0" }),
+});
+export type CpmParams = Static<typeof cpmParams>;
+
+const definition: Localized = {
+  "zh-CN": [
+    "截止日期默认为报告期最后一天;上期截止日期默认为报告期开始前一天。只计截止日期当天及以前的交易。",
+    "购买次数 = 不同购买日期的天数;消费间隔(在网时长)= 最后一次购买日期 − 首次购买日期(天);累计消费 = 净消费额;未消费时间 = 截止日期 − 最后一次购买日期(天)。" + returnsRule["zh-CN"],
+    "消费门槛 S:参数 spend_threshold(>0 时),否则为截止日期时全部有购买客户累计净消费的第 80 百分位数(第 7 类分位数,参数 spend_percentile);上期分组沿用同一 S,使迁移只反映行为变化。",
+    "分组规则(每位有购买的客户恰好属于一组):未消费时间 ≥ 240 天为流失(参数 lapse_days)。购买 1 次 → 新客;购买 ≥ 2 次且累计消费 ≥ S:消费间隔 < 210 天 → 稳定客户,≥ 210 天 → 忠诚客户;购买 ≥ 2 次且累计消费 < S:消费间隔 < 90 天 → 较活跃客户,≥ 90 天 → 活跃客户。流失客户对应为:首次流失客户、已流失客户、需挽留客户、一般挽留客户、重要挽留客户(依次对应新客、较活跃、活跃、稳定、忠诚)。",
+    "分组表:客户数、占比、累计收入(组内累计净消费)及占比、本期收入(两个截止日期之间的净消费)。迁移矩阵:上期截止日的分组 → 本期分组的客户数;上期尚无购买的客户记为“(上期非客户)”。",
+  ].join("\n"),
+  "en-US": [
+    "As-of date: the last day of the report period unless given; previous as-of date: the day before the period starts unless given. Only transactions on or before the as-of date count.",
+    "Purchases = distinct purchase days; tenure = last purchase date − first purchase date (days); spend = cumulative net spend; days since last purchase = as-of date − last purchase date. " + returnsRule["en-US"],
+    "Spend threshold S: param spend_threshold when > 0, else the 80th percentile (type 7; param spend_percentile) of cumulative net spend over all customers with a purchase at the as-of date. The previous groups use the same S, so movements reflect behaviour, not a moving threshold.",
+    "Rules (every customer with a purchase is in exactly one group): lapsed when days since last purchase ≥ 240 (param lapse_days). 1 purchase → new; ≥ 2 purchases and spend ≥ S: tenure < 210 days → stable, ≥ 210 → loyal; ≥ 2 purchases and spend < S: tenure < 90 days → semi-active, ≥ 90 → active. Lapsed customers get the counterpart: first-time churned, churned, needs retention, general retention, important retention (of new, semi-active, active, stable, loyal).",
+    "Group table: customers, share, revenue (the group's cumulative net spend) and its share, period revenue (net spend between the two as-of dates). Transition matrix: customers by group at the previous as-of date → group now; customers without a purchase by then come from \"(not yet a customer)\".",
+  ].join("\n"),
+};
+
+const noneGroup = "none";
+const statusLabel: Record<"current" | "lapsed", Localized> = {
+  current: { "zh-CN": "当前客户", "en-US": "Current" },
+  lapsed: { "zh-CN": "流失客户", "en-US": "Lapsed" },
+};
+const noneLabel: Localized = { "zh-CN": "(上期非客户)", "en-US": "(not yet a customer)" };
+
+function money(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+/**
+ * CPM groups as of a date. Purchases = distinct purchase days, tenure = first → last purchase
+ * (days), spend = cumulative net spend (returns subtracted), lapsed = ≥ lapse_days (240) days
+ * since the last purchase; 1 purchase → new; spend ≥ S → stable (tenure < 210) or loyal;
+ * else semi-active (tenure < 90) or active; lapsed customers get the counterpart group.
+ * S defaults to the 80th percentile (type 7) of cumulative spend. Transitions compare the
+ * groups at the previous period end (same S) with now.
+ */
+export const cpm: Analysis<CpmParams> = {
+  id: "cpm",
+  title: { "zh-CN": "CPM 客户状态管理", "en-US": "CPM customer portfolio management" },
+  summary: { "zh-CN": "按购买次数、消费间隔、累计消费和未消费时间把客户分为十组,含迁移矩阵与对策", "en-US": "Ten customer groups from purchases, tenure, spend and days since last purchase, with transitions and treatments" },
+  definition,
+  params: cpmParams,
+  needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
+  mainTable: "groups",
+
+  reductions(params, ctx) {
+    const asOf = resolveAsOf(params.as_of, ctx);
+    const prev = previousAsOf(params, ctx, asOf);
+    const p = `date <= ${dateLit(prev)}`;
+    return {
+      customers: `
+        SELECT customer_id,
+               COUNT(DISTINCT date) FILTER (WHERE NOT is_return) AS purchases,
+               DATE_DIFF('day', MIN(date) FILTER (WHERE NOT is_return), MAX(date) FILTER (WHERE NOT is_return)) AS tenure,
+               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return), ${dateLit(asOf)}) AS days_since,
+               SUM(net) AS spend,
+               COUNT(DISTINCT date) FILTER (WHERE NOT is_return AND ${p}) AS prev_purchases,
+               DATE_DIFF('day', MIN(date) FILTER (WHERE NOT is_return AND ${p}), MAX(date) FILTER (WHERE NOT is_return AND ${p})) AS prev_tenure,
+               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return AND ${p}), ${dateLit(prev)}) AS prev_days_since,
+               COALESCE(SUM(net) FILTER (WHERE ${p}), 0) AS prev_spend
+        FROM ${purchaseRowsSql(ctx, asOf)}
+        GROUP BY customer_id
+        ORDER BY customer_id`,
+    };
+  },
+
+  compute(data, params, ctx) {
+    const asOf = resolveAsOf(params.as_of, ctx);
+    const prev = previousAsOf(params, ctx, asOf);
+    const notes: string[] = [];
+    const all = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
+    const rows = all.filter((r) => num(r.purchases) > 0);
+    if (all.length > rows.length) notes.push(`${all.length - rows.length} customer(s) with returns but no purchase are not grouped.`);
+    const derived = params.spend_threshold <= 0;
+    const threshold = derived ? quantile(rows.map((r) => num(r.spend)), params.spend_percentile / 100) : params.spend_threshold;
+    if (threshold === null) notes.push(`No customers with a purchase on or before ${asOf}.`);
+    const rules: CpmRules = { lapseDays: params.lapse_days, shortTenure: params.short_tenure_days, longTenure: params.long_tenure_days, spendThreshold: threshold ?? 0 };
+    const L = ctx.locale;
+    const label = (g: string): string => (g === noneGroup ? noneLabel[L] : cpmText[g as CpmGroup].label[L]);
+
+    const customers: Row[] = rows.map((r) => {
+      const group = cpmGroup({ purchases: num(r.purchases), tenure: num(r.tenure), spend: num(r.spend), daysSince: num(r.days_since) }, rules);
+      const previous = num(r.prev_purchases) > 0 ? cpmGroup({ purchases: num(r.prev_purchases), tenure: num(r.prev_tenure), spend: num(r.prev_spend), daysSince: num(r.prev_days_since) }, rules) : noneGroup;
+      return {
+        customer_id: String(r.customer_id),
+        purchases: num(r.purchases),
+        tenure: num(r.tenure),
+        spend: num(r.spend),
+        days_since: num(r.days_since),
+        group,
+        previous_group: previous,
+        period_revenue: num(r.spend) - num(r.prev_spend),
+      };
+    });
+    const totalSpend = sum(customers.map((c) => c.spend as number));
+    const groups: Row[] = cpmGroups.map((g) => {
+      const members = customers.filter((c) => c.group === g);
+      const revenue = sum(members.map((c) => c.spend as number));
+      return {
+        group: g,
+        label: label(g),
+        status: isLapsedGroup(g) ? "lapsed" : "current",
+        status_label: statusLabel[isLapsedGroup(g) ? "lapsed" : "current"][L],
+        customers: members.length,
+        share: ratio(members.length, customers.length),
+        revenue,
+        revenue_share: ratio(revenue, totalSpend),
+        period_revenue: sum(members.map((c) => c.period_revenue as number)),
+        avg_spend: ratio(revenue, members.length),
+        rule: cpmRuleText(g, rules, L, money),
+        treatment: cpmText[g].treatment[L],
+      };
+    });
+    const counts = new Map<string, number>();
+    for (const c of customers) {
+      const k = `${c.previous_group}\u0000${c.group}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const transitions: Row[] = [noneGroup, ...cpmGroups].flatMap((from) =>
+      cpmGroups.map((to) => ({ from_group: from, from_label: label(from), to_group: to, to_label: label(to), customers: counts.get(`${from}\u0000${to}`) ?? 0 })),
+    );
+    const lapsed = customers.filter((c) => isLapsedGroup(c.group as CpmGroup)).length;
+    return {
+      scalars: {
+        as_of: asOf,
+        previous_as_of: prev,
+        spend_threshold: threshold,
+        spend_threshold_source: derived ? `p${params.spend_percentile}` : "param",
+        customers: customers.length,
+        current_customers: customers.length - lapsed,
+        lapsed_customers: lapsed,
+        lapsed_share: ratio(lapsed, customers.length),
+      },
+      tables: { groups, transitions, customers },
+      notes,
+    };
+  },
+
+  chart(result, _params, ctx) {
+    const zh = ctx.locale === "zh-CN";
+    const rows = result.tables.groups ?? [];
+    return {
+      title: zh ? "CPM 各组客户数" : "Customers by CPM group",
+      marks: [{ mark: "barX", data: "groups", options: { x: "customers", y: "label", fill: "status_label", tip: true } }],
+      x: { label: zh ? "客户数" : "Customers", format: "integer", grid: true },
+      y: { label: null, domain: rows.map((r) => r.label) },
+      color: { legend: true, domain: [statusLabel.current[ctx.locale], statusLabel.lapsed[ctx.locale]], range: ["#1f4e79", "#c0504d"] },
+      marginLeft: 130,
+    } satisfies ChartSpec;
+  },
+};
+
+function previousAsOf(params: CpmParams, ctx: Parameters<typeof resolveAsOf>[1], asOf: string): string {
+  const prev = params.previous_as_of.trim() === "" ? addDays(ctx.period.start, -1) : resolveAsOf(params.previous_as_of, ctx, "previous_as_of");
+  if (prev >= asOf) {
+    throw new ChurnbookError("bad-param", `previous as-of date ${prev} is not before the as-of date ${asOf}`, { hint: "set --param previous_as_of=<an earlier date>" });
+  }
+  return prev;
+}

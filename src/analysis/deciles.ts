@@ -1,0 +1,106 @@
+// Decile (80/20) analysis: customers ranked by revenue or profit into ten equal-count groups,
+// each group's total, average and share, the cumulative (Pareto) curve, and the exact share
+// of customers that brings 80% of the value.
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { addDays } from "../util/period.js";
+import { num, purchaseRowsSql, ratio, returnsRule } from "./segmentation/common.js";
+import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
+import type { Analysis, Localized } from "./types.js";
+
+export const decilesParams = Type.Object({
+  measure: Type.Union([Type.Literal("revenue"), Type.Literal("profit")], { default: "revenue", description: "Value per customer: net revenue, or profit = net revenue − cost (needs transactions.cost)" }),
+  window: Type.Union([Type.Literal("all"), Type.Literal("period")], { default: "all", description: "Transactions counted: all up to the end of the report period, or only those in the period" }),
+  target_share: Type.Number({ default: 0.8, exclusiveMinimum: 0, maximum: 1, description: "Value share for share_for_80pct (0.8 = the 80/20 rule)" }),
+});
+export type DecilesParams = Static<typeof decilesParams>;
+
+const definition: Localized = {
+  "zh-CN": [
+    "客户价值:收入 = 净消费额(参数 measure=revenue);利润 = 净消费额 − 成本(measure=profit,成本取交易的 cost 字段,空值记 0)。默认统计报告期结束前的全部交易(window=all),window=period 时只统计报告期内交易。" + returnsRule["zh-CN"],
+    "十分位:客户按价值从高到低排序,价值相同按 customer_id 升序;n = 10k + r 位客户时,前 r 组各 k+1 人,其余各 k 人(各组人数至多相差 1;不足 10 位客户时后面的组为空)。每组:客户数、合计、平均值、占比(÷ 全部客户价值净合计)、累计占比。",
+    "负值:价值为负的客户保留在排序末尾(鲸鱼曲线),因此累计占比可能先超过 100%,最后回到 100%。",
+    "实现 80% 价值所需客户占比(share_for_80pct)= 最小的 k/n,使价值最高的 k 位客户的价值合计 ≥ 80% × 净合计(逐客户精确计算,不按十分位插值;容差 1e-9 × Σ|价值|)。净合计 ≤ 0 时为空。",
+  ].join("\n"),
+  "en-US": [
+    "Value per customer: revenue = net spend (measure=revenue); profit = net spend − cost (measure=profit; the transactions' cost field, null = 0). All transactions up to the end of the report period by default (window=all); window=period counts only the period's transactions. " + returnsRule["en-US"],
+    "Deciles: customers sorted by value descending, ties by customer_id ascending; with n = 10k + r customers the first r deciles get k + 1 customers and the others k (sizes differ by at most one; with fewer than 10 customers the last deciles are empty). Per decile: customers, total, average, share (÷ the net total of all customers) and cumulative share.",
+    "Negative values stay in, at the bottom of the ranking (a whale curve): the cumulative share can exceed 100% before returning to exactly 100%.",
+    "share_for_80pct = the smallest k/n such that the top k customers bring at least 80% of the net total — exact, customer by customer, not interpolated between deciles (tolerance 1e-9 × Σ|value|). Null when the net total is not positive.",
+  ].join("\n"),
+};
+
+/**
+ * Decile analysis. Value = net revenue (returns subtracted) or profit (− transactions.cost);
+ * customers sorted by value desc, ties by customer_id; n = 10k + r → the top r deciles hold
+ * k + 1. Shares are of the net total (negative customers stay in: whale curve).
+ * share_for_80pct = min k/n with top-k value ≥ 80% of the total, customer-level.
+ */
+export const deciles: Analysis<DecilesParams> = {
+  id: "deciles",
+  title: { "zh-CN": "十分位法分析", "en-US": "Decile analysis" },
+  summary: { "zh-CN": "按消费额或利润把客户分为十个等人数组,检验二八法则", "en-US": "Customers in ten equal-count groups by revenue or profit; the 80/20 check" },
+  definition,
+  params: decilesParams,
+  needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
+  mainTable: "deciles",
+
+  reductions(params, ctx) {
+    if (params.measure === "profit" && !(ctx.fields.transactions ?? []).includes("cost")) {
+      throw new ChurnbookError("missing-field", `analysis "deciles" with measure=profit needs field "cost" in the transactions dataset`, {
+        hint: `map a cost column, e.g. --map transactions.cost=<column>, or use --param measure=revenue`,
+      });
+    }
+    const asOf = addDays(ctx.period.end, -1);
+    const since = params.window === "period" ? ctx.period.start : undefined;
+    const value = params.measure === "profit" ? "SUM(net) - SUM(cost)" : "SUM(net)";
+    return {
+      customers: `SELECT customer_id, ${value} AS value FROM ${purchaseRowsSql(ctx, asOf, since)} GROUP BY customer_id ORDER BY customer_id`,
+    };
+  },
+
+  compute(data, params) {
+    const notes: string[] = [];
+    const sorted = sortByValue((data.customers ?? []).map((r) => ({ customer_id: String(r.customer_id), value: num(r.value) })));
+    const n = sorted.length;
+    const table = toDeciles(sorted);
+    const total = table.reduce((s, d) => s + d.total, 0);
+    const k = customersForShare(sorted, params.target_share);
+    const negative = sorted.filter((c) => c.value < 0);
+    if (n === 0) notes.push("No customers with transactions in the window.");
+    else if (!(total > 0)) notes.push("The net total value is not positive: shares and share_for_80pct are not defined.");
+    if (n > 0 && n < 10) notes.push(`Only ${n} customer(s): some deciles are empty.`);
+    if (negative.length) notes.push(`${negative.length} customer(s) with negative ${params.measure} are ranked last; the cumulative share may exceed 100%.`);
+    return {
+      scalars: {
+        customers: n,
+        total_value: total,
+        share_for_80pct: k === null ? null : ratio(k, n),
+        customers_for_80pct: k,
+        top_decile_share: table[0]!.share,
+        top_20pct_share: table[1]!.cumulative_share,
+        negative_customers: negative.length,
+        negative_value: negative.reduce((s, c) => s + c.value, 0),
+      },
+      tables: { deciles: table.map((d) => ({ ...d })) },
+      notes,
+    };
+  },
+
+  chart(_result, params, ctx) {
+    const zh = ctx.locale === "zh-CN";
+    const what = params.measure === "profit" ? (zh ? "利润" : "profit") : zh ? "收入" : "revenue";
+    return {
+      title: zh ? `各十分位${what}占比与累计占比` : `Share of ${what} by decile, and cumulative share`,
+      marks: [
+        { mark: "barY", data: "deciles", options: { x: "decile", y: "share", fill: "#1f4e79", tip: true } },
+        { mark: "lineY", data: "deciles", options: { x: "decile", y: "cumulative_share", stroke: "#c0504d", marker: "circle" } },
+        { mark: "ruleY", data: "deciles", options: { y: params.target_share, stroke: "#888", strokeDasharray: "4,3" } },
+      ],
+      x: { label: zh ? "十分位(1 = 价值最高)" : "Decile (1 = highest value)" },
+      y: { label: zh ? `${what}占比` : `Share of ${what}`, format: "percent", grid: true },
+    } satisfies ChartSpec;
+  },
+};

@@ -1,0 +1,168 @@
+// RFM: recency, frequency and monetary value per customer as of a date, scored by quantile
+// bins the way pandas does it, and mapped to named segments with recommended actions.
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { qcut, rankFirst } from "./stats/quantile.js";
+import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, returnsRule, splitList, sum } from "./segmentation/common.js";
+import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
+import type { Analysis, Localized, Row } from "./types.js";
+
+const measures = ["recency", "frequency", "monetary"] as const;
+type Measure = (typeof measures)[number];
+
+export const rfmParams = Type.Object({
+  as_of: Type.String({ default: "", description: "As-of date yyyy-mm-dd (transactions on or before it count); empty = the last day of the report period" }),
+  bins: Type.Integer({ default: 5, minimum: 2, maximum: 10, description: "Number of score bins (scores 1..bins); a segment_map for the same grid is needed when not 5" }),
+  frequency_unit: Type.Union([Type.Literal("days"), Type.Literal("transactions")], { default: "days", description: "Frequency counts distinct purchase days (days) or purchase transactions (transactions)" }),
+  monetary: Type.Union([Type.Literal("total"), Type.Literal("average")], { default: "total", description: "Monetary value: total net spend, or average net spend per purchase" }),
+  rank_first: Type.String({ default: "frequency", description: "Comma list of measures (recency, frequency, monetary) binned on rank(method='first') instead of their values" }),
+  segment_map: Type.String({ default: defaultRfmSegmentMap, description: "Segments as name=R<a>-<b>F<c>-<d>[+…];… covering every R×F cell exactly once" }),
+});
+export type RfmParams = Static<typeof rfmParams>;
+
+const definition: Localized = {
+  "zh-CN": [
+    "截止日期(as-of)默认为报告期最后一天;只用截止日期当天及以前的交易。",
+    "最近一次消费 R(recency)= 截止日期 − 最后一次购买日期(天,当天购买为 0)。消费频率 F(frequency)= 购买日期的不同天数(参数 frequency_unit=transactions 时为购买交易笔数)。消费金额 M(monetary)= 净消费额合计(参数 monetary=average 时为净消费额 ÷ 频率)。",
+    returnsRule["zh-CN"] + "只有退货而无购买的客户不参与评分(计入说明)。",
+    "评分:与 pandas qcut 一致——分位点取 linspace(0,1,bins+1) 处的第 7 类分位数(numpy 线性插值),客户落入 (下界, 上界] 区间,最小值归入第 1 档。频率默认先按 rank(method='first') 排名再分箱(同值按 customer_id 升序依次排名);R 分反向,越近越高(最近 = 5)。若按取值分箱时分位点重复(pandas 会报错),该指标改用 rank(method='first') 并在说明中注明。",
+    "细分:按 R×F 网格映射(每个组合恰好属于一个细分)。默认:R5F4–5 冠军客户;R3–4F4–5 忠诚客户;R4–5F2–3 潜在忠诚客户;R5F1 新客户;R4F1 有潜力客户;R3F3 需要关注客户;R3F1–2 即将沉睡客户;R1–2F3–4 有流失风险客户;R1–2F5 不能流失的客户;R1–2F1–2 沉睡客户。",
+    "细分表:客户数、占比(÷ 评分客户数)、收入(净消费额合计)、收入占比(÷ 全部净消费额,合计为 0 时为空)、平均 R/F/M。",
+  ].join("\n"),
+  "en-US": [
+    "As-of date: the last day of the report period unless given; only transactions on or before it count.",
+    "Recency = as-of date − last purchase date, in days (0 when bought on the as-of date). Frequency = number of distinct purchase days (purchase transactions with frequency_unit=transactions). Monetary = total net spend (net spend ÷ frequency with monetary=average).",
+    returnsRule["en-US"] + " Customers with returns but no purchase are not scored (counted in the notes).",
+    "Scores match pandas qcut: edges are the type-7 quantiles (numpy linear interpolation) at linspace(0, 1, bins+1); a customer falls in the bin (lower, upper], the minimum in bin 1. Frequency is binned on rank(method='first') by default (ties ranked in customer_id order). Recency is scored in reverse: more recent = higher (5). When value-based edges coincide (pandas would raise), that measure is binned on rank(method='first') instead and a note says so.",
+    "Segments map every R×F cell exactly once. Default: R5F4–5 champions; R3–4F4–5 loyal; R4–5F2–3 potential loyalists; R5F1 new; R4F1 promising; R3F3 need attention; R3F1–2 about to sleep; R1–2F3–4 at risk; R1–2F5 can't lose; R1–2F1–2 hibernating.",
+    "Segment table: customers, share (÷ scored customers), revenue (total net spend), revenue share (÷ all net spend; null when that is 0), average recency, frequency and monetary.",
+  ].join("\n"),
+};
+
+/**
+ * RFM scores and segments. Recency = days from the last purchase to the as-of date (period
+ * end − 1 day); frequency = distinct purchase days; monetary = net spend (returns subtracted,
+ * never counted as purchases). Scores 1..bins follow pandas `qcut` (type-7 edges, (lo, hi]
+ * bins) with frequency ranked by `rank(method='first')` (ties in customer_id order); recency
+ * is reversed (recent = high). The R×F segment map must partition the grid.
+ */
+export const rfm: Analysis<RfmParams> = {
+  id: "rfm",
+  title: { "zh-CN": "RFM 分析", "en-US": "RFM analysis" },
+  summary: { "zh-CN": "按最近一次消费、消费频率、消费金额为客户评分并划分细分", "en-US": "Recency, frequency and monetary scores per customer, mapped to segments with actions" },
+  definition,
+  params: rfmParams,
+  needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
+  mainTable: "segments",
+
+  reductions(params, ctx) {
+    const asOf = resolveAsOf(params.as_of, ctx);
+    const freq = params.frequency_unit === "transactions" ? "COUNT(*) FILTER (WHERE NOT is_return)" : "COUNT(DISTINCT date) FILTER (WHERE NOT is_return)";
+    return {
+      customers: `
+        SELECT customer_id,
+               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return), ${dateLit(asOf)}) AS recency,
+               ${freq} AS frequency,
+               SUM(net) AS spend,
+               COUNT(*) FILTER (WHERE is_return) AS return_rows
+        FROM ${purchaseRowsSql(ctx, asOf)}
+        GROUP BY customer_id
+        ORDER BY customer_id`,
+    };
+  },
+
+  compute(data, params, ctx) {
+    const asOf = resolveAsOf(params.as_of, ctx);
+    const bins = params.bins;
+    if (bins !== 5 && params.segment_map === defaultRfmSegmentMap) {
+      throw new ChurnbookError("bad-param", `the default RFM segment map is a 5×5 grid; with bins=${bins} give a segment_map for ${bins}×${bins}`, {
+        hint: `e.g. --param segment_map="top=R${bins}F${bins};rest=R1-${bins}F1-${bins - 1}+R1-${bins - 1}F${bins}"`,
+      });
+    }
+    const map = parseSegmentMap(params.segment_map, bins);
+    const rankMeasures = splitList(params.rank_first);
+    for (const m of rankMeasures) {
+      if (!(measures as readonly string[]).includes(m)) throw new ChurnbookError("bad-param", `param "rank_first": unknown measure "${m}"`, { hint: `use a comma list of ${measures.join(", ")}` });
+    }
+    const notes: string[] = [];
+    const rows = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
+    const returnRows = sum(rows.map((r) => num(r.return_rows)));
+    const scored = rows.filter((r) => r.recency !== null && num(r.frequency) > 0);
+    const excluded = rows.length - scored.length;
+    if (excluded > 0) notes.push(`${excluded} customer(s) with returns but no purchase on or before ${asOf} are not scored.`);
+
+    const values: Record<Measure, number[]> = {
+      recency: scored.map((r) => num(r.recency)),
+      frequency: scored.map((r) => num(r.frequency)),
+      monetary: scored.map((r) => (params.monetary === "average" ? num(r.spend) / num(r.frequency) : num(r.spend))),
+    };
+    const codes = {} as Record<Measure, (number | null)[]>;
+    for (const m of measures) {
+      const byRank = rankMeasures.includes(m);
+      let res = qcut(byRank ? rankFirst(values[m]) : values[m], bins);
+      if (!res.unique && !byRank) {
+        notes.push(`${m}: quantile edges are not unique (pandas qcut would raise "Bin edges must be unique"); binned on rank(method='first') instead.`);
+        res = qcut(rankFirst(values[m]), bins);
+      }
+      if (!res.unique && scored.length > 0) notes.push(`${m}: fewer than two customers; every customer is in one bin.`);
+      codes[m] = res.codes;
+    }
+
+    const customers: Row[] = scored.map((r, i) => {
+      const rScore = bins + 1 - (codes.recency[i] ?? 1);
+      const fScore = codes.frequency[i] ?? 1;
+      return {
+        customer_id: String(r.customer_id),
+        recency: values.recency[i]!,
+        frequency: values.frequency[i]!,
+        monetary: values.monetary[i]!,
+        r_score: rScore,
+        f_score: fScore,
+        m_score: codes.monetary[i] ?? 1,
+        segment: map.cell[rScore - 1]![fScore - 1]!,
+      };
+    });
+    const spend = scored.map((r) => num(r.spend));
+    const totalSpend = sum(spend);
+    const segments: Row[] = map.segments.map((name) => {
+      const idx = customers.map((c, i) => (c.segment === name ? i : -1)).filter((i) => i >= 0);
+      const revenue = sum(idx.map((i) => spend[i]!));
+      return {
+        segment: name,
+        label: segmentLabel(name, ctx.locale),
+        customers: idx.length,
+        share: ratio(idx.length, customers.length),
+        revenue,
+        revenue_share: ratio(revenue, totalSpend),
+        avg_recency: mean(idx.map((i) => values.recency[i]!)),
+        avg_frequency: mean(idx.map((i) => values.frequency[i]!)),
+        avg_monetary: mean(idx.map((i) => values.monetary[i]!)),
+        action: segmentAction(name, ctx.locale),
+      };
+    });
+    if (customers.length === 0) notes.push(`No customers with a purchase on or before ${asOf}.`);
+    else if (totalSpend === 0) notes.push("Total net spend is 0: revenue shares are empty.");
+    return {
+      scalars: { as_of: asOf, customers: customers.length, revenue: totalSpend, return_rows: returnRows, unscored_customers: excluded },
+      tables: { customers, segments },
+      notes,
+    };
+  },
+
+  chart(result, _params, ctx) {
+    const zh = ctx.locale === "zh-CN";
+    const rows = result.tables.segments ?? [];
+    return {
+      title: zh ? "RFM 细分客户数" : "Customers by RFM segment",
+      marks: [
+        { mark: "barX", data: "segments", options: { x: "customers", y: "label", fill: "segment", tip: true } },
+      ],
+      x: { label: zh ? "客户数" : "Customers", format: "integer", grid: true },
+      y: { label: null, domain: rows.map((r) => r.label) },
+      color: { legend: false },
+      marginLeft: 130,
+    } satisfies ChartSpec;
+  },
+};
