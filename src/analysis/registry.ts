@@ -8,6 +8,12 @@ import { cpm } from "./cpm.js";
 import { deciles } from "./deciles.js";
 import { segments } from "./segments.js";
 import { customerValue } from "./customer-value.js";
+import { cohortRetention } from "./cohort-retention.js";
+import { earlyChurn } from "./early-churn.js";
+import { cohortProjection } from "./cohort-projection.js";
+import { cohortRevenue } from "./cohort-revenue.js";
+import { churnReasons } from "./churn-reasons.js";
+import { churnValue } from "./churn-value.js";
 import { survival } from "./survival.js";
 import { cox } from "./cox.js";
 import { churnSummary } from "./churn-summary.js";
@@ -15,7 +21,7 @@ import { mrrMovements } from "./mrr-movements.js";
 import { churnTrend } from "./churn-trend.js";
 import { leakyBucket } from "./leaky-bucket.js";
 
-const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue];
+const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -6,11 +6,12 @@ import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Value } from "../analysis/types.js";
 
-/** The folder name for a parameter set: the period first, then the others by name. */
-export function paramsFolder(params: Record<string, Value>): string {
+/** The folder name for a parameter set: the period first, then the parameters that differ
+ * from the definition's defaults, by name (2026-10, 2026-10_client-globex_currency-USD). */
+export function paramsFolder(params: Record<string, Value>, defaults: Record<string, Value> = {}): string {
   const clean = (v: Value) => String(v).replace(/[^A-Za-z0-9_.-]+/g, "-");
   const rest = Object.keys(params)
-    .filter((k) => k !== "period" && params[k] !== null && params[k] !== "")
+    .filter((k) => k !== "period" && params[k] !== null && params[k] !== "" && params[k] !== defaults[k])
     .sort()
     .map((k) => `${k}-${clean(params[k]!)}`);
   return [clean(params.period ?? "all"), ...rest].join("_");

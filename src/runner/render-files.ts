@@ -94,7 +94,8 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     outputs: [...Object.keys(files), "manifest.json"].sort(),
   };
   files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";
-  const dir = resolve(options.out ?? "out", report.name, paramsFolder(run.params));
+  const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
+  const dir = resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
   if (!formats.length) throw new ChurnbookError("bad-flag", "--format needs html, pdf or both", { exitCode: 2 });
   await writeAtomically(dir, files);
   return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings };

@@ -23,6 +23,8 @@ export async function renderCommand(args: { report?: string; period?: string; pa
   });
   for (const w of result.warnings) printer.warn(w);
   printer.info(`wrote ${result.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  for (const f of result.files) printer.progress(f);
+  const tables = result.files.filter((f) => f.includes("/tables/"));
+  for (const f of result.files) if (!tables.includes(f)) printer.progress(f);
+  printer.progress(`tables/: ${tables.length} CSV files`);
   return 0;
 }

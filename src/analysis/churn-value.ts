@@ -1,0 +1,272 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { quoteLiteral } from "../data/engine.js";
+import { ChurnbookError } from "../util/errors.js";
+import { type Period, periodsEndingWith } from "../util/period.js";
+import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
+import { activeAt, spellsSql } from "./sql/spells.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+
+const params = Type.Object({
+  top_share: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.2, description: "Share of the starting base (by value) forming the high-value tier." }),
+  bottom_share: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.2, description: "Share of the starting base (by value) forming the low-value tier." }),
+  top: Type.Integer({ minimum: 0, maximum: 1000, default: 10, description: "Number of lost customers listed, highest lost MRR first." }),
+  trend_periods: Type.Integer({ minimum: 1, maximum: 60, default: 6, description: "Number of periods (of the report period's grain) in the trend, ending with the report period." }),
+});
+export type ChurnValueParams = Static<typeof params>;
+
+const tiers = ["high", "middle", "low"] as const;
+type Tier = (typeof tiers)[number];
+
+function tierLabel(tier: Tier, p: ChurnValueParams, locale: Locale): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  if (locale === "zh-CN") return tier === "high" ? `高价值客户（前${pct(p.top_share)}）` : tier === "low" ? `低价值客户（后${pct(p.bottom_share)}）` : "中等价值客户";
+  return tier === "high" ? `High value (top ${pct(p.top_share)})` : tier === "low" ? `Low value (bottom ${pct(p.bottom_share)})` : "Middle";
+}
+
+/** Average days per month, for tenure in months. */
+const daysPerMonth = 365.25 / 12;
+
+/**
+ * The value of who was lost (流失客户价值 / 优质客户流失) in the period.
+ *
+ * Base = customers active at the period start boundary (sql/spells.ts activeAt). Value at the
+ * start: MRR of the subscriptions covering the day before the start (start_date < start ≤
+ * end_date or no end) on the subscriptions basis; revenue in the 12 months before the start on
+ * the inactivity basis. Tiers over the base: sort by value (descending; ties by customer_id);
+ * high threshold = the value at rank ⌈top_share·n⌉, high = value ≥ it; low threshold = the
+ * value at rank ⌈bottom_share·n⌉ from the bottom, low = value ≤ it and not high; the rest
+ * middle (ties at a threshold join its tier, so a tier can exceed its share).
+ * Churned = base customers whose active spell ends in the period (on the inactivity basis only
+ * when the end is no later than the day after the data's last transaction). lost_mrr = MRR of
+ * the subscriptions covering the day before the churn date (inactivity: revenue in the 12
+ * months before the churn date ÷ 12); lost_annual_revenue = 12 × lost_mrr. churn_rate per tier =
+ * churned ÷ base in the tier. Customers who joined and churned within the period are not in
+ * the base (counted in a note). tenure_months = days from the first spell start to the churn
+ * date ÷ 30.4375, one decimal. Alarm: the high-value share of the churned rises against the
+ * previous period.
+ */
+export const churnValue: Analysis<ChurnValueParams> = {
+  id: "churn-value",
+  title: { "zh-CN": "流失客户价值", "en-US": "Value of churned customers" },
+  summary: {
+    "zh-CN": "报告期内流失客户的价值：按期初客户价值分层的流失构成、高价值客户流失占比、流失 MRR 与年化收入，以及损失最大的流失客户名单。",
+    "en-US": "What the period's churn cost: churned customers by value tier of the starting base, the high-value share, lost MRR and annualised revenue, and the top lost customers.",
+  },
+  definition: {
+    "zh-CN":
+      "期初客户群：在报告期开始时处于活跃期的客户。期初价值：订阅口径为期初前一天有效订阅的 MRR 之和；非合约（不活跃窗口）口径为期初前 12 个月的交易收入。" +
+      "价值分层：期初客户按价值从高到低排序（同值按客户编号），第 ⌈前段比例 × 人数⌉ 名的价值为高价值门槛，价值 ≥ 门槛为高价值客户；从低到高第 ⌈后段比例 × 人数⌉ 名的价值为低价值门槛，价值 ≤ 门槛（且非高价值）为低价值客户；其余为中等价值（与门槛同值者并入该层，故层的占比可能超过设定比例）。" +
+      "流失客户：期初客户中其活跃期在报告期内结束者（不活跃口径下，结束日不得晚于数据最后交易日的次日）。流失 MRR = 流失日前一天有效订阅的 MRR（不活跃口径：流失日前 12 个月收入 ÷ 12）；年化流失收入 = 12 × 流失 MRR。各层流失率 = 该层流失客户数 ÷ 该层期初客户数。期内新增又流失的客户不在期初客户群中（在注释中给出人数）。" +
+      "客户在网月数 = 首个活跃期开始日至流失日的天数 ÷ 30.4375（保留一位小数）。警报：流失客户中高价值客户占比较上期上升。",
+    "en-US":
+      "Starting base: customers active at the start of the report period. Value at the start: on the subscriptions basis the MRR of the subscriptions covering the day before the start; on the inactivity basis the revenue of the 12 months before the start. " +
+      "Value tiers: sort the base by value, highest first (ties by customer id); the high threshold is the value at rank ⌈top share × n⌉ and high = value ≥ it; the low threshold is the value at rank ⌈bottom share × n⌉ from the bottom and low = value ≤ it (and not high); the rest are middle (customers tied with a threshold join its tier, so a tier may exceed its share). " +
+      "Churned: base customers whose active spell ends in the period (on the inactivity basis only if the end is no later than the day after the last transaction in the data). Lost MRR = MRR of the subscriptions covering the day before the churn date (inactivity: revenue of the 12 months before the churn date ÷ 12); lost annualised revenue = 12 × lost MRR. Churn rate per tier = churned ÷ base in the tier. Customers who joined and churned within the period are not in the base (their number is noted). " +
+      "Tenure in months = days from the first spell start to the churn date ÷ 30.4375, one decimal. Alarm: the high-value share of the churned rises against the previous period.",
+  },
+  params,
+  needs: [[
+    { role: "subscriptions", fields: ["customer_id", "start_date", "end_date", "mrr"] },
+    { role: "transactions", fields: ["customer_id", "date", "amount"] },
+  ]],
+  mainTable: "tiers",
+
+  reductions(p, ctx) {
+    requireBasisRole(ctx, "churn-value");
+    if (ctx.churn.kind === "subscriptions" && !(ctx.fields.subscriptions ?? []).includes("mrr")) {
+      throw new ChurnbookError("missing-field", `analysis "churn-value" needs field "mrr" in the subscriptions dataset`, {
+        hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.mrr=<column>`,
+      });
+    }
+    return churnValueSql(p, ctx);
+  },
+
+  compute(data, p, ctx) {
+    return valueTables(data, p, ctx);
+  },
+
+  chart(result, p, ctx): ChartSpec | null {
+    if (!result.tables.mix?.length || !result.scalars.base_customers) return null;
+    const zh = ctx.locale === "zh-CN";
+    return {
+      title: zh ? "期初客户与流失客户的价值构成" : "Value mix: starting base vs churned",
+      height: 140,
+      marks: [{ mark: "barX", data: "mix", options: { x: "share", y: "group_label", fill: "tier_label" } }],
+      x: { label: zh ? "占比" : "Share of customers", format: "percent", domain: [0, 1] },
+      y: { label: null, domain: [...new Set(result.tables.mix.map((m) => m.group_label))] },
+      color: { legend: true, label: zh ? "价值分层" : "Value tier", domain: tiers.map((t) => tierLabel(t, p, ctx.locale)), range: ["#1f4e79", "#9ab7d3", "#d9e2ec"] },
+    };
+  },
+};
+
+const date = (d: string) => `DATE ${quoteLiteral(d)}`;
+
+function churnValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<string, string> {
+  const periods = periodsEndingWith(ctx.period, p.trend_periods);
+  const subsBasis = ctx.churn.kind === "subscriptions";
+  const validSubs = `(SELECT customer_id, start_date, end_date, COALESCE(mrr, 0) AS mrr FROM subscriptions WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date))`;
+  // MRR covering the day before `at`, or revenue of the 12 months before `at`.
+  const valueBefore = (who: string, at: string) =>
+    subsBasis
+      ? `(SELECT COALESCE(SUM(s.mrr), 0) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
+      : `(SELECT COALESCE(SUM(t.amount), 0) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= CAST(${at} - INTERVAL 12 MONTH AS DATE) AND t.date < ${at})`;
+  const known = subsBasis ? "TRUE" : `(sp.end_date <= (SELECT CAST(MAX(date) + INTERVAL 1 DAY AS DATE) FROM transactions))`;
+  const base = periods
+    .map((per) => `SELECT ${quoteLiteral(per.start)} AS period_start, ${date(per.start)} AS ps, ${date(per.end)} AS pe, sp.customer_id, sp.end_date AS spell_end,
+        (sp.end_date IS NOT NULL AND sp.end_date < ${date(per.end)} AND ${known}) AS churned
+      FROM sp WHERE ${activeAt("sp", per.start)}`)
+    .join("\nUNION ALL\n");
+  const rank = (share: number) => `GREATEST(1, CAST(CEIL(${share} * n - 1e-9) AS BIGINT))`;
+  const lostMrr = subsBasis ? valueBefore("tiered.customer_id", "tiered.spell_end") : `${valueBefore("tiered.customer_id", "tiered.spell_end")} / 12`;
+  const head = `WITH sp AS (SELECT * FROM ${spellsSql(ctx)}),
+    base AS (${base}),
+    bv AS (SELECT base.*, ${valueBefore("base.customer_id", "base.ps")} AS value FROM base),
+    ranked AS (
+      SELECT bv.*, COUNT(*) OVER (PARTITION BY period_start) AS n,
+        ROW_NUMBER() OVER (PARTITION BY period_start ORDER BY value DESC, customer_id) AS rk_desc,
+        ROW_NUMBER() OVER (PARTITION BY period_start ORDER BY value ASC, customer_id DESC) AS rk_asc
+      FROM bv
+    ),
+    thr AS (
+      SELECT period_start, MAX(CASE WHEN rk_desc = ${rank(p.top_share)} THEN value END) AS high_threshold,
+        MAX(CASE WHEN rk_asc = ${rank(p.bottom_share)} THEN value END) AS low_threshold
+      FROM ranked GROUP BY period_start
+    ),
+    tiered AS (
+      SELECT r.*, thr.high_threshold, thr.low_threshold,
+        CASE WHEN r.value >= thr.high_threshold THEN 'high' WHEN r.value <= thr.low_threshold THEN 'low' ELSE 'middle' END AS tier
+      FROM ranked r JOIN thr USING (period_start)
+    ),
+    lost AS (SELECT tiered.*, ${lostMrr} AS lost_mrr FROM tiered WHERE churned)`;
+
+  const events = (ctx.fields.churn_events ?? []).includes("reason");
+  const names = (ctx.fields.customers ?? []).includes("name");
+  const cur = ctx.period;
+  return {
+    tiers: `${head}
+      SELECT t.period_start, t.tier, CAST(COUNT(*) AS INTEGER) AS base_customers, SUM(t.value) AS base_value,
+        CAST(SUM(CASE WHEN t.churned THEN 1 ELSE 0 END) AS INTEGER) AS churned_customers,
+        COALESCE((SELECT SUM(l.lost_mrr) FROM lost l WHERE l.period_start = t.period_start AND l.tier = t.tier), 0) AS lost_mrr,
+        MAX(t.high_threshold) AS high_threshold, MAX(t.low_threshold) AS low_threshold
+      FROM tiered t GROUP BY t.period_start, t.tier ORDER BY t.period_start, t.tier`,
+    lost: `${head},
+      first AS (SELECT customer_id, start_date AS acquired FROM sp WHERE spell_no = 1)
+      SELECT l.customer_id,
+        ${names ? `(SELECT MIN(CAST(c.name AS VARCHAR)) FROM customers c WHERE c.customer_id = l.customer_id)` : "CAST(NULL AS VARCHAR)"} AS name,
+        l.tier, l.value, l.lost_mrr, l.spell_end AS churn_date, CAST(date_diff('day', f.acquired, l.spell_end) AS INTEGER) AS tenure_days,
+        ${events ? `(SELECT arg_max(CAST(e.reason AS VARCHAR), e.date) FROM churn_events e WHERE e.customer_id = l.customer_id AND e.date >= ${date(cur.start)} AND e.date < ${date(cur.end)})` : "CAST(NULL AS VARCHAR)"} AS reason
+      FROM lost l JOIN first f USING (customer_id)
+      WHERE l.period_start = ${quoteLiteral(cur.start)}
+      ORDER BY l.lost_mrr DESC, l.customer_id
+      LIMIT ${Math.floor(p.top)}`,
+    joined_and_churned: `WITH sp AS (SELECT * FROM ${spellsSql(ctx)})
+      SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM sp
+      WHERE sp.start_date >= ${date(cur.start)} AND sp.end_date IS NOT NULL AND sp.end_date < ${date(cur.end)}
+        AND NOT ${activeAt("sp", cur.start)} AND ${known}`,
+  };
+}
+
+interface TierAgg {
+  base: number;
+  baseValue: number;
+  churned: number;
+  lostMrr: number;
+}
+
+function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: AnalysisContext): AnalysisResult {
+  const L = ctx.locale;
+  const periods = periodsEndingWith(ctx.period, p.trend_periods);
+  const agg = new Map<string, Map<Tier, TierAgg>>();
+  const thresholds = new Map<string, { high: number | null; low: number | null }>();
+  for (const r of data.tiers ?? []) {
+    const key = String(r.period_start);
+    let m = agg.get(key);
+    if (!m) agg.set(key, (m = new Map()));
+    m.set(r.tier as Tier, { base: Number(r.base_customers), baseValue: Number(r.base_value), churned: Number(r.churned_customers), lostMrr: Number(r.lost_mrr) });
+    thresholds.set(key, { high: r.high_threshold as number | null, low: r.low_threshold as number | null });
+  }
+  const get = (per: Period, t: Tier): TierAgg => agg.get(per.start)?.get(t) ?? { base: 0, baseValue: 0, churned: 0, lostMrr: 0 };
+  const sum = (per: Period, f: (a: TierAgg) => number) => tiers.reduce((s, t) => s + f(get(per, t)), 0);
+
+  const cur = ctx.period;
+  const baseN = sum(cur, (a) => a.base), churnedN = sum(cur, (a) => a.churned), lostN = sum(cur, (a) => a.lostMrr);
+  const tierRows: Row[] = tiers.map((t) => {
+    const a = get(cur, t);
+    return {
+      tier: t,
+      label: tierLabel(t, p, L),
+      base_customers: a.base,
+      base_share: ratio(a.base, baseN),
+      base_value: a.baseValue,
+      churned_customers: a.churned,
+      churned_share: ratio(a.churned, churnedN),
+      churn_rate: ratio(a.churned, a.base),
+      lost_mrr: a.lostMrr,
+      lost_annual_revenue: 12 * a.lostMrr,
+      lost_share: ratio(a.lostMrr, lostN),
+    };
+  });
+  const mix: Row[] = [];
+  for (const [group, n, f] of [["base", baseN, (a: TierAgg) => a.base], ["churned", churnedN, (a: TierAgg) => a.churned]] as const) {
+    const groupLabel = group === "base" ? (L === "zh-CN" ? "期初客户" : "Starting base") : L === "zh-CN" ? "流失客户" : "Churned";
+    for (const t of tiers) mix.push({ group, group_label: groupLabel, tier: t, tier_label: tierLabel(t, p, L), customers: f(get(cur, t)), share: ratio(f(get(cur, t)), n) });
+  }
+  const trend: Row[] = periods.map((per) => {
+    const base = sum(per, (a) => a.base), churned = sum(per, (a) => a.churned), high = get(per, "high");
+    return {
+      period: per.label,
+      base_customers: base,
+      churned_customers: churned,
+      churn_rate: ratio(churned, base),
+      high_value_churned: high.churned,
+      high_share_churned: ratio(high.churned, churned),
+      high_share_base: ratio(high.base, base),
+      high_value_churn_rate: ratio(high.churned, high.base),
+      lost_mrr: sum(per, (a) => a.lostMrr),
+      high_value_lost_mrr: high.lostMrr,
+      high_threshold: thresholds.get(per.start)?.high ?? null,
+    };
+  });
+  const lostCustomers: Row[] = (data.lost ?? []).map((r) => ({
+    customer_id: r.customer_id as string,
+    name: (r.name as string | null) ?? null,
+    tier: r.tier as string,
+    value_at_start: Number(r.value),
+    mrr: Number(r.lost_mrr),
+    annual_revenue: 12 * Number(r.lost_mrr),
+    tenure_months: r.tenure_days === null ? null : Math.round((Number(r.tenure_days) / daysPerMonth) * 10) / 10,
+    churn_date: r.churn_date as string,
+    reason: (r.reason as string | null) ?? null,
+  }));
+
+  const notes: string[] = [];
+  if (baseN === 0) notes.push(`no customers were active at the start of ${cur.label}: no value tiers`);
+  else if (churnedN === 0) notes.push(`no customer of the starting base churned in ${cur.label}`);
+  const joined = Number(data.joined_and_churned?.[0]?.customers ?? 0);
+  if (joined > 0) notes.push(`${joined} customer${joined === 1 ? "" : "s"} joined and churned within ${cur.label}: not in the starting base, not counted here`);
+
+  const nowShare = trend.at(-1)!.high_share_churned as number | null;
+  const prevShare = trend.length > 1 ? (trend.at(-2)!.high_share_churned as number | null) : null;
+  const high = tierRows[0]!;
+  const th = thresholds.get(cur.start);
+  const scalars = {
+    value_basis: ctx.churn.kind === "subscriptions" ? "mrr" : "trailing_12m_revenue",
+    base_customers: baseN,
+    churned_customers: churnedN,
+    churn_rate: ratio(churnedN, baseN),
+    high_threshold: th?.high ?? null,
+    low_threshold: th?.low ?? null,
+    high_share_base: high.base_share,
+    high_share_churned: high.churned_share,
+    high_value_churn_rate: high.churn_rate,
+    lost_mrr: lostN,
+    lost_annual_revenue: 12 * lostN,
+    high_value_lost_mrr: high.lost_mrr,
+    high_value_lost_share: high.lost_share,
+    high_share_churned_previous: prevShare,
+    high_value_alarm: nowShare !== null && prevShare !== null ? nowShare > prevShare : null,
+    joined_and_churned: joined,
+  };
+  return { scalars, tables: { tiers: tierRows, lost_customers: lostCustomers, trend, mix }, notes };
+}

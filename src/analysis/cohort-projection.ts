@@ -1,0 +1,192 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import type { Period } from "../util/period.js";
+import { ChurnbookError } from "../util/errors.js";
+import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
+import { fitSbgPooled, type SbgFit, sbgRetention, sbgSurvival } from "./stats/sbg.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+
+const params = Type.Object({
+  cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter"), Type.Literal("year")], {
+    default: "month",
+    description: "Length of a cohort period and of one model period (the renewal cycle): month, quarter or year.",
+  }),
+  cohorts: Type.Integer({ minimum: 1, maximum: 240, default: 12, description: "Number of most recent complete acquisition cohorts fitted." }),
+  mode: Type.Union([Type.Literal("pooled"), Type.Literal("per_cohort")], {
+    default: "pooled",
+    description: "pooled: one (α, β) for all cohorts (each censored at its own age); per_cohort: one fit per cohort.",
+  }),
+  horizon: Type.Integer({ minimum: 1, maximum: 240, default: 24, description: "Project survival to this age (in cohort periods)." }),
+});
+export type CohortProjectionParams = Static<typeof params>;
+
+/** The longest survivor series used (ages 0..maxFitAge). */
+const maxFitAge = 120;
+const pooledLabel = "pooled";
+
+/**
+ * Cohort survival projection with the shifted-beta-geometric model (Fader & Hardie 2007).
+ *
+ * Survivors of a cohort at age t = members whose first activity spell has not ended by the day
+ * t periods after their acquisition (cohorts/cohort-sql.ts); survivors[0] = cohort size; the
+ * series stops at the cohort's last observable age (cohort end + t periods ≤ report period end)
+ * and its last value is right-censored. (α, β) are the maximum-likelihood estimates (stats/sbg.ts)
+ * for each cohort or pooled (one (α, β), log-likelihood summed over cohorts).
+ * S(t) = B(α, β + t)/B(α, β); r(t) = (β + t − 1)/(α + β + t − 1); projected survivors =
+ * cohort size × S(t). Observed pooled survival at age t = Σ survivors(t) ÷ Σ sizes over the
+ * cohorts observed at t. A failed fit (too few periods, no churn, no heterogeneity, no
+ * convergence) is an error (pooled) or an `error` row (per cohort; an error if all fail).
+ */
+export const cohortProjection: Analysis<CohortProjectionParams> = {
+  id: "cohort-projection",
+  title: { "zh-CN": "新客户群留存预测（sBG 模型）", "en-US": "Cohort retention projection (sBG)" },
+  summary: {
+    "zh-CN": "用移位贝塔几何（sBG）模型拟合新客户群的存活人数，并预测未来各期的存活率。",
+    "en-US": "Fits the shifted-beta-geometric model to cohort survivor counts and projects survival to a horizon.",
+  },
+  definition: {
+    "zh-CN":
+      "新客户群与账龄的定义同“新客户群留存”。第 t 期存活客户：首个活跃期在获客日之后 t 个周期的那一天仍未结束的客户（流失后恢复不计为存活）；第 0 期为群规模；每个群只用到其最后一个可观察的账龄，最后一期的存活人数作右删失处理。" +
+      "移位贝塔几何模型（Fader & Hardie 2007）：每位客户每期以各自的概率 θ 流失，θ 在客户间服从 Beta(α, β) 分布。存活率 S(t) = B(α, β+t)/B(α, β)，第 t 期留存率 r(t) = (β+t−1)/(α+β+t−1)。" +
+      "α、β 用最大似然估计（逐群拟合，或各群共用一组 α、β 的合并拟合）；预测存活人数 = 群规模 × S(t)。合并的实际存活率 = 在第 t 期可观察的各群 Σ存活 ÷ Σ规模。" +
+      "拟合失败（期数不足、无流失、客户间无异质性、未收敛）时报错，而不是给出错误的拟合。",
+    "en-US":
+      "Cohorts and ages as in cohort retention. Survivors at age t: members whose first activity spell has not ended by the day t periods after their acquisition (a return does not count as survival); age 0 is the cohort size; each cohort is used up to its last observable age, whose survivors are right-censored. " +
+      "Shifted-beta-geometric model (Fader & Hardie 2007): each customer churns each period with their own probability θ, θ ~ Beta(α, β) across customers. Survival S(t) = B(α, β+t)/B(α, β); retention rate of period t r(t) = (β+t−1)/(α+β+t−1). " +
+      "α and β are maximum-likelihood estimates (per cohort, or pooled: one (α, β) shared by the cohorts); projected survivors = cohort size × S(t). Observed pooled survival = Σ survivors ÷ Σ sizes over the cohorts observed at age t. " +
+      "A failed fit (too few periods, no churn, no heterogeneity between customers, no convergence) is reported as an error, never as a silent bad fit.",
+  },
+  params,
+  needs: [spellNeeds()],
+  mainTable: "projection",
+
+  reductions(p, ctx) {
+    requireBasisRole(ctx, "cohort-projection");
+    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+    const maxAge = cohorts.length ? Math.min(maxFitAge, maxObservableAge(cohorts[0]!, ctx.period.end, p.cohort_grain)) : 0;
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }) };
+  },
+
+  compute(data, p, ctx) {
+    return projection(data.cells ?? [], p, ctx);
+  },
+
+  chart(result, p, ctx): ChartSpec | null {
+    if (!result.tables.projection?.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    const perCohort = p.mode === "per_cohort";
+    const series = perCohort ? { stroke: "cohort" } : {};
+    return {
+      title: zh ? "新客户群存活率：实际与 sBG 预测" : "Cohort survival: observed and sBG projection",
+      marks: [
+        { mark: "lineY", data: "projection", options: { x: "age", y: "projected_survival", ...series } },
+        { mark: "dot", data: "projection", options: { x: "age", y: "observed_survival", ...(perCohort ? { stroke: "cohort" } : { stroke: "#1f2933" }), r: 2.5 } },
+      ],
+      x: { label: zh ? "获客后期数" : "Periods since acquisition" },
+      y: { label: zh ? "存活率" : "Survival", format: "percent", domain: [0, 1] },
+      ...(perCohort ? { color: { legend: true, label: zh ? "获客期" : "Cohort" } } : {}),
+    };
+  },
+};
+
+interface Series {
+  cohort: Period;
+  survivors: number[];
+}
+
+function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext): AnalysisResult {
+  const cells = readCells(rows);
+  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+  const series: Series[] = [];
+  for (const c of cohorts) {
+    const byAge = cells.get(c.start);
+    if (!byAge?.get(0)?.customers) continue;
+    const survivors: number[] = [];
+    for (let t = 0; byAge.has(t); t++) survivors.push(byAge.get(t)!.survivors);
+    series.push({ cohort: c, survivors });
+  }
+  if (series.length === 0) {
+    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: no customers were acquired in the ${cohorts.length} complete cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`, {
+      hint: "choose a later report period or more cohorts (--param cohorts=24)",
+    });
+  }
+  const fits: Row[] = [];
+  const proj: Row[] = [];
+  const notes: string[] = [];
+  const scalars: Record<string, number | string | null> = { mode: p.mode, horizon: p.horizon, alpha: null, beta: null, log_likelihood: null, survival_at_horizon: null, retention_at_horizon: null };
+
+  if (p.mode === "pooled") {
+    const fit = fitSbgPooled(series.map((s) => s.survivors));
+    if (!fit.converged) {
+      throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${fit.reason}`, {
+        hint: "use more or older cohorts (--param cohorts=24), a shorter cohort grain, or look at the observed retention in cohort-retention",
+      });
+    }
+    const size = series.reduce((a, s) => a + s.survivors[0]!, 0);
+    const maxObs = Math.max(...series.map((s) => s.survivors.length - 1));
+    fits.push(fitRow(pooledLabel, size, maxObs, fit));
+    for (let t = 0; t <= Math.max(p.horizon, maxObs); t++) {
+      const observed = series.filter((s) => s.survivors.length > t);
+      const obsSize = observed.reduce((a, s) => a + s.survivors[0]!, 0);
+      const obsSurv = observed.reduce((a, s) => a + s.survivors[t]!, 0);
+      proj.push(projRow(pooledLabel, t, size, observed.length ? obsSurv : null, observed.length ? obsSurv / obsSize : null, fit));
+    }
+    Object.assign(scalars, {
+      alpha: fit.alpha,
+      beta: fit.beta,
+      log_likelihood: fit.logLikelihood,
+      survival_at_horizon: sbgSurvival(fit.alpha, fit.beta, p.horizon),
+      retention_at_horizon: sbgRetention(fit.alpha, fit.beta, p.horizon),
+    });
+  } else {
+    let ok = 0;
+    for (const s of series) {
+      const fit = fitSbgPooled([s.survivors]);
+      const size = s.survivors[0]!;
+      const maxObs = s.survivors.length - 1;
+      fits.push(fitRow(s.cohort.label, size, maxObs, fit));
+      if (!fit.converged) {
+        notes.push(`cohort ${s.cohort.label}: the shifted-beta-geometric fit failed: ${fit.reason}`);
+        continue;
+      }
+      ok++;
+      for (let t = 0; t <= Math.max(p.horizon, maxObs); t++) {
+        const obs = t <= maxObs ? s.survivors[t]! : null;
+        proj.push(projRow(s.cohort.label, t, size, obs, obs === null ? null : obs / size, fit));
+      }
+    }
+    if (ok === 0) {
+      throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed for every cohort (${notes.map((n) => n.replace(/^cohort /, "")).join("; ")})`, {
+        hint: "use --param mode=pooled, more or older cohorts, or a shorter cohort grain",
+      });
+    }
+  }
+  return { scalars, tables: { projection: proj, fits }, notes };
+}
+
+function fitRow(cohort: string, customers: number, observedPeriods: number, fit: SbgFit): Row {
+  const ok = fit.converged;
+  return {
+    cohort,
+    customers,
+    observed_periods: observedPeriods,
+    alpha: ok ? fit.alpha : null,
+    beta: ok ? fit.beta : null,
+    log_likelihood: ok ? fit.logLikelihood : null,
+    converged: ok,
+    error: ok ? null : fit.reason ?? "the fit failed",
+  };
+}
+
+function projRow(cohort: string, age: number, size: number, observedSurvivors: number | null, observedSurvival: number | null, fit: SbgFit): Row {
+  const s = sbgSurvival(fit.alpha, fit.beta, age);
+  return {
+    cohort,
+    age,
+    observed_survivors: observedSurvivors,
+    observed_survival: observedSurvival,
+    projected_survival: s,
+    projected_survivors: size * s,
+    retention_rate: age === 0 ? null : sbgRetention(fit.alpha, fit.beta, age),
+  };
+}

@@ -1,0 +1,144 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { cohortAgesSql, completeCohorts, hasSubscriptionMrr, maxObservableAge, ratio, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+
+const params = Type.Object({
+  cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
+    default: "month",
+    description: "Length of a cohort period and of one age step: month or quarter.",
+  }),
+  periods: Type.Integer({ minimum: 0, maximum: 120, default: 12, description: "Highest age shown, in cohort periods since acquisition (ages 0..periods)." }),
+  cohorts: Type.Integer({ minimum: 1, maximum: 240, default: 12, description: "Number of most recent complete acquisition cohorts shown." }),
+});
+export type CohortRetentionParams = Static<typeof params>;
+
+/** The ages whose cohort-weighted average retention is reported as a scalar. */
+const scalarAges = [1, 3, 6, 12] as const;
+
+/**
+ * Acquisition-cohort retention table (新客户群留存).
+ *
+ * Cohort: customers whose first activity spell (first subscription / first purchase, see
+ * sql/spells.ts) starts in a calendar month (or quarter); the last `cohorts` complete cohort
+ * periods ending on or before the report period's end. Age k of a customer is the day k cohort
+ * periods after their own acquisition date; they are active at age k when a spell covers that
+ * day (start ≤ day < end; returning customers count). Age 0 is the acquisition day, so
+ * retention(0) = 1. A cell (cohort, k) is shown only when every member has reached age k by the
+ * report period's end (cohort end + k periods ≤ period end): no partial or future cells.
+ * - customers = cohort size; active = members active at age k; retention = active ÷ customers.
+ * - mrr = Σ MRR of members' subscriptions covering their age-k day (subscriptions basis with an
+ *   mrr field, else null); net_revenue_retention = mrr(k) ÷ mrr(0);
+ *   gross_revenue_retention = Σ min(mrr_i(k), mrr_i(0)) ÷ mrr(0) (≤ 1); null when mrr(0) = 0.
+ * Scalars retention_age_k: cohort-size-weighted mean retention at age k over the shown cohorts
+ * observed at age k (= Σ active ÷ Σ customers), null when none.
+ */
+export const cohortRetention: Analysis<CohortRetentionParams> = {
+  id: "cohort-retention",
+  title: { "zh-CN": "新客户群留存", "en-US": "Cohort retention" },
+  summary: {
+    "zh-CN": "按获客月份（或季度）分组的新客户群，在获客后第 0…N 期的活跃客户数、客户留存率与收入留存率（NRR/GRR）。",
+    "en-US": "Acquisition cohorts by month (or quarter): active customers, customer retention and net/gross revenue retention at each age since acquisition.",
+  },
+  definition: {
+    "zh-CN":
+      "新客户群：首个活跃期（首次订阅或首次购买）开始于同一自然月（或季度）的客户；只取报告期末之前已完整结束的最近若干个获客期。" +
+      "第 k 期（账龄 k）：每位客户自身获客日之后恰好 k 个周期的那一天（月末对齐，如 1 月 31 日 + 1 个月 = 2 月末）；当天处于某个活跃期内（开始日 ≤ 当天 < 结束日，或尚未结束）即计为活跃，流失后恢复的客户也计入。第 0 期即获客当天，故第 0 期留存率 = 100%。" +
+      "只有当该群全部客户在报告期末前都已到达第 k 期（获客期结束 + k 个周期 ≤ 报告期末）时才显示该格，不含未来或不完整的格。" +
+      "客户留存率 = 第 k 期活跃客户数 ÷ 新客户群规模。MRR = 客户在其第 k 期当天有效订阅的 MRR 之和（仅适用于订阅数据）。净收入留存率（NRR）= 第 k 期 MRR ÷ 第 0 期 MRR；总收入留存率（GRR）= Σ min(客户第 k 期 MRR, 客户第 0 期 MRR) ÷ 第 0 期 MRR（≤ 100%）；第 0 期 MRR 为 0 时不计算。" +
+      "汇总指标“第 k 期留存率”为已观察到第 k 期的各群按规模加权的平均值（Σ活跃 ÷ Σ规模）。",
+    "en-US":
+      "Cohort: customers whose first activity spell (first subscription or first purchase) starts in the same calendar month (or quarter); the most recent cohort periods that are complete by the end of the report period. " +
+      "Age k: the day exactly k cohort periods after each customer's own acquisition date (month ends clamp: 31 Jan + 1 month = end of Feb); the customer is active at age k when a spell covers that day (start ≤ day < end, or no end yet), returning customers included. Age 0 is the acquisition day, so retention at age 0 is 100%. " +
+      "A cell is shown only when every member has reached age k by the end of the report period (cohort end + k periods ≤ period end): no partial or future cells. " +
+      "Customer retention rate = active at age k ÷ cohort size. MRR = sum of the MRR of each member's subscriptions covering their age-k day (subscription data only). Net revenue retention (NRR) = MRR at age k ÷ MRR at age 0; gross revenue retention (GRR) = Σ min(customer MRR at age k, customer MRR at age 0) ÷ MRR at age 0 (≤ 100%); not defined when MRR at age 0 is 0. " +
+      "The summary 'retention at age k' is the size-weighted mean over the cohorts observed at age k (Σ active ÷ Σ cohort sizes).",
+  },
+  params,
+  needs: [spellNeeds()],
+  mainTable: "cohorts",
+
+  reductions(p, ctx) {
+    requireBasisRole(ctx, "cohort-retention");
+    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: p.periods, periodEnd: ctx.period.end, mrr: hasSubscriptionMrr(ctx) }) };
+  },
+
+  compute(data, p, ctx) {
+    return retentionTable(data.cells ?? [], p, ctx);
+  },
+
+  chart(result, _p, ctx): ChartSpec | null {
+    if (!result.tables.heatmap?.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    const n = new Set(result.tables.heatmap.map((r) => r.cohort)).size;
+    return {
+      title: zh ? "新客户群留存率" : "Customer retention by acquisition cohort",
+      height: Math.max(160, 40 + 24 * n),
+      marks: [
+        { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort", fill: "retention", inset: 0.5 } },
+        { mark: "text", data: "heatmap", options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", stroke: "white", strokeWidth: 2.5, fontSize: 10 } },
+      ],
+      x: { label: zh ? "获客后期数" : "Periods since acquisition", type: "band" },
+      y: { label: zh ? "获客期" : "Cohort", type: "band" },
+      color: { label: zh ? "客户留存率" : "Customer retention rate", format: "percent", legend: true, type: "linear", scheme: "blues", domain: [0, 1] },
+    };
+  },
+};
+
+function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisContext): AnalysisResult {
+  const cells = readCells(rows);
+  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+  const withMrr = hasSubscriptionMrr(ctx);
+  const notes: string[] = [];
+  const table: Row[] = [];
+  const heatmap: Row[] = [];
+  const sizes: Row[] = [];
+  const sums = new Map<number, { active: number; customers: number; mrr: number; mrr0: number; capped: number }>();
+  for (const c of cohorts) {
+    const byAge = cells.get(c.start);
+    const zero = byAge?.get(0);
+    const size = zero?.customers ?? 0;
+    const observable = Math.min(p.periods, maxObservableAge(c, ctx.period.end, p.cohort_grain));
+    sizes.push({ cohort: c.label, cohort_start: c.start, customers: size, starting_mrr: withMrr ? zero?.mrrStart ?? 0 : null, observed_ages: size > 0 ? observable + 1 : 0 });
+    if (!byAge || size === 0) continue;
+    if (withMrr && zero!.mrrStart === 0) notes.push(`cohort ${c.label} has no MRR at acquisition: its revenue retention is not defined`);
+    for (let k = 0; k <= p.periods; k++) {
+      const cell = byAge.get(k);
+      if (!cell) continue;
+      const retention = cell.active / cell.customers;
+      table.push({
+        cohort: c.label,
+        age: k,
+        customers: cell.customers,
+        active: cell.active,
+        retention,
+        mrr: withMrr ? cell.mrr : null,
+        net_revenue_retention: withMrr ? ratio(cell.mrr, cell.mrrStart) : null,
+        gross_revenue_retention: withMrr ? ratio(cell.mrrCapped, cell.mrrStart) : null,
+      });
+      heatmap.push({ cohort: c.label, age: k, retention, label: `${Math.round(retention * 100)}%` });
+      const s = sums.get(k) ?? { active: 0, customers: 0, mrr: 0, mrr0: 0, capped: 0 };
+      s.active += cell.active;
+      s.customers += cell.customers;
+      s.mrr += cell.mrr ?? 0;
+      s.mrr0 += cell.mrrStart ?? 0;
+      s.capped += cell.mrrCapped ?? 0;
+      sums.set(k, s);
+    }
+  }
+  if (table.length === 0) notes.push(`no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
+  const scalars: Record<string, number | string | null> = {
+    cohort_grain: p.cohort_grain,
+    cohorts: sizes.filter((s) => (s.customers as number) > 0).length,
+    customers: sizes.reduce((a, s) => a + (s.customers as number), 0),
+  };
+  for (const k of scalarAges) {
+    const s = k <= p.periods ? sums.get(k) : undefined;
+    scalars[`retention_age_${k}`] = s ? ratio(s.active, s.customers) : null;
+  }
+  const s12 = p.periods >= 12 ? sums.get(12) : undefined;
+  scalars.net_revenue_retention_age_12 = withMrr && s12 ? ratio(s12.mrr, s12.mrr0) : null;
+  scalars.gross_revenue_retention_age_12 = withMrr && s12 ? ratio(s12.capped, s12.mrr0) : null;
+  return { scalars, tables: { cohorts: table, cohort_sizes: sizes, heatmap }, notes };
+}

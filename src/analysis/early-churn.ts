@@ -1,0 +1,152 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+
+const params = Type.Object({
+  cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
+    default: "month",
+    description: "Length of a cohort period and of one horizon step: month or quarter.",
+  }),
+  cohorts: Type.Integer({ minimum: 1, maximum: 240, default: 12, description: "Number of most recent complete acquisition cohorts." }),
+  horizons: Type.String({ default: "1,3,6", description: "Comma-separated horizons h (in cohort periods): the share of a cohort lost within its first h periods." }),
+});
+export type EarlyChurnParams = Static<typeof params>;
+
+/** Parses "1,3,6" into sorted distinct positive integers. */
+export function parseHorizons(text: string): number[] {
+  const parts = String(text).split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const out = new Set<number>();
+  for (const s of parts) {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !(n >= 1) || n > 120) {
+      throw new ChurnbookError("bad-param", `param "horizons" must list whole numbers of periods between 1 and 120, got "${s}"`, { hint: 'e.g. --param horizons=1,3,6' });
+    }
+    out.add(n);
+  }
+  if (out.size === 0) throw new ChurnbookError("bad-param", `param "horizons" is empty`, { hint: 'e.g. --param horizons=1,3,6' });
+  return [...out].sort((a, b) => a - b);
+}
+
+function seriesLabel(h: number, grain: EarlyChurnParams["cohort_grain"], locale: Locale): string {
+  if (locale === "zh-CN") return `${h} ${grain === "month" ? "个月" : "个季度"}内流失`;
+  return `lost within ${h} ${grain === "month" ? (h === 1 ? "month" : "months") : h === 1 ? "quarter" : "quarters"}`;
+}
+
+/**
+ * Early churn of new cohorts (新客户群早期流失率) — the warning sign of poor-quality acquisition.
+ *
+ * Cohorts and ages as in cohort-retention (cohorts/cohort-sql.ts). A member is lost within
+ * its first h periods when its first activity spell ended on or before the day h periods after
+ * its acquisition (a later return does not undo the loss). early_churn(h) = lost ÷ cohort
+ * size; null (lost null too) when the cohort is not old enough: cohort end + h periods > report
+ * period end. Trend per horizon: latest = the most recent cohort with a value; previous = pooled
+ * rate Σ lost ÷ Σ customers over the earlier cohorts with a value; change = latest − previous;
+ * slope = ordinary least-squares slope of the cohorts' rates on cohort order (per cohort period).
+ */
+export const earlyChurn: Analysis<EarlyChurnParams> = {
+  id: "early-churn",
+  title: { "zh-CN": "新客户群早期流失率", "en-US": "Early churn of new cohorts" },
+  summary: {
+    "zh-CN": "每个获客月份（或季度）的新客户群在获客后前 1、3、6 期内流失的比例及其趋势——获客质量差的预警信号。",
+    "en-US": "Share of each acquisition cohort lost within its first 1, 3 and 6 periods, and its trend — the warning sign of poor-quality acquisition.",
+  },
+  definition: {
+    "zh-CN":
+      "新客户群与账龄的定义同“新客户群留存”。客户在获客后前 h 期内流失：其首个活跃期在获客日之后 h 个周期的那一天或之前结束（之后恢复也仍计为流失）。" +
+      "早期流失率(h) = 前 h 期内流失的客户数 ÷ 新客户群规模；若该群尚未满 h 期（获客期结束 + h 个周期 > 报告期末）则为空。" +
+      "趋势：最新值 = 有值的最近一个客户群；此前水平 = 更早各群合并计算（Σ流失 ÷ Σ规模）；变化 = 最新值 − 此前水平；斜率 = 各群早期流失率对群序号的最小二乘斜率（每期）。",
+    "en-US":
+      "Cohorts and ages as in cohort retention. A member is lost within its first h periods when its first activity spell ended on or before the day h periods after its acquisition (a later return does not undo it). " +
+      "Early churn(h) = members lost within h periods ÷ cohort size; empty when the cohort is not yet h periods old (cohort end + h periods > report period end). " +
+      "Trend: latest = the most recent cohort with a value; previous = the earlier cohorts pooled (Σ lost ÷ Σ cohort sizes); change = latest − previous; slope = least-squares slope of the cohorts' rates on cohort order (per period).",
+  },
+  params,
+  needs: [spellNeeds()],
+  mainTable: "early_churn",
+
+  reductions(p, ctx) {
+    requireBasisRole(ctx, "early-churn");
+    const horizons = parseHorizons(p.horizons);
+    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: horizons.at(-1)!, periodEnd: ctx.period.end, mrr: false }) };
+  },
+
+  compute(data, p, ctx) {
+    return earlyChurnTables(data.cells ?? [], p, ctx);
+  },
+
+  chart(result, _p, ctx): ChartSpec | null {
+    if (!result.tables.early_churn?.some((r) => r.early_churn !== null)) return null;
+    const zh = ctx.locale === "zh-CN";
+    return {
+      title: zh ? "新客户群早期流失率" : "Early churn of new cohorts",
+      marks: [
+        { mark: "lineY", data: "early_churn", options: { x: "cohort", y: "early_churn", stroke: "series" } },
+        { mark: "dot", data: "early_churn", options: { x: "cohort", y: "early_churn", stroke: "series", fill: "series", r: 2.5 } },
+      ],
+      x: { label: zh ? "获客期" : "Acquisition cohort" },
+      y: { label: zh ? "流失比例" : "Share of cohort lost", format: "percent", zero: true },
+      color: { legend: true, label: zh ? "期限" : "Horizon" },
+    };
+  },
+};
+
+function earlyChurnTables(rows: Row[], p: EarlyChurnParams, ctx: AnalysisContext): AnalysisResult {
+  const horizons = parseHorizons(p.horizons);
+  const cells = readCells(rows);
+  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+  const table: Row[] = [];
+  const trend: Row[] = [];
+  const scalars: Record<string, number | string | null> = { cohort_grain: p.cohort_grain };
+  const notes: string[] = [];
+  for (const h of horizons) {
+    const series = seriesLabel(h, p.cohort_grain, ctx.locale);
+    const points: { index: number; cohort: string; customers: number; lost: number }[] = [];
+    cohorts.forEach((c, index) => {
+      const size = cells.get(c.start)?.get(0)?.customers ?? 0;
+      if (size === 0) return;
+      const oldEnough = maxObservableAge(c, ctx.period.end, p.cohort_grain) >= h;
+      const cell = oldEnough ? cells.get(c.start)?.get(h) : undefined;
+      const lost = cell ? cell.customers - cell.survivors : null;
+      table.push({ cohort: c.label, horizon: h, series, customers: size, lost, early_churn: lost === null ? null : lost / size });
+      if (lost !== null) points.push({ index, cohort: c.label, customers: size, lost });
+    });
+    const latest = points.at(-1);
+    const earlier = points.slice(0, -1);
+    const earlierSize = earlier.reduce((a, q) => a + q.customers, 0);
+    const previous = earlierSize > 0 ? earlier.reduce((a, q) => a + q.lost, 0) / earlierSize : null;
+    const latestRate = latest ? latest.lost / latest.customers : null;
+    const slope = olsSlope(points.map((q) => q.index), points.map((q) => q.lost / q.customers));
+    trend.push({
+      horizon: h,
+      series,
+      cohorts: points.length,
+      latest_cohort: latest?.cohort ?? null,
+      latest: latestRate,
+      previous,
+      change: latestRate !== null && previous !== null ? latestRate - previous : null,
+      slope,
+    });
+    scalars[`early_churn_${h}`] = latestRate;
+    scalars[`early_churn_${h}_previous`] = previous;
+    scalars[`early_churn_${h}_slope`] = slope;
+    if (points.length === 0) notes.push(`no cohort is ${h} period${h === 1 ? "" : "s"} old yet: early churn within ${h} is not available`);
+  }
+  table.sort((a, b) => (a.horizon as number) - (b.horizon as number) || String(a.cohort).localeCompare(String(b.cohort)));
+  return { scalars, tables: { early_churn: table, trend }, notes };
+}
+
+/** Least-squares slope of y on x; null with fewer than 2 distinct x. */
+function olsSlope(x: number[], y: number[]): number | null {
+  const n = x.length;
+  if (n < 2) return null;
+  const mx = x.reduce((a, v) => a + v, 0) / n, my = y.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : null;
+}
