@@ -20,8 +20,10 @@ import { churnSummary } from "./churn-summary.js";
 import { mrrMovements } from "./mrr-movements.js";
 import { churnTrend } from "./churn-trend.js";
 import { leakyBucket } from "./leaky-bucket.js";
+import { clv } from "./clv.js";
+import { clvContractual } from "./clv-contractual.js";
 
-const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue];
+const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue, clv, clvContractual];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

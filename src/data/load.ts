@@ -82,7 +82,8 @@ export async function loadDataset(engine: Engine, src: DatasetSource): Promise<L
   }
   const mappedColumns = new Set(mapping.values());
   for (const c of fileColumns) {
-    const field = snake(c);
+    // Canonical names are kept as written (summary.T); other columns become snake_case.
+    const field = canonicalType(src.role, c) ? c : snake(c);
     if (!mappedColumns.has(c) && !mapping.has(field)) mapping.set(field, c);
   }
   if (!mapping.has("customer_id") && src.role !== "lifetimes") {

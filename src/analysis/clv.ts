@@ -1,0 +1,369 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { ChurnbookError } from "../util/errors.js";
+import { addDays } from "../util/period.js";
+import { type BgNbdParams, bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive, checkSummaries, fitBgNbd } from "./stats/bg-nbd.js";
+import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "./stats/gamma-gamma.js";
+import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUnit } from "./stats/rfm-summary.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+
+const params = Type.Object({
+  unit: Type.Union([Type.Literal("day"), Type.Literal("week"), Type.Literal("month")], {
+    default: "week",
+    description: "Time unit of recency, T and the model's rates: day, week (7 days) or month (365.25/12 days, or calendar months with floor=unit).",
+  }),
+  floor: Type.Union([Type.Literal("day"), Type.Literal("unit")], {
+    default: "day",
+    description: "Purchase periods: day = transactions on one calendar day count as one purchase, times in days ÷ unit length (lifetimes freq='D' with a multiplier; the CDNOW convention); unit = one purchase per ISO week / calendar month, times in whole units (lifetimes freq='W'/'M').",
+  }),
+  calibration_end: Type.String({
+    default: "",
+    pattern: "^(\\d{4}-\\d{2}-\\d{2})?$",
+    description: "Last day (ISO date, inclusive) of the calibration period; the model is fitted on transactions up to it and checked on the holdout after it. Empty: no holdout, fit on all data up to the end of observation.",
+  }),
+  observation_end: Type.String({
+    default: "",
+    pattern: "^(\\d{4}-\\d{2}-\\d{2})?$",
+    description: "Last day (ISO date, inclusive) of observation: T and the holdout end there and later transactions are ignored. Empty: the last transaction date, at most the report period's last day.",
+  }),
+  horizon: Type.Integer({ minimum: 1, maximum: 600, default: 12, description: "CLV horizon in months." }),
+  discount_rate: Type.Number({ minimum: 0, maximum: 1, default: 0.01, description: "Monthly discount rate of the CLV (0.01 = 1% per month)." }),
+  margin: Type.Number({ minimum: 0, default: 1, description: "Profit margin applied to spend in the CLV (1 = revenue)." }),
+});
+export type ClvParams = Static<typeof params>;
+
+/** Time units per CLV month, as lifetimes' customer_lifetime_value (freq D: 30, W: 4.345, M: 1). */
+export const unitsPerMonth: Record<TimeUnit, number> = { day: 30, week: 4.345, month: 1 };
+
+/**
+ * Customer lifetime value with BG/NBD + Gamma–Gamma (客户终身价值).
+ *
+ * Input: `transactions` (customer_id, date, optional amount), summarised as lifetimes does
+ * (stats/rfm-summary.ts: purchases floored to days or units, frequency = repeat purchase periods,
+ * recency, T, monetary = mean spend of repeat periods), or a precomputed `summary` role
+ * (customer_id, frequency, recency, T, optional monetary). With both, transactions are used.
+ * - BG/NBD (Fader, Hardie & Lee 2005) fitted by maximum likelihood: r, alpha, a, b,
+ *   bgnbd_log_likelihood. p_alive = P(alive | x, t_x, T); expected_purchases = E[Y(H)|x, t_x, T]
+ *   over the horizon H = horizon months × units per month (day 30, week 4.345, month 1).
+ * - Gamma–Gamma (FHL 2005b) fitted on customers with frequency > 0 and monetary > 0: p, q, gamma,
+ *   gg_log_likelihood; expected_spend = p(γ + x·m)/(px + q − 1) (x = 0: population mean pγ/(q−1)).
+ *   Skipped (nulls and a note) without monetary values.
+ * - clv = margin × expected_spend × Σ_{k=1..horizon} [E[Y(k·u)] − E[Y((k−1)·u)]] / (1 + d)^k,
+ *   u = units per month, d = monthly discount rate (lifetimes' customer_lifetime_value).
+ * - With calibration_end: holdout = (calibration_end, end of observation]; per customer actual =
+ *   purchase periods in the holdout, predicted = E[Y(holdout length)]; mae = mean |actual −
+ *   predicted|; total_purchase_error = (Σ predicted − Σ actual) ÷ Σ actual. `tracking`: cumulative
+ *   repeat purchases of the calibration sample by week (actual vs Σ_i E[X(t − first_i)]);
+ *   `conditional`: mean actual vs predicted holdout purchases by calibration frequency 0..7+.
+ * Customers sorted by clv desc (expected_purchases desc without spend), then customer_id.
+ */
+export const clv: Analysis<ClvParams> = {
+  id: "clv",
+  title: { "zh-CN": "客户终身价值（BG/NBD + Gamma–Gamma）", "en-US": "Customer lifetime value (BG/NBD + Gamma–Gamma)" },
+  summary: {
+    "zh-CN": "非合约型业务的客户终身价值：BG/NBD 购买次数模型与 Gamma–Gamma 客单价模型的最大似然拟合，给出存活概率、预期购买次数、预期客单价与折现 CLV，并可按日期划分校准期/验证期检验拟合效果。",
+    "en-US": "Lifetime value for non-contractual businesses: BG/NBD purchase and Gamma–Gamma spend models fitted by maximum likelihood — P(alive), expected purchases, expected spend and discounted CLV, with an optional calibration/holdout check of the fit.",
+  },
+  definition: {
+    "zh-CN":
+      "汇总统计（与 lifetimes 一致）：交易按自然日（floor=day，默认；时间 = 天数 ÷ 单位天数，周 = 7 天，月 = 365.25/12 天）或按整周（周一开始）/自然月（floor=unit）归入购买期，同一期内多笔交易只计一次、金额相加。" +
+      "购买频次 frequency = 不同购买期数 − 1（重复购买次数）；最近度 recency = 最后一次与首次购买期之差（仅一次购买时为 0）；客户年龄 T = 校准期末 − 首次购买期；客单价 monetary = 重复购买期的平均消费（不含首次，仅一次购买时为 0）。" +
+      "观察期末 = observation_end（若设定），否则为最后交易日（不晚于报告期最后一天）；未设 calibration_end 时校准期即到观察期末；首次购买晚于校准期末的客户不纳入样本。" +
+      "BG/NBD 模型（Fader、Hardie、Lee 2005）：客户存活时按泊松过程购买，速率 λ ~ Gamma(r, α)；每次购买后以概率 p ~ Beta(a, b) 流失；参数以最大似然估计（对数参数、对数求和指数，收敛不成立即报错）。" +
+      "存活概率 p_alive = 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x))（x = 0 时为 1）；预期购买次数 expected_purchases = 未来 horizon 个月内的条件期望购买次数 E[Y(t)|x, t_x, T]（每月 = 30 天 / 4.345 周 / 1 个月）。" +
+      "Gamma–Gamma 模型：在重复购买且客单价 > 0 的客户上拟合 (p, q, γ)；预期客单价 expected_spend = p(γ + x·m)/(px + q − 1)，仅一次购买的客户取总体均值 pγ/(q − 1)。没有金额数据时跳过该部分并注明。" +
+      "CLV = 毛利率 × 预期客单价 × Σ_{k=1..horizon} 第 k 个月的预期购买次数 ÷ (1 + 月折现率)^k（与 lifetimes 的 customer_lifetime_value 相同）。" +
+      "设定 calibration_end 时：验证期为校准期末次日至观察期末；MAE = 每位客户验证期实际购买次数与预测之差的绝对值的平均；总购买误差 = (预测总数 − 实际总数) ÷ 实际总数；跟踪表按周给出样本累计重复购买次数的实际值与模型值（Σ E[X(t − 首购时间)]）；条件期望表按校准期购买频次 0…7+ 分组比较验证期的平均实际与预测购买次数。" +
+      "客户按 CLV 降序（无金额时按预期购买次数降序）、再按客户编号排序。",
+    "en-US":
+      "Summary statistics (as lifetimes defines them): transactions are floored to calendar days (floor=day, the default; times = days ÷ the unit's length: week = 7 days, month = 365.25/12 days) or to whole ISO weeks (Monday start) / calendar months (floor=unit); several transactions in one period count once with their amounts summed. " +
+      "frequency = distinct purchase periods − 1 (repeat purchases); recency = last − first purchase period (0 for one-time buyers); T = end of calibration − first purchase period; monetary = mean spend of the repeat periods (first excluded; 0 for one-time buyers). " +
+      "The end of observation is observation_end when given, else the last transaction date (at most the report period's last day); without calibration_end the calibration runs to it; customers whose first purchase is after the calibration end are not in the sample. " +
+      "BG/NBD (Fader, Hardie & Lee 2005): while alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α) and drops out after each purchase with probability p ~ Beta(a, b); maximum-likelihood estimates (log-parameters, log-sum-exp; a fit that does not converge is an error). " +
+      "p_alive = 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)) (1 when x = 0); expected_purchases = conditional expected purchases E[Y(t)|x, t_x, T] over the next `horizon` months (a month = 30 days, 4.345 weeks or 1 month). " +
+      "Gamma–Gamma: (p, q, γ) fitted on customers with repeat purchases and positive monetary; expected_spend = p(γ + x·m)/(px + q − 1), the population mean pγ/(q − 1) for one-time buyers. Skipped, with a note, without amounts. " +
+      "CLV = margin × expected_spend × Σ_{k=1..horizon} expected purchases in month k ÷ (1 + monthly discount rate)^k (lifetimes' customer_lifetime_value). " +
+      "With calibration_end: the holdout runs from the day after calibration_end to the end of observation; MAE = mean over customers of |actual − predicted holdout purchases|; total purchase error = (Σ predicted − Σ actual) ÷ Σ actual; the tracking table gives the sample's cumulative repeat purchases by week, actual vs model (Σ E[X(t − first purchase)]); the conditional table compares mean actual and predicted holdout purchases by calibration frequency 0…7+. " +
+      "Customers are sorted by CLV descending (expected purchases without spend), then customer id.",
+  },
+  params,
+  needs: [[
+    { role: "transactions", fields: ["customer_id", "date"], optional: ["amount"] },
+    { role: "summary", fields: ["customer_id", "frequency", "recency", "T"], optional: ["monetary"] },
+  ]],
+  mainTable: "customers",
+
+  reductions(p, ctx) {
+    if (usesTransactions(ctx)) {
+      const o = summaryOptions(p, ctx);
+      const out: Record<string, string> = { customers: summarySql(o), meta: summaryMetaSql(o) };
+      if (p.calibration_end) out.tracking = repeatsByWeekSql(o);
+      return out;
+    }
+    const monetary = ctx.fields.summary?.includes("monetary") ? "CAST(monetary AS DOUBLE)" : "CAST(NULL AS DOUBLE)";
+    return {
+      customers: `SELECT customer_id, CAST(frequency AS DOUBLE) AS frequency, CAST(recency AS DOUBLE) AS recency, CAST("T" AS DOUBLE) AS "T", ${monetary} AS monetary FROM summary WHERE customer_id IS NOT NULL ORDER BY customer_id`,
+    };
+  },
+
+  compute(data, p, ctx) {
+    return computeClv(data, p, ctx);
+  },
+
+  chart(result, _p, ctx): ChartSpec | null {
+    const zh = ctx.locale === "zh-CN";
+    if (result.tables.tracking?.length) {
+      return {
+        title: zh ? "累计重复购买次数：实际与模型" : "Cumulative repeat purchases: actual vs model",
+        caption: zh ? "实线为实际值，虚线为 BG/NBD 模型值；竖线为校准期末。" : "Solid: actual; dashed: BG/NBD model; the vertical rule marks the end of calibration.",
+        marks: [
+          { mark: "lineY", data: "tracking", options: { x: "week", y: "actual_cumulative", stroke: "#1f77b4" } },
+          { mark: "lineY", data: "tracking", options: { x: "week", y: "expected_cumulative", stroke: "#d62728", strokeDasharray: "5,3" } },
+          { mark: "ruleX", data: "tracking", filter: { last_calibration_week: true }, options: { x: "week", stroke: "#888" } },
+        ],
+        x: { label: zh ? "周" : "Week" },
+        y: { label: zh ? "累计重复购买次数" : "Cumulative repeat purchases", format: "integer", grid: true },
+      };
+    }
+    if (!result.tables.customers?.length) return null;
+    const hasClv = result.tables.customers.some((r) => r.clv !== null);
+    return {
+      title: zh ? "存活概率与客户终身价值" : "P(alive) and customer lifetime value",
+      marks: [{ mark: "dot", data: "customers", options: { x: "p_alive", y: hasClv ? "clv" : "expected_purchases", r: 2, fillOpacity: 0.5, fill: "#1f77b4" } }],
+      x: { label: zh ? "存活概率" : "P(alive)", format: "percent" },
+      y: hasClv ? { label: zh ? "客户终身价值" : "CLV", format: "currency", grid: true } : { label: zh ? "预期购买次数" : "Expected purchases", format: "number", grid: true },
+    };
+  },
+};
+
+function usesTransactions(ctx: AnalysisContext): boolean {
+  const f = ctx.fields.transactions;
+  return !!f && f.includes("customer_id") && f.includes("date");
+}
+
+function summaryOptions(p: ClvParams, ctx: AnalysisContext) {
+  return {
+    unit: p.unit,
+    floor: p.floor,
+    calibrationEnd: p.calibration_end || null,
+    lastDay: addDays(ctx.period.end, -1),
+    observationEnd: p.observation_end || null,
+    amount: !!ctx.fields.transactions?.includes("amount"),
+  };
+}
+
+interface Customer {
+  id: string;
+  x: number;
+  tx: number;
+  T: number;
+  m: number | null;
+  firstP: number | null;
+  holdout: number | null;
+}
+
+const num = (v: Value | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null);
+
+function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisContext): AnalysisResult {
+  const zh = ctx.locale === "zh-CN";
+  const notes: string[] = [];
+  const fromTx = data.meta !== undefined;
+  const meta = data.meta?.[0];
+  const customers: Customer[] = (data.customers ?? []).map((r) => ({
+    id: String(r.customer_id),
+    x: num(r.frequency) ?? 0,
+    tx: num(r.recency) ?? 0,
+    T: num(r.T) ?? 0,
+    m: num(r.monetary),
+    firstP: num(r.first_p),
+    holdout: num(r.holdout_frequency),
+  }));
+  const calibrated = fromTx && !!p.calibration_end;
+  if (p.calibration_end && !fromTx) notes.push(zh ? "输入为预先汇总的数据（summary），没有交易明细，无法划分验证期：已忽略 calibration_end。" : "The input is a precomputed summary without transactions, so there is no holdout: calibration_end is ignored.");
+  if (calibrated && meta?.obs_end != null && String(meta.obs_end) <= p.calibration_end) {
+    throw new ChurnbookError("bad-param", `calibration_end ${p.calibration_end} is not before the end of observation ${String(meta.obs_end)}: there is no holdout period`, {
+      hint: "choose a calibration_end before the end of the data (or of observation_end), or leave it empty to fit on all data",
+    });
+  }
+  if (p.observation_end && !fromTx) notes.push(zh ? "输入为预先汇总的数据（summary）：已忽略 observation_end。" : "The input is a precomputed summary: observation_end is ignored.");
+  const empty = (): AnalysisResult => ({
+    scalars: { ...nullScalars(), customers: 0 },
+    tables: { customers: [], tracking: [], conditional: [] },
+    notes: [...notes, zh ? "没有可用的客户（样本期内没有交易）。" : "No customers: there are no transactions in the sample period."],
+  });
+  if (customers.length === 0) {
+    if (calibrated && meta?.obs_end != null) {
+      throw new ChurnbookError("bad-param", `no customer made a first purchase on or before calibration_end ${p.calibration_end}`, { hint: "choose a later calibration_end" });
+    }
+    return empty();
+  }
+  checkSummaries(customers);
+
+  // BG/NBD.
+  const bg = fitBgNbd(customers);
+  const params = bg.params;
+
+  // Gamma–Gamma (skipped without spend values).
+  const hasMonetary = customers.some((c) => c.m !== null);
+  let gg: { params: GammaGammaParams; logLikelihood: number; n: number } | null = null;
+  if (!hasMonetary) {
+    notes.push(zh ? "数据中没有金额（monetary），跳过 Gamma–Gamma 客单价模型：预期客单价与 CLV 为空。" : "No monetary values in the data: the Gamma–Gamma spend model is skipped, so expected spend and CLV are null.");
+  } else {
+    const excluded = customers.filter((c) => c.x > 0 && !((c.m ?? 0) > 0)).length;
+    if (excluded > 0) notes.push(zh ? `${excluded} 位有重复购买但平均消费 ≤ 0 的客户未参与 Gamma–Gamma 拟合。` : `${excluded} customer(s) with repeat purchases but mean spend ≤ 0 were left out of the Gamma–Gamma fit.`);
+    gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: c.m ?? 0 })));
+    if (gg.params.q <= 1) notes.push(zh ? "Gamma–Gamma 的 q ≤ 1：总体平均客单价无穷大，仅一次购买客户的预期客单价与 CLV 为空。" : "Gamma–Gamma q ≤ 1: the population mean spend is infinite, so expected spend and CLV of one-time buyers are null.");
+  }
+
+  // Per-customer predictions (cached by identical summaries).
+  const perMonth = unitsPerMonth[p.unit];
+  const cache = new Map<string, number[]>();
+  const cumulative = (c: Customer): number[] => {
+    const key = `${c.x}|${c.tx}|${c.T}`;
+    let v = cache.get(key);
+    if (!v) {
+      v = [0];
+      for (let k = 1; k <= p.horizon; k++) v.push(bgNbdConditionalExpected(params, k * perMonth, c.x, c.tx, c.T));
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const rows: Row[] = customers.map((c) => {
+    const cum = cumulative(c);
+    const spend = gg ? gammaGammaExpectedSpend(gg.params, c.x, c.x > 0 ? c.m ?? 0 : 0) : null;
+    let value: number | null = null;
+    if (spend !== null) {
+      value = 0;
+      for (let k = 1; k <= p.horizon; k++) value += (p.margin * spend * (cum[k]! - cum[k - 1]!)) / Math.pow(1 + p.discount_rate, k);
+    }
+    return {
+      customer_id: c.id,
+      frequency: c.x,
+      recency: c.tx,
+      T: c.T,
+      monetary: c.m,
+      p_alive: bgNbdPAlive(params, c.x, c.tx, c.T),
+      expected_purchases: cum[p.horizon]!,
+      expected_spend: spend,
+      clv: value,
+    };
+  });
+  rows.sort((u, v) => {
+    const a = (u.clv ?? u.expected_purchases) as number, b = (v.clv ?? v.expected_purchases) as number;
+    return b - a || (String(u.customer_id) < String(v.customer_id) ? -1 : String(u.customer_id) > String(v.customer_id) ? 1 : 0);
+  });
+
+  const scalars: Record<string, Value> = {
+    ...nullScalars(),
+    customers: customers.length,
+    r: params.r,
+    alpha: params.alpha,
+    a: params.a,
+    b: params.b,
+    bgnbd_log_likelihood: bg.logLikelihood,
+    p: gg?.params.p ?? null,
+    q: gg?.params.q ?? null,
+    gamma: gg?.params.gamma ?? null,
+    gg_log_likelihood: gg?.logLikelihood ?? null,
+    gg_customers: gg?.n ?? null,
+    expected_purchases: rows.reduce((s, r) => s + (r.expected_purchases as number), 0),
+    total_clv: gg ? rows.reduce((s, r) => s + ((r.clv as number | null) ?? 0), 0) : null,
+    observation_end: meta?.obs_end != null ? String(meta.obs_end) : null,
+  };
+
+  let tracking: Row[] = [];
+  let conditional: Row[] = [];
+  if (calibrated && meta) {
+    const fit = fitQuality(customers, params, num(meta.holdout_length) ?? 0);
+    Object.assign(scalars, {
+      calibration_end: p.calibration_end,
+      holdout_length: num(meta.holdout_length),
+      actual_holdout_purchases: fit.actual,
+      expected_holdout_purchases: fit.predicted,
+      mae: fit.mae,
+      total_purchase_error: fit.actual > 0 ? (fit.predicted - fit.actual) / fit.actual : null,
+    });
+    if (fit.actual === 0) notes.push(zh ? "验证期内没有购买：总购买误差无法计算。" : "No purchases in the holdout period: the total purchase error is not defined.");
+    conditional = fit.conditional;
+    tracking = trackingTable(data.tracking ?? [], customers, params, periodScale(p), p.calibration_end);
+  }
+
+  return { scalars, tables: { customers: rows, tracking, conditional }, notes };
+}
+
+function nullScalars(): Record<string, Value> {
+  const keys = ["customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "gamma", "gg_log_likelihood", "gg_customers", "expected_purchases", "total_clv", "observation_end", "calibration_end", "holdout_length", "actual_holdout_purchases", "expected_holdout_purchases", "mae", "total_purchase_error"];
+  return Object.fromEntries(keys.map((k) => [k, null]));
+}
+
+/** Holdout checks: per-customer predictions E[Y(t*)] against actual holdout purchase periods. */
+export function fitQuality(customers: ReadonlyArray<{ x: number; tx: number; T: number; holdout: number | null }>, params: BgNbdParams, holdoutLength: number) {
+  const groups = Array.from({ length: 8 }, (_, i) => ({ frequency: i, label: i === 7 ? "7+" : String(i), customers: 0, actual: 0, predicted: 0 }));
+  let actual = 0, predicted = 0, abs = 0;
+  const cache = new Map<string, number>();
+  for (const c of customers) {
+    const key = `${c.x}|${c.tx}|${c.T}`;
+    let pred = cache.get(key);
+    if (pred === undefined) cache.set(key, (pred = bgNbdConditionalExpected(params, holdoutLength, c.x, c.tx, c.T)));
+    const act = c.holdout ?? 0;
+    actual += act;
+    predicted += pred;
+    abs += Math.abs(act - pred);
+    const g = groups[Math.min(7, Math.floor(c.x))]!;
+    g.customers++;
+    g.actual += act;
+    g.predicted += pred;
+  }
+  const n = customers.length;
+  const conditional: Row[] = groups.map((g) => ({
+    frequency: g.frequency,
+    label: g.label,
+    customers: g.customers,
+    actual: g.customers ? g.actual / g.customers : null,
+    expected: g.customers ? g.predicted / g.customers : null,
+  }));
+  return { actual, predicted, mae: n ? abs / n : null, conditional };
+}
+
+/**
+ * Cumulative repeat purchases by week: actual (from SQL) and model = Σ over customers who have
+ * made their first purchase of E[X(t)], t = (period of the week's end − first purchase period) ÷ scale.
+ */
+function trackingTable(weeks: Row[], customers: readonly Customer[], params: BgNbdParams, scale: number, calibrationEnd: string): Row[] {
+  const byFirst = new Map<number, number>();
+  for (const c of customers) if (c.firstP !== null) byFirst.set(c.firstP, (byFirst.get(c.firstP) ?? 0) + 1);
+  const firsts = [...byFirst.entries()].sort((u, v) => u[0] - v[0]);
+  const cache = new Map<number, number>();
+  const ex = (t: number) => {
+    let v = cache.get(t);
+    if (v === undefined) cache.set(t, (v = bgNbdExpected(params, t)));
+    return v;
+  };
+  let actualCum = 0, prevExpected = 0;
+  const out: Row[] = [];
+  for (let i = 0; i < weeks.length; i++) {
+    const w = weeks[i]!;
+    const pEnd = num(w.p_end)!;
+    let expected = 0;
+    for (const [fp, n] of firsts) {
+      if (fp > pEnd) break;
+      expected += n * ex((pEnd - fp) / scale);
+    }
+    const repeats = num(w.repeats) ?? 0;
+    actualCum += repeats;
+    const end = String(w.week_end);
+    const next = weeks[i + 1];
+    out.push({
+      week: num(w.week),
+      week_end: end,
+      phase: end <= calibrationEnd ? "calibration" : "holdout",
+      last_calibration_week: end <= calibrationEnd && (!next || String(next.week_end) > calibrationEnd),
+      actual: repeats,
+      expected: expected - prevExpected,
+      actual_cumulative: actualCum,
+      expected_cumulative: expected,
+    });
+    prevExpected = expected;
+  }
+  return out;
+}

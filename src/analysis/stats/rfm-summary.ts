@@ -1,0 +1,147 @@
+// Transaction log → per-customer repeat-purchase summary (frequency, recency, T, monetary), as
+// the `lifetimes` package defines it (summary_data_from_transaction_data and
+// calibration_and_holdout_data), computed in DuckDB SQL over the `transactions` table:
+//
+// - Purchases are floored to periods: calendar days (floor = "day", the default; times are then
+//   days ÷ the unit's length, lifetimes' freq="D" with freq_multiplier) or whole units
+//   (floor = "unit": ISO weeks starting Monday, calendar months; times in whole periods,
+//   lifetimes' freq="W"/"M"). Several transactions in one period count once, spend summed.
+// - frequency = distinct purchase periods − 1 (repeat purchases);
+//   recency   = last − first purchase period (0 when frequency = 0);
+//   T         = end of calibration − first purchase period;
+//   monetary  = mean spend of the repeat periods (the first period is excluded; 0 when frequency = 0).
+// - The calibration runs from the first transaction to calibration_end (inclusive); without it,
+//   to the end of observation = the given observation end, else the last transaction date capped
+//   at the report period's last day (later transactions are ignored). Customers whose first purchase falls after the
+//   calibration end are not in the sample. holdout_frequency counts the distinct purchase
+//   periods after calibration_end up to the end of observation (lifetimes' frequency_holdout).
+//
+// The CDNOW sample (Fader & Hardie) is weeks with floor = "day": recency 30.43 = 213 days ÷ 7.
+
+import { quoteLiteral } from "../../data/engine.js";
+
+export const timeUnits = ["day", "week", "month"] as const;
+export type TimeUnit = (typeof timeUnits)[number];
+export const floors = ["day", "unit"] as const;
+export type Floor = (typeof floors)[number];
+
+/** Length of a unit in days when purchases are floored to days (a month is 365.25/12 days). */
+export const unitDays: Record<TimeUnit, number> = { day: 1, week: 7, month: 365.25 / 12 };
+
+export interface SummarySqlOptions {
+  unit: TimeUnit;
+  floor: Floor;
+  /** Last day of the calibration period (ISO, inclusive), or null for no holdout. */
+  calibrationEnd: string | null;
+  /** Last day that may be observed (ISO, inclusive; the report period's last day), or null. */
+  lastDay: string | null;
+  /** A fixed end of observation (ISO, inclusive) instead of the last transaction date; optional. */
+  observationEnd?: string | null;
+  /** Whether the table has an amount column (monetary is NULL otherwise). */
+  amount: boolean;
+  /** The transactions table (default "transactions"). */
+  table?: string;
+}
+
+/** SQL expression: the period index of a DATE expression (consecutive integers). */
+export function periodIndexSql(expr: string, o: Pick<SummarySqlOptions, "unit" | "floor">): string {
+  if (o.floor === "day" || o.unit === "day") return `date_diff('day', DATE '1970-01-01', ${expr})`;
+  // 1970-01-05 is a Monday: weeks run Monday to Sunday (pandas' W-SUN periods).
+  if (o.unit === "week") return `CAST(floor(date_diff('day', DATE '1970-01-05', ${expr}) / 7.0) AS BIGINT)`;
+  return `(year(${expr}) * 12 + month(${expr}) - 1)`;
+}
+
+/** Periods per time unit: times are (period index difference) ÷ this. */
+export function periodScale(o: Pick<SummarySqlOptions, "unit" | "floor">): number {
+  return o.floor === "day" ? unitDays[o.unit] : 1;
+}
+
+function ctes(o: SummarySqlOptions): string {
+  const t = o.table ?? "transactions";
+  const P = (e: string) => periodIndexSql(e, o);
+  const cap = o.lastDay ? `LEAST(MAX(date), DATE ${quoteLiteral(o.lastDay)})` : "MAX(date)";
+  const end = o.observationEnd
+    ? `SELECT DATE ${quoteLiteral(o.observationEnd)} AS obs_end`
+    : `SELECT ${cap} AS obs_end FROM ${t} WHERE customer_id IS NOT NULL AND date IS NOT NULL`;
+  const cal = o.calibrationEnd ? `DATE ${quoteLiteral(o.calibrationEnd)}` : "obs_end";
+  const amount = o.amount ? "t.amount" : "CAST(NULL AS DOUBLE)";
+  return `WITH cfg AS (
+  SELECT obs_end, ${cal} AS cal_end FROM (${end})
+),
+tx AS (
+  SELECT t.customer_id, t.date, ${amount} AS amount, ${P("t.date")} AS p, t.date <= cfg.cal_end AS cal
+  FROM ${t} t, cfg
+  WHERE t.customer_id IS NOT NULL AND t.date IS NOT NULL AND t.date <= cfg.obs_end
+),
+per AS (
+  SELECT customer_id, cal, p, MIN(date) AS date, SUM(amount) AS spend FROM tx GROUP BY customer_id, cal, p
+),
+calp AS (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY p) AS k FROM per WHERE cal
+),
+summ AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(p) AS first_p, MAX(p) AS last_p, MIN(date) AS first_date,
+    SUM(spend) FILTER (WHERE k > 1) AS repeat_spend
+  FROM calp GROUP BY customer_id
+),
+hold AS (
+  SELECT customer_id, COUNT(*) AS holdout_frequency FROM per WHERE NOT cal GROUP BY customer_id
+)`;
+}
+
+/**
+ * Per-customer summary: customer_id, frequency, recency, T, monetary (NULL without amounts),
+ * first_p (period index of the first purchase), first_date, holdout_frequency; by customer_id.
+ */
+export function summarySql(o: SummarySqlOptions): string {
+  const s = periodScale(o).toFixed(6);
+  const monetary = o.amount ? "CASE WHEN s.frequency = 0 THEN 0.0 ELSE COALESCE(s.repeat_spend, 0) / s.frequency END" : "CAST(NULL AS DOUBLE)";
+  return `${ctes(o)}
+SELECT s.customer_id, CAST(s.frequency AS DOUBLE) AS frequency, (s.last_p - s.first_p) / ${s} AS recency,
+  (${periodIndexSql("cfg.cal_end", o)} - s.first_p) / ${s} AS "T", ${monetary} AS monetary,
+  s.first_p, s.first_date, CAST(COALESCE(h.holdout_frequency, 0) AS DOUBLE) AS holdout_frequency
+FROM summ s CROSS JOIN cfg LEFT JOIN hold h ON h.customer_id = s.customer_id
+ORDER BY s.customer_id`;
+}
+
+/**
+ * One row: start_date (first purchase of the sample), cal_end, obs_end, cal_end_p, obs_end_p,
+ * holdout_length (obs_end − cal_end in time units), customers; NULLs when there are no transactions.
+ */
+export function summaryMetaSql(o: SummarySqlOptions): string {
+  const s = periodScale(o).toFixed(6);
+  return `${ctes(o)}
+SELECT (SELECT MIN(first_date) FROM summ) AS start_date, cfg.cal_end, cfg.obs_end,
+  ${periodIndexSql("cfg.cal_end", o)} AS cal_end_p, ${periodIndexSql("cfg.obs_end", o)} AS obs_end_p,
+  (${periodIndexSql("cfg.obs_end", o)} - ${periodIndexSql("cfg.cal_end", o)}) / ${s} AS holdout_length,
+  (SELECT COUNT(*) FROM summ) AS customers
+FROM cfg`;
+}
+
+/**
+ * Repeat purchases (purchase periods after each customer's first) of the calibration sample
+ * by week, over calibration and holdout: week k covers days d0 + 7(k−1) … d0 + 7k − 1 where d0
+ * is the sample's first purchase date (the last week ends at the end of observation). Columns:
+ * week, week_end, p_end (period index of week_end), repeats. A period counts in the week of its
+ * first transaction.
+ */
+export function repeatsByWeekSql(o: SummarySqlOptions): string {
+  return `${ctes(o)},
+rep AS (
+  SELECT date FROM calp WHERE k > 1
+  UNION ALL SELECT h.date FROM per h JOIN summ s ON s.customer_id = h.customer_id WHERE NOT h.cal
+),
+bounds AS (SELECT MIN(first_date) AS d0, (SELECT obs_end FROM cfg) AS obs_end FROM summ),
+weeks AS (
+  SELECT unnest(generate_series(1, CAST(ceil((date_diff('day', d0, obs_end) + 1) / 7.0) AS BIGINT))) AS week, d0, obs_end
+  FROM bounds WHERE d0 IS NOT NULL
+),
+counts AS (
+  SELECT CAST(floor(date_diff('day', b.d0, rep.date) / 7.0) AS BIGINT) + 1 AS week, COUNT(*) AS repeats FROM rep, bounds b GROUP BY 1
+)
+SELECT w.week, LEAST(w.d0 + CAST(7 * w.week - 1 AS INTEGER), w.obs_end) AS week_end,
+  ${periodIndexSql("LEAST(w.d0 + CAST(7 * w.week - 1 AS INTEGER), w.obs_end)", o)} AS p_end,
+  CAST(COALESCE(c.repeats, 0) AS DOUBLE) AS repeats
+FROM weeks w LEFT JOIN counts c ON c.week = w.week
+ORDER BY w.week`;
+}
