@@ -47,7 +47,7 @@ export class SourceMap {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateTop = ajv.compile(ReportSpec);
 const validateCell = Object.fromEntries(cellKinds.map((k) => [k, ajv.compile(cellSchemas[k])])) as Record<CellKind, ReturnType<typeof ajv.compile>>;
 
