@@ -20,10 +20,14 @@ import { churnSummary } from "./churn-summary.js";
 import { mrrMovements } from "./mrr-movements.js";
 import { churnTrend } from "./churn-trend.js";
 import { leakyBucket } from "./leaky-bucket.js";
+import { churnModel } from "./churn-model.js";
+import { riskList } from "./risk-list.js";
+import { playbook } from "./playbook.js";
+import { customerCard } from "./customer-card.js";
 import { clv } from "./clv.js";
 import { clvContractual } from "./clv-contractual.js";
 
-const all: Analysis[] = [survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue, clv, clvContractual];
+const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue, survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

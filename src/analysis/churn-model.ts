@@ -1,0 +1,286 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { encodeRows } from "./predict/encode.js";
+import { trainingCutoffs } from "./predict/features.js";
+import {
+  annualValueField,
+  columnLabel,
+  defaultModelOptions,
+  design,
+  featureLabel,
+  numberOrNull,
+  outOfFold,
+  parseModels,
+  predictionReductions,
+  prepare,
+  resolveSource,
+  train,
+  type ModelKind,
+  type ModelOptions,
+  type Prepared,
+} from "./predict/pipeline.js";
+import { averagePrecision, brier, calibrationCurve, costTradeOff, gainsByDecile, logLoss, rocAuc, topDecileLift } from "./predict/metrics.js";
+import { foldsByGroup, foldsByIndex, permutationImportance, takeLabels, takeRows, timeSplit } from "./predict/validation.js";
+import { normalTwoSidedP } from "./stats/special.js";
+import { addDays } from "../util/period.js";
+
+export const churnModelParams = Type.Object({
+  models: Type.String({ default: "logistic,gbdt", description: "Models to train, comma-separated: logistic, gbdt" }),
+  folds: Type.Integer({ default: 5, minimum: 2, maximum: 20, description: "k of the k-fold cross-validation (flat data: fold = row index mod k; event data: by customer)" }),
+  horizon_days: Type.Integer({ default: 90, minimum: 1, description: "Label window H: churned within H days after the cutoff" }),
+  cutoffs: Type.Integer({ default: 6, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
+  threshold: Type.Number({ default: 0.5, minimum: 0, maximum: 1, description: "Probability at or above which a customer is flagged (confusion matrix, offers)" }),
+  offer_cost: Type.Number({ default: 50, minimum: 0, description: "Cost of one retention offer, in the report currency" }),
+  save_rate: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: "Share of flagged real churners an offer keeps" }),
+  value_field: Type.String({ default: "", description: "Flat data: the column holding customer value (monthly columns such as mrr are × 12); empty = automatic" }),
+  l2: Type.Number({ default: 0, minimum: 0, description: "L2 penalty of the logistic regression on standardised coefficients (0 = none)" }),
+  rounds: Type.Integer({ default: 300, minimum: 1, description: "Boosting rounds (upper bound; early stopping on a 10% validation split)" }),
+  depth: Type.Integer({ default: 3, minimum: 1, maximum: 12, description: "Depth of each boosted tree" }),
+  learning_rate: Type.Number({ default: 0.1, exclusiveMinimum: 0, maximum: 1, description: "Boosting learning rate" }),
+  min_leaf: Type.Integer({ default: 50, minimum: 1, description: "Minimum training rows in a tree leaf" }),
+  seed: Type.Integer({ default: 42, description: "Seed of the validation split and permutations" }),
+  source: Type.Union([Type.Literal("auto"), Type.Literal("events"), Type.Literal("flat")], { default: "auto", description: "Training data: event data with cutoffs, the flat customers table with a churned label, or auto (events when present)" }),
+});
+export type ChurnModelParams = Static<typeof churnModelParams>;
+
+const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
+
+export function modelOptions(p: Pick<ChurnModelParams, "l2" | "rounds" | "depth" | "learning_rate" | "min_leaf" | "seed">): ModelOptions {
+  return { ...defaultModelOptions, l2: p.l2, rounds: p.rounds, depth: p.depth, learningRate: p.learning_rate, minLeaf: p.min_leaf, seed: p.seed };
+}
+
+function metricsRow(model: ModelKind, validation: string, y: ArrayLike<number>, p: ArrayLike<number>): Row {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i]!;
+  return {
+    model,
+    validation,
+    rows: y.length,
+    churners: pos,
+    auc: rocAuc(y, p),
+    average_precision: averagePrecision(y, p),
+    brier: brier(y, p),
+    log_loss: logLoss(y, p),
+    top_decile_lift: topDecileLift(y, p),
+  };
+}
+
+/** Pearson correlation sign of a column with the predictions: "up" (raises risk), "down" or null. */
+function direction(x: Float64Array, n: number, p: number, j: number, pred: Float64Array): "up" | "down" | null {
+  let mx = 0, mp = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i * p + j]!;
+    mp += pred[i]!;
+  }
+  mx /= n;
+  mp /= n;
+  let c = 0;
+  for (let i = 0; i < n; i++) c += (x[i * p + j]! - mx) * (pred[i]! - mp);
+  return c > 0 ? "up" : c < 0 ? "down" : null;
+}
+
+function emptyResult(prep: Prepared | null, note: string): AnalysisResult {
+  return {
+    scalars: { source: prep?.source ?? null, training_rows: prep?.train.length ?? 0, churners: 0, churn_rate: null, features: 0, best_model: null, best_auc: null },
+    tables: { metrics: [], drivers: [], coefficients: [], gains: [], calibration: [], confusion: [], cost_curve: [], scores: [], model_card: [] },
+    notes: [note],
+  };
+}
+
+/**
+ * churn-model: trains logistic regression (IRLS, standardised inputs, optional L2) and
+ * histogram gradient-boosted trees on leakage-free features and validates them.
+ * - Event data: one row per (active customer, monthly cutoff c); features from data before c,
+ *   label = the active spell ends in [c, c + horizon_days) (spells.ts convention). The `cutoffs`
+ *   latest months with c + H ≤ the period end. Validation: k-fold by customer (all rows of a
+ *   customer in one fold) and a time split (train on earlier cutoffs, test on the latest).
+ * - Flat data: a customers table with churned; k-fold with fold = row index mod k.
+ * - Metrics on out-of-fold predictions: ROC AUC = U/(n₁n₀) with ties ½; average precision =
+ *   Σ(Rₙ − Rₙ₋₁)Pₙ; Brier = mean((p − y)²); log loss; lift of the top score decile.
+ * - Cost trade-off at `threshold`: offers = flagged customers × offer_cost; value saved =
+ *   Σ over flagged real churners of save_rate × annual value; net = saved − offers cost.
+ * - Drivers: logistic |standardised coefficient| with its sign; GBDT share of split gain,
+ *   direction = sign of the feature's correlation with the predicted probability; both with
+ *   permutation importance (AUC drop on the first fold's test rows).
+ * - Scores: the final models (all training rows) applied to the scoring rows (active customers
+ *   at the period end; flat data: every customer).
+ */
+export const churnModel: Analysis<ChurnModelParams> = {
+  id: "churn-model",
+  title: { "zh-CN": "流失预测模型", "en-US": "Churn prediction model" },
+  summary: {
+    "zh-CN": "用截止日之前的数据训练逻辑回归和梯度提升树，交叉验证并给出模型卡",
+    "en-US": "Logistic regression and boosted trees on leakage-free features, cross-validated, with a model card",
+  },
+  definition: {
+    "zh-CN":
+      "特征只使用截止日之前的数据（最近一次消费、频率、金额、30/90/180天趋势、在网时长、工单/投诉、满意度、使用量、套餐与MRR变化、客户属性独热编码，稀有类别合并为(other)）；缺失的计数与金额记为0，满意度缺失用训练均值填补并加“有评分”指示；常数列删除。标签：截止日时处于活跃期的客户在随后H天内流失（活跃期结束日落在[截止日, 截止日+H)）。平面客户表（如Telco）以churned为标签，是/否列记为1/0，文本列独热编码（首个类别为基准），数值列直接使用。" +
+      "ROC AUC = Mann–Whitney U/(n₁·n₀)，分数相同计½；平均精度 AP = Σ(Rₙ − Rₙ₋₁)·Pₙ（scikit-learn定义）；Brier = mean((p − y)²)；对数损失 = −mean(y·ln p + (1−y)·ln(1−p))；十分位提升度 = 最高分十分位的流失率 ÷ 总体流失率；校准曲线按预测概率十等分。交叉验证：平面数据按行号 mod k 分折，事件数据按客户分折；时间切分：用较早截止日训练、最近截止日检验。挽留成本权衡：预测流失（p ≥ 阈值）的客户每人发放一次挽留优惠（成本offer_cost），真实流失者中有save_rate比例被挽留，挽回价值 = Σ年价值 × save_rate，净收益 = 挽回价值 − 优惠成本。",
+    "en-US":
+      "Features use only data before the cutoff (recency, frequency, monetary, 30/90/180-day trends, tenure, tickets/complaints, satisfaction, usage, plan and MRR changes, customer attributes one-hot encoded with rare levels grouped as (other)); missing counts and amounts are 0, missing satisfaction is the training mean plus a has-rating indicator; constant columns are dropped. Label: a customer active at the cutoff whose spell ends within H days ([cutoff, cutoff + H)). A flat customers table (e.g. Telco) uses churned as the label: yes/no columns as 1/0, text columns one-hot (first level as base), numbers as they are. " +
+      "ROC AUC = Mann–Whitney U/(n₁·n₀), ties counted ½; average precision AP = Σ(Rₙ − Rₙ₋₁)·Pₙ (scikit-learn); Brier = mean((p − y)²); log loss = −mean(y·ln p + (1−y)·ln(1−p)); top-decile lift = churn rate of the highest-scored tenth ÷ overall churn rate; calibration over ten equal-width probability bins. Cross-validation: flat data folds by row index mod k, event data by customer; time split: train on earlier cutoffs, test on the latest. Cost trade-off: each customer with p ≥ threshold gets one offer costing offer_cost; save_rate of the real churners among them are kept, value saved = Σ annual value × save_rate, net = value saved − offer cost.",
+  },
+  params: churnModelParams,
+  needs: [
+    [
+      { role: "subscriptions", fields: ["customer_id", "start_date"], optional: ["end_date", "mrr", "plan"] },
+      { role: "transactions", fields: ["customer_id", "date"], optional: ["amount", "cost"] },
+      { role: "customers", fields: ["customer_id", "churned"] },
+    ],
+  ],
+  reductions(params, ctx) {
+    parseModels(params.models);
+    const source = resolveSource(ctx, params.source);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+  },
+  compute(data, params, ctx) {
+    return computeChurnModel(data, params, ctx);
+  },
+  mainTable: "metrics",
+  chart(result, _params, ctx) {
+    if (result.tables.gains?.length === 0) return null;
+    const L = ctx.locale;
+    const spec: ChartSpec = {
+      title: t(L, "累计增益曲线", "Cumulative gains"),
+      marks: [
+        { mark: "lineY", data: "gains", options: { x: "cumulative_customers_share", y: "cumulative_churners_share", stroke: "model", marker: "circle" } },
+        { mark: "ruleY", data: "gains", options: { y: 0 } },
+      ],
+      x: { label: t(L, "按风险排序覆盖的客户比例", "share of customers contacted, highest risk first"), format: "percent", domain: [0, 1] },
+      y: { label: t(L, "覆盖的流失客户比例", "share of churners reached"), format: "percent", domain: [0, 1] },
+      color: { legend: true },
+    };
+    return spec;
+  },
+};
+
+export function computeChurnModel(data: Record<string, Row[]>, params: ChurnModelParams, ctx: AnalysisContext): AnalysisResult {
+  const L = ctx.locale;
+  const models = parseModels(params.models);
+  const source = data.customers ? "flat" : "events";
+  const prep = prepare(data, source, ctx);
+  const opts = modelOptions(params);
+  const notes: string[] = [];
+  if (prep.train.length === 0) return emptyResult(prep, t(L, "没有可训练的样本（截止日没有活跃客户或没有标签）", "no training rows (no active customers at the cutoffs, or no labels)"));
+  const d = design(prep);
+  const positives = prep.y.reduce((a, b) => a + b, 0);
+  if (positives === 0 || positives === d.n) {
+    return emptyResult(prep, t(L, "训练样本只有一种结果（全部流失或全部未流失），无法训练模型", "the training rows have a single outcome (all churned or none), so no model can be trained"));
+  }
+  if (Math.min(positives, d.n - positives) < 30) notes.push(t(L, `只有 ${Math.min(positives, d.n - positives)} 个少数类样本：验证指标不稳定`, `only ${Math.min(positives, d.n - positives)} rows of the minority outcome: the validation metrics are unstable`));
+  if (d.p === 0) notes.push(t(L, "没有可用特征：模型只含截距", "no usable feature: the models hold only an intercept"));
+  const k = Math.min(params.folds, d.n);
+  const folds = source === "flat" ? foldsByIndex(d.n, k) : foldsByGroup(prep.groups, k);
+  const split = source === "events" ? timeSplit(prep.cutoffs) : null;
+
+  // annual value of each training row (for the cost trade-off)
+  const vf = annualValueField(source === "flat" ? prep.columns : Object.keys(prep.train[0]!), params.value_field);
+  const value = vf ? prep.train.map((r) => { const v = numberOrNull(r[vf.column]); return v === null ? null : v * vf.factor; }) : null;
+  if (!vf) notes.push(t(L, "未找到客户价值字段：成本权衡只计优惠成本", "no customer value column: the cost trade-off counts offer costs only"));
+
+  const metrics: Row[] = [], drivers: Row[] = [], coefficients: Row[] = [], gains: Row[] = [], calibration: Row[] = [], confusion: Row[] = [], costCurve: Row[] = [], scores: Row[] = [];
+  const scoreX = prep.score.length > 0 ? encodeRows(d.encoder, prep.score) : null;
+  let best: { model: ModelKind; auc: number } | null = null;
+  const card: Record<string, unknown> = {};
+
+  for (const kind of models) {
+    const { oof, first } = outOfFold(kind, d, prep.y, folds, k, opts);
+    const mrow = metricsRow(kind, "cv", prep.y, oof);
+    metrics.push(mrow);
+    if (typeof mrow.auc === "number" && (!best || mrow.auc > best.auc)) best = { model: kind, auc: mrow.auc };
+    if (split && split.train.length > 0) {
+      const ytr = takeLabels(prep.y, split.train);
+      const trainPos = ytr.reduce((a, b) => a + b, 0);
+      if (trainPos > 0 && trainPos < ytr.length) {
+        const m = train(kind, takeRows(d.x, d.p, split.train), ytr, split.train.length, d.p, opts);
+        metrics.push(metricsRow(kind, `time:${split.testCutoff}`, takeLabels(prep.y, split.test), m.predict(takeRows(d.x, d.p, split.test), split.test.length)));
+      }
+    }
+    for (const g of gainsByDecile(prep.y, oof)) gains.push({ model: kind, ...g });
+    for (const c of calibrationCurve(prep.y, oof)) calibration.push({ model: kind, ...c });
+    const c = costTradeOff(prep.y, oof, params.threshold, params.offer_cost, params.save_rate, value);
+    confusion.push({ model: kind, ...c });
+    for (let th = 1; th <= 19; th++) {
+      const ct = costTradeOff(prep.y, oof, th / 20, params.offer_cost, params.save_rate, value);
+      costCurve.push({ model: kind, threshold: th / 20, offers: ct.offers, tp: ct.tp, fp: ct.fp, precision: ct.precision, recall: ct.recall, offer_cost_total: ct.offer_cost_total, value_saved: ct.value_saved, net_benefit: ct.net_benefit });
+    }
+
+    // final model on every training row
+    const final = train(kind, d.x, prep.y, d.n, d.p, opts);
+    const fitted = final.predict(d.x, d.n);
+    const perm = first ? permutationImportance(first.model.predict, takeRows(d.x, d.p, first.test), takeLabels(prep.y, first.test), first.test.length, d.p, opts.seed) : new Array(d.p).fill(null);
+    const rows: Row[] = d.encoder.features.map((f, j) => {
+      if (kind === "logistic") {
+        const m = final.logistic!;
+        const b = m.betaStd[j + 1]!;
+        return { model: kind, feature: f.name, label: featureLabel(f.name, L), importance: Math.abs(b), permutation_importance: perm[j] ?? null, direction: b > 0 ? "up" : b < 0 ? "down" : null, coefficient: m.coef[j + 1]!, odds_ratio: Math.exp(m.coef[j + 1]!) };
+      }
+      return { model: kind, feature: f.name, label: featureLabel(f.name, L), importance: final.gbdt!.gain[j]!, permutation_importance: perm[j] ?? null, direction: direction(d.x, d.n, d.p, j, fitted), coefficient: null, odds_ratio: null };
+    });
+    rows.sort((a, b) => (b.importance as number) - (a.importance as number) || String(a.feature).localeCompare(String(b.feature)));
+    drivers.push(...rows.map((r, i) => ({ ...r, rank: i + 1 })));
+    if (kind === "logistic") {
+      const m = final.logistic!;
+      card.logistic_converged = m.converged;
+      card.logistic_iterations = m.iterations;
+      if (!m.converged) notes.push(t(L, "逻辑回归未收敛（可能存在完全分离）：可设置 l2 > 0", "logistic regression did not converge (possible separation): try l2 > 0"));
+      coefficients.push(coefRow("(intercept)", "(intercept)", m.coef[0]!, m.se[0] ?? null, null));
+      d.encoder.features.forEach((f, j) => coefficients.push(coefRow(f.name, featureLabel(f.name, L), m.coef[j + 1]!, m.se[j + 1] ?? null, m.sd[j]! > 0 ? Math.exp(m.betaStd[j + 1]!) : null)));
+    } else {
+      card.gbdt_rounds = final.gbdt!.bestRound;
+    }
+    if (scoreX) {
+      const pr = final.predict(scoreX, prep.score.length);
+      const list = prep.score.map((r, i) => ({ customer_id: String(r.customer_id), model: kind as string, probability: pr[i]! }));
+      list.sort((a, b) => b.probability - a.probability || (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0));
+      scores.push(...list);
+    }
+  }
+
+  const churnRate = positives / d.n;
+  const cutoffs = source === "events" ? trainingCutoffs(ctx.period.end, params.horizon_days, params.cutoffs) : [];
+  const customers = new Set(prep.groups).size;
+  const scalars = {
+    source,
+    training_rows: d.n,
+    customers,
+    churners: positives,
+    churn_rate: churnRate,
+    features: d.p,
+    folds: k,
+    first_cutoff: cutoffs[0] ?? null,
+    last_cutoff: cutoffs[cutoffs.length - 1] ?? null,
+    label_window_end: cutoffs.length ? addDays(cutoffs[cutoffs.length - 1]!, params.horizon_days) : null,
+    scoring_date: source === "events" ? ctx.period.end : null,
+    scored_customers: prep.score.length,
+    best_model: best?.model ?? null,
+    best_auc: best?.auc ?? null,
+    logistic_converged: (card.logistic_converged as boolean | undefined) ?? null,
+    gbdt_rounds: (card.gbdt_rounds as number | undefined) ?? null,
+  };
+  const featureList = [...new Set(d.encoder.features.map((f) => columnLabel(f.column, L)))].join(", ");
+  const limitations =
+    source === "flat"
+      ? t(L, "快照数据：特征与流失标签来自同一快照，模型描述“谁流失了”，不能严格代表“谁将流失”；相关不等于因果。", "Snapshot data: features and the churn label come from the same snapshot, so the model describes who churned rather than who will churn next; associations, not causes.")
+      : t(L, "客户属性按当前值使用（假定不变）；概率以训练截止日的流失率为基准；只反映相关关系，不代表因果；新客户历史短，预测不稳定。", "Customer attributes are used as they are now (assumed static); probabilities reflect the churn rate of the training cutoffs; associations, not causes; customers with short histories are scored less reliably.");
+  const modelCard: Row[] = [
+    { item: "data", label: t(L, "数据", "data"), value: source === "flat" ? t(L, "客户快照表（churned 为标签）", "customer snapshot table (churned as the label)") : t(L, `事件数据，${cutoffs.length} 个月度截止日 ${cutoffs[0]} … ${cutoffs[cutoffs.length - 1]}，标签窗口 ${params.horizon_days} 天，评分日 ${ctx.period.end}`, `event data, ${cutoffs.length} monthly cutoffs ${cutoffs[0]} … ${cutoffs[cutoffs.length - 1]}, label window ${params.horizon_days} days, scored at ${ctx.period.end}`) },
+    { item: "sample", label: t(L, "样本", "sample"), value: t(L, `${d.n} 行，${customers} 位客户，${positives} 个流失（${(churnRate * 100).toFixed(1)}%）`, `${d.n} rows, ${customers} customers, ${positives} churned (${(churnRate * 100).toFixed(1)}%)`) },
+    { item: "features", label: t(L, "特征", "features"), value: `${d.p}: ${featureList}` },
+    { item: "validation", label: t(L, "验证", "validation"), value: source === "flat" ? t(L, `${k} 折交叉验证（行号 mod ${k}）`, `${k}-fold cross-validation (row index mod ${k})`) : t(L, `${k} 折交叉验证（按客户）${split ? "，时间切分检验最近截止日" : ""}`, `${k}-fold cross-validation (by customer)${split ? ", time split on the latest cutoff" : ""}`) },
+    { item: "metrics", label: t(L, "指标", "metrics"), value: metrics.filter((m) => m.validation === "cv").map((m) => `${m.model}: AUC ${fmt(m.auc)}, AP ${fmt(m.average_precision)}, Brier ${fmt(m.brier)}`).join("; ") },
+    { item: "drivers", label: t(L, "主要驱动因素", "top drivers"), value: models.map((m) => `${m}: ${drivers.filter((r) => r.model === m).slice(0, 5).map((r) => r.label).join(", ")}`).join("; ") },
+    { item: "limitations", label: t(L, "局限", "limitations"), value: limitations },
+  ];
+  return { scalars, tables: { metrics, drivers, coefficients, gains, calibration, confusion, cost_curve: costCurve, scores, model_card: modelCard }, notes };
+}
+
+function fmt(v: unknown): string {
+  return typeof v === "number" ? v.toFixed(3) : "—";
+}
+
+function coefRow(feature: string, label: string, coef: number, se: number | null, orPerSd: number | null): Row {
+  const z = se !== null && se > 0 ? coef / se : null;
+  return { feature, label, coefficient: coef, std_error: se, z, p_value: z === null ? null : normalTwoSidedP(z), odds_ratio: Math.exp(coef), odds_ratio_per_sd: orPerSd };
+}

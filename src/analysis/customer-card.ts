@@ -1,0 +1,201 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { quoteLiteral } from "../data/engine.js";
+import { ChurnbookError } from "../util/errors.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } from "./types.js";
+import { encodeRows } from "./predict/encode.js";
+import { featureSql, trainingCutoffs } from "./predict/features.js";
+import { annualValueField, columnLabel, design, formatValue, numberOrNull, prepare, resolveSource, topReasons, train } from "./predict/pipeline.js";
+import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
+import { classifyValue, isGrowing, mvcThreshold, scoreOptions, scoringNeeds, scoringProperties, valueClassLabel, type Scored } from "./predict/scoring.js";
+
+export const customerCardParams = Type.Object({
+  customer_id: Type.String({ default: "", description: "The customer to show (required)" }),
+  train_sample: Type.Integer({ default: 20000, minimum: 100, description: "At most this many training rows (chosen by a hash of customer and cutoff) so the card answers quickly" }),
+  max_lifetime_months: Type.Integer({ default: 120, minimum: 1, description: "Cap of the expected remaining lifetime in the CLV" }),
+  ...scoringProperties,
+  cutoffs: Type.Integer({ default: 3, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
+});
+export type CustomerCardParams = Static<typeof customerCardParams>;
+
+const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
+
+function idSources(ctx: AnalysisContext): string[] {
+  return (["customers", "subscriptions", "transactions", "tickets", "usage"] as const).filter((r) => ctx.fields[r]?.includes("customer_id")).map((r) => `SELECT DISTINCT customer_id FROM ${r}`);
+}
+
+/**
+ * customer-card: one customer's facts for the moment they ask to cancel. Reads that customer's
+ * rows only (SQL WHERE customer_id = literal) plus a hashed sample of at most train_sample
+ * training rows for the model.
+ * - contribution to date = Σ amount − Σ cost of the customer's transactions before the period
+ *   end (without transactions: Σ MRR × days running / 30.4375, no cost);
+ * - annual value, value class, churn probability and top reasons as in risk-list (the MVC
+ *   threshold and the usage median come from the training sample's latest cutoff);
+ * - CLV = annual value / 12 × expected remaining lifetime in months, the lifetime = 1/q with the
+ *   monthly churn probability q = 1 − (1 − p)^(30/H) from the H-day probability p, capped at
+ *   max_lifetime_months (undiscounted);
+ * - recommended action: the first matching default playbook rule (predict/rules.ts).
+ */
+export const customerCard: Analysis<CustomerCardParams> = {
+  id: "customer-card",
+  title: { "zh-CN": "客户贡献度卡片", "en-US": "Customer card" },
+  summary: { "zh-CN": "客户提出解约时查看：贡献度、价值分层、CLV、流失概率与原因、投诉记录和推荐挽留方案", "en-US": "For the moment a customer asks to cancel: contribution, value class, CLV, churn risk and reasons, complaints, recommended offer" },
+  definition: {
+    "zh-CN":
+      "贡献度 = 该客户期末之前的交易收入 − 服务成本（无交易数据时为 MRR × 在订天数 / 30.4375）。年价值、价值分层、流失概率和主要原因与风险客户名单相同（最有价值客户阈值和使用量中位数取训练样本最近截止日）。CLV = 年价值 / 12 × 预期剩余生命周期（月），生命周期 = 1/q，q = 1 − (1 − p)^(30/H) 为由H天流失概率p折算的月流失概率，最长 max_lifetime_months 个月，不折现。推荐挽留方案：默认挽留规则中第一条匹配的规则。",
+    "en-US":
+      "Contribution to date = the customer's transaction revenue − cost to serve before the period end (without transactions: MRR × days subscribed / 30.4375). Annual value, value class, churn probability and top reasons as in the risk list (the most-valuable threshold and the usage median come from the training sample's latest cutoff). CLV = annual value / 12 × expected remaining lifetime in months, lifetime = 1/q with the monthly churn probability q = 1 − (1 − p)^(30/H) from the H-day probability p, capped at max_lifetime_months, undiscounted. Recommended action: the first matching default playbook rule.",
+  },
+  params: customerCardParams,
+  needs: scoringNeeds,
+  reductions(params, ctx) {
+    const id = String(params.customer_id ?? "").trim();
+    if (!id) throw new ChurnbookError("missing-param", `analysis "customer-card" needs a customer`, { hint: "pass --param customer_id=<id>" });
+    const source = resolveSource(ctx, params.source);
+    const lit = quoteLiteral(id);
+    const asOf = ctx.period.end;
+    const out: Record<string, string> = {
+      matches: `SELECT customer_id, levenshtein(customer_id, ${lit}) AS distance FROM (${idSources(ctx).join(" UNION ")}) WHERE customer_id IS NOT NULL ORDER BY distance, customer_id LIMIT 3`,
+    };
+    if (source === "flat") {
+      out.customers = "SELECT * FROM customers ORDER BY rowid";
+    } else {
+      out.train = featureSql(ctx, { cutoffs: trainingCutoffs(asOf, params.horizon_days, params.cutoffs), asOf, horizonDays: params.horizon_days, limit: params.train_sample });
+      out.score = featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: id });
+      if (ctx.fields.customers) out.customer = `SELECT * FROM customers WHERE customer_id = ${lit} LIMIT 1`;
+    }
+    const d = `DATE ${quoteLiteral(asOf)}`;
+    if (ctx.fields.transactions?.includes("date")) {
+      const has = (f: string) => ctx.fields.transactions!.includes(f);
+      out.history = `SELECT COALESCE(SUM(${has("amount") ? "amount" : "0"}), 0) AS revenue, COALESCE(SUM(${has("cost") ? "cost" : "0"}), 0) AS cost, COUNT(*) AS purchases, CAST(MIN(date) AS VARCHAR) AS first_date, CAST(MAX(date) AS VARCHAR) AS last_date FROM transactions WHERE customer_id = ${lit} AND date < ${d}`;
+    } else if (ctx.fields.subscriptions?.includes("mrr")) {
+      out.history = `SELECT COALESCE(SUM(mrr * (LEAST(COALESCE(end_date, ${d}), ${d}) - start_date) / 30.4375), 0) AS revenue, 0.0 AS cost, COUNT(*) AS purchases, CAST(MIN(start_date) AS VARCHAR) AS first_date, CAST(MAX(start_date) AS VARCHAR) AS last_date FROM subscriptions WHERE customer_id = ${lit} AND start_date < ${d}`;
+    }
+    if (ctx.fields.tickets?.includes("date")) {
+      const f = ctx.fields.tickets;
+      const col = (c: string, type: string) => (f.includes(c) ? (type === "DATE" ? `CAST(${c} AS VARCHAR)` : c) : `CAST(NULL AS ${type})`) + ` AS ${c}`;
+      out.tickets = `SELECT CAST(date AS VARCHAR) AS date, ${col("category", "VARCHAR")}, ${col("satisfaction", "DOUBLE")}, ${col("resolved_date", "DATE")} FROM tickets WHERE customer_id = ${lit} AND date < ${d} ORDER BY date DESC, category`;
+    }
+    return out;
+  },
+  compute(data, params, ctx) {
+    return computeCard(data, params, ctx);
+  },
+  mainTable: "card",
+  chart() {
+    return null;
+  },
+};
+
+function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ctx: AnalysisContext): AnalysisResult {
+  const L = ctx.locale;
+  const id = String(params.customer_id).trim();
+  const matches = data.matches ?? [];
+  const exists = matches.some((m) => m.distance === 0);
+  if (!exists) {
+    const near = matches.map((m) => String(m.customer_id));
+    throw new ChurnbookError("unknown-customer", `unknown customer "${id}"`, { hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "no customers in the data" });
+  }
+  const source = data.customers ? "flat" : "events";
+  const prep = prepare(data, source, ctx);
+  const notes: string[] = [];
+  const opts = scoreOptions(params, source);
+  const H = params.horizon_days;
+
+  // the customer's feature row: events → the scoring row (active at the period end)
+  const row: Row | undefined = source === "flat" ? prep.score.find((r) => String(r.customer_id) === id) : prep.score[0];
+  const churnedAlready = source === "flat" ? (prep.scoreChurned[prep.score.findIndex((r) => String(r.customer_id) === id)] ?? false) : !row;
+  let scored: Scored | null = null;
+  let usageMedian: number | null = null;
+  const positives = prep.y.reduce((a, b) => a + b, 0);
+  if (row && prep.train.length > 0 && positives > 0 && positives < prep.train.length) {
+    const d = design(prep);
+    const model = train(opts.model, d.x, prep.y, d.n, d.p, opts.options);
+    const x = encodeRows(d.encoder, [row]);
+    const p = model.predict(x, 1)[0]!;
+    // value classes and the usage median from the latest training cutoff (flat: every customer)
+    const latest = source === "flat" ? prep.score : prep.train.filter((r) => r.cutoff === prep.cutoffs[prep.cutoffs.length - 1]);
+    const cols = source === "flat" ? prep.columns : Object.keys(row);
+    const vf = annualValueField(cols, params.value_field);
+    const val = (r: Row) => (vf ? ((v) => (v === null ? null : v * vf.factor))(numberOrNull(r[vf.column])) : null);
+    usageMedian = median(latest.map((r) => numberOrNull(r.usage_30d)));
+    const v = val(row);
+    scored = {
+      customer_id: id,
+      probability: p,
+      annual_value: v,
+      value_at_risk: v === null ? null : p * v,
+      value_class: classifyValue(v, isGrowing(row), mvcThreshold(latest.map(val))),
+      reasons: topReasons(model, d.encoder, x, 0, row, L),
+      row,
+    };
+  } else if (!row || churnedAlready) {
+    notes.push(t(L, "该客户在期末不是活跃客户：不计算流失概率", "the customer is not active at the period end: no churn probability"));
+  } else notes.push(t(L, "训练样本不足，无法计算流失概率", "not enough training data for a churn probability"));
+
+  const hist = data.history?.[0];
+  const revenue = hist ? numberOrNull(hist.revenue) : null;
+  const cost = hist ? numberOrNull(hist.cost) : null;
+  const contribution = revenue === null ? null : revenue - (cost ?? 0);
+  const p = scored?.probability ?? null;
+  const q = p === null ? null : 1 - Math.pow(1 - p, 30 / H);
+  const lifetime = q === null ? null : q > 0 ? Math.min(1 / q, params.max_lifetime_months) : params.max_lifetime_months;
+  const clv = scored?.annual_value == null || lifetime === null ? null : (scored.annual_value / 12) * lifetime;
+  const rules = parseRules(defaultRules);
+  const k = scored ? matchRule(rules, ruleFacts(scored, usageMedian)) : -1;
+  const action = k >= 0 ? rules[k]!.action : null;
+
+  const tickets = (data.tickets ?? []).map((r) => ({
+    date: r.date ?? null,
+    category: r.category ?? null,
+    satisfaction: r.satisfaction ?? null,
+    resolved_date: r.resolved_date ?? null,
+    days_to_resolve: typeof r.resolved_date === "string" && typeof r.date === "string" ? Math.round((Date.parse(r.resolved_date) - Date.parse(r.date)) / 86_400_000) : null,
+  }));
+  const attrs = data.customer?.[0] ?? (source === "flat" ? row : undefined) ?? {};
+  const segmentParts = ["current_plan", "plan", "region", "industry", "channel"].map((c) => (row?.[c] ?? attrs[c] ?? null) as Value).filter((v) => v !== null && v !== "(none)");
+  const segment = segmentParts.length ? [...new Set(segmentParts.map(String))].join(" · ") : null;
+  const status = scored ? "active" : churnedAlready ? "churned" : "active";
+  const reasons: Row[] = (scored?.reasons ?? []).map((r, i) => ({ rank: i + 1, column: r.column, label: columnLabel(r.column, L), value: formatValue(row?.[r.column] ?? null), contribution: r.contribution }));
+
+  const scalars = {
+    customer_id: id,
+    status,
+    segment,
+    value_class: scored?.value_class ?? null,
+    value_class_label: scored ? valueClassLabel(scored.value_class, L) : null,
+    revenue_to_date: revenue,
+    cost_to_date: cost,
+    contribution_to_date: contribution,
+    annual_value: scored?.annual_value ?? null,
+    churn_probability: p,
+    horizon_days: H,
+    monthly_churn_probability: q,
+    expected_lifetime_months: lifetime,
+    clv,
+    recommended_action: action,
+    recommended_action_label: action ? actionLabel(action, L) : null,
+    tickets_total: tickets.length,
+    open_tickets: tickets.filter((x) => x.resolved_date === null).length,
+    last_satisfaction: tickets.find((x) => x.satisfaction !== null)?.satisfaction ?? null,
+    reason_1: scored?.reasons[0]?.text ?? null,
+    reason_2: scored?.reasons[1]?.text ?? null,
+    reason_3: scored?.reasons[2]?.text ?? null,
+  };
+  const item = (key: string, zh: string, en: string, value: Value): Row => ({ item: key, label: t(L, zh, en), value });
+  const card: Row[] = [
+    item("customer_id", "客户", "customer", id),
+    item("status", "状态", "status", t(L, status === "active" ? "活跃" : "已流失", status)),
+    item("segment", "分群", "segment", segment),
+    item("value_class", "价值分层", "value class", scalars.value_class_label),
+    item("contribution_to_date", "累计贡献（收入 − 成本）", "contribution to date (revenue − cost)", contribution),
+    item("annual_value", "年价值", "annual value", scalars.annual_value),
+    item("clv", "客户终身价值 (CLV)", "customer lifetime value (CLV)", clv),
+    item("churn_probability", `${H}天内流失概率`, `churn probability, ${H} days`, p),
+    item("reasons", "主要原因", "top reasons", (scored?.reasons ?? []).map((r) => r.text).join("; ") || null),
+    item("complaints", "投诉/工单", "complaints / tickets", t(L, `${tickets.length} 次，未解决 ${scalars.open_tickets} 次`, `${tickets.length}, ${scalars.open_tickets} open`)),
+    item("recommended_action", "推荐挽留方案", "recommended retention offer", scalars.recommended_action_label),
+  ];
+  return { scalars, tables: { card, reasons, tickets }, notes };
+}
+

@@ -1,0 +1,110 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import type { Analysis, Locale, Row } from "./types.js";
+import { numberOrNull, predictionReductions, resolveSource } from "./predict/pipeline.js";
+import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
+import { byValueAtRisk, scoreBase, scoreOptions, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
+
+export const playbookParams = Type.Object({
+  rules: Type.String({ default: "", description: `Ordered rules "condition -> action; …" (first match wins); empty = the defaults: ${defaultRules}` }),
+  min_probability: Type.Number({ default: 0.2, minimum: 0, maximum: 1, description: "Only customers with at least this churn probability get an action" }),
+  ...scoringProperties,
+});
+export type PlaybookParams = Static<typeof playbookParams>;
+
+const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
+
+/**
+ * playbook: assigns each at-risk customer (active, churn probability ≥ min_probability, scored
+ * as in risk-list) the action of the first matching rule. Per action: customers, expected
+ * churners Σp, annual value Σv and value at risk Σ p·v. Facts a rule can test: probability,
+ * value_class (mvc, mgc, standard, bzc, unknown), annual_value, value_at_risk, tenure_days,
+ * tickets_90d, open_tickets, last_satisfaction, usage_30d, low_usage (usage_30d below the
+ * median of the scored base), price_sensitive (MRR rose in 90 days or a price column among
+ * the top reasons), plan. Customers matching no rule are counted under "(no rule)".
+ */
+export const playbook: Analysis<PlaybookParams> = {
+  id: "playbook",
+  title: { "zh-CN": "挽留策略", "en-US": "Retention playbook" },
+  summary: { "zh-CN": "按客户分群和流失原因给风险客户分配挽留动作，统计每个动作的客户数和价值", "en-US": "Assigns at-risk customers a retention action from segment and drivers, with customers and value per action" },
+  definition: {
+    "zh-CN":
+      "对流失概率 ≥ min_probability 的活跃客户，按顺序套用规则（第一条匹配的规则决定动作）。默认规则：负值客户 → 不投入挽留资源；最有价值客户且近90天有投诉 → 客户经理专属回访；近90天投诉 ≥ 2 且最近满意度 ≤ 2（报复性流失风险）→ 解决服务问题；价格敏感（近90天MRR上升或主要原因含价格字段）→ 定制化优惠；新客户（在网 < 90天）且使用量低于中位数 → 引导与培训；最有价值客户 → 专属服务；最具增长性客户 → 升级激励；其余 → 客户关怀。每个动作：客户数、预期流失人数 = Σ流失概率、年价值合计、风险价值 = Σ流失概率 × 年价值。",
+    "en-US":
+      "Active customers with churn probability ≥ min_probability get the action of the first matching rule. Default rules: negative value → no retention spend; most valuable with a ticket in 90 days → account manager call; ≥ 2 tickets in 90 days and last satisfaction ≤ 2 (retaliatory risk) → fix the service cause; price-sensitive (MRR up in 90 days or a price column among the top reasons) → tailored offer; new (tenure < 90 days) with usage below the median → onboarding; most valuable → dedicated service; most growable → growth offer; others → customer care. Per action: customers, expected churners = Σ probability, annual value, value at risk = Σ probability × annual value.",
+  },
+  params: playbookParams,
+  needs: scoringNeeds,
+  reductions(params, ctx) {
+    parseRules(params.rules || defaultRules);
+    const source = resolveSource(ctx, params.source);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+  },
+  compute(data, params, ctx) {
+    const L = ctx.locale;
+    const rules = parseRules(params.rules || defaultRules);
+    const source = data.customers ? "flat" : "events";
+    const res = scoreBase(data, scoreOptions(params, source), ctx);
+    const usageMedian = median(res.scored.map((s) => numberOrNull(s.row.usage_30d)));
+    const atRisk = res.scored.filter((s) => s.probability >= params.min_probability).sort(byValueAtRisk);
+    const assignments: Row[] = atRisk.map((s) => {
+      const k = matchRule(rules, ruleFacts(s, usageMedian));
+      const action = k < 0 ? "(no rule)" : rules[k]!.action;
+      return {
+        customer_id: s.customer_id,
+        action,
+        action_label: k < 0 ? t(L, "（无匹配规则）", "(no rule)") : actionLabel(action, L),
+        rule: k < 0 ? null : k + 1,
+        probability: s.probability,
+        annual_value: s.annual_value,
+        value_at_risk: s.value_at_risk,
+        value_class: s.value_class,
+        value_class_label: valueClassLabel(s.value_class, L),
+        reason_1: s.reasons[0]?.text ?? null,
+      };
+    });
+    const order = [...new Set([...rules.map((r) => r.action), "(no rule)"])];
+    const actions: Row[] = order
+      .map((action) => {
+        const rs = assignments.filter((a) => a.action === action);
+        const sum = (k: string) => rs.reduce((acc, r) => acc + (typeof r[k] === "number" ? (r[k] as number) : 0), 0);
+        const first = rules.findIndex((r) => r.action === action);
+        return {
+          action,
+          label: action === "(no rule)" ? t(L, "（无匹配规则）", "(no rule)") : actionLabel(action, L),
+          rule: first < 0 ? null : rules[first]!.text,
+          customers: rs.length,
+          expected_churners: sum("probability"),
+          annual_value: sum("annual_value"),
+          value_at_risk: sum("value_at_risk"),
+        };
+      })
+      .filter((r) => r.customers > 0 || r.action !== "(no rule)");
+    return {
+      scalars: {
+        at_risk_customers: assignments.length,
+        scored_customers: res.scored.length,
+        min_probability: params.min_probability,
+        expected_churners: assignments.reduce((a, r) => a + (r.probability as number), 0),
+        value_at_risk: assignments.reduce((a, r) => a + ((r.value_at_risk as number | null) ?? 0), 0),
+        value_basis: res.valueBasis,
+        usage_median: usageMedian,
+      },
+      tables: { actions, assignments },
+      notes: res.notes,
+    };
+  },
+  mainTable: "actions",
+  chart(result, _params, ctx) {
+    if (!result.tables.actions?.some((r) => (r.customers as number) > 0)) return null;
+    const L = ctx.locale;
+    const spec: ChartSpec = {
+      title: t(L, "各挽留动作的风险价值", "Value at risk per retention action"),
+      marks: [{ mark: "barX", data: "actions", options: { x: "value_at_risk", y: "label", sort: { y: "-x" } } }],
+      x: { label: t(L, "风险价值", "value at risk"), format: "currency" },
+      y: { label: null },
+      marginLeft: 200,
+    };
+    return spec;
+  },
+};

@@ -1,0 +1,297 @@
+// The prediction pipeline shared by churn-model, risk-list, playbook and customer-card:
+// where the training and scoring rows come from (event data with cutoffs, or a flat
+// `customers` table with a `churned` label), encoding, model fitting, out-of-fold
+// predictions, and per-customer reasons.
+
+import { ChurnbookError } from "../../util/errors.js";
+import type { AnalysisContext, Locale, Row, Value } from "../types.js";
+import { encodeRows, fitEncoder, type Encoder } from "./encode.js";
+import { attributeColumns, featureSql, hasEventData, meanImputed, trainingCutoffs } from "./features.js";
+import { applyBins, fitGbdt, gbdtContributions, predictGbdt, type GbdtModel } from "./gbdt.js";
+import { fitLogistic, logisticContributions, predictLogistic, type LogisticModel } from "./logistic.js";
+import { splitFold, takeLabels, takeRows } from "./validation.js";
+
+export const modelKinds = ["logistic", "gbdt"] as const;
+export type ModelKind = (typeof modelKinds)[number];
+export type Source = "events" | "flat";
+
+export interface ModelOptions {
+  l2: number;
+  rounds: number;
+  depth: number;
+  learningRate: number;
+  minLeaf: number;
+  seed: number;
+}
+
+export const defaultModelOptions: ModelOptions = { l2: 0, rounds: 300, depth: 3, learningRate: 0.1, minLeaf: 50, seed: 42 };
+
+export function parseModels(s: string): ModelKind[] {
+  const out: ModelKind[] = [];
+  for (const part of String(s).split(",").map((t) => t.trim().toLowerCase()).filter(Boolean)) {
+    if (!(modelKinds as readonly string[]).includes(part)) {
+      throw new ChurnbookError("bad-param", `param "models": unknown model "${part}"`, { hint: `models are ${modelKinds.join(", ")} (comma-separated)` });
+    }
+    if (!out.includes(part as ModelKind)) out.push(part as ModelKind);
+  }
+  if (out.length === 0) throw new ChurnbookError("bad-param", `param "models" is empty`, { hint: `models are ${modelKinds.join(", ")}` });
+  return out;
+}
+
+/** Event data for the churn basis when present, else the flat customers table with `churned`. */
+export function resolveSource(ctx: Pick<AnalysisContext, "churn" | "fields">, wanted: "auto" | Source = "auto"): Source {
+  const events = hasEventData(ctx);
+  const flat = (ctx.fields.customers ?? []).includes("churned");
+  if (wanted === "events" || (wanted === "auto" && events)) {
+    if (!events) {
+      throw new ChurnbookError("missing-role", `event data for the churn basis "${ctx.churn.kind}" is missing`, {
+        hint: ctx.churn.kind === "subscriptions" ? "map a subscriptions dataset (customer_id, start_date, end_date)" : "map a transactions dataset (customer_id, date)",
+      });
+    }
+    return "events";
+  }
+  if (!flat) {
+    throw new ChurnbookError("missing-field", `churn prediction needs event data (${ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions"}) or a customers dataset with a "churned" field`, {
+      hint: "map --map customers.churned=<column> for a flat table such as Telco",
+    });
+  }
+  return "flat";
+}
+
+export interface SourceSpec {
+  source: Source;
+  horizonDays: number;
+  cutoffs: number;
+  /** Cap on the training rows (customer card). */
+  limit?: number;
+  customerId?: string;
+}
+
+/** Reductions: `train` (rows with label) and `score` (rows at the period end). */
+export function predictionReductions(spec: SourceSpec, ctx: AnalysisContext): Record<string, string> {
+  if (spec.source === "flat") return { customers: `SELECT * FROM customers ORDER BY rowid` };
+  const asOf = ctx.period.end;
+  return {
+    train: featureSql(ctx, { cutoffs: trainingCutoffs(asOf, spec.horizonDays, spec.cutoffs), asOf, horizonDays: spec.horizonDays, limit: spec.limit }),
+    score: featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: spec.customerId }),
+  };
+}
+
+export interface Prepared {
+  source: Source;
+  train: Row[];
+  y: Float64Array;
+  /** Customer id of each training row (the k-fold groups). */
+  groups: string[];
+  /** Cutoff of each training row ("" for flat data). */
+  cutoffs: string[];
+  /** Rows to score: active customers at the period end (events) or every customer (flat). */
+  score: Row[];
+  /** For flat data: whether each scoring row is churned already. */
+  scoreChurned: boolean[];
+  columns: string[];
+}
+
+function truthy(v: Value): boolean | null {
+  if (v === null) return null;
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number") return v !== 0;
+  const t = v.trim().toLowerCase();
+  if (["yes", "true", "y", "1"].includes(t)) return true;
+  if (["no", "false", "n", "0"].includes(t)) return false;
+  return null;
+}
+
+export function prepare(data: Record<string, Row[]>, source: Source, ctx: AnalysisContext): Prepared {
+  if (source === "flat") {
+    const all = (data.customers ?? []).filter((r) => r.customer_id !== null);
+    const labelled = all.filter((r) => truthy(r.churned ?? null) !== null);
+    return {
+      source,
+      train: labelled,
+      y: Float64Array.from(labelled, (r) => (truthy(r.churned ?? null) ? 1 : 0)),
+      groups: labelled.map((r) => String(r.customer_id)),
+      cutoffs: labelled.map(() => ""),
+      score: all,
+      scoreChurned: all.map((r) => truthy(r.churned ?? null) === true),
+      columns: attributeColumns(ctx.fields.customers),
+    };
+  }
+  const train = data.train ?? [];
+  const score = data.score ?? [];
+  const first = train[0] ?? score[0];
+  const columns = first ? Object.keys(first).filter((c) => c !== "customer_id" && c !== "cutoff" && c !== "label") : [];
+  return {
+    source,
+    train,
+    y: Float64Array.from(train, (r) => Number(r.label ?? 0)),
+    groups: train.map((r) => String(r.customer_id)),
+    cutoffs: train.map((r) => String(r.cutoff)),
+    score,
+    scoreChurned: score.map(() => false),
+    columns,
+  };
+}
+
+export interface Design {
+  encoder: Encoder;
+  x: Float64Array;
+  n: number;
+  p: number;
+}
+
+export function design(prep: Prepared): Design {
+  const encoder = fitEncoder(prep.train, prep.columns, { meanImpute: meanImputed });
+  return { encoder, x: encodeRows(encoder, prep.train), n: prep.train.length, p: encoder.features.length };
+}
+
+export interface Trained {
+  kind: ModelKind;
+  logistic?: LogisticModel;
+  gbdt?: GbdtModel;
+  predict(x: Float64Array, n: number): Float64Array;
+  /** Per-feature contributions to the log-odds of row i of x. */
+  contributions(x: Float64Array, i: number): Float64Array;
+}
+
+export function train(kind: ModelKind, x: Float64Array, y: ArrayLike<number>, n: number, p: number, o: ModelOptions): Trained {
+  if (kind === "logistic") {
+    const m = fitLogistic(x, y, n, p, { l2: o.l2 });
+    return { kind, logistic: m, predict: (xx, nn) => predictLogistic(m, xx, nn), contributions: (xx, i) => logisticContributions(m, xx, i) };
+  }
+  const m = fitGbdt(x, y, n, p, { rounds: o.rounds, depth: o.depth, learningRate: o.learningRate, minLeaf: o.minLeaf, seed: o.seed, patience: 20 });
+  return {
+    kind,
+    gbdt: m,
+    predict: (xx, nn) => predictGbdt(m, xx, nn),
+    contributions: (xx, i) => gbdtContributions(m, applyBins(m.binning, xx.subarray(i * p, i * p + p), 1)),
+  };
+}
+
+/** Out-of-fold probabilities; also returns the model of the first fold and its test rows. */
+export function outOfFold(kind: ModelKind, d: Design, y: Float64Array, folds: Int32Array, k: number, o: ModelOptions): { oof: Float64Array; first: { model: Trained; test: number[] } | null } {
+  const oof = new Float64Array(d.n).fill(NaN);
+  let first: { model: Trained; test: number[] } | null = null;
+  for (let f = 0; f < k; f++) {
+    const { train: tr, test } = splitFold(folds, f);
+    if (test.length === 0 || tr.length === 0) continue;
+    const model = train(kind, takeRows(d.x, d.p, tr), takeLabels(y, tr), tr.length, d.p, { ...o, seed: o.seed + f });
+    const pr = model.predict(takeRows(d.x, d.p, test), test.length);
+    test.forEach((i, j) => (oof[i] = pr[j]!));
+    if (!first) first = { model, test };
+  }
+  return { oof, first };
+}
+
+// ---- labels -------------------------------------------------------------------------------
+
+const featureLabels: Record<string, Localized2> = {
+  tenure_days: ["在网天数", "tenure (days)"],
+  prior_spells: ["此前流失再回流次数", "earlier spells (reactivations)"],
+  mrr_now: ["当前月经常性收入", "current MRR"],
+  mrr_change_90d: ["近90天MRR变化", "MRR change, 90 days"],
+  mrr_change_180d: ["近180天MRR变化", "MRR change, 180 days"],
+  active_subscriptions: ["有效订阅数", "active subscriptions"],
+  current_plan: ["当前套餐", "current plan"],
+  recency_days: ["距最近一次消费天数", "days since last purchase"],
+  frequency: ["购买频率（次数）", "purchase frequency"],
+  monetary: ["平均消费金额", "average purchase amount"],
+  revenue_30d: ["近30天收入", "revenue, 30 days"],
+  revenue_90d: ["近90天收入", "revenue, 90 days"],
+  revenue_180d: ["近180天收入", "revenue, 180 days"],
+  revenue_trend_90d: ["收入趋势（近90天对比前90天）", "revenue trend (last 90 vs previous 90 days)"],
+  margin_365d: ["近12个月利润贡献", "margin, 12 months"],
+  value_12m: ["近12个月客户价值", "value, trailing 12 months"],
+  tickets_30d: ["近30天投诉/工单数", "tickets, 30 days"],
+  tickets_90d: ["近90天投诉/工单数", "tickets, 90 days"],
+  tickets_180d: ["近180天投诉/工单数", "tickets, 180 days"],
+  tickets_total: ["累计投诉/工单数", "tickets, total"],
+  open_tickets: ["未解决工单数", "open tickets"],
+  avg_resolve_days: ["平均解决天数", "average days to resolve"],
+  last_satisfaction: ["最近一次服务满意度", "last satisfaction"],
+  avg_satisfaction: ["平均服务满意度", "average satisfaction"],
+  has_rating: ["有满意度评分", "has a satisfaction rating"],
+  usage_30d: ["近30天使用次数", "usage, 30 days"],
+  usage_90d: ["近90天使用次数", "usage, 90 days"],
+  usage_180d: ["近180天使用次数", "usage, 180 days"],
+  usage_trend_90d: ["使用趋势（近90天对比前90天）", "usage trend (last 90 vs previous 90 days)"],
+  days_since_usage: ["距最近一次使用天数", "days since last use"],
+  account_age_days: ["注册天数", "account age (days)"],
+  plan: ["套餐", "plan"],
+  region: ["地区", "region"],
+  industry: ["行业", "industry"],
+  channel: ["获客渠道", "channel"],
+};
+type Localized2 = [string, string];
+
+/** Localised label of a source column (attributes without a label keep their name). */
+export function columnLabel(column: string, locale: Locale): string {
+  const l = featureLabels[column];
+  return l ? (locale === "zh-CN" ? l[0] : l[1]) : column;
+}
+
+/** Localised label of a feature (column=level → "label = level"). */
+export function featureLabel(name: string, locale: Locale): string {
+  const eq = name.indexOf("=");
+  return eq < 0 ? columnLabel(name, locale) : `${columnLabel(name.slice(0, eq), locale)} = ${name.slice(eq + 1)}`;
+}
+
+/** Columns whose reasons point at price (for the playbook's price-sensitive rule). */
+export const priceColumn = (c: string) => /mrr|price|charge|fee|amount|monetary/i.test(c);
+
+export interface Reason {
+  column: string;
+  /** Σ of the contributions of the column's features to the log-odds. */
+  contribution: number;
+  text: string;
+}
+
+/**
+ * The top k reasons for row i: contributions grouped by source column (one-hot levels summed),
+ * only those raising the risk (> 0), largest first (ties: column name). Text: "label: value".
+ */
+export function topReasons(model: Trained, enc: Encoder, x: Float64Array, i: number, row: Row, locale: Locale, k = 3): Reason[] {
+  const c = model.contributions(x, i);
+  const byColumn = new Map<string, number>();
+  enc.features.forEach((f, j) => byColumn.set(f.column, (byColumn.get(f.column) ?? 0) + c[j]!));
+  return [...byColumn]
+    .filter(([, v]) => v > 1e-12)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, k)
+    .map(([column, contribution]) => ({ column, contribution, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null)}` }));
+}
+
+export function formatValue(v: Value): string {
+  if (v === null) return "—";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
+  return String(v);
+}
+
+/**
+ * Annual value of a scoring row: value_12m (events: trailing 12-month margin, or MRR × 12);
+ * flat data: `valueField` when given, else the first of value_12m, mrr, monthly_charges found
+ * (names compared without case and punctuation), monthly amounts × 12. Null when none.
+ */
+export function annualValueField(columns: readonly string[], valueField: string): { column: string; factor: number } | null {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const find = (name: string) => columns.find((c) => norm(c) === norm(name));
+  const monthly = (c: string) => /mrr|monthly/i.test(norm(c));
+  if (valueField) {
+    const c = find(valueField);
+    if (!c) throw new ChurnbookError("bad-param", `param "value_field": no column "${valueField}"`, { hint: `columns: ${columns.join(", ")}` });
+    return { column: c, factor: monthly(c) ? 12 : 1 };
+  }
+  for (const name of ["value_12m", "mrr", "monthly_charges", "monthly_value"]) {
+    const c = find(name);
+    if (c) return { column: c, factor: name === "value_12m" ? 1 : 12 };
+  }
+  return null;
+}
+
+export function numberOrNull(v: Value | undefined): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === "number" ? v : Number(String(v).trim() || NaN);
+  return Number.isFinite(n) ? n : null;
+}
+
+export type { Localized2 };

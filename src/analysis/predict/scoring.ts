@@ -1,0 +1,174 @@
+// Scoring the active base with one final model: probability, annual value, value at risk,
+// value class and the top reasons of each customer. Shared by risk-list, playbook and
+// customer-card.
+//
+// Value classes (seed 002), over the scored customers with a known annual value:
+// - bzc (negative value): annual value < 0;
+// - mvc (most valuable): annual value > 0 and at least the value of the customer ranked
+//   ⌈20% · m⌉ among the m customers with a positive value (the top fifth, ties included);
+// - mgc (most growable): other positive values with growth — revenue_trend_90d > 0 or
+//   mrr_change_90d > 0 (when those features exist);
+// - standard: the rest (value ≥ 0); unknown: no value.
+
+import { Type } from "@sinclair/typebox";
+import type { Analysis, AnalysisContext, Locale, Row } from "../types.js";
+import { encodeRows } from "./encode.js";
+import { annualValueField, defaultModelOptions, design, numberOrNull, prepare, topReasons, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
+
+export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
+export type ValueClass = (typeof valueClasses)[number];
+
+const valueClassLabels: Record<ValueClass, [string, string]> = {
+  mvc: ["最有价值客户", "most valuable (MVC)"],
+  mgc: ["最具增长性客户", "most growable (MGC)"],
+  standard: ["普通客户", "standard"],
+  bzc: ["负值客户", "negative value (BZC)"],
+  unknown: ["价值未知", "value unknown"],
+};
+
+export function valueClassLabel(c: ValueClass, locale: Locale): string {
+  return valueClassLabels[c][locale === "zh-CN" ? 0 : 1];
+}
+
+/** The value of the customer ranked ⌈20%·m⌉ among positive values (null when none). */
+export function mvcThreshold(values: readonly (number | null)[]): number | null {
+  const pos = values.filter((v): v is number => v !== null && v > 0).sort((a, b) => b - a);
+  if (pos.length === 0) return null;
+  return pos[Math.max(0, Math.ceil(0.2 * pos.length) - 1)]!;
+}
+
+export function classifyValue(value: number | null, growing: boolean, threshold: number | null): ValueClass {
+  if (value === null) return "unknown";
+  if (value < 0) return "bzc";
+  if (value > 0 && threshold !== null && value >= threshold) return "mvc";
+  if (value > 0 && growing) return "mgc";
+  return "standard";
+}
+
+export function isGrowing(row: Row): boolean {
+  return (numberOrNull(row.revenue_trend_90d) ?? 0) > 0 || (numberOrNull(row.mrr_change_90d) ?? 0) > 0;
+}
+
+export interface Scored {
+  customer_id: string;
+  probability: number;
+  annual_value: number | null;
+  value_at_risk: number | null;
+  value_class: ValueClass;
+  reasons: Reason[];
+  /** The customer's feature row (raw values). */
+  row: Row;
+}
+
+export interface ScoreOptions {
+  source: Source;
+  model: ModelKind;
+  valueField: string;
+  options: ModelOptions;
+  /** Thresholds for the value classes; default: from the scored customers themselves. */
+  mvcThreshold?: number | null;
+}
+
+export interface ScoreResult {
+  scored: Scored[];
+  trainingRows: number;
+  churners: number;
+  /** How the annual value was obtained, for the reader. */
+  valueBasis: string | null;
+  notes: string[];
+}
+
+/** Trains the final model and scores the active customers (unsorted). */
+export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
+  const L = ctx.locale;
+  const prep = prepare(data, o.source, ctx);
+  const notes: string[] = [];
+  const churners = prep.y.reduce((a, b) => a + b, 0);
+  const active = prep.score.filter((_, i) => !prep.scoreChurned[i]);
+  if (prep.train.length === 0 || churners === 0 || churners === prep.train.length) {
+    notes.push(L === "zh-CN" ? "训练样本不足（没有样本或只有一种结果），无法给出流失概率" : "not enough training data (no rows or a single outcome): no churn probabilities");
+    return { scored: [], trainingRows: prep.train.length, churners, valueBasis: null, notes };
+  }
+  const d = design(prep);
+  const model = train(o.model, d.x, prep.y, d.n, d.p, o.options);
+  if (model.logistic && !model.logistic.converged) notes.push(L === "zh-CN" ? "逻辑回归未收敛：可设置 l2 > 0" : "logistic regression did not converge: try l2 > 0");
+  const xs = encodeRows(d.encoder, active);
+  const pr = model.predict(xs, active.length);
+  const columns = o.source === "flat" ? prep.columns : Object.keys(active[0] ?? prep.train[0] ?? {});
+  const vf = annualValueField(columns, o.valueField);
+  const values = active.map((r) => {
+    if (!vf) return null;
+    const v = numberOrNull(r[vf.column]);
+    return v === null ? null : v * vf.factor;
+  });
+  const threshold = o.mvcThreshold !== undefined ? o.mvcThreshold : mvcThreshold(values);
+  const scored: Scored[] = active.map((row, i) => {
+    const v = values[i]!;
+    return {
+      customer_id: String(row.customer_id),
+      probability: pr[i]!,
+      annual_value: v,
+      value_at_risk: v === null ? null : pr[i]! * v,
+      value_class: classifyValue(v, isGrowing(row), threshold),
+      reasons: topReasons(model, d.encoder, xs, i, row, L),
+      row,
+    };
+  });
+  let valueBasis: string | null = null;
+  if (vf) {
+    valueBasis =
+      vf.column === "value_12m"
+        ? L === "zh-CN"
+          ? "近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12）"
+          : "trailing 12-month margin (revenue − cost; without transactions, current MRR × 12)"
+        : L === "zh-CN"
+          ? `字段 ${vf.column}${vf.factor === 12 ? " × 12" : ""}`
+          : `column ${vf.column}${vf.factor === 12 ? " × 12" : ""}`;
+  } else notes.push(L === "zh-CN" ? "没有客户价值字段：风险价值为空" : "no customer value field: value at risk is empty");
+  return { scored, trainingRows: d.n, churners, valueBasis, notes };
+}
+
+/** Value at risk descending (unknown last), ties by customer_id. */
+export function byValueAtRisk(a: Scored, b: Scored): number {
+  const va = a.value_at_risk, vb = b.value_at_risk;
+  if (va !== vb) {
+    if (va === null) return 1;
+    if (vb === null) return -1;
+    if (vb !== va) return vb - va;
+  }
+  return a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0;
+}
+
+/** The params every scoring analysis shares (TypeBox properties). */
+export const scoringProperties = {
+  model: Type.Union([Type.Literal("logistic"), Type.Literal("gbdt")], { default: "logistic", description: "Model that scores the customers: logistic (reasons = coefficient × standardised deviation) or gbdt (reasons = tree path contributions)" }),
+  horizon_days: Type.Integer({ default: 90, minimum: 1, description: "Churn within this many days after the period end" }),
+  cutoffs: Type.Integer({ default: 6, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
+  value_field: Type.String({ default: "", description: "Flat data: the column holding customer value (monthly columns such as mrr are × 12); empty = automatic" }),
+  l2: Type.Number({ default: 0, minimum: 0, description: "L2 penalty of the logistic regression (0 = none)" }),
+  seed: Type.Integer({ default: 42, description: "Seed of the boosted trees' validation split" }),
+  source: Type.Union([Type.Literal("auto"), Type.Literal("events"), Type.Literal("flat")], { default: "auto", description: "Training data: event data with cutoffs, the flat customers table with a churned label, or auto" }),
+};
+
+export interface ScoringParams {
+  model: ModelKind;
+  horizon_days: number;
+  cutoffs: number;
+  value_field: string;
+  l2: number;
+  seed: number;
+  source: "auto" | Source;
+}
+
+export function scoreOptions(p: ScoringParams, source: Source): ScoreOptions {
+  return { source, model: p.model, valueField: p.value_field, options: { ...defaultModelOptions, l2: p.l2, seed: p.seed } };
+}
+
+/** The needs of a scoring analysis: event data or a flat customers table with churned. */
+export const scoringNeeds: Analysis["needs"] = [
+  [
+    { role: "subscriptions", fields: ["customer_id", "start_date"], optional: ["end_date", "mrr", "plan"] },
+    { role: "transactions", fields: ["customer_id", "date"], optional: ["amount", "cost"] },
+    { role: "customers", fields: ["customer_id", "churned"] },
+  ],
+];

@@ -1,0 +1,103 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import type { Analysis, Locale, Row } from "./types.js";
+import { predictionReductions, resolveSource } from "./predict/pipeline.js";
+import { byValueAtRisk, scoreBase, scoreOptions, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
+
+export const riskListParams = Type.Object({
+  top: Type.Integer({ default: 20, minimum: 1, description: "Customers shown in the report (the main table holds every scored customer)" }),
+  ...scoringProperties,
+});
+export type RiskListParams = Static<typeof riskListParams>;
+
+const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
+
+export function riskRow(s: Scored, rank: number, locale: Locale): Row {
+  const plan = s.row.current_plan ?? s.row.plan ?? null;
+  return {
+    rank,
+    customer_id: s.customer_id,
+    probability: s.probability,
+    annual_value: s.annual_value,
+    value_at_risk: s.value_at_risk,
+    value_class: s.value_class,
+    value_class_label: valueClassLabel(s.value_class, locale),
+    plan: plan === null ? null : String(plan),
+    reason_1: s.reasons[0]?.text ?? null,
+    reason_2: s.reasons[1]?.text ?? null,
+    reason_3: s.reasons[2]?.text ?? null,
+  };
+}
+
+/**
+ * risk-list: every customer active at the period end (flat data: every customer not yet
+ * churned) scored with the probability of churning within horizon_days, trained on past
+ * cutoffs (see churn-model). annual value = trailing 12-month margin (revenue − cost; without
+ * transactions MRR × 12; flat data: a value column, monthly × 12); value at risk = probability
+ * × annual value. Sorted by value at risk descending (unknown last), ties by customer_id.
+ * Reasons: the three source columns with the largest positive contributions to the log-odds
+ * (logistic: β_std × (x − mean)/sd summed over a column's one-hot levels; gbdt: tree paths).
+ * Value classes: see predict/scoring.ts (MVC = top fifth of positive values, BZC < 0).
+ */
+export const riskList: Analysis<RiskListParams> = {
+  id: "risk-list",
+  title: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
+  summary: { "zh-CN": "为每位活跃客户给出流失概率、风险价值和主要原因，按风险价值排序", "en-US": "Every active customer with churn probability, value at risk and top reasons, sorted by value at risk" },
+  definition: {
+    "zh-CN":
+      "流失概率：期末活跃客户在随后 horizon_days 天内流失的概率，模型用过去的月度截止日训练（特征只用截止日之前的数据）。年价值 = 近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12；平面客户表取价值字段，月度字段 × 12）。风险价值 = 流失概率 × 年价值。按风险价值降序排列，相同按客户编号。主要原因：对流失概率贡献最大的三个字段（逻辑回归：标准化系数 × 标准化偏离；梯度提升树：树路径贡献），只列提高风险的字段。价值分层：负值客户（年价值 < 0）、最有价值客户（正价值客户中前20%）、最具增长性客户（其余正价值且近90天收入或MRR上升）、普通客户。",
+    "en-US":
+      "Churn probability: the probability that a customer active at the period end churns within horizon_days, from a model trained on past monthly cutoffs (features use only data before each cutoff). Annual value = trailing 12-month margin (revenue − cost; without transactions current MRR × 12; a flat customers table uses a value column, monthly columns × 12). Value at risk = probability × annual value. Sorted by value at risk descending, ties by customer id. Top reasons: the three columns contributing most to the churn log-odds (logistic: standardised coefficient × standardised deviation; boosted trees: tree path contributions), only those raising the risk. Value classes: negative value (annual value < 0), most valuable (top 20% of positive values), most growable (other positive values with rising 90-day revenue or MRR), standard.",
+  },
+  params: riskListParams,
+  needs: scoringNeeds,
+  reductions(params, ctx) {
+    const source = resolveSource(ctx, params.source);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+  },
+  compute(data, params, ctx) {
+    const L = ctx.locale;
+    const source = data.customers ? "flat" : "events";
+    const res = scoreBase(data, scoreOptions(params, source), ctx);
+    const sorted = [...res.scored].sort(byValueAtRisk);
+    const rows = sorted.map((s, i) => riskRow(s, i + 1, L));
+    const top = rows.slice(0, params.top);
+    const sum = (xs: Row[], k: string) => xs.reduce((a, r) => a + (typeof r[k] === "number" ? (r[k] as number) : 0), 0);
+    const totalVar = sum(rows, "value_at_risk");
+    const byClass: Row[] = valueClasses
+      .map((c) => {
+        const rs = rows.filter((r) => r.value_class === c);
+        return { value_class: c, label: valueClassLabel(c, L), customers: rs.length, expected_churners: sum(rs, "probability"), value_at_risk: sum(rs, "value_at_risk") };
+      })
+      .filter((r) => r.customers > 0);
+    return {
+      scalars: {
+        model: params.model,
+        horizon_days: params.horizon_days,
+        scored_customers: rows.length,
+        training_rows: res.trainingRows,
+        expected_churners: sum(rows, "probability"),
+        total_value_at_risk: rows.length ? totalVar : null,
+        top_value_at_risk: top.length ? sum(top, "value_at_risk") : null,
+        top_share_of_value_at_risk: totalVar > 0 ? sum(top, "value_at_risk") / totalVar : null,
+        value_basis: res.valueBasis,
+      },
+      tables: { risk_list: rows, top, by_value_class: byClass },
+      notes: res.notes,
+    };
+  },
+  mainTable: "risk_list",
+  chart(result, params, ctx) {
+    if (!result.tables.top?.length) return null;
+    const L = ctx.locale;
+    const spec: ChartSpec = {
+      title: t(L, `风险价值最高的 ${params.top} 位客户`, `Top ${params.top} customers by value at risk`),
+      marks: [{ mark: "barX", data: "top", options: { x: "value_at_risk", y: "customer_id", fill: "value_class_label", sort: { y: "-x" } } }],
+      x: { label: t(L, "风险价值（流失概率 × 年价值）", "value at risk (probability × annual value)"), format: "currency" },
+      y: { label: t(L, "客户", "customer") },
+      color: { legend: true },
+      marginLeft: 90,
+    };
+    return spec;
+  },
+};
