@@ -73,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("customers", { type: "number", default: 2000 })
           .option("out", { type: "string", demandOption: true })
           .option("start", { type: "string", default: "2024-01-01" })
-          .option("end", { type: "string", default: "2026-11-01" }),
+          .option("end", { type: "string", default: "2026-11-01" })
+          .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" }),
       (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
     )
     .demandCommand(1, "name a command: render, validate, analyses, analyze, sample-data")

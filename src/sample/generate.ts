@@ -22,18 +22,30 @@ import {
   companySizes,
   industries,
   industryNouns,
+  levelLabel,
   nameSuffixes,
+  planLabels,
   planPricing,
   plans,
   regionsCny,
   regionsGlobal,
+  sampleLanguages,
   scriptName,
   signupSeason,
   ticketCategories,
   usageSeason,
+  zhBrands,
+  zhCities,
+  zhIndustryNouns,
+  zhNameSuffixes,
+  zhScriptName,
+  type Level,
   type Plan,
+  type SampleLanguage,
 } from "./catalog.js";
 import { Rng } from "./random.js";
+
+export type { SampleLanguage } from "./catalog.js";
 
 export interface SampleOptions {
   seed: number;
@@ -46,6 +58,13 @@ export interface SampleOptions {
   currency?: string;
   /** Multiplies all prices and costs (default 1: USD-like; ~7 gives yuan). */
   priceLevel?: number;
+  /**
+   * Language of the written attribute values: region, industry, plan and channel labels and
+   * company names (default "en"). Codes the analyses localise themselves (ticket categories,
+   * churn reason/type/subtype) and company-size bands stay the same in every language, and the
+   * simulation does not depend on it: the same seed gives the same events, only labels differ.
+   */
+  language?: SampleLanguage;
 }
 
 export interface CustomerRow {
@@ -105,7 +124,7 @@ export interface UsageRow {
 
 /** The scripted events of the simulated history (useful for narrating the demo reports). */
 export interface SampleEvents {
-  /** Basic's list price rises by `factor` for invoices on or after `date`. */
+  /** Basic's list price rises by `factor` for invoices on or after `date` (`plan`: its written label). */
   priceRise: { plan: string; date: string; factor: number };
   /** A service outage on `date` that floods support and drives service churn. */
   outage: { date: string };
@@ -118,6 +137,7 @@ export interface SampleMeta {
   start: string;
   end: string;
   priceLevel: number;
+  language: SampleLanguage;
   events: SampleEvents;
 }
 
@@ -223,6 +243,12 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
   const priceLevel = options.priceLevel ?? 1;
   if (!(priceLevel > 0)) throw badOption(`priceLevel must be positive, got ${String(priceLevel)}`);
   const currency = options.currency ?? "USD";
+  const language = options.language ?? "en";
+  if (!(sampleLanguages as readonly string[]).includes(language)) {
+    throw badOption(`language must be one of ${sampleLanguages.join(", ")}, got ${String(language)}`);
+  }
+  const planLabel = planLabels[language];
+  const label = (level: Level): string => levelLabel(level, language);
   const companyName = options.name ?? "Sample Co";
 
   const rng = new Rng(seed);
@@ -237,7 +263,7 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
   const outageMi = startMi + Math.min(nMonths - 1, Math.max(1, Math.round(nMonths * 0.8)));
   const outageDay = Math.min(endDay - 1, cal.monthStart(outageMi) + 9);
   const events: SampleEvents = {
-    priceRise: { plan: "Basic", date: cal.iso(riseDay), factor: PRICE_RISE_FACTOR },
+    priceRise: { plan: planLabel.Basic, date: cal.iso(riseDay), factor: PRICE_RISE_FACTOR },
     outage: { date: cal.iso(outageDay) },
   };
 
@@ -279,6 +305,23 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
   let txSeq = 0;
   let ticketSeq = 0;
   const scriptIndex = Math.min(n - 1, 6);
+  // Chinese names come from their own stream so that the main stream (and thus every event) is
+  // the same in every language; they are made unique by redrawing.
+  const nameRng = language === "zh" ? new Rng((Math.trunc(seed) ^ 0x6e616d65) >>> 0) : undefined;
+  const zhNames = new Set<string>();
+  const zhName = (industry: Level): string => {
+    const r = nameRng!;
+    const nouns = zhIndustryNouns[industry.name]!;
+    for (let attempt = 0; ; attempt++) {
+      let s = r.pick(zhCities) + r.pick(zhBrands) + r.pick(nouns) + r.pick(zhNameSuffixes);
+      if (attempt >= 20) s += r.pick(zhCities) + "分公司"; // e.g. …有限公司杭州分公司
+      if (attempt >= 200) s += `第${attempt - 199}营业部`;
+      if (!zhNames.has(s)) {
+        zhNames.add(s);
+        return s;
+      }
+    }
+  };
 
   const price = (plan: Plan, seats: number, day: number): number => {
     const p = planPricing[plan];
@@ -310,20 +353,22 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
     const perSeatUsage = rng.lognormal(Math.log(22), 0.45) * (channel.name === "paid_search" ? 0.85 : 1);
     const grower = rng.bool(0.22);
 
+    // The English name is drawn in every language: it consumes the main stream.
     let name: string;
     if (ci === scriptIndex) name = scriptName;
     else {
       const nouns = industryNouns[industry.name]!;
       name = `${rng.pick(brands)} ${rng.pick(nouns)}` + (rng.bool(0.55) ? ` ${rng.int(2, 99)}` : ` ${rng.pick(nameSuffixes)}`);
     }
+    if (language === "zh") name = ci === scriptIndex ? zhScriptName : zhName(industry);
     sink.customer({
       customer_id: customerId,
       name,
       signup_date: cal.iso(cal.billing(mi, d)),
-      region: region.name,
-      industry: industry.name,
-      plan,
-      channel: channel.name,
+      region: label(region),
+      industry: label(industry),
+      plan: planLabel[plan],
+      channel: label(channel),
       company_size: size.label,
     });
 
@@ -501,7 +546,7 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
         start_date: cal.iso(s.start),
         end_date: s.end === null ? null : cal.iso(s.end),
         mrr: s.mrr,
-        plan: s.plan,
+        plan: planLabel[s.plan],
       });
     }
     for (const t of txs) sink.transaction({ transaction_id: "T" + pad(++txSeq, 7), ...t });
@@ -511,7 +556,7 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
     for (const u of usage) sink.usage(u);
   }
 
-  return { name: companyName, currency, seed, start: options.start, end: options.end, priceLevel, events };
+  return { name: companyName, currency, seed, start: options.start, end: options.end, priceLevel, language, events };
 }
 
 function classify(cause: Cause, rng: Rng): { reason: string; type: string; subtype: string } {

@@ -6,6 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ChurnbookError } from "../util/errors.js";
+import type { SampleLanguage } from "./catalog.js";
 import {
   generateInto,
   sampleTableNames,
@@ -181,9 +182,23 @@ export const defaultSampleStart = "2024-01-01";
 export const defaultSampleEnd = "2026-11-01";
 
 /** The `churnbook sample-data` command: generate a company and write its CSV files to `out`. */
-export function sampleDataCommand(args: { seed: number; customers: number; out: string; start?: string; end?: string }): WriteSummary {
+export function sampleDataCommand(args: {
+  seed: number;
+  customers: number;
+  out: string;
+  start?: string;
+  end?: string;
+  /** Language of the attribute values and company names (default "en"). */
+  language?: SampleLanguage;
+}): WriteSummary {
   const { files, dir } = generateToDir(
-    { seed: args.seed, customers: args.customers, start: args.start ?? defaultSampleStart, end: args.end ?? defaultSampleEnd },
+    {
+      seed: args.seed,
+      customers: args.customers,
+      start: args.start ?? defaultSampleStart,
+      end: args.end ?? defaultSampleEnd,
+      language: args.language,
+    },
     args.out,
   );
   return { dir, files };

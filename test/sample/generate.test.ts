@@ -228,6 +228,65 @@ describe("generateCompany", () => {
   });
 });
 
+describe("language", () => {
+  const zh = generateCompany({ seed: 11, customers: 2000, ...base, language: "zh" });
+  const zhPlan: Record<string, string> = { 基础版: "Basic", 专业版: "Pro", 企业版: "Enterprise" };
+
+  it("defaults to English", () => {
+    expect(company.language).toBe("en");
+    expect(generateCompany({ seed: 11, customers: 2000, ...base, language: "en" })).toEqual(company);
+  });
+
+  it("writes region, industry, plan, channel and company names in Chinese", () => {
+    const asciiWord = /^[A-Za-z_ ]+$/;
+    for (const k of ["region", "industry", "plan", "channel"] as const) {
+      const vals = new Set(zh.customers.map((c) => c[k]));
+      expect([...vals].filter((v) => asciiWord.test(v) || !/[\u4e00-\u9fff]/.test(v)), k).toEqual([]);
+    }
+    expect(new Set(zh.customers.map((c) => c.plan))).toEqual(new Set(["基础版", "专业版", "企业版"]));
+    expect(new Set(zh.subscriptions.map((s) => s.plan))).toEqual(new Set(["基础版", "专业版", "企业版"]));
+    expect(new Set(zh.customers.map((c) => c.channel))).toEqual(new Set(["自然流量", "付费搜索", "合作伙伴", "客户推荐", "电话销售"]));
+    expect(new Set(zh.customers.map((c) => c.industry))).toEqual(new Set(["零售", "制造", "物流", "医疗", "教育", "金融", "软件", "传媒"]));
+    // Company sizes stay numeric bands.
+    expect(zh.customers.map((c) => c.company_size)).toEqual(company.customers.map((c) => c.company_size));
+    expect(zh.events.priceRise.plan).toBe("基础版");
+    // Unique, realistic names; the escaping probes survive.
+    const names = zh.customers.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => n.includes("<script>alert(1)</script>"))).toHaveLength(1);
+    expect(names.some((n) => n.includes("&"))).toBe(true);
+    const ordinary = names.filter((n) => !n.includes("<script>"));
+    expect(ordinary.filter((n) => !/^[\u4e00-\u9fff&]+有限公司$/.test(n) && !/分公司|营业部/.test(n))).toEqual([]);
+  });
+
+  it("does not change the simulation: the same seed gives the same events in every language", () => {
+    for (const t of ["transactions", "tickets", "churn_events", "usage"] as const) expect(zh[t], t).toEqual(company[t]);
+    expect(zh.subscriptions.map((s) => ({ ...s, plan: zhPlan[s.plan] }))).toEqual(company.subscriptions);
+    const strip = (c: SampleCompany["customers"][number]) => ({ customer_id: c.customer_id, signup_date: c.signup_date, company_size: c.company_size });
+    expect(zh.customers.map(strip)).toEqual(company.customers.map(strip));
+    expect(zh.customers.map((c) => zhPlan[c.plan])).toEqual(company.customers.map((c) => c.plan));
+    // The codes the analyses localise stay canonical English.
+    expect(new Set(zh.tickets.map((t) => t.category))).toEqual(new Set(["billing", "bug", "how_to", "outage", "feature_request"]));
+    expect(new Set(zh.churn_events.map((e) => e.reason))).toEqual(new Set(["price", "service", "product", "competition", "other"]));
+    expect(generateCompany({ seed: 11, customers: 2000, ...base, language: "zh" })).toEqual(zh);
+  });
+
+  it("writes the event tables byte-identically across languages", () => {
+    const out = join(tmp, "zh");
+    sampleDataCommand({ seed: 11, customers: 2000, out, ...base, language: "zh" });
+    const files = readDir(out);
+    const en = readDir(join(tmp, "a"));
+    for (const f of ["transactions.csv", "tickets.csv", "churn_events.csv", "usage.csv"]) expect(files[f], f).toBe(en[f]);
+    expect(files["subscriptions.csv"]!.replace(/,(基础版|专业版|企业版)$/gm, (_, p: string) => "," + zhPlan[p])).toBe(en["subscriptions.csv"]);
+    expect(files["customers.csv"]).toContain("测试账户 <script>alert(1)</script>");
+    expect(readFileSync(join(out, "customers.csv")).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false); // no BOM
+  });
+
+  it("rejects an unknown language", () => {
+    expect(() => generateCompany({ seed: 1, customers: 10, ...base, language: "fr" as never })).toThrow(ChurnbookError);
+  });
+});
+
 describe("CSV output", () => {
   it("uses the canonical field names and RFC 4180 quoting", () => {
     for (const [table, columns] of Object.entries(sampleColumns)) {
