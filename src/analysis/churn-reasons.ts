@@ -91,13 +91,19 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
     const rows = result.tables.reasons ?? [];
     if (!rows.length) return null;
     const zh = ctx.locale === "zh-CN";
+    // One bar per reason category, named in the report's language on the axis (the data's own
+    // codes are in the reasons table): no legend needed, one colour, the count at the bar's end.
+    const categories = result.tables.categories ?? [];
     return {
       title: zh ? "流失原因" : "Churn by reason",
-      height: Math.max(120, 40 + 22 * rows.length),
-      marks: [{ mark: "barX", data: "reasons", options: { x: "events", y: "reason", fill: "category_label", sort: { y: "-x" } } }],
-      x: { label: zh ? "流失事件数" : "Churn events", format: "integer" },
+      height: Math.max(120, 40 + 28 * categories.length),
+      marks: [
+        { mark: "barX", data: "categories", options: { x: "events", y: "label", sort: { y: "-x" } } },
+        { mark: "text", data: "categories", options: { x: "events", y: "label", text: "events", textAnchor: "start", dx: 4, fill: "#1f2933" } },
+        { mark: "ruleX", data: "categories", options: { x: 0, stroke: "#9aa5b1" } },
+      ],
+      x: { label: zh ? "流失事件数" : "Churn events", format: "integer", nice: true },
       y: { label: null },
-      color: { legend: true, label: zh ? "原因类别" : "Reason category", domain: reasonCategories.map((c) => categoryLabels[c][ctx.locale]) },
     };
   },
 };

@@ -3,6 +3,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { quoteLiteral } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import { type Period, periodsEndingWith } from "../util/period.js";
+import { reasonLabel } from "./cohorts/churn-labels.js";
 import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
@@ -232,12 +233,14 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
     customer_id: r.customer_id as string,
     name: (r.name as string | null) ?? null,
     tier: r.tier as string,
+    tier_label: tiers.includes(r.tier as Tier) ? tierLabel(r.tier as Tier, p, L) : (r.tier as string),
     value_at_start: Number(r.value),
     mrr: Number(r.lost_mrr),
     annual_revenue: 12 * Number(r.lost_mrr),
     tenure_months: r.tenure_days === null ? null : Math.round((Number(r.tenure_days) / daysPerMonth) * 10) / 10,
     churn_date: r.churn_date as string,
     reason: (r.reason as string | null) ?? null,
+    reason_label: reasonLabel(r.reason, L),
   }));
 
   const notes: string[] = [];

@@ -13,6 +13,12 @@ const params = Type.Object({
 });
 export type CohortRetentionParams = Static<typeof params>;
 
+/**
+ * From this retention on, a heatmap cell (the "blues" scheme over [0, 1]) is dark enough for a
+ * white label: blues(0.7) = #2f7ebc gives white text a contrast of 4.4:1, dark grey 6:1 below it.
+ */
+const darkCellRetention = 0.7;
+
 /** The ages whose cohort-weighted average retention is reported as a scalar. */
 const scalarAges = [1, 3, 6, 12] as const;
 
@@ -77,7 +83,9 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
       height: Math.max(160, 40 + 24 * n),
       marks: [
         { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort", fill: "retention", inset: 0.5 } },
-        { mark: "text", data: "heatmap", options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", stroke: "white", strokeWidth: 2.5, fontSize: 10 } },
+        // Cell labels without a halo (it blurs at print size): white on dark cells, dark grey on light ones.
+        { mark: "text", data: "heatmap", filter: { label_tone: "light" }, options: { x: "age", y: "cohort", text: "label", fill: "white", fontSize: 9 } },
+        { mark: "text", data: "heatmap", filter: { label_tone: "dark" }, options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", fontSize: 9 } },
       ],
       x: { label: zh ? "获客后期数" : "Periods since acquisition", type: "band" },
       y: { label: zh ? "获客期" : "Cohort", type: "band" },
@@ -117,7 +125,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
         net_revenue_retention: withMrr ? ratio(cell.mrr, cell.mrrStart) : null,
         gross_revenue_retention: withMrr ? ratio(cell.mrrCapped, cell.mrrStart) : null,
       });
-      heatmap.push({ cohort: c.label, age: k, retention, label: `${Math.round(retention * 100)}%` });
+      heatmap.push({ cohort: c.label, age: k, retention, label: `${Math.round(retention * 100)}%`, label_tone: retention >= darkCellRetention ? "light" : "dark" });
       const s = sums.get(k) ?? { active: 0, customers: 0, mrr: 0, mrr0: 0, capped: 0 };
       s.active += cell.active;
       s.customers += cell.customers;

@@ -156,7 +156,7 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
   const segmentParts = ["current_plan", "plan", "region", "industry", "channel"].map((c) => (row?.[c] ?? attrs[c] ?? null) as Value).filter((v) => v !== null && v !== "(none)");
   const segment = segmentParts.length ? [...new Set(segmentParts.map(String))].join(" · ") : null;
   const status = scored ? "active" : churnedAlready ? "churned" : "active";
-  const reasons: Row[] = (scored?.reasons ?? []).map((r, i) => ({ rank: i + 1, column: r.column, label: columnLabel(r.column, L), value: formatValue(row?.[r.column] ?? null), contribution: r.contribution }));
+  const reasons: Row[] = (scored?.reasons ?? []).map((r, i) => ({ rank: i + 1, column: r.column, label: columnLabel(r.column, L), value: formatValue(row?.[r.column] ?? null, L), contribution: r.contribution }));
 
   const scalars = {
     customer_id: id,

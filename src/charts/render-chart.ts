@@ -12,13 +12,13 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Locale, Row, Value } from "../analysis/types.js";
-import { formatValue, parseIsoDate } from "../render/format.js";
+import { formatValue, parseIsoDate } from "../util/format.js";
 import { chartDocument } from "./dom.js";
 import { measureText } from "./measure.js";
 import type { ChartSpec, MarkSpec, MarkType, ScaleSpec } from "./spec.js";
 import { dateTickFormat, numberTickFormat, periodTickFormat, specifierTickFormat, type TickFormatter } from "./ticks.js";
 import { trustSerializedSvg, type TrustedSvg } from "./trusted.js";
-import { waterfallBars, waterfallColors } from "./waterfall.js";
+import { waterfallAxis, waterfallBars, waterfallColors } from "./waterfall.js";
 
 export interface ChartOptions {
   locale: Locale;
@@ -169,7 +169,12 @@ interface Layout {
   xTickRotate: number;
   /** Thinned ordinal ticks (domain values) or a continuous tick count. */
   xTicks?: unknown[] | number;
+  /** Side margins of a continuous colour legend (a ramp), so its end tick labels fit. */
+  legendMargins?: { left: number; right: number };
 }
+
+/** Plot's default width of a ramp legend; the ramp keeps it, the margins are added. */
+const rampWidth = 240;
 
 interface Pass {
   figure: Element;
@@ -182,6 +187,9 @@ function plotOnce(spec: ChartSpec, marks: Plot.Markish[], scales: Partial<Record
   const x = { ...scales.x };
   if (layout.xTickRotate) x.tickRotate = layout.xTickRotate;
   if (layout.xTicks !== undefined) x.ticks = layout.xTicks;
+  // A ramp legend centres its end tick labels on the ramp's ends: without side margins the
+  // first one ("0%") is cut in half by the legend's edge.
+  const color = layout.legendMargins && scales.color ? { ...scales.color, marginLeft: layout.legendMargins.left, marginRight: layout.legendMargins.right, width: rampWidth + layout.legendMargins.left + layout.legendMargins.right } : scales.color;
   const fontSize = opts.fontSize ?? defaultFontSize;
   const warnings: string[] = [];
   const warn = console.warn;
@@ -205,7 +213,7 @@ function plotOnce(spec: ChartSpec, marks: Plot.Markish[], scales: Partial<Record
       y: scales.y,
       fx: scales.fx,
       fy: scales.fy,
-      color: scales.color,
+      color,
     } as Plot.PlotOptions) as unknown as Element;
   } finally {
     console.warn = warn;
@@ -239,6 +247,27 @@ function tickLabels(svg: Element, axis: "x" | "y", fontSize: number, fontFamily:
   return out;
 }
 
+/** Side margins that keep the end tick labels of the pass's ramp legends inside them. */
+function rampMargins(figure: Element, current: Layout, fontSize: number, fontFamily: string): Layout["legendMargins"] {
+  let left = 0, right = 0, found = false;
+  for (const ramp of Array.from(figure.querySelectorAll("svg"))) {
+    if (!/-ramp\b/.test(ramp.getAttribute("class") ?? "")) continue;
+    found = true;
+    const width = Number(ramp.getAttribute("width") ?? rampWidth);
+    const ml = current.legendMargins?.left ?? 0, mr = current.legendMargins?.right ?? 0;
+    for (const tick of Array.from(ramp.querySelectorAll("g.tick"))) {
+      const text = tick.querySelector("text")?.textContent ?? "";
+      if (text === "") continue;
+      const x = translateX(tick.getAttribute("transform"));
+      const half = measureText(text, fontSize, fontFamily) / 2;
+      // The current margin plus how far the label (and 2px) pokes out of the legend.
+      left = Math.max(left, Math.ceil(half - x + ml + 2));
+      right = Math.max(right, Math.ceil(x + half + 2 - width + mr));
+    }
+  }
+  return found ? { left: Math.max(0, left), right: Math.max(0, right) } : undefined;
+}
+
 /** Margins and x ticks that fit the labels of the last pass. */
 function nextLayout(pass: Pass, current: Layout, ctx: { spec: ChartSpec; width: number; opts: ChartOptions; xKind: ValueKind; yLabel: boolean; xLabel: boolean; xTop: boolean }): Layout {
   const fontSize = ctx.opts.fontSize ?? defaultFontSize;
@@ -249,6 +278,7 @@ function nextLayout(pass: Pass, current: Layout, ctx: { spec: ChartSpec; width: 
   const ys = tickLabels(pass.svg, "y", fontSize, font);
   const xs = tickLabels(pass.svg, "x", fontSize, font).sort((a, b) => a.x - b.x);
   const next: Layout = { ...current };
+  next.legendMargins = rampMargins(pass.figure, current, fontSize, font);
 
   // Left: the widest y label, the tick (6px) and its gap (3px), breathing room, and the
   // rotated label of an ordinal y axis when there is one.
@@ -312,7 +342,7 @@ function nextLayout(pass: Pass, current: Layout, ctx: { spec: ChartSpec; width: 
 }
 
 function sameLayout(a: Layout, b: Layout): boolean {
-  return a.marginTop === b.marginTop && a.marginLeft === b.marginLeft && a.marginRight === b.marginRight && a.marginBottom === b.marginBottom && a.xTickRotate === b.xTickRotate && JSON.stringify(a.xTicks) === JSON.stringify(b.xTicks);
+  return a.marginTop === b.marginTop && a.marginLeft === b.marginLeft && a.marginRight === b.marginRight && a.marginBottom === b.marginBottom && a.xTickRotate === b.xTickRotate && JSON.stringify(a.xTicks) === JSON.stringify(b.xTicks) && JSON.stringify(a.legendMargins) === JSON.stringify(b.legendMargins);
 }
 
 /** Renders a chart spec over result tables to trusted SVG markup, with any warnings. */
@@ -375,6 +405,15 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       if (scales.x!.domain === undefined) scales.x!.domain = bars.map((b) => b.step);
       if (scales.x!.type === undefined) scales.x!.type = "band";
       if (scales.x!.padding === undefined) scales.x!.padding = 0.25;
+      // A bridge may leave zero (`y: {zero: false}`) when its flows would be slivers against
+      // the totals: the totals then rise from the axis' round baseline, cut by a break mark.
+      const axis = spec.y?.zero === false && spec.y.domain === undefined ? waterfallAxis(bars) : null;
+      if (axis) {
+        scales.y!.domain = axis.domain;
+        scales.y!.nice = false;
+        if (scales.y!.ticks === undefined) scales.y!.ticks = axis.ticks;
+        for (const b of bars) if (b.kind === "start" || b.kind === "end") b.y1 = axis.domain[0];
+      }
       if (scales.y!.nice === undefined) scales.y!.nice = true;
       // Bar labels: exact counts; amounts compact (¥18.2万, $182.4K) so they fit their bar.
       const labelFormat = spec.y?.format ?? "number";
@@ -383,7 +422,12 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
         const subset = bars.filter((b) => (kind === "start" ? b.kind === "start" || b.kind === "end" : b.kind === kind));
         if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind] }));
       }
-      marks.push(Plot.ruleY([0], { stroke: "#9aa5b1" }));
+      if (axis) {
+        const totals = bars.filter((b) => b.kind === "start" || b.kind === "end");
+        const at = axis.domain[0] + (axis.domain[1] - axis.domain[0]) * 0.06;
+        marks.push(Plot.text(totals, { x: "step", y: () => at, text: () => "≈", fill: "white", fontSize: 20, fontWeight: 700 }));
+      }
+      marks.push(Plot.ruleY([axis ? axis.domain[0] : 0], { stroke: "#9aa5b1" }));
       marks.push(
         Plot.text(bars, {
           x: "step",

@@ -4,7 +4,7 @@
 
 import { format as d3Format, timeFormatLocale, utcFormat } from "d3";
 import type { Locale } from "../analysis/types.js";
-import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber } from "../render/format.js";
+import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber } from "../util/format.js";
 import type { ScaleSpec } from "./spec.js";
 
 export type TickFormatter = (value: unknown, index?: number, ticks?: ArrayLike<unknown>) => string;

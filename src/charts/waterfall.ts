@@ -5,7 +5,8 @@
 // colour scale that would collide with the chart's own), a zero rule and value labels.
 
 import type { Row } from "../analysis/types.js";
-import { toFiniteNumber } from "../render/format.js";
+import { tickStep } from "d3";
+import { toFiniteNumber } from "../util/format.js";
 
 export const waterfallKinds = ["start", "in", "out", "end"] as const;
 export type WaterfallKind = (typeof waterfallKinds)[number];
@@ -65,4 +66,26 @@ export function waterfallBars(rows: Row[], options: { x?: string; y?: string; ki
     }
   }
   return { bars, warnings };
+}
+
+/**
+ * The y axis of a bridge that need not start at zero, so flows small against the totals (+78
+ * and −15 against 1,000 customers) stay readable: null when a zero baseline already shows them
+ * (they span a third of the highest level or more) or a level is not positive. Otherwise a
+ * round domain from below the lowest level (by 60% of the flows' span) to the highest one, and
+ * its ticks on one round step, so the baseline is labelled.
+ */
+export function waterfallAxis(bars: WaterfallBar[]): { domain: [number, number]; ticks: number[] } | null {
+  const levels = bars.flatMap((b) => (b.kind === "start" || b.kind === "end" ? [b.value] : [b.y1, b.y2]));
+  if (levels.length === 0) return null;
+  const lo = Math.min(...levels), hi = Math.max(...levels);
+  const span = hi - lo;
+  if (lo <= 0 || span === 0 || span >= hi / 3) return null;
+  const from = lo - span * 0.6;
+  const step = tickStep(from, hi, 5);
+  const base = Math.floor(from / step) * step, top = Math.ceil(hi / step) * step;
+  if (base <= 0) return null;
+  const ticks: number[] = [];
+  for (let i = 0; base + i * step <= top + step / 2; i++) ticks.push(Math.round((base + i * step) * 1e9) / 1e9);
+  return { domain: [base, top], ticks };
 }

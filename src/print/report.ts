@@ -5,7 +5,7 @@
 // them in does not move anything; a third print happens only if the pages still moved.
 
 import type { ReportDocument } from "../render/document.js";
-import { formatPeriod } from "../render/format.js";
+import { formatPeriod } from "../util/format.js";
 import { renderReport, type RenderOptions } from "../render/render-report.js";
 import { launchBrowser, type BrowserSession } from "./browser.js";
 import type { FontCoverage } from "./fonts.js";

@@ -5,7 +5,8 @@ import type { ChartSpec } from "../charts/spec.js";
 import type { Locale, Row, Value } from "../analysis/types.js";
 import type { Period } from "../util/period.js";
 
-export type ValueFormat = "number" | "integer" | "percent" | "currency" | "date" | "period" | "text" | "months" | "days";
+export type { ValueFormat } from "../util/format.js";
+import type { ValueFormat } from "../util/format.js";
 
 export interface ColumnSpec {
   key: string;

@@ -7,7 +7,7 @@
 import Handlebars from "handlebars";
 import type { Locale } from "../analysis/types.js";
 import type { ValueFormat } from "./document.js";
-import { computeDelta, deltaTone, formatCurrency, formatDate, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue } from "./format.js";
+import { computeDelta, deltaTone, formatCurrency, formatDate, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue } from "../util/format.js";
 import { label } from "./labels.js";
 
 export interface HelperContext {

@@ -23,4 +23,4 @@ export {
   type Delta,
   type DeltaDirection,
   type FormatOptions,
-} from "./format.js";
+} from "../util/format.js";

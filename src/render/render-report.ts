@@ -15,7 +15,7 @@ import type { Locale, Row } from "../analysis/types.js";
 import { renderChart, type ChartResult } from "../charts/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } from "./document.js";
-import { computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "./format.js";
+import { computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "../util/format.js";
 import { createHandlebars } from "./helpers.js";
 import { label } from "./labels.js";
 import { renderMarkdown } from "./markdown.js";

@@ -6,7 +6,9 @@
 // strings read as UTC calendar dates (never shifted by the machine's time zone).
 
 import type { Locale, Value } from "../analysis/types.js";
-import type { ValueFormat } from "./document.js";
+
+/** How a value is shown: the formats of table columns, KPI items and chart axes. */
+export type ValueFormat = "number" | "integer" | "percent" | "currency" | "date" | "period" | "text" | "months" | "days";
 
 /** What a missing, NaN or infinite value prints as. */
 export const missing = "—";

@@ -83,8 +83,13 @@ describe("churn-reasons", () => {
     expect(r.scalars.lost_mrr).toBeNull();
     expect(r.tables.reasons!.every((x) => x.lost_mrr === null)).toBe(true);
     const chart = churnReasons.chart!(r, {} as never, { locale: "zh-CN" } as never)!;
-    expect(chart.marks[0]).toMatchObject({ mark: "barX", data: "reasons", options: { x: "events", y: "reason" } });
-    expect(chart.color?.domain).toEqual(["价格", "服务", "产品", "竞争", "其他"]);
+    // One bar per category, named on the axis in the report's language; no colour legend.
+    expect(chart.marks[0]).toMatchObject({ mark: "barX", data: "categories", options: { x: "events", y: "label" } });
+    expect(chart.marks.every((m) => m.options?.y === undefined || m.options.y === "label")).toBe(true);
+    expect(chart.color).toBeUndefined();
+    const en = await runOnRows(churnReasons, { churn_events: events }, { reason_map }, { period: parsePeriod("2026-03") });
+    expect(churnReasons.chart!(en, {} as never, { locale: "en-US" } as never)!.marks[0]!.options).toMatchObject({ y: "label" });
+    expect(en.tables.categories!.map((c) => c.label)).toEqual(["Price", "Service", "Product", "Competition", "Other"]);
   });
 
   it("without a reason map every code except the category names is other", async () => {

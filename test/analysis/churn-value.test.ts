@@ -51,9 +51,9 @@ describe("churn-value", () => {
     });
     // Tenure: c1 2025-06-01 → 2026-03-15 = 287 days = 9.43 months; c4 181 days = 5.95; c9 365 days = 11.99.
     expect(r.tables.lost_customers).toEqual([
-      { customer_id: "c1", name: "Acme", tier: "high", value_at_start: 1000, mrr: 1000, annual_revenue: 12000, tenure_months: 9.4, churn_date: "2026-03-15", reason: "pricing" },
-      { customer_id: "c4", name: "Beta", tier: "middle", value_at_start: 300, mrr: 300, annual_revenue: 3600, tenure_months: 5.9, churn_date: "2026-03-31", reason: "support" },
-      { customer_id: "c9", name: null, tier: "low", value_at_start: 50, mrr: 50, annual_revenue: 600, tenure_months: 12, churn_date: "2026-03-01", reason: null },
+      { customer_id: "c1", name: "Acme", tier: "high", tier_label: "High value (top 20%)", value_at_start: 1000, mrr: 1000, annual_revenue: 12000, tenure_months: 9.4, churn_date: "2026-03-15", reason: "pricing", reason_label: "pricing" },
+      { customer_id: "c4", name: "Beta", tier: "middle", tier_label: "Middle", value_at_start: 300, mrr: 300, annual_revenue: 3600, tenure_months: 5.9, churn_date: "2026-03-31", reason: "support", reason_label: "support" },
+      { customer_id: "c9", name: null, tier: "low", tier_label: "Low value (bottom 20%)", value_at_start: 50, mrr: 50, annual_revenue: 600, tenure_months: 12, churn_date: "2026-03-01", reason: null, reason_label: null },
     ]);
     // February: base at 02-01 = c1, f1, c2, c3, c4, c6, c7, c8, c9, c10 (10); high threshold 900 → {c1, f1}; f1 churned → high share 1.
     expect(r.tables.trend!.map((t) => [t.period, t.base_customers, t.churned_customers, t.high_value_churned, t.high_share_churned, t.high_threshold])).toEqual([
@@ -96,6 +96,20 @@ describe("churn-value", () => {
     expect(r.scalars).toMatchObject({ value_basis: "trailing_12m_revenue", base_customers: 3, churned_customers: 1, high_threshold: 300, low_threshold: 40 });
     expect(r.scalars.lost_mrr as number).toBeCloseTo(40 / 12, 12);
     expect(r.scalars.lost_annual_revenue as number).toBeCloseTo(40, 12);
+  });
+
+  it("labels tiers and reasons of the lost customers in the report's language, keeping the codes", async () => {
+    const events: Row[] = [
+      { customer_id: "c1", date: "2026-03-15", reason: "Service" },
+      { customer_id: "c4", date: "2026-03-31", reason: "pricing" },
+      { customer_id: "c9", date: "2026-03-01", reason: "竞争" },
+    ];
+    const r = await runOnRows(churnValue, { subscriptions, customers, churn_events: events }, {}, { period: parsePeriod("2026-03"), locale: "zh-CN" });
+    expect(r.tables.lost_customers!.map((c) => [c.tier, c.tier_label, c.reason, c.reason_label])).toEqual([
+      ["high", "高价值客户（前20%）", "Service", "服务"],
+      ["middle", "中等价值客户", "pricing", "pricing"], // not a known category: kept as it is
+      ["low", "低价值客户（后20%）", "竞争", "竞争"],
+    ]);
   });
 
   it("empty base: null shares and a note; needs mrr on the subscriptions basis", async () => {

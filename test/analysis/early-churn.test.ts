@@ -28,7 +28,7 @@ describe("early-churn", () => {
     expect(columns(r.tables.early_churn!)).toEqual({
       cohort: ["2026-04", "2026-05", "2026-06", "2026-04", "2026-05", "2026-06"],
       horizon: [1, 1, 1, 3, 3, 3],
-      series: ["lost within 1 month", "lost within 1 month", "lost within 1 month", "lost within 3 months", "lost within 3 months", "lost within 3 months"],
+      series: ["Lost within 1 month", "Lost within 1 month", "Lost within 1 month", "Lost within 3 months", "Lost within 3 months", "Lost within 3 months"],
       customers: [4, 3, 1, 4, 3, 1],
       lost: [2, 2, null, null, null, null],
       early_churn: [0.5, 2 / 3, null, null, null, null],

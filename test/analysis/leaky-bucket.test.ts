@@ -71,6 +71,24 @@ describe("leaky-bucket", () => {
     expect(chart.title).toBe("漏水桶：客户流入与流出（2026-10）");
     expect(chart.marks).toEqual([{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options: { x: "label", y: "value", kind: "kind" } }]);
     expect(r.tables.waterfall!.filter((x) => x.measure === "customers").map((x) => x.label)).toEqual(["期初客户", "新增客户", "恢复客户", "流失客户", "期末客户"]);
+    // The flows (4 in, 3 out against 5 → 6 customers) are readable from zero: no cut axis, no caption.
+    expect(chart.y).toMatchObject({ zero: false });
+    expect(chart.caption).toBeUndefined();
+  });
+
+  it("default chart: small flows against large totals get a cut axis, said in the caption", () => {
+    const rows: Row[] = [
+      { measure: "customers", label: "期初客户", value: 940, kind: "start" },
+      { measure: "customers", label: "新增客户", value: 78, kind: "in" },
+      { measure: "customers", label: "恢复客户", value: 7, kind: "in" },
+      { measure: "customers", label: "流失客户", value: -15, kind: "out" },
+      { measure: "customers", label: "期末客户", value: 1010, kind: "end" },
+    ];
+    const result = { scalars: { period: "2026-10" }, tables: { waterfall: rows } };
+    const zh = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale: "zh-CN" } as AnalysisContext)!;
+    expect(zh.caption).toMatch(/纵轴不从零开始/);
+    const en = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale: "en-US" } as AnalysisContext)!;
+    expect(en.caption).toMatch(/does not start at zero/);
   });
 
   it("without revenue: customers only", async () => {

@@ -209,6 +209,10 @@ describe("survival", () => {
     const zh = survival.chart!(r, params, ctxFor("zh-CN"));
     expect(zh!.title).toBe("客户生存曲线");
     expect(zh!.x!.label).toBe("客户生命周期(月)");
+    // The grouping attribute as readers name it; an unknown column name as it is.
+    expect([zh!.subtitle, zh!.color!.label, en!.subtitle, en!.color!.label]).toEqual(["按套餐分组", "套餐", "By Plan", "Plan"]);
+    const other = survival.chart!(r, { ...params, by: "segment_code" }, ctxFor("zh-CN"));
+    expect([other!.subtitle, other!.color!.label]).toEqual(["按 segment_code 分组", "segment_code"]);
   });
 });
 

@@ -155,3 +155,65 @@ register("trend-periods-legend-zh", () => ({
     color: { legend: true, domain: ["客户流失率", "客户保持率"], range: ["#c0392b", "#2e8b57"] },
   },
 }));
+
+/** The cohort-retention default chart: a 0–100% ramp legend and halo-free labels, white on dark cells. */
+register("cohort-heatmap-labels-zh", () => ({
+  locale: "zh-CN",
+  currency: "CNY",
+  data: {
+    heatmap: cohortRows()
+      .filter((r) => (r.age as number) < 6)
+      .map((r) => ({ cohort: (r.cohort as string).slice(0, 7), age: r.age, retention: r.retention, label: `${Math.round((r.retention as number) * 100)}%`, label_tone: (r.retention as number) >= 0.7 ? "light" : "dark" })),
+  },
+  spec: {
+    marks: [
+      { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort", fill: "retention", inset: 0.5 } },
+      { mark: "text", data: "heatmap", filter: { label_tone: "light" }, options: { x: "age", y: "cohort", text: "label", fill: "white", fontSize: 9 } },
+      { mark: "text", data: "heatmap", filter: { label_tone: "dark" }, options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", fontSize: 9 } },
+    ],
+    x: { label: "获客后期数", type: "band" },
+    y: { label: "获客期", type: "band" },
+    color: { label: "客户留存率", format: "percent", legend: true, type: "linear", scheme: "blues", domain: [0, 1] },
+  },
+}));
+
+/** A leaky bucket whose flows are small against its totals: the axis leaves zero (`zero: false`). */
+register("waterfall-cut-axis-zh", () => ({
+  locale: "zh-CN",
+  currency: "CNY",
+  data: {
+    bucket: [
+      { step: "期初客户", value: 940, kind: "start" },
+      { step: "新增客户", value: 78, kind: "in" },
+      { step: "恢复客户", value: 7, kind: "in" },
+      { step: "流失客户", value: -15, kind: "out" },
+      { step: "期末客户", value: 1010, kind: "end" },
+    ],
+  },
+  spec: { marks: [{ mark: "waterfall", data: "bucket" }], y: { format: "integer", label: "客户数", zero: false } },
+}));
+
+/** The churn-reasons default chart: localised categories on the axis, counts at the bar ends, no legend. */
+register("bar-by-category-en", () => ({
+  locale: "en-US",
+  currency: "USD",
+  data: {
+    categories: [
+      { category: "price", label: "Price", events: 0 },
+      { category: "service", label: "Service", events: 8 },
+      { category: "product", label: "Product", events: 4 },
+      { category: "competition", label: "Competition", events: 1 },
+      { category: "other", label: "Other", events: 2 },
+    ],
+  },
+  spec: {
+    height: 180,
+    marks: [
+      { mark: "barX", data: "categories", options: { x: "events", y: "label", sort: { y: "-x" } } },
+      { mark: "text", data: "categories", options: { x: "events", y: "label", text: "events", textAnchor: "start", dx: 4, fill: "#1f2933" } },
+      { mark: "ruleX", data: "categories", options: { x: 0, stroke: "#9aa5b1" } },
+    ],
+    x: { label: "Churn events", format: "integer", nice: true },
+    y: { label: null },
+  },
+}));

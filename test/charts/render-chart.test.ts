@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../../src/charts/index.js";
-import { waterfallBars } from "../../src/charts/waterfall.js";
-import { fontFamily, reasonRows, trendRows } from "./cases.js";
+import { waterfallAxis, waterfallBars } from "../../src/charts/waterfall.js";
+import { measureText } from "../../src/charts/measure.js";
+import { cohortRows, fontFamily, reasonRows, trendRows } from "./cases.js";
 
 const en = { locale: "en-US", currency: "USD", fontFamily } as const;
 const zh = { locale: "zh-CN", currency: "CNY", fontFamily } as const;
@@ -60,6 +61,42 @@ describe("renderChart", () => {
       { step: "end", value: null, kind: "end" },
     ]);
     expect(bars.map((b) => [b.y1, b.y2])).toEqual([[0, 100], [100, 120], [120, 90], [0, 90]]);
+  });
+
+  it("keeps the end tick labels of a continuous legend inside it (0% is not cut to %)", () => {
+    const spec = { marks: [{ mark: "cell" as const, data: "c", options: { x: "age", y: "cohort", fill: "retention" } }], color: { legend: true, format: "percent" as const, type: "linear", domain: [0, 1] } };
+    const { svg, warnings } = renderChart(spec, { c: cohortRows() }, zh);
+    expect(warnings).toEqual([]);
+    const ramp = /<svg class="[^"]*-ramp"[^>]* width="(\d+)"[\s\S]*?<\/svg>/.exec(svg)!;
+    const width = Number(ramp[1]);
+    const ticks = [...ramp[0].matchAll(/<g class="tick"[^>]*transform="translate\(([\d.]+),0\)"><line[^>]*><\/line><text[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), text: m[2]! }));
+    expect(ticks[0]!.text).toBe("0%");
+    expect(ticks.at(-1)!.text).toBe("100%");
+    for (const t of [ticks[0]!, ticks.at(-1)!]) {
+      const half = measureText(t.text, 11, fontFamily) / 2;
+      expect(t.x - half).toBeGreaterThanOrEqual(0);
+      expect(t.x + half).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it("starts a bridge's axis near its lowest level when asked (zero: false) and its flows are small", () => {
+    const rows = [
+      { step: "start", value: 940, kind: "start" },
+      { step: "new", value: 78, kind: "in" },
+      { step: "back", value: 7, kind: "in" },
+      { step: "lost", value: -15, kind: "out" },
+      { step: "end", value: null, kind: "end" },
+    ];
+    const axis = waterfallAxis(waterfallBars(rows).bars)!;
+    expect(axis).toEqual({ domain: [880, 1040], ticks: [880, 900, 920, 940, 960, 980, 1000, 1020, 1040] });
+    // Flows as large as a third of the totals, or a non-positive level: zero stays.
+    expect(waterfallAxis(waterfallBars([{ step: "a", value: 100, kind: "start" }, { step: "b", value: 60, kind: "in" }, { step: "c", value: null, kind: "end" }]).bars)).toBeNull();
+    expect(waterfallAxis(waterfallBars([{ step: "a", value: 0, kind: "start" }, { step: "b", value: 6, kind: "in" }, { step: "c", value: null, kind: "end" }]).bars)).toBeNull();
+    const cut = renderChart({ marks: [{ mark: "waterfall", data: "w" }], y: { format: "integer", zero: false } }, { w: rows }, zh);
+    expect(cut.warnings).toEqual([]);
+    expect(tickTexts(cut.svg, "y")[0]).toBe("880");
+    // Without zero: false the bridge stays zero-based.
+    expect(tickTexts(renderChart({ marks: [{ mark: "waterfall", data: "w" }], y: { format: "integer" } }, { w: rows }, zh).svg, "y")[0]).toBe("0");
   });
 
   it("escapes data in the markup", () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderFiles } from "../../src/runner/render-files.js";
-import { formatPercent } from "../../src/render/format.js";
+import { formatPercent } from "../../src/util/format.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const now = new Date("2026-11-25T09:00:00Z");

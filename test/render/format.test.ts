@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeDelta, deltaTone, formatCurrency, formatDate, formatPeriod, formatValue } from "../../src/render/format.js";
+import { computeDelta, deltaTone, formatCurrency, formatDate, formatPeriod, formatValue } from "../../src/util/format.js";
 
 describe("formatValue en-US", () => {
   const f = (v: unknown, format: Parameters<typeof formatValue>[1], compact = false) => formatValue(v as never, format, "en-US", "USD", { compact });

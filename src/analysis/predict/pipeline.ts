@@ -4,6 +4,7 @@
 // predictions, and per-customer reasons.
 
 import { ChurnbookError } from "../../util/errors.js";
+import { formatNumber } from "../../util/format.js";
 import type { AnalysisContext, Locale, Row, Value } from "../types.js";
 import { encodeRows, fitEncoder, type Encoder } from "./encode.js";
 import { attributeColumns, featureSql, hasEventData, meanImputed, trainingCutoffs } from "./features.js";
@@ -221,6 +222,7 @@ const featureLabels: Record<string, Localized2> = {
   region: ["地区", "region"],
   industry: ["行业", "industry"],
   channel: ["获客渠道", "channel"],
+  company_size: ["企业规模", "company size"],
 };
 type Localized2 = [string, string];
 
@@ -258,13 +260,13 @@ export function topReasons(model: Trained, enc: Encoder, x: Float64Array, i: num
     .filter(([, v]) => v > 1e-12)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, k)
-    .map(([column, contribution]) => ({ column, contribution, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null)}` }));
+    .map(([column, contribution]) => ({ column, contribution, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null, locale)}` }));
 }
 
-export function formatValue(v: Value): string {
-  if (v === null) return "—";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
-  return String(v);
+/** A feature value for a reason text, in the report's number format (12.3万 / 123K for large values). */
+export function formatValue(v: Value, locale: Locale = "en-US"): string {
+  if (typeof v === "number") return formatNumber(v, locale, { compact: Math.abs(v) >= 10_000, digits: Number.isInteger(v) ? 0 : 2 });
+  return v === null ? "—" : String(v);
 }
 
 /**
