@@ -58,6 +58,8 @@ export interface RenderedReport {
 }
 
 const numericFormats = new Set<ValueFormat>(["number", "integer", "percent", "currency", "months", "days"]);
+/** Values that must not wrap mid-value (a date split after 10月8 reads badly). */
+const nowrapFormats = new Set<ValueFormat>([...numericFormats, "date", "period"]);
 /** Tables with more columns than this go on a landscape page. */
 export const wideTableColumns = 7;
 
@@ -128,11 +130,11 @@ function kpiView(item: KpiItem, locale: Locale, currency: string) {
 
 function tableView(columns: ColumnSpec[], rows: Row[], locale: Locale, currency: string) {
   return {
-    columns: columns.map((c) => ({ label: c.label, numeric: numericFormats.has(c.format) })),
+    columns: columns.map((c) => ({ label: c.label, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format) })),
     rows: rows.map((r) =>
       columns.map((c) => {
         const text = formatValue(r[c.key] ?? null, c.format, locale, currency);
-        return { text, numeric: numericFormats.has(c.format), missing: text === missing };
+        return { text, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format), missing: text === missing };
       }),
     ),
   };

@@ -54,7 +54,7 @@ describe("renderReport", () => {
   it("puts wide tables on a landscape named page and right-aligns numbers", () => {
     expect(html).toMatch(/class="cell cell-table wide"/);
     expect(html).toMatch(/@page wide \{ size: A4 landscape; \}/);
-    expect(html).toMatch(/<td class="num">¥12,000<\/td>/);
+    expect(html).toMatch(/<td class="num nowrap">¥12,000<\/td>/);
   });
 
   it("colours KPI deltas by which way is better", () => {
