@@ -5,10 +5,21 @@ import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { Analysis, AnalysisContext, AnalysisResult, RoleNeed, Row, Value } from "./types.js";
 
-export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext): Promise<AnalysisResult> {
+/**
+ * Runs one analysis. `shared` (one per report run) holds the rows of reductions already run:
+ * cells that ask the engine the same SQL get the same rows, which analyses never mutate.
+ */
+export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared?: Map<string, Row[]>): Promise<AnalysisResult> {
   checkNeeds(analysis, ctx);
   const data: Record<string, Row[]> = {};
-  for (const [name, sql] of Object.entries(analysis.reductions(params, ctx))) data[name] = await engine.query(sql);
+  for (const [name, sql] of Object.entries(analysis.reductions(params, ctx))) {
+    let rows = shared?.get(sql);
+    if (!rows) {
+      rows = await engine.query(sql);
+      shared?.set(sql, rows);
+    }
+    data[name] = rows;
+  }
   return plainResult(analysis.compute(data, params, ctx));
 }
 

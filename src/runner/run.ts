@@ -14,7 +14,7 @@ import { lastActivityDate, loadDataset, type LoadedDataset } from "../data/load.
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
 import { runAnalysis } from "../analysis/run.js";
-import type { AnalysisContext, AnalysisResult, Value } from "../analysis/types.js";
+import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { lastCompletePeriod, parsePeriod, type Period } from "../util/period.js";
@@ -87,6 +87,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
 
     // 4. Analyses.
     const results: ResultsById = new Map();
+    const shared = new Map<string, Row[]>();
     const failed = new Map<string, string>();
     for (const cell of report.cells) {
       if (cell.kind !== "analysis") continue;
@@ -95,7 +96,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         const analysis = getAnalysis(cell.analysis);
         const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
         const p = resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
-        const result = await runAnalysis(engine, analysis, p, ctx);
+        const result = await runAnalysis(engine, analysis, p, ctx, shared);
         results.set(cell.id, { analysis, params: p, result, ctx });
         for (const n of result.notes ?? []) warnings.push(`${cell.id}: ${n}`);
       } catch (e) {

@@ -78,8 +78,27 @@ export interface ScoreResult {
   notes: string[];
 }
 
+// risk-list, playbook and customer-card score the same base with the same options in one
+// report; the runner shares identical reductions between cells, so the scoring is memoised on
+// the (immutable) reduction rows and the options — a pure function, computed once.
+const memo = new WeakMap<object, Map<string, ScoreResult>>();
+
 /** Trains the final model and scores the active customers (unsorted). */
 export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
+  const anchor = Object.values(data)[0];
+  if (!anchor) return scoreBaseUncached(data, o, ctx);
+  const key = JSON.stringify([Object.keys(data), o, ctx.locale, ctx.period.label, ctx.churn]);
+  let byKey = memo.get(anchor);
+  if (!byKey) memo.set(anchor, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result || Object.values(data).some((rows, i) => rows !== (result as ScoreResult & { inputs?: Row[][] }).inputs?.[i])) {
+    result = Object.assign(scoreBaseUncached(data, o, ctx), { inputs: Object.values(data) });
+    byKey.set(key, result);
+  }
+  return result;
+}
+
+function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
   const L = ctx.locale;
   const prep = prepare(data, o.source, ctx);
   const notes: string[] = [];
