@@ -7,7 +7,7 @@
 //   6. assemble the report document with its appendix (definitions, conventions, coverage).
 // Rendering to HTML and printing to PDF come after, in render/ and print/ (see runner/outputs.ts).
 
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Report, ReportCell } from "../definition/index.js";
 import { createEngine, type Engine } from "../data/engine.js";
 import { lastActivityDate, loadDataset, type LoadedDataset } from "../data/load.js";
@@ -150,7 +150,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         coverage: datasets.map((d) => ({
           name: d.name,
           role: d.role,
-          path: d.file.startsWith(report.dir) ? d.file.slice(report.dir.length + 1) : d.file,
+          path: relative(report.dir, d.file),
           rows: d.rows,
           dropped: d.dropped,
           droppedReasons: d.droppedReasons,
