@@ -96,7 +96,8 @@ export function formatCurrency(value: unknown, locale: Locale, currency: string,
   if (n === null) return missing;
   const base: Intl.NumberFormatOptions = { style: "currency", currency, currencyDisplay: "narrowSymbol" };
   if (wantsCompact(n, options)) return nf(locale, { ...base, notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
-  const digits = Math.abs(n) >= 1000 || n === 0 ? 0 : 2;
+  // Whole amounts and amounts of a thousand or more show no cents.
+  const digits = Math.abs(n) >= 1000 || Number.isInteger(n) ? 0 : 2;
   return nf(locale, { ...base, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits));
 }
 

@@ -57,14 +57,14 @@ export const defaultRules = [
 ].join("; ");
 
 const actionLabels: Record<string, [string, string]> = {
-  no_spend: ["不投入挽留资源（负值客户）", "no retention spend (negative value)"],
-  account_manager: ["客户经理专属回访", "account manager call"],
-  fix_service: ["解决服务问题、处理投诉（防止报复性流失）", "fix the service cause, handle the complaints (retaliatory risk)"],
-  tailored_offer: ["定制化优惠", "tailored offer"],
-  onboarding: ["新客户引导与培训", "onboarding and training"],
-  dedicated_care: ["专属服务与关怀（守住最有价值客户）", "dedicated service (guard the most valuable)"],
-  growth_offer: ["升级/增购激励（培养成最有价值客户）", "growth offer (convert into most valuable)"],
-  customer_care: ["客户关怀，保持联系", "customer care, keep in touch"],
+  no_spend: ["不投入挽留资源（负值客户）", "No retention spend (negative value)"],
+  account_manager: ["客户经理专属回访", "Account manager call"],
+  fix_service: ["解决服务问题、处理投诉（防止报复性流失）", "Fix the service cause, handle the complaints (retaliatory risk)"],
+  tailored_offer: ["定制化优惠", "Tailored offer"],
+  onboarding: ["新客户引导与培训", "Onboarding and training"],
+  dedicated_care: ["专属服务与关怀（守住最有价值客户）", "Dedicated service (guard the most valuable)"],
+  growth_offer: ["升级/增购激励（培养成最有价值客户）", "Growth offer (convert into most valuable)"],
+  customer_care: ["客户关怀，保持联系", "Customer care, keep in touch"],
 };
 
 export function actionLabel(action: string, locale: Locale): string {

@@ -19,11 +19,11 @@ export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as cons
 export type ValueClass = (typeof valueClasses)[number];
 
 const valueClassLabels: Record<ValueClass, [string, string]> = {
-  mvc: ["最有价值客户", "most valuable (MVC)"],
-  mgc: ["最具增长性客户", "most growable (MGC)"],
-  standard: ["普通客户", "standard"],
-  bzc: ["负值客户", "negative value (BZC)"],
-  unknown: ["价值未知", "value unknown"],
+  mvc: ["最有价值客户", "Most valuable (MVC)"],
+  mgc: ["最具增长性客户", "Most growable (MGC)"],
+  standard: ["普通客户", "Standard"],
+  bzc: ["负值客户", "Negative value (BZC)"],
+  unknown: ["价值未知", "Value unknown"],
 };
 
 export function valueClassLabel(c: ValueClass, locale: Locale): string {
