@@ -10,9 +10,9 @@ import { classifyValue, isGrowing, mvcThreshold, scoreOptions, scoringNeeds, sco
 
 export const customerCardParams = Type.Object({
   customer_id: Type.String({ default: "", description: "The customer to show (required)" }),
-  train_sample: Type.Integer({ default: 20000, minimum: 100, description: "At most this many training rows (chosen by a hash of customer and cutoff) so the card answers quickly" }),
   max_lifetime_months: Type.Integer({ default: 120, minimum: 1, description: "Cap of the expected remaining lifetime in the CLV" }),
   ...scoringProperties,
+  train_sample: Type.Integer({ default: 20000, minimum: 100, description: "At most this many training rows (chosen by a hash of customer and cutoff) so the card answers quickly" }),
   cutoffs: Type.Integer({ default: 3, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
 });
 export type CustomerCardParams = Static<typeof customerCardParams>;

@@ -38,7 +38,7 @@ export const playbook: Analysis<PlaybookParams> = {
   reductions(params, ctx) {
     parseRules(params.rules || defaultRules);
     const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined }, ctx);
   },
   compute(data, params, ctx) {
     const L = ctx.locale;

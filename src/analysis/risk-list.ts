@@ -53,7 +53,7 @@ export const riskList: Analysis<RiskListParams> = {
   needs: scoringNeeds,
   reductions(params, ctx) {
     const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined }, ctx);
   },
   compute(data, params, ctx) {
     const L = ctx.locale;
