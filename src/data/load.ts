@@ -109,27 +109,34 @@ export async function loadDataset(engine: Engine, src: DatasetSource): Promise<L
     toInfer.forEach((f, i) => typeOf.set(f, counts[0]![`bad${i}`] === 0 && Number(counts[0]![`n${i}`]) > 0 ? "number" : "string"));
   }
 
-  // Coerce each column; report the first value that does not parse.
+  // Coerce each column; report the first value that does not parse. One scan finds, for
+  // every typed column, the first row whose text does not convert.
   const selects: string[] = [];
+  const checks: { field: string; column: string; t: FieldType; bad: string }[] = [];
   for (const [field, column] of mapping) {
     const t = typeOf.get(field)!;
     const expr = castSql(quoteIdent(column), t, fileTypes.get(column) === "VARCHAR", src.dateFormat);
-    if (fileTypes.get(column) === "VARCHAR" && t !== "string") {
-      const bad = await engine.query(`SELECT __row, ${quoteIdent(column)} AS v FROM ${quoteIdent(raw)} WHERE nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL ORDER BY __row LIMIT 1`);
-      if (bad.length) {
-        const row = bad[0]!;
-        throw new ChurnbookError("bad-value", `cannot read ${JSON.stringify(row.v)} as ${t === "integer" ? "an integer" : `a ${t}`}`, {
-          location: { dataset: src.name, column_name: column, row: Number(row.__row) },
-          hint: hintFor(t, src.dateFormat),
-        });
-      }
-    }
+    if (fileTypes.get(column) === "VARCHAR" && t !== "string") checks.push({ field, column, t, bad: `nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL` });
     selects.push(`${expr} AS ${quoteIdent(field)}`);
+  }
+  if (checks.length) {
+    const [first] = await engine.query(`SELECT ${checks.map((c, i) => `min(CASE WHEN ${c.bad} THEN __row END) AS c${i}`).join(", ")} FROM ${quoteIdent(raw)}`);
+    const failed = checks
+      .map((c, i) => ({ ...c, row: first![`c${i}`] as number | null }))
+      .filter((c) => c.row !== null)
+      .sort((a, b) => a.row! - b.row!)[0];
+    if (failed) {
+      const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${quoteIdent(raw)} WHERE __row = ${failed.row}`);
+      throw new ChurnbookError("bad-value", `cannot read ${JSON.stringify(bad!.v)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
+        location: { dataset: src.name, column_name: failed.column, row: Number(failed.row) },
+        hint: hintFor(failed.t, src.dateFormat),
+      });
+    }
   }
   const typed = `SELECT __row, ${selects.join(", ")} FROM ${quoteIdent(raw)}`;
   const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
   const keep = src.role === "lifetimes" ? "TRUE" : "customer_id IS NOT NULL";
-  await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(src.role)} AS SELECT * EXCLUDE (__row)${derived.length ? ", " + derived.join(", ") : ""} FROM (${typed}) WHERE ${keep} ORDER BY __row`);
+  await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(src.role)} AS SELECT * EXCLUDE (__row)${derived.length ? ", " + derived.join(", ") : ""} FROM (${typed}) WHERE ${keep}`);
   const [counts] = await engine.query(`SELECT (SELECT count(*) FROM ${quoteIdent(raw)}) AS total, (SELECT count(*) FROM ${quoteIdent(src.role)}) AS kept`);
   const dropped = Number(counts!.total) - Number(counts!.kept);
   await engine.query(`DROP TABLE ${quoteIdent(raw)}`);
@@ -191,7 +198,7 @@ function castSql(col: string, t: FieldType, fromText: boolean, dateFormat?: stri
     case "date":
       return dateFormat
         ? `CAST(TRY_STRPTIME(${v}, ${quoteLiteral(dateFormat)}) AS DATE)`
-        : `CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN CAST(TRY_STRPTIME(${v}, '%Y%m%d') AS DATE) ELSE coalesce(TRY_CAST(${v} AS DATE), CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE)) END`;
+        : `coalesce(TRY_CAST(${v} AS DATE), CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN CAST(TRY_STRPTIME(${v}, '%Y%m%d') AS DATE) END, CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE))`;
   }
 }
 
