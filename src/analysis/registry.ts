@@ -13,7 +13,7 @@ import { earlyChurn } from "./early-churn.js";
 import { cohortProjection } from "./cohort-projection.js";
 import { cohortRevenue } from "./cohort-revenue.js";
 import { churnReasons } from "./churn-reasons.js";
-import { churnValue } from "./churn-value.js";
+import { churnedValue } from "./churned-value.js";
 import { survival } from "./survival.js";
 import { cox } from "./cox.js";
 import { churnSummary } from "./churn-summary.js";
@@ -27,7 +27,7 @@ import { customerCard } from "./customer-card.js";
 import { clv } from "./clv.js";
 import { clvContractual } from "./clv-contractual.js";
 
-const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnValue, survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
+const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnedValue, survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { churnValue } from "../../src/analysis/churn-value.js";
+import { churnedValue } from "../../src/analysis/churned-value.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
@@ -30,9 +30,9 @@ const churn_events: Row[] = [
   { customer_id: "c4", date: "2026-03-31", reason: "support" },
 ];
 
-describe("churn-value", () => {
+describe("churned-value", () => {
   it("value tiers of the base, churn by tier, lost MRR and the top lost customers (hand-computed)", async () => {
-    const r = await runOnRows(churnValue, { subscriptions, customers, churn_events }, { trend_periods: 2 }, { period: parsePeriod("2026-03") });
+    const r = await runOnRows(churnedValue, { subscriptions, customers, churn_events }, { trend_periods: 2 }, { period: parsePeriod("2026-03") });
     // High threshold: rank ⌈0.2·10⌉ = 2 by value desc → 500: high = {c1, c2}.
     // Low threshold: rank 2 by value asc (0, 50, 50, …) → 50: low = {c8, c9, c10} (the tie at 50 joins).
     // Middle = {c3, c4, c5, c6, c7}. Churned in March: c1 (lost 1000), c4 (300), c9 (50).
@@ -72,10 +72,10 @@ describe("churn-value", () => {
   it("rising high-value churn raises the alarm; top limits the list", async () => {
     // April: base at 04-01 = c2, c3, c5, c6 (ends 04-01 ≥ boundary), c7, c8, c10, x (8). c6 churns on 04-01.
     // High threshold: rank ⌈1.6⌉ = 2 → 400 (c2 500, c3 400). c6 (200) is middle: high share churned 0 < March's 1/3.
-    const r = await runOnRows(churnValue, { subscriptions }, { trend_periods: 2, top: 0 }, { period: parsePeriod("2026-04") });
+    const r = await runOnRows(churnedValue, { subscriptions }, { trend_periods: 2, top: 0 }, { period: parsePeriod("2026-04") });
     expect(r.scalars).toMatchObject({ base_customers: 8, churned_customers: 1, high_threshold: 400, high_share_churned: 0, high_share_churned_previous: 1 / 3, high_value_alarm: false });
     expect(r.tables.lost_customers).toEqual([]);
-    const up = await runOnRows(churnValue, { subscriptions: [...subscriptions, sub("c2b", "2025-01-01", "2026-04-10", 5000)] }, { trend_periods: 2 }, { period: parsePeriod("2026-04") });
+    const up = await runOnRows(churnedValue, { subscriptions: [...subscriptions, sub("c2b", "2025-01-01", "2026-04-10", 5000)] }, { trend_periods: 2 }, { period: parsePeriod("2026-04") });
     // A 5000-MRR customer churning in April (high: threshold rank 2 of 9 = 500): high share of the churned
     // 1/2 > March's 1/3 (March high = {c2b, c1, c2}, c1 churned of 3) → alarm.
     expect(up.scalars).toMatchObject({ churned_customers: 2, high_share_churned: 0.5, high_value_alarm: true });
@@ -89,7 +89,7 @@ describe("churn-value", () => {
       tx("t5", "2026-02-10", 40), // spell [02-10, 03-12): churned
       tx("t3", "2026-03-20", 10), // last date in the data: known up to 03-21
     ];
-    const r = await runOnRows(churnValue, { transactions }, { trend_periods: 1 }, { period: parsePeriod("2026-03"), churn: { kind: "inactivity", days: 30 } });
+    const r = await runOnRows(churnedValue, { transactions }, { trend_periods: 1 }, { period: parsePeriod("2026-03"), churn: { kind: "inactivity", days: 30 } });
     // Base t1 (300), t2 (50), t5 (40): high threshold rank 1 → 300; low threshold rank 1 asc → 40.
     expect(r.tables.tiers!.map((t) => [t.tier, t.base_customers, t.base_value, t.churned_customers])).toEqual([["high", 1, 300, 0], ["middle", 1, 50, 0], ["low", 1, 40, 1]]);
     // Lost: revenue in the 12 months before 03-12 = 40 → MRR 40/12, annual 40.
@@ -104,7 +104,7 @@ describe("churn-value", () => {
       { customer_id: "c4", date: "2026-03-31", reason: "pricing" },
       { customer_id: "c9", date: "2026-03-01", reason: "竞争" },
     ];
-    const r = await runOnRows(churnValue, { subscriptions, customers, churn_events: events }, {}, { period: parsePeriod("2026-03"), locale: "zh-CN" });
+    const r = await runOnRows(churnedValue, { subscriptions, customers, churn_events: events }, {}, { period: parsePeriod("2026-03"), locale: "zh-CN" });
     expect(r.tables.lost_customers!.map((c) => [c.tier, c.tier_label, c.reason, c.reason_label])).toEqual([
       ["high", "高价值客户（前20%）", "Service", "服务"],
       ["middle", "中等价值客户", "pricing", "pricing"], // not a known category: kept as it is
@@ -113,10 +113,10 @@ describe("churn-value", () => {
   });
 
   it("empty base: null shares and a note; needs mrr on the subscriptions basis", async () => {
-    const r = await runOnRows(churnValue, { subscriptions: [sub("z", "2026-03-05", null, 1)] }, {}, { period: parsePeriod("2026-03") });
+    const r = await runOnRows(churnedValue, { subscriptions: [sub("z", "2026-03-05", null, 1)] }, {}, { period: parsePeriod("2026-03") });
     expect(r.scalars).toMatchObject({ base_customers: 0, churn_rate: null, high_threshold: null, high_share_base: null, high_value_alarm: null });
     expect(r.notes).toEqual(["no customers were active at the start of 2026-03: no value tiers"]);
-    expect(churnValue.chart!(r, {} as never, { locale: "en-US" } as never)).toBeNull();
-    await expect(runOnRows(churnValue, { subscriptions: [{ customer_id: "z", start_date: "2026-01-01", end_date: null }] }, {}, { period: parsePeriod("2026-03") })).rejects.toThrow(/needs field "mrr"/);
+    expect(churnedValue.chart!(r, {} as never, { locale: "en-US" } as never)).toBeNull();
+    await expect(runOnRows(churnedValue, { subscriptions: [{ customer_id: "z", start_date: "2026-01-01", end_date: null }] }, {}, { period: parsePeriod("2026-03") })).rejects.toThrow(/needs field "mrr"/);
   });
 });

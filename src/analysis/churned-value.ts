@@ -47,8 +47,8 @@ const daysPerMonth = 365.25 / 12;
  * date ÷ 30.4375, one decimal. Alarm: the high-value share of the churned rises against the
  * previous period.
  */
-export const churnValue: Analysis<ChurnValueParams> = {
-  id: "churn-value",
+export const churnedValue: Analysis<ChurnValueParams> = {
+  id: "churned-value",
   title: { "zh-CN": "流失客户价值", "en-US": "Value of churned customers" },
   summary: {
     "zh-CN": "报告期内流失客户的价值：按期初客户价值分层的流失构成、高价值客户流失占比、流失 MRR 与年化收入，以及损失最大的流失客户名单。",
@@ -74,13 +74,13 @@ export const churnValue: Analysis<ChurnValueParams> = {
   mainTable: "tiers",
 
   reductions(p, ctx) {
-    requireBasisRole(ctx, "churn-value");
+    requireBasisRole(ctx, "churned-value");
     if (ctx.churn.kind === "subscriptions" && !(ctx.fields.subscriptions ?? []).includes("mrr")) {
-      throw new ChurnbookError("missing-field", `analysis "churn-value" needs field "mrr" in the subscriptions dataset`, {
+      throw new ChurnbookError("missing-field", `analysis "churned-value" needs field "mrr" in the subscriptions dataset`, {
         hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.mrr=<column>`,
       });
     }
-    return churnValueSql(p, ctx);
+    return churnedValueSql(p, ctx);
   },
 
   compute(data, p, ctx) {
@@ -103,7 +103,7 @@ export const churnValue: Analysis<ChurnValueParams> = {
 
 const date = (d: string) => `DATE ${quoteLiteral(d)}`;
 
-function churnValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<string, string> {
+function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<string, string> {
   const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const subsBasis = ctx.churn.kind === "subscriptions";
   const validSubs = `(SELECT customer_id, start_date, end_date, COALESCE(mrr, 0) AS mrr FROM subscriptions WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date))`;
