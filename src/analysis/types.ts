@@ -28,8 +28,9 @@ export interface AnalysisResult {
 
 /** How churn is recognised for the report's customers (a dataset-level setting). */
 export type ChurnBasis =
-  /** Contractual: a customer churns when the last active subscription ends. */
-  | { kind: "subscriptions" }
+  /** Contractual: a customer churns when the last active subscription ends — or `graceDays`
+   * later (past-due grace: a renewal within the grace period continues the relationship). */
+  | { kind: "subscriptions"; graceDays?: number }
   /** Non-contractual: a customer churns after `days` without a transaction, judged at the period end. */
   | { kind: "inactivity"; days: number };
 

@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("param", { type: "string", array: true, describe: "key=value (repeatable)" })
           .option("format", { choices: ["json", "csv"] as const, default: "json" as const })
           .option("period", { type: "string", describe: "Period under analysis (default: last complete month in the data)" })
-          .option("churn", { type: "string", describe: "Churn basis: subscriptions, or inactivity[:days] (default: subscriptions when given, else inactivity:90)" })
+          .option("churn", { type: "string", describe: "Churn basis: subscriptions[:grace days], or inactivity[:days] (default: subscriptions when given, else inactivity:90)" })
           .option("date-format", { type: "string", describe: "strptime format for dates, e.g. %d/%m/%Y" })
           .option("locale", { choices: ["en-US", "zh-CN"] as const, default: "en-US" as const })
           .option("currency", { type: "string", default: "USD" }),

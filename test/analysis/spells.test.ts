@@ -37,3 +37,22 @@ describe("spells", () => {
     engine.close();
   });
 });
+
+describe("spells with past-due grace days", () => {
+  it("continues a spell across a lapse shorter than the grace and recognises churn after it", async () => {
+    const engine = await createEngine();
+    await engine.loadRows("subscriptions", { customer_id: "VARCHAR", start_date: "DATE", end_date: "DATE" }, [
+      { customer_id: "a", start_date: "2026-01-01", end_date: "2026-02-01" },
+      { customer_id: "a", start_date: "2026-02-10", end_date: "2026-03-01" }, // 9-day lapse < 14: same spell
+      { customer_id: "b", start_date: "2026-01-01", end_date: "2026-02-01" },
+      { customer_id: "b", start_date: "2026-03-01", end_date: null }, // 28-day lapse > 14: reactivation
+    ]);
+    const rows = await engine.query(`SELECT * FROM ${spellsSql({ churn: { kind: "subscriptions", graceDays: 14 } })} ORDER BY customer_id, spell_no`);
+    expect(rows).toEqual([
+      { customer_id: "a", spell_no: 1, start_date: "2026-01-01", end_date: "2026-03-15" },
+      { customer_id: "b", spell_no: 1, start_date: "2026-01-01", end_date: "2026-02-15" },
+      { customer_id: "b", spell_no: 2, start_date: "2026-03-01", end_date: null },
+    ]);
+    engine.close();
+  });
+});

@@ -4,6 +4,8 @@
 // end_date is the churn date — the first day without activity — and null while still active.
 // - Contractual (ctx.churn.kind = "subscriptions"): the union of the customer's subscriptions,
 //   overlapping or back-to-back subscriptions merged; a gap of one day or more starts a new spell.
+//   With past-due grace days g, each subscription counts as active for g days after its end:
+//   a renewal within g days continues the spell, and churn is recognised g days after the end.
 // - Non-contractual ("inactivity"): each transaction on day t keeps the customer active on
 //   [t, t + days); the customer churns on the first day `days` days after the last purchase.
 //
@@ -22,7 +24,7 @@ const openEnd = "DATE '9999-12-31'";
 export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
   const intervals =
     ctx.churn.kind === "subscriptions"
-      ? `SELECT customer_id, start_date AS s, COALESCE(end_date, ${openEnd}) AS e
+      ? `SELECT customer_id, start_date AS s, COALESCE(CAST(end_date + INTERVAL ${Math.max(0, Math.round(ctx.churn.graceDays ?? 0))} DAY AS DATE), ${openEnd}) AS e
          FROM subscriptions
          WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`
       : `SELECT customer_id, date AS s, CAST(date + INTERVAL ${Math.round(ctx.churn.days)} DAY AS DATE) AS e

@@ -83,7 +83,11 @@ export async function analyze(args: AnalyzeArgs) {
 function parseChurn(text: string | undefined, hasSubscriptions: boolean): ChurnBasis {
   if (!text) return hasSubscriptions ? { kind: "subscriptions" } : { kind: "inactivity", days: 90 };
   const [kind, days] = text.split(":");
-  if (kind === "subscriptions") return { kind };
+  if (kind === "subscriptions") {
+    const g = days ? Number(days) : 0;
+    if (!Number.isInteger(g) || g < 0) throw new ChurnbookError("bad-flag", `--churn subscriptions:<grace days> needs a whole number of days, got "${days}"`, { exitCode: 2 });
+    return { kind, graceDays: g };
+  }
   if (kind === "inactivity") {
     const d = days ? Number(days) : 90;
     if (!Number.isInteger(d) || d <= 0) throw new ChurnbookError("bad-flag", `--churn inactivity:<days> needs a positive whole number of days, got "${days}"`, { exitCode: 2 });
