@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { waterfallAxis, waterfallBars } from "../charts/waterfall.js";
+import { cutAxisCaption } from "../charts/waterfall.js";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
@@ -152,10 +152,10 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
     // The flows (tens) would be slivers on a zero-based axis against the totals (thousands):
     // the axis starts from a round level below the lowest one (`zero: false`), said in the caption.
     const rows = result.tables.waterfall.filter((r) => r.measure === "customers");
-    const cut = waterfallAxis(waterfallBars(rows, options).bars) !== null;
+    const caption = cutAxisCaption(rows, options, ctx.locale);
     return {
       title: zh ? `漏水桶：客户流入与流出（${String(result.scalars.period)}）` : `Leaky bucket: customers in and out (${String(result.scalars.period)})`,
-      ...(cut ? { caption: zh ? "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。" : "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale." } : {}),
+      ...(caption ? { caption } : {}),
       marks: [{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options }],
       x: { label: null },
       y: { format: "integer", label: zh ? "客户数" : "Customers", zero: false },
