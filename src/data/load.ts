@@ -11,20 +11,13 @@ import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import { deriveSql } from "./derive.js";
+import type { DatasetDef } from "../definition/normalize.js";
 
-export interface DatasetSource {
-  name: string;
-  role: Role;
+/** A dataset of the definition, its path resolved to a file (the CLI's `analyze` builds one too). */
+export type DatasetSource = Omit<DatasetDef, "path" | "line"> & {
   /** Absolute path of the file. */
   file: string;
-  format?: "csv" | "parquet" | "json";
-  /** canonical field → file column */
-  columns: Record<string, string>;
-  types: Record<string, FieldType>;
-  dateFormat?: string;
-  delimiter?: string;
-  derive: Record<string, string>;
-}
+};
 
 export interface LoadedDataset {
   name: string;
