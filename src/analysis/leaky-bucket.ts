@@ -1,5 +1,4 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { cutAxisCaption } from "../charts/waterfall.js";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
@@ -150,12 +149,10 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
     const zh = ctx.locale === "zh-CN";
     const options = { x: "label", y: "value", kind: "kind" };
     // The flows (tens) would be slivers on a zero-based axis against the totals (thousands):
-    // the axis starts from a round level below the lowest one (`zero: false`), said in the caption.
-    const rows = result.tables.waterfall.filter((r) => r.measure === "customers");
-    const caption = cutAxisCaption(rows, options, ctx.locale);
+    // `zero: false` lets the renderer start the axis at a round level below the lowest bar
+    // when it must, and say so under the chart.
     return {
       title: zh ? `漏水桶：客户流入与流出（${String(result.scalars.period)}）` : `Leaky bucket: customers in and out (${String(result.scalars.period)})`,
-      ...(caption ? { caption } : {}),
       marks: [{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options }],
       x: { label: null },
       y: { format: "integer", label: zh ? "客户数" : "Customers", zero: false },

@@ -1,5 +1,4 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { cutAxisCaption } from "../charts/waterfall.js";
 import type { Analysis, Locale, Localized, Row, Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
@@ -153,11 +152,9 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
     const zh = ctx.locale === "zh-CN";
     const s = result.scalars;
     const rev = s.revenue_basis === "period_revenue";
-    // Movements are small against the MRR totals: cut the axis as the leaky bucket does.
+    // Movements are small against the MRR totals: the axis may leave zero, as in the leaky bucket.
     const options = { x: "label", y: "value", kind: "kind" };
-    const caption = cutAxisCaption(result.tables.bridge, options, ctx.locale);
     return {
-      ...(caption ? { caption } : {}),
       title: zh ? `${rev ? "收入" : "MRR"}桥（${String(s.period)}）` : `${rev ? "Revenue" : "MRR"} bridge (${String(s.period)})`,
       marks: [{ mark: "waterfall", data: "bridge", options }],
       y: { format: "currency", label: zh ? (rev ? "收入" : "MRR") : rev ? "Revenue" : "MRR", zero: false },

@@ -36,6 +36,8 @@ export interface ChartOptions {
 export interface ChartResult {
   svg: TrustedSvg;
   warnings: string[];
+  /** A note the reader must see under the chart (e.g. that a value axis does not start at zero). */
+  note?: string;
 }
 
 type ChartData = Record<string, Row[]>;
@@ -397,6 +399,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
 
   // Marks.
   const marks: Plot.Markish[] = [];
+  let note: string | undefined;
   for (const { spec: m, rows } of prepared) {
     if (m.mark === "waterfall") {
       const o = m.options ?? {};
@@ -409,6 +412,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       // the totals: the totals then rise from the axis' round baseline, cut by a break mark.
       const axis = spec.y?.zero === false && spec.y.domain === undefined ? waterfallAxis(bars) : null;
       if (axis) {
+        note = cutAxisNote[opts.locale];
         scales.y!.domain = axis.domain;
         scales.y!.nice = false;
         if (scales.y!.ticks === undefined) scales.y!.ticks = axis.ticks;
@@ -470,5 +474,10 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
     s.setAttribute("font-family", opts.fontFamily);
     s.setAttribute("font-size", String(fontSize));
   }
-  return { svg: trustSerializedSvg(pass.figure.outerHTML), warnings: [...new Set(warnings)] };
+  return { svg: trustSerializedSvg(pass.figure.outerHTML), warnings: [...new Set(warnings)], ...(note ? { note } : {}) };
 }
+
+const cutAxisNote = {
+  "zh-CN": "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。",
+  "en-US": "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale.",
+} as const;

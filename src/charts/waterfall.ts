@@ -90,14 +90,3 @@ export function waterfallAxis(bars: WaterfallBar[]): { domain: [number, number];
   return { domain: [base, top], ticks };
 }
 
-/**
- * For a waterfall whose flows are small against its totals: the caption that says its value
- * axis does not start at zero (the renderer cuts it when the spec sets `zero: false`), or
- * null when the axis keeps zero.
- */
-export function cutAxisCaption(rows: Row[], options: { x: string; y: string; kind: string }, locale: "zh-CN" | "en-US"): string | null {
-  if (waterfallAxis(waterfallBars(rows, options).bars) === null) return null;
-  return locale === "zh-CN"
-    ? "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。"
-    : "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale.";
-}

@@ -188,7 +188,7 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
         try {
           const r = drawChart(cell, chartCtx(wide));
           for (const w of r.warnings) warnings.push(`cell "${cell.id}": ${w}`);
-          cells.push({ partial: "chart", id: cell.id, anchor: id, title, subtitle: cell.chart.subtitle, caption: cell.caption ?? cell.chart.caption, svg: r.svg, wide });
+          cells.push({ partial: "chart", id: cell.id, anchor: id, title, subtitle: cell.chart.subtitle, caption: [cell.caption ?? cell.chart.caption, r.note].filter(Boolean).join(" ") || undefined, svg: r.svg, wide });
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           warnings.push(`cell "${cell.id}": chart failed: ${message}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderChart } from "../../src/charts/index.js";
 import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
 import { createEngine } from "../../src/data/engine.js";
 import { resolveParams } from "../../src/analysis/params.js";
@@ -76,7 +77,7 @@ describe("leaky-bucket", () => {
     expect(chart.caption).toBeUndefined();
   });
 
-  it("default chart: small flows against large totals get a cut axis, said in the caption", () => {
+  it("default chart: small flows against large totals get a cut axis, noted under the chart", () => {
     const rows: Row[] = [
       { measure: "customers", label: "期初客户", value: 940, kind: "start" },
       { measure: "customers", label: "新增客户", value: 78, kind: "in" },
@@ -85,10 +86,13 @@ describe("leaky-bucket", () => {
       { measure: "customers", label: "期末客户", value: 1010, kind: "end" },
     ];
     const result = { scalars: { period: "2026-10" }, tables: { waterfall: rows } };
-    const zh = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale: "zh-CN" } as AnalysisContext)!;
-    expect(zh.caption).toMatch(/纵轴不从零开始/);
-    const en = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale: "en-US" } as AnalysisContext)!;
-    expect(en.caption).toMatch(/does not start at zero/);
+    for (const locale of ["zh-CN", "en-US"] as const) {
+      const spec = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale } as AnalysisContext)!;
+      expect(spec.y?.zero).toBe(false);
+      const drawn = renderChart(spec, result.tables, { locale, currency: "CNY", fontFamily: "sans-serif" });
+      expect(drawn.warnings).toEqual([]);
+      expect(drawn.note).toMatch(locale === "zh-CN" ? /纵轴不从零开始/ : /does not start at zero/);
+    }
   });
 
   it("without revenue: customers only", async () => {

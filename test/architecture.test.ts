@@ -1,0 +1,41 @@
+// The pipeline's stages import only from earlier stages and util/ (type-only imports of the
+// shared specs excepted): definition → data → analysis → charts → render → print, with the
+// runner and the CLI on top. This is the lint rule STYLE.md asks for.
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const src = join(import.meta.dirname, "..", "src");
+const order = ["util", "definition", "data", "analysis", "charts", "render", "print", "runner", "sample", "cli"];
+// Specs shared by several stages are types only; importing their types is allowed.
+const typeOnlyShared = new Set(["charts/spec.ts", "render/document.ts", "definition/normalize.ts", "analysis/types.ts"]);
+// The definition is validated against the vocabularies of later stages (dataset roles, the
+// analysis registry and its params, Plot mark names) so that errors point into the YAML.
+const vocabularies = new Set(["data/roles.ts", "analysis/registry.ts", "analysis/params.ts", "analysis/types.ts", "charts/spec.ts"]);
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+describe("architecture", () => {
+  it("stages import only from earlier stages", () => {
+    const violations: string[] = [];
+    for (const file of files(src)) {
+      const from = relative(src, file).split("/")[0]!;
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/^(import|export)\s+(type\s+)?[^;]*?from\s+"(\.\.?\/[^"]+)"/gm)) {
+        const target = relative(src, join(file, "..", m[3]!)).replace(/\.js$/, ".ts");
+        const to = target.split("/")[0]!;
+        if (to === from || to === "util" || to === "messages.ts") continue;
+        if (m[2] && typeOnlyShared.has(target)) continue;
+        if (from === "definition" && vocabularies.has(target)) continue;
+        if (order.indexOf(to) > order.indexOf(from)) violations.push(`${relative(src, file)} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
