@@ -4,6 +4,7 @@ import type { Period } from "../util/period.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import { fitSbgPooled, type SbgFit, sbgRetention, sbgSurvival } from "./stats/sbg.js";
+import { splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 
 const params = Type.Object({
@@ -17,12 +18,36 @@ const params = Type.Object({
     description: "pooled: one (α, β) for all cohorts (each censored at its own age); per_cohort: one fit per cohort.",
   }),
   horizon: Type.Integer({ minimum: 1, maximum: 240, default: 24, description: "Project survival to this age (in cohort periods)." }),
+  survivors: Type.String({
+    default: "",
+    description: "Comma list of one cohort's survivor counts by period, the first = cohort size (e.g. 1000,631,468,382); when given, the fit uses it and reads no dataset. Empty = cohorts from the subscriptions/transactions data.",
+  }),
 });
 export type CohortProjectionParams = Static<typeof params>;
 
 /** The longest survivor series used (ages 0..maxFitAge). */
 const maxFitAge = 120;
 const pooledLabel = "pooled";
+/** The cohort label of a series given with --param survivors. */
+const givenLabel = "survivors";
+
+/** Parses --param survivors: null when empty, else non-negative, non-increasing counts with a positive first. */
+function parseSurvivors(text: string): number[] | null {
+  const items = splitList(text);
+  if (items.length === 0) return null;
+  const values = items.map((x) => Number(x));
+  const hint = "e.g. --param survivors=1000,631,468,382,326 (the cohort size, then the customers still active after each period)";
+  const bad = items.filter((_, i) => !(Number.isFinite(values[i]!) && values[i]! >= 0));
+  if (bad.length) throw new ChurnbookError("bad-param", `param "survivors" must be a comma list of non-negative counts, got ${bad.map((b) => JSON.stringify(b)).join(", ")}`, { hint });
+  if (!(values[0]! > 0)) throw new ChurnbookError("bad-param", `param "survivors" must start with the cohort size (a positive count), got ${values[0]}`, { hint });
+  for (let t = 1; t < values.length; t++) {
+    if (values[t]! > values[t - 1]!) {
+      throw new ChurnbookError("bad-param", `param "survivors" must not increase: period ${t - 1} has ${values[t - 1]}, period ${t} has ${values[t]}`, { hint });
+    }
+  }
+  if (values.length > maxFitAge + 1) throw new ChurnbookError("bad-param", `param "survivors" has ${values.length} counts; at most ${maxFitAge + 1} (ages 0..${maxFitAge}) are fitted`, { hint });
+  return values;
+}
 
 /**
  * Cohort survival projection with the shifted-beta-geometric model (Fader & Hardie 2007).
@@ -36,38 +61,62 @@ const pooledLabel = "pooled";
  * cohort size × S(t). Observed pooled survival at age t = Σ survivors(t) ÷ Σ sizes over the
  * cohorts observed at t. A failed fit (too few periods, no churn, no heterogeneity, no
  * convergence) is an error (pooled) or an `error` row (per cohort; an error if all fail).
+ *
+ * With `--param survivors=1000,631,…` the one given series is fitted instead (cohort label
+ * "survivors", no dataset read, `mode` irrelevant): same scalars (alpha, beta, log_likelihood, …)
+ * and tables (projection, fits). `needs` is empty so that this path runs without data; the
+ * data path checks its role in `reductions` (requireBasisRole).
  */
 export const cohortProjection: Analysis<CohortProjectionParams> = {
   id: "cohort-projection",
   title: { "zh-CN": "新客户群留存预测（sBG 模型）", "en-US": "Cohort retention projection (sBG)" },
   summary: {
-    "zh-CN": "用移位贝塔几何（sBG）模型拟合新客户群的存活人数，并预测未来各期的存活率。",
-    "en-US": "Fits the shifted-beta-geometric model to cohort survivor counts and projects survival to a horizon.",
+    "zh-CN": "用移位贝塔几何（sBG）模型拟合新客户群的存活人数（来自订阅/交易数据，或用 survivors 参数直接给出），并预测未来各期的存活率。",
+    "en-US": "Fits the shifted-beta-geometric model to cohort survivor counts (from subscription/transaction data, or given with --param survivors) and projects survival to a horizon.",
   },
   definition: {
     "zh-CN":
       "新客户群与账龄的定义同“新客户群留存”。第 t 期存活客户：首个活跃期在获客日之后 t 个周期的那一天仍未结束的客户（流失后恢复不计为存活）；第 0 期为群规模；每个群只用到其最后一个可观察的账龄，最后一期的存活人数作右删失处理。" +
       "移位贝塔几何模型（Fader & Hardie 2007）：每位客户每期以各自的概率 θ 流失，θ 在客户间服从 Beta(α, β) 分布。存活率 S(t) = B(α, β+t)/B(α, β)，第 t 期留存率 r(t) = (β+t−1)/(α+β+t−1)。" +
       "α、β 用最大似然估计（逐群拟合，或各群共用一组 α、β 的合并拟合）；预测存活人数 = 群规模 × S(t)。合并的实际存活率 = 在第 t 期可观察的各群 Σ存活 ÷ Σ规模。" +
-      "拟合失败（期数不足、无流失、客户间无异质性、未收敛）时报错，而不是给出错误的拟合。",
+      "拟合失败（期数不足、无流失、客户间无异质性、未收敛）时报错，而不是给出错误的拟合。" +
+      "给出 survivors 参数（一个群各期的存活人数，第一个为群规模，如 1000,631,468）时，直接拟合这一序列（群标记为 survivors，最后一期右删失），不读取数据集。",
     "en-US":
       "Cohorts and ages as in cohort retention. Survivors at age t: members whose first activity spell has not ended by the day t periods after their acquisition (a return does not count as survival); age 0 is the cohort size; each cohort is used up to its last observable age, whose survivors are right-censored. " +
       "Shifted-beta-geometric model (Fader & Hardie 2007): each customer churns each period with their own probability θ, θ ~ Beta(α, β) across customers. Survival S(t) = B(α, β+t)/B(α, β); retention rate of period t r(t) = (β+t−1)/(α+β+t−1). " +
       "α and β are maximum-likelihood estimates (per cohort, or pooled: one (α, β) shared by the cohorts); projected survivors = cohort size × S(t). Observed pooled survival = Σ survivors ÷ Σ sizes over the cohorts observed at age t. " +
-      "A failed fit (too few periods, no churn, no heterogeneity between customers, no convergence) is reported as an error, never as a silent bad fit.",
+      "A failed fit (too few periods, no churn, no heterogeneity between customers, no convergence) is reported as an error, never as a silent bad fit. " +
+      "With the survivors param (one cohort's survivor counts by period, the first = cohort size, e.g. 1000,631,468) that series is fitted as given (cohort label survivors, its last count right-censored) and no dataset is read.",
   },
   params,
-  needs: [spellNeeds()],
+  // Empty: --param survivors needs no dataset. Without it, reductions() requires the churn
+  // basis's role (subscriptions or transactions, as spellNeeds()) with a clear error.
+  needs: [],
   mainTable: "projection",
 
-  reductions(p, ctx) {
-    requireBasisRole(ctx, "cohort-projection");
+  reductions(p, ctx): Record<string, string> {
+    if (parseSurvivors(p.survivors)) return {};
+    try {
+      requireBasisRole(ctx, "cohort-projection");
+    } catch (e) {
+      if (!(e instanceof ChurnbookError)) throw e;
+      throw new ChurnbookError(e.code, `${e.message}, or --param survivors`, { hint: `${e.hint}; or give one cohort's survivor counts: --param survivors=1000,631,468,382` });
+    }
+    const spellRole = spellNeeds().find((n) => n.role === (ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions"))!;
+    const missing = spellRole.fields.filter((f) => !(ctx.fields[spellRole.role] ?? []).includes(f));
+    if (missing.length) {
+      throw new ChurnbookError("missing-field", `analysis "cohort-projection" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the ${spellRole.role} dataset`, {
+        hint: `available fields: ${(ctx.fields[spellRole.role] ?? []).join(", ")}; map a column to it, e.g. --map ${spellRole.role}.${missing[0]}=<column>`,
+      });
+    }
     const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
     const maxAge = cohorts.length ? Math.min(maxFitAge, maxObservableAge(cohorts[0]!, ctx.period.end, p.cohort_grain)) : 0;
     return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }) };
   },
 
   compute(data, p, ctx) {
+    const given = parseSurvivors(p.survivors);
+    if (given) return fromSurvivors(given, p);
     return projection(data.cells ?? [], p, ctx);
   },
 
@@ -162,6 +211,35 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
     }
   }
   return { scalars, tables: { projection: proj, fits }, notes };
+}
+
+function fromSurvivors(survivors: number[], p: CohortProjectionParams): AnalysisResult {
+  const fit = fitSbgPooled([survivors]);
+  if (!fit.converged) {
+    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${fit.reason}`, {
+      hint: "give at least three counts (cohort size and two periods) that show some churn, e.g. --param survivors=1000,631,468,382",
+    });
+  }
+  const size = survivors[0]!;
+  const maxObs = survivors.length - 1;
+  const proj: Row[] = [];
+  for (let t = 0; t <= Math.max(p.horizon, maxObs); t++) {
+    const obs = t <= maxObs ? survivors[t]! : null;
+    proj.push(projRow(givenLabel, t, size, obs, obs === null ? null : obs / size, fit));
+  }
+  return {
+    scalars: {
+      mode: p.mode,
+      horizon: p.horizon,
+      alpha: fit.alpha,
+      beta: fit.beta,
+      log_likelihood: fit.logLikelihood,
+      survival_at_horizon: sbgSurvival(fit.alpha, fit.beta, p.horizon),
+      retention_at_horizon: sbgRetention(fit.alpha, fit.beta, p.horizon),
+    },
+    tables: { projection: proj, fits: [fitRow(givenLabel, size, maxObs, fit)] },
+    notes: [],
+  };
 }
 
 function fitRow(cohort: string, customers: number, observedPeriods: number, fit: SbgFit): Row {

@@ -27,14 +27,14 @@ const definition: Localized = {
     "客户生命周期与流失事件的定义同生存分析(lifetimes 数据集,或每位客户的第一段活跃期,在报告期结束后的第一天右删失)。Cox 模型只依赖时长的先后顺序,与时间单位无关。",
     "协变量:数值属性按原值进入模型;文本属性做独热编码,以按字母顺序排在最前的取值为基准,其余每个取值一项(记为 属性=取值)。任一协变量缺失的客户不参与拟合(计入说明)。",
     "模型:风险 h(t|x) = h₀(t)·exp(xβ)。Efron 方法处理同一时长的多个流失;以 Newton–Raphson(步长减半)最大化偏对数似然,内部先对协变量中心化与标准化,结果按原尺度报告。",
-    "系数 coef = β;风险比 hazard_ratio = exp(β),大于 1 表示该属性使流失更早(生命周期更短);se 为观测信息矩阵之逆的对角元平方根;z = β/se;p 为双侧正态 p 值;lower/upper 为风险比的置信区间 exp(β ∓ z_{1−α/2}·se)。表按 |z| 从大到小排序,相同时按名称。",
+    "系数 coef = β;风险比 hazard_ratio = exp(β),大于 1 表示该属性使流失更早(生命周期更短);se 为观测信息矩阵之逆的对角元平方根;z = β/se;p 为双侧正态 p 值;lower/upper 为风险比的置信区间 exp(β ∓ z_{1−α/2}·se)。name 为项名(属性,或 属性=取值),term 与之相同(兼容旧版)。表按 |z| 从大到小排序,相同时按名称。",
     "log_likelihood = 偏对数似然;似然比检验 lr_chi2 = 2(ℓ(β̂) − ℓ(0)),自由度 lr_df = 项数,lr_p 为 χ² 上尾概率。concordance = Harrell 一致性指数(与 lifelines 一致):较短时长以流失结束的客户对(时长相同时一方流失、一方删失也可比),风险较高者先流失记 1,风险相同记 ½。n = 参与拟合的客户数,events = 其中的流失数。",
   ].join("\n"),
   "en-US": [
     "Customer lifetimes and churn events as in the survival analysis (a lifetimes dataset, or each customer's first activity spell, right-censored at the day after the report period). The Cox model depends only on the order of the durations, not on their unit.",
     "Covariates: numeric attributes enter as they are; text attributes are one-hot encoded against their alphabetically first value, one term per other value (named attribute=value). Customers with a missing covariate are left out of the fit (see the notes).",
     "Model: hazard h(t|x) = h₀(t)·exp(xβ), Efron's method for tied churn times, partial likelihood maximised by Newton–Raphson with step halving on centred and scaled covariates, reported on the original scale.",
-    "coef = β; hazard_ratio = exp(β): above 1 the attribute brings churn sooner (shorter lifetime); se = square root of the diagonal of the inverse observed information; z = β/se; p = two-sided normal p-value; lower/upper = confidence limits of the hazard ratio exp(β ∓ z_{1−α/2}·se). Rows are sorted by |z| descending, then by term.",
+    "coef = β; hazard_ratio = exp(β): above 1 the attribute brings churn sooner (shorter lifetime); se = square root of the diagonal of the inverse observed information; z = β/se; p = two-sided normal p-value; lower/upper = confidence limits of the hazard ratio exp(β ∓ z_{1−α/2}·se). name = the term (attribute, or attribute=value); term repeats it for compatibility. Rows are sorted by |z| descending, then by name.",
     "log_likelihood = partial log-likelihood; likelihood-ratio test lr_chi2 = 2(ℓ(β̂) − ℓ(0)) on lr_df = number of terms, lr_p its χ² upper tail. concordance = Harrell's C as lifelines computes it: over pairs where the shorter lifetime ended in churn (or equal lifetimes, one churned and one censored), the share where the churned customer had the higher risk, ties in risk counting ½. n = customers in the fit, events = their churns.",
   ].join("\n"),
 };
@@ -156,16 +156,18 @@ export const cox: Analysis<CoxParams> = {
     }
     const coefficients: Row[] = terms
       .map((t, j) => ({
-        term: t.name,
+        name: t.name,
         coef: finite(fit.coef[j]!),
         hazard_ratio: finite(fit.hazardRatio[j]!),
         se: finite(fit.se[j]!),
-        z: finite(fit.z[j]!),
-        p: finite(fit.p[j]!),
         lower: finite(Math.exp(fit.lower[j]!)),
         upper: finite(Math.exp(fit.upper[j]!)),
+        p: finite(fit.p[j]!),
+        z: finite(fit.z[j]!),
+        // The same as name; kept for results and templates written before `name`.
+        term: t.name,
       }))
-      .sort((a, b) => Math.abs(b.z ?? 0) - Math.abs(a.z ?? 0) || compareText(a.term, b.term));
+      .sort((a, b) => Math.abs(b.z ?? 0) - Math.abs(a.z ?? 0) || compareText(a.name, b.name));
     return {
       scalars: {
         n: fit.n,
@@ -187,14 +189,14 @@ export const cox: Analysis<CoxParams> = {
     if (!rows.length) return null;
     const zh = ctx.locale === "zh-CN";
     const level = Math.round(params.conf_level * 100);
-    const terms = rows.map((r) => String(r.term));
+    const terms = rows.map((r) => String(r.name));
     return {
       title: zh ? "各属性的流失风险比" : "Hazard ratios of churn by attribute",
       subtitle: zh ? "大于 1:流失更早(生命周期更短);小于 1:生命周期更长" : "Above 1: churn sooner (shorter lifetime); below 1: longer lifetime",
       marks: [
         { mark: "ruleX", data: "coefficients", options: { x: 1, stroke: "#999", strokeDasharray: "4,3" } },
-        { mark: "ruleY", data: "coefficients", options: { y: "term", x1: "lower", x2: "upper", stroke: "currentColor" } },
-        { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "term", fill: "currentColor", r: 4 } },
+        { mark: "ruleY", data: "coefficients", options: { y: "name", x1: "lower", x2: "upper", stroke: "currentColor" } },
+        { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "name", fill: "currentColor", r: 4 } },
       ],
       x: { type: "log", label: zh ? `风险比(${level}% 置信区间,对数刻度)` : `Hazard ratio (${level}% CI, log scale)`, grid: true },
       y: { label: null, domain: terms },

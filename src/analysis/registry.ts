@@ -16,6 +16,7 @@ import { churnReasons } from "./churn-reasons.js";
 import { churnedValue } from "./churned-value.js";
 import { survival } from "./survival.js";
 import { cox } from "./cox.js";
+import { hazard } from "./hazard.js";
 import { churnSummary } from "./churn-summary.js";
 import { mrrMovements } from "./mrr-movements.js";
 import { churnTrend } from "./churn-trend.js";
@@ -27,7 +28,7 @@ import { customerCard } from "./customer-card.js";
 import { clv } from "./clv.js";
 import { clvContractual } from "./clv-contractual.js";
 
-const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnedValue, survival, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
+const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnedValue, survival, hazard, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();

@@ -39,6 +39,51 @@ describe("cohort-projection", () => {
     expect(proj[1]!.retention_rate as number).toBeCloseTo(0.627, 3);
   });
 
+  it("fits --param survivors without any dataset: the published 'regular' fit", async () => {
+    // Fader & Hardie (2007): α = 0.704, β = 1.182, LL = −1680.27 (REFERENCE-NUMBERS.md), years 1–7, 241 censored.
+    const r = await runOnRows(cohortProjection, {}, { survivors: regular.join(","), horizon: 12 });
+    expect((r.scalars.alpha as number).toFixed(3)).toBe("0.704");
+    expect((r.scalars.beta as number).toFixed(3)).toBe("1.182");
+    expect((r.scalars.log_likelihood as number).toFixed(2)).toBe("-1680.27");
+    // The same fit as the subscription-data path and as the math module.
+    const direct = fitSbg(regular);
+    expect(r.scalars.alpha as number).toBeCloseTo(direct.alpha, 10);
+    expect(r.scalars.beta as number).toBeCloseTo(direct.beta, 10);
+    expect(r.scalars.survival_at_horizon as number).toBeCloseTo(sbgSurvival(direct.alpha, direct.beta, 12), 10);
+    expect(r.tables.fits).toEqual([{ cohort: "survivors", customers: 1000, observed_periods: 7, alpha: r.scalars.alpha, beta: r.scalars.beta, log_likelihood: r.scalars.log_likelihood, converged: true, error: null }]);
+    const proj = r.tables.projection!;
+    expect(proj.map((x) => x.age)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(proj.map((x) => x.observed_survivors)).toEqual([...regular, null, null, null, null, null]);
+    expect(proj[2]!.observed_survival).toBe(0.468);
+    expect(proj[0]).toMatchObject({ cohort: "survivors", projected_survival: 1, projected_survivors: 1000, retention_rate: null });
+    // r(1) = β/(α + β) ≈ 1.182/1.886 ≈ 0.627.
+    expect(proj[1]!.retention_rate as number).toBeCloseTo(0.627, 3);
+    // Spaces in the list are fine; the result equals the subscription-data path's pooled fit.
+    const viaData = await runOnRows(cohortProjection, { subscriptions: cohortRows("r", 2017, regular) }, { cohort_grain: "year", cohorts: 8, horizon: 12 }, { period: parsePeriod("2024") });
+    const spaced = await runOnRows(cohortProjection, {}, { survivors: regular.join(", "), horizon: 12 });
+    expect(spaced.scalars.alpha).toBe(r.scalars.alpha);
+    expect(viaData.scalars.alpha as number).toBeCloseTo(r.scalars.alpha as number, 8);
+    expect(viaData.scalars.log_likelihood as number).toBeCloseTo(r.scalars.log_likelihood as number, 8);
+    // A survivors list wins over loaded data (the data are not read).
+    const both = await runOnRows(cohortProjection, { subscriptions: cohortRows("h", 2018, highEnd) }, { survivors: regular.join(","), horizon: 12 }, { period: parsePeriod("2024") });
+    expect(both.scalars.alpha).toBe(r.scalars.alpha);
+    // Projection runs to max(horizon, observed periods).
+    const short = await runOnRows(cohortProjection, {}, { survivors: regular.join(","), horizon: 3 });
+    expect(short.tables.projection!.length).toBe(8);
+  });
+
+  it("rejects bad survivor lists and unusable fits; without survivors it needs data", async () => {
+    await expect(runOnRows(cohortProjection, {}, { survivors: "1000,631,x" })).rejects.toMatchObject({ code: "bad-param", message: expect.stringMatching(/"x"/) });
+    await expect(runOnRows(cohortProjection, {}, { survivors: "1000,-5" })).rejects.toMatchObject({ code: "bad-param" });
+    await expect(runOnRows(cohortProjection, {}, { survivors: "0,0,0" })).rejects.toMatchObject({ code: "bad-param", message: expect.stringMatching(/cohort size/) });
+    await expect(runOnRows(cohortProjection, {}, { survivors: "1000,631,700" })).rejects.toMatchObject({ code: "bad-param", message: expect.stringMatching(/must not increase: period 1 has 631, period 2 has 700/) });
+    await expect(runOnRows(cohortProjection, {}, { survivors: "1000,631" })).rejects.toMatchObject({ code: "sbg-fit-failed", message: expect.stringMatching(/too few periods/) });
+    await expect(runOnRows(cohortProjection, {}, { survivors: "10,10,10" })).rejects.toMatchObject({ code: "sbg-fit-failed", message: expect.stringMatching(/no customer was lost/) });
+    // No survivors and no dataset: the basis role is required, with the same error code as before.
+    await expect(runOnRows(cohortProjection, {}, {})).rejects.toMatchObject({ code: "missing-role", message: expect.stringMatching(/"subscriptions"/), hint: expect.stringMatching(/--param survivors=/) });
+    await expect(runOnRows(cohortProjection, { subscriptions: [{ customer_id: "a", start_date: "2020-01-01" }] }, {})).rejects.toMatchObject({ code: "missing-field", message: expect.stringMatching(/"end_date"/) });
+  });
+
   it("pooled and per-cohort fits over two cohorts of different ages", async () => {
     const data = { subscriptions: [...cohortRows("r", 2017, regular), ...cohortRows("h", 2018, highEnd)] };
     const pooled = await runOnRows(cohortProjection, data, { cohort_grain: "year", cohorts: 8, horizon: 3 }, { period: parsePeriod("2024") });

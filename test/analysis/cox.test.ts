@@ -38,7 +38,7 @@ describe("cox", () => {
 
   it("matches lifelines / R on rossi.csv through a lifetimes dataset", async () => {
     const r = await runOnRows(cox, { lifetimes: await rossiLifetimes() }, { covariates: rossiTerms.join(",") });
-    const byTerm = new Map(r.tables.coefficients!.map((row) => [row.term, row]));
+    const byTerm = new Map(r.tables.coefficients!.map((row) => [row.name, row]));
     const coef = [-0.3794222, -0.0574377, 0.3138998, -0.1497957, -0.4337039, -0.0848711, 0.0914971];
     const se = [0.19138, 0.022, 0.30799, 0.21222, 0.38187, 0.19576, 0.02865];
     rossiTerms.forEach((t, j) => {
@@ -59,7 +59,12 @@ describe("cox", () => {
     expect(r.tables.coefficients!.map((x) => x.term)).toEqual(["prio", "age", "fin", "mar", "race", "wexp", "paro"]);
     const zs = r.tables.coefficients!.map((x) => Math.abs(x.z as number));
     expect([...zs].sort((a, b) => b - a)).toEqual(zs);
-    expect(Object.keys(r.tables.coefficients![0]!)).toEqual(["term", "coef", "hazard_ratio", "se", "z", "p", "lower", "upper"]);
+    // The public shape: name, coef, hazard_ratio, se, lower, upper, p (+ z, and term = name for compatibility).
+    expect(Object.keys(r.tables.coefficients![0]!)).toEqual(["name", "coef", "hazard_ratio", "se", "lower", "upper", "p", "z", "term"]);
+    expect(r.tables.coefficients!.map((x) => x.name)).toEqual(["prio", "age", "fin", "mar", "race", "wexp", "paro"]);
+    for (const row of r.tables.coefficients!) expect(row.term).toBe(row.name);
+    expect(typeof r.scalars.log_likelihood).toBe("number");
+    expect(typeof r.scalars.concordance).toBe("number");
     // Empty covariates = every attribute of the lifetimes dataset: the same model.
     const all = await runOnRows(cox, { lifetimes: await rossiLifetimes() });
     expect(all.tables.coefficients).toEqual(r.tables.coefficients);
@@ -133,7 +138,7 @@ describe("cox", () => {
     // Every "risky" customer churns before every other customer: β̂ → +∞.
     const lifetimes: Row[] = [1, 2, 3, 4, 5, 6].map((d) => ({ duration: d, event: true, segment: d <= 3 ? "risky" : "calm" }));
     const r = await runOnRows(cox, { lifetimes }, { covariates: "segment" });
-    expect(r.tables.coefficients![0]!.term).toBe("segment=risky");
+    expect(r.tables.coefficients![0]!.name).toBe("segment=risky");
     expect(r.tables.coefficients![0]!.coef as number).toBeGreaterThan(5);
     expect(r.notes).toEqual([expect.stringMatching(/did not converge/)]);
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
@@ -163,7 +168,8 @@ describe("cox", () => {
     const en = cox.chart!(r, resolveParams(cox, {}), ctxFor());
     expect(en).toMatchObject({ x: { type: "log", label: "Hazard ratio (95% CI, log scale)" }, y: { domain: ["prio", "age", "fin", "mar", "race", "wexp", "paro"] } });
     expect(en!.marks.map((m) => m.mark)).toEqual(["ruleX", "ruleY", "dot"]);
-    expect(en!.marks[1]!.options).toMatchObject({ y: "term", x1: "lower", x2: "upper" });
+    expect(en!.marks[1]!.options).toMatchObject({ y: "name", x1: "lower", x2: "upper" });
+    expect(en!.marks[2]!.options).toMatchObject({ x: "hazard_ratio", y: "name" });
     const zh = cox.chart!(r, resolveParams(cox, {}), ctxFor("zh-CN"));
     expect(zh!.x!.label).toBe("风险比(95% 置信区间,对数刻度)");
   });

@@ -69,7 +69,12 @@ describe("survival", () => {
       // Nelson–Aalen: 1/5, 1/5 + 1/4.
       cumulative_hazard: [0, 0.2, 0.45, 0.45, 0.45, 0.45],
     });
-    expect(r.scalars).toMatchObject({ customers: 5, events: 2, time_unit: "day", median_lifetime: null, logrank_chi2: null, logrank_p: null });
+    expect(r.scalars).toMatchObject({ customers: 5, events: 2, time_unit: "day", median: null, median_lifetime: null, logrank_chi2: null, logrank_p: null });
+    // The public shape: curve columns in this order (group first), one "all" medians row without groups.
+    expect(Object.keys(r.tables.curve![0]!)).toEqual(["group", "time", "at_risk", "events", "censored", "survival", "lower", "upper", "cumulative_hazard"]);
+    // Median not reached; the lower confidence curve already falls to 0.5 at t=28 (S = 0.8, V = 1/(5·4):
+    // v = ln 0.8, lower = exp(−exp(ln(−v) + 1.96·√0.05/(−v))) ≈ 0.204), the upper one never does.
+    expect(r.tables.medians).toEqual([{ group: "all", median: null, lower: 28, upper: null }]);
     expect(r.tables.horizons).toEqual([
       { group: "all", time: 30, survival: 0.8, lower: expect.any(Number), upper: expect.any(Number) },
       { group: "all", time: 100, survival: expect.closeTo(0.6, 12), lower: expect.any(Number), upper: expect.any(Number) },
@@ -96,6 +101,12 @@ describe("survival", () => {
     expect(r.scalars.logrank_df).toBe(1);
     expect(r.scalars.logrank_p).toBeCloseTo(0.038947, 6);
     expect(r.scalars.median_lifetime).toBeNull();
+    expect(r.scalars.median).toBeNull();
+    // Per-group medians: basic S = 0.5 at 28 → median 28; its limits as in the groups table; pro never reaches 0.5.
+    expect(r.tables.medians).toEqual([
+      { group: "basic", median: 28, lower: 28, upper: 90 },
+      { group: "pro", median: null, lower: null, upper: null },
+    ]);
     expect(r.tables.curve!.filter((x) => x.group === "basic").map((x) => x.survival)).toEqual([1, 0.5, 0]);
     expect(r.tables.horizons).toEqual([
       { group: "basic", time: 30, survival: 0.5, lower: expect.any(Number), upper: expect.any(Number) },
@@ -117,7 +128,8 @@ describe("survival", () => {
     ];
     const r = await runOnRows(survival, { transactions }, { unit: "day", horizons: "100" }, { churn: { kind: "inactivity", days: 90 } });
     expect(columns(r.tables.curve!)).toMatchObject({ time: [0, 47, 73, 112], events: [0, 0, 0, 1], censored: [0, 1, 1, 0], survival: [1, 1, 1, 0] });
-    expect(r.scalars).toMatchObject({ customers: 3, events: 1, median_lifetime: 112 });
+    expect(r.scalars).toMatchObject({ customers: 3, events: 1, median: 112, median_lifetime: 112 });
+    expect(r.tables.medians).toEqual([{ group: "all", median: 112, lower: 112, upper: 112 }]);
   });
 
   it("reproduces the log-rank reference through a lifetimes dataset", async () => {
@@ -137,6 +149,8 @@ describe("survival", () => {
     const lifetimes = rows.map((x) => ({ duration: Number(x.duration), event: Number(x.observed) === 1, democracy: String(x.democracy) }));
     const overall = await runOnRows(survival, { lifetimes });
     expect(overall.scalars.median_lifetime).toBe(4);
+    expect(overall.scalars.median).toBe(4);
+    expect(overall.tables.medians).toEqual([{ group: "all", median: 4, lower: overall.scalars.median_lower, upper: overall.scalars.median_upper }]);
     expect(overall.scalars.customers).toBe(1808);
     const byRegime = await runOnRows(survival, { lifetimes }, { by: "democracy" });
     expect(byRegime.scalars.logrank_chi2).toBeCloseTo(260.47, 2);
@@ -161,6 +175,8 @@ describe("survival", () => {
       expect(row.upper as number).toBeCloseTo(ref[i]![2]!, 3);
     });
     expect(r.tables.groups!.find((g) => g.group === "Control")).toMatchObject({ customers: 6, events: 4, median: 32 });
+    expect(r.tables.medians!.find((g) => g.group === "Control")).toMatchObject({ median: 32 });
+    expect(Object.keys(r.tables.horizons![0]!)).toEqual(["group", "time", "survival", "lower", "upper"]);
   });
 
   it("handles no events, a group of one, missing attribute values and excluded rows", async () => {
@@ -188,7 +204,8 @@ describe("survival", () => {
 
   it("returns an empty result with a note when there are no customers", async () => {
     const r = await runOnRows(survival, { subscriptions: [{ customer_id: "d", start_date: "2027-01-01", end_date: null }] });
-    expect(r.tables).toEqual({ curve: [], horizons: [], groups: [] });
+    expect(r.tables).toEqual({ curve: [], horizons: [], groups: [], medians: [] });
+    expect(r.scalars.median).toBeNull();
     expect(r.scalars.customers).toBe(0);
     expect(r.notes).toEqual([expect.stringMatching(/no customer lifetimes/)]);
     expect(survival.chart!(r, resolveParams(survival, {}), ctxFor())).toBeNull();

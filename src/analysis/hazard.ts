@@ -1,0 +1,168 @@
+// Cumulative hazard of churn: the Nelson–Aalen estimate of H(t), optionally by an attribute.
+// Lifetimes come from survival-data.ts exactly as for `survival` (lifetimes dataset, or each
+// customer's first activity spell censored at the day after the report period); SQL reduces
+// them to counts per (group, time), so JavaScript sees one row per distinct duration per group.
+
+import { Type, type Static } from "@sinclair/typebox";
+import type { ChartSpec } from "../charts/spec.js";
+import { quoteIdent } from "../data/engine.js";
+import { attributeLabel } from "./cohorts/churn-labels.js";
+import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
+import type { TimeCount } from "./stats/kaplan-meier.js";
+import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimesSql } from "./survival-data.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+
+export const hazardParams = Type.Object({
+  by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups, one cumulative-hazard curve each; empty = one curve for all" }),
+  unit: Type.Union([Type.Literal("day"), Type.Literal("month")], { default: "month", description: "Duration unit when lifetimes are derived from activity spells: day, or month = 30.4375 days (lifetimes datasets keep their own unit)" }),
+  ties: Type.Union([Type.Literal("smooth"), Type.Literal("discrete")], {
+    default: "smooth",
+    description: "Tied churn times: smooth = taken one after another, as lifelines' default (ΔH = Σ 1/(n−i)); discrete = the textbook d/n, as R survfit",
+  }),
+  conf_level: Type.Number({ default: 0.95, exclusiveMinimum: 0, exclusiveMaximum: 1, description: "Confidence level of the cumulative-hazard intervals" }),
+});
+export type HazardParams = Static<typeof hazardParams>;
+
+const allGroup = "all";
+
+const definition: Localized = {
+  "zh-CN": [
+    "客户生命周期(时长)与流失事件的定义同生存分析:lifetimes 数据集的 duration 与 event;或按报告的流失口径取每位客户的第一段活跃期,在报告期结束后的第一天(A)右删失,单位为天或月(1 月 = 30.4375 天)。",
+    "累计风险 H(t)(Nelson–Aalen,与 lifelines 的 NelsonAalenFitter 一致):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数。默认(smooth,lifelines 默认)把同一时长的 d 个流失依次处理:H 增加 Σ_{i=0}^{d−1} 1/(n−i),方差 variance 增加 Σ_{i=0}^{d−1} 1/(n−i)²;discrete 口径(R survfit)H 增加 d/n,方差增加 (n−d)·d/n³。",
+    "置信区间(与 lifelines 一致):lower = H·exp(−z·√variance/H),upper = H·exp(z·√variance/H),z 为标准正态分位数(95% 时 1.959964);H = 0 时区间为 [0, 0]。表中每组从时长 0(H = 0)开始,之后每个不同时长一行(含只有删失的时长,H 不变)。",
+    "H(t) 可理解为到 t 为止每位客户平均经历的流失强度;exp(−H(t)) 是生存率的另一估计,总不低于 Kaplan–Meier 的 S(t)。按属性分组时,属性为空的客户不计入分组曲线。",
+  ].join("\n"),
+  "en-US": [
+    "Customer lifetimes and churn events as in the survival analysis: duration and event of a lifetimes dataset, or each customer's first activity spell under the report's churn basis, right-censored at the day after the report period (A); in days or months of 30.4375 days.",
+    "Cumulative hazard H(t) (Nelson–Aalen, as lifelines' NelsonAalenFitter): at each distinct duration t, n = customers at risk just before t (those censored at t are still at risk at t), d = churns at t. By default (smooth, lifelines' default) the d tied churns are taken one after another: H grows by Σ_{i=0}^{d−1} 1/(n−i) and its variance by Σ_{i=0}^{d−1} 1/(n−i)²; with ties = discrete (R survfit) H grows by d/n and the variance by (n−d)·d/n³.",
+    "Confidence interval (as lifelines): lower = H·exp(−z·√variance/H), upper = H·exp(z·√variance/H), z the standard normal quantile (1.959964 at 95%); [0, 0] while H = 0. Each group's table starts at duration 0 (H = 0), then one row per distinct duration (durations with only censorings keep H).",
+    "H(t) reads as the expected number of churns per customer up to t; exp(−H(t)) is another estimate of survival and never lies below the Kaplan–Meier S(t). With groups, customers with no value of the attribute are left out of the group curves.",
+  ].join("\n"),
+};
+
+function say(ctx: AnalysisContext, zh: string, en: string): string {
+  return ctx.locale === "zh-CN" ? zh : en;
+}
+
+/** Orders group labels numerically when all are numbers, else by code point. */
+function sortGroups(groups: string[]): string[] {
+  const numeric = groups.every((g) => g.trim() !== "" && Number.isFinite(Number(g)));
+  return [...groups].sort((a, b) => (numeric ? Number(a) - Number(b) : 0) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function hazardRow(group: string, p: NelsonAalenPoint): Row {
+  return {
+    group,
+    time: p.time,
+    at_risk: p.atRisk,
+    events: p.events,
+    censored: p.censored,
+    cumulative_hazard: p.cumulativeHazard,
+    variance: p.variance,
+    lower: p.lower,
+    upper: p.upper,
+  };
+}
+
+/**
+ * Nelson–Aalen cumulative hazard of churn, by an optional attribute. Lifetimes as in
+ * `survival` (survival-data.ts). At each distinct duration t with n at risk just before t
+ * (censored at t still at risk) and d churns: smooth ties (lifelines' default) add
+ * Σ_{i<d} 1/(n−i) to H and Σ_{i<d} 1/(n−i)² to its variance; discrete ties add d/n and
+ * (n−d)d/n³. Interval H·exp(±z√Var/H) as lifelines, [0, 0] while H = 0. `tables.hazard`:
+ * group, time, at_risk, events, censored, cumulative_hazard, variance, lower, upper, from time 0.
+ */
+export const hazard: Analysis<HazardParams> = {
+  id: "hazard",
+  title: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
+  summary: {
+    "zh-CN": "客户到流失的累计风险曲线及置信区间,可按属性分组比较",
+    "en-US": "Cumulative hazard of churn over customer lifetime with confidence intervals, optionally by group",
+  },
+  definition,
+  params: hazardParams,
+  needs: [
+    [
+      { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
+      { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
+      { role: "transactions", fields: ["customer_id", "date"] },
+    ],
+  ],
+  mainTable: "hazard",
+
+  reductions(params, ctx) {
+    const by = params.by.trim();
+    const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
+    const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : `'${allGroup}'`;
+    return {
+      counts: `SELECT ${grp} AS grp, duration AS time,
+          COUNT(*) FILTER (WHERE event) AS events,
+          COUNT(*) FILTER (WHERE NOT event) AS censored
+        FROM (${base}) lt
+        GROUP BY ALL
+        ORDER BY grp NULLS LAST, time`,
+      ...excludedLifetimesSql(ctx),
+    };
+  },
+
+  compute(data, params, ctx): AnalysisResult {
+    const by = params.by.trim();
+    const notes: string[] = [...excludedNote(data, ctx.locale)];
+    const rows = (data.counts ?? []).map((r) => ({
+      grp: r.grp === null || r.grp === undefined ? null : String(r.grp),
+      time: Number(r.time),
+      events: Number(r.events),
+      censored: Number(r.censored),
+    }));
+    const timeUnit = lifetimeSource(ctx) === "lifetimes" ? null : params.unit;
+    const kept = rows.filter((r) => r.grp !== null);
+    const missing = rows.filter((r) => r.grp === null).reduce((s, r) => s + r.events + r.censored, 0);
+    if (by && missing > 0) {
+      notes.push(say(ctx, `${missing} 位客户没有“${by}”的取值,未计入分组曲线`, `${missing} customer${missing === 1 ? "" : "s"} without a value of "${by}" ${missing === 1 ? "is" : "are"} left out of the group curves`));
+    }
+    const customers = kept.reduce((s, r) => s + r.events + r.censored, 0);
+    const events = kept.reduce((s, r) => s + r.events, 0);
+    if (kept.length === 0) {
+      return {
+        scalars: { customers: 0, events: 0, time_unit: timeUnit, groups: 0 },
+        tables: { hazard: [] },
+        notes: [...notes, say(ctx, "没有客户生命周期数据:无法估计累计风险", "no customer lifetimes in the data: no cumulative hazard can be estimated")],
+      };
+    }
+    const labels = sortGroups([...new Set(kept.map((r) => r.grp!))]);
+    const table: Row[] = [];
+    for (const g of labels) {
+      const counts: TimeCount[] = kept.filter((r) => r.grp === g).map(({ time, events, censored }) => ({ time, events, censored }));
+      const points = nelsonAalenFromCounts(counts, { ties: params.ties, confLevel: params.conf_level });
+      const n = counts.reduce((s, c) => s + c.events + c.censored, 0);
+      if (points.length && points[0]!.time > 0) table.push(hazardRow(g, { time: 0, atRisk: n, events: 0, censored: 0, cumulativeHazard: 0, variance: 0, lower: 0, upper: 0 }));
+      for (const p of points) table.push(hazardRow(g, p));
+    }
+    if (events === 0) notes.push(say(ctx, "没有流失事件:累计风险始终为 0", "no churn events: the cumulative hazard stays at 0"));
+    return {
+      scalars: { customers, events, time_unit: timeUnit, groups: labels.length },
+      tables: { hazard: table },
+      ...(notes.length ? { notes } : {}),
+    };
+  },
+
+  chart(result, params, ctx): ChartSpec | null {
+    if (!result.tables.hazard?.length) return null;
+    const zh = ctx.locale === "zh-CN";
+    const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
+    const groups = new Set(result.tables.hazard.map((r) => r.group)).size;
+    const by = params.by.trim();
+    const byLabel = by ? attributeLabel(by, ctx.locale) : null;
+    return {
+      title: zh ? "客户累计流失风险" : "Cumulative churn hazard",
+      ...(byLabel ? { subtitle: zh ? (/[\x20-\x7e]/.test(byLabel) ? `按 ${byLabel} 分组` : `按${byLabel}分组`) : `By ${byLabel}` } : {}),
+      marks: [
+        { mark: "areaY", data: "hazard", options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
+        { mark: "lineY", data: "hazard", options: { x: "time", y: "cumulative_hazard", stroke: "group", curve: "step-after" } },
+      ],
+      x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
+      y: { label: zh ? "累计风险(每位客户的预期流失次数)" : "Cumulative hazard (expected churns per customer)", format: "number" },
+      color: { legend: groups > 1, label: byLabel },
+    };
+  },
+};
