@@ -64,8 +64,7 @@ function parseSurvivors(text: string): number[] | null {
  *
  * With `--param survivors=1000,631,…` the one given series is fitted instead (cohort label
  * "survivors", no dataset read, `mode` irrelevant): same scalars (alpha, beta, log_likelihood, …)
- * and tables (projection, fits). `needs` is empty so that this path runs without data; the
- * data path checks its role in `reductions` (requireBasisRole).
+ * and tables (projection, fits).
  */
 export const cohortProjection: Analysis<CohortProjectionParams> = {
   id: "cohort-projection",
@@ -89,26 +88,13 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
       "With the survivors param (one cohort's survivor counts by period, the first = cohort size, e.g. 1000,631,468) that series is fitted as given (cohort label survivors, its last count right-censored) and no dataset is read.",
   },
   params,
-  // Empty: --param survivors needs no dataset. Without it, reductions() requires the churn
-  // basis's role (subscriptions or transactions, as spellNeeds()) with a clear error.
-  needs: [],
+  // The churn basis's role — or the survivors param, which needs no dataset.
+  needs: [[...spellNeeds(), { param: "survivors" }]],
   mainTable: "projection",
 
   reductions(p, ctx): Record<string, string> {
     if (parseSurvivors(p.survivors)) return {};
-    try {
-      requireBasisRole(ctx, "cohort-projection");
-    } catch (e) {
-      if (!(e instanceof ChurnbookError)) throw e;
-      throw new ChurnbookError(e.code, `${e.message}, or --param survivors`, { hint: `${e.hint}; or give one cohort's survivor counts: --param survivors=1000,631,468,382` });
-    }
-    const spellRole = spellNeeds().find((n) => n.role === (ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions"))!;
-    const missing = spellRole.fields.filter((f) => !(ctx.fields[spellRole.role] ?? []).includes(f));
-    if (missing.length) {
-      throw new ChurnbookError("missing-field", `analysis "cohort-projection" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the ${spellRole.role} dataset`, {
-        hint: `available fields: ${(ctx.fields[spellRole.role] ?? []).join(", ")}; map a column to it, e.g. --map ${spellRole.role}.${missing[0]}=<column>`,
-      });
-    }
+    requireBasisRole(ctx, "cohort-projection");
     const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
     const maxAge = cohorts.length ? Math.min(maxFitAge, maxObservableAge(cohorts[0]!, ctx.period.end, p.cohort_grain)) : 0;
     return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }) };

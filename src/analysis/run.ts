@@ -3,14 +3,14 @@
 
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import type { Analysis, AnalysisContext, AnalysisResult, RoleNeed, Row, Value } from "./types.js";
+import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
 
 /**
  * Runs one analysis. `shared` (one per report run) holds the rows of reductions already run:
  * cells that ask the engine the same SQL get the same rows, which analyses never mutate.
  */
 export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared?: Map<string, Row[]>): Promise<AnalysisResult> {
-  checkNeeds(analysis, ctx);
+  checkNeeds(analysis, ctx, params as Record<string, unknown>);
   const data: Record<string, Row[]> = {};
   for (const [name, sql] of Object.entries(analysis.reductions(params, ctx))) {
     let rows = shared?.get(sql);
@@ -24,20 +24,23 @@ export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, para
 }
 
 /** Throws a clear error naming the missing role or field and the fields that exist. */
-export function checkNeeds(analysis: Analysis, ctx: AnalysisContext): void {
+export function checkNeeds(analysis: Analysis, ctx: AnalysisContext, params: Record<string, unknown> = {}): void {
   for (const need of analysis.needs) {
-    const options = Array.isArray(need) ? need : [need];
-    const met = options.find((n) => missingFields(n, ctx).length === 0 && ctx.fields[n.role]);
+    const alternatives = Array.isArray(need) ? need : [need];
+    const set = (n: ParamNeed) => params[n.param] !== undefined && params[n.param] !== null && params[n.param] !== "";
+    const met = alternatives.find((n) => (isParamNeed(n) ? set(n) : ctx.fields[n.role] && missingFields(n, ctx).length === 0));
     if (met) continue;
+    const options = alternatives.filter((n): n is RoleNeed => !isParamNeed(n));
+    const orParam = alternatives.filter(isParamNeed).map((n) => `, or --param ${n.param}=…`).join("");
     const first = options.find((n) => ctx.fields[n.role]) ?? options[0]!;
     const available = ctx.fields[first.role];
     if (!available) {
-      throw new ChurnbookError("missing-role", `analysis "${analysis.id}" needs a "${options.map((o) => o.role).join('" or "')}" dataset`, {
+      throw new ChurnbookError("missing-role", `analysis "${analysis.id}" needs a "${options.map((o) => o.role).join('" or "')}" dataset${orParam}`, {
         hint: `map a dataset to ${options.map((o) => `role ${o.role} (${o.fields.join(", ")})`).join(" or ")}`,
       });
     }
     const missing = missingFields(first, ctx);
-    throw new ChurnbookError("missing-field", `analysis "${analysis.id}" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the ${first.role} dataset`, {
+    throw new ChurnbookError("missing-field", `analysis "${analysis.id}" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the ${first.role} dataset${orParam}`, {
       hint: `available fields: ${available.join(", ")}; map a column to it, e.g. --map ${first.role}.${missing[0]}=<column>`,
     });
   }

@@ -53,6 +53,17 @@ export interface RoleNeed {
   optional?: string[];
 }
 
+/** A param that stands in for data when set (e.g. survivor counts given on the command line). */
+export interface ParamNeed {
+  param: string;
+}
+
+export type Need = RoleNeed | ParamNeed;
+
+export function isParamNeed(n: Need): n is ParamNeed {
+  return "param" in n;
+}
+
 export interface Analysis<P = any> {
   /** kebab-case id, equal to the file name. */
   id: string;
@@ -63,8 +74,8 @@ export interface Analysis<P = any> {
   definition: Localized;
   /** TypeBox object schema of the params, with defaults and descriptions. */
   params: TObject;
-  /** Roles needed. An inner array means "one of these". */
-  needs: Array<RoleNeed | RoleNeed[]>;
+  /** Roles needed. An inner array means "one of these"; a param alternative is met when set. */
+  needs: Array<Need | Need[]>;
   /** SQL reductions over the role tables (named after their role), keyed by name. */
   reductions(params: P, ctx: AnalysisContext): Record<string, string>;
   /** Pure computation over the reductions' rows. */

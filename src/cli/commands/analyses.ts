@@ -1,5 +1,5 @@
 import { registry } from "../../analysis/registry.js";
-import type { Locale } from "../../analysis/types.js";
+import { isParamNeed, type Locale } from "../../analysis/types.js";
 import type { Printer } from "../output.js";
 
 /** Lists analyses: id, title, params (with defaults) and the roles/fields they need. */
@@ -11,7 +11,7 @@ export async function analysesCommand(args: { locale?: string; json?: boolean },
       id: a.id,
       title: a.title[locale],
       summary: a.summary[locale],
-      needs: a.needs.map((n) => (Array.isArray(n) ? n : [n]).map((o) => ({ role: o.role, fields: o.fields, optional: o.optional ?? [] }))),
+      needs: a.needs.map((n) => (Array.isArray(n) ? n : [n]).map((o) => (isParamNeed(o) ? { param: o.param } : { role: o.role, fields: o.fields, optional: o.optional ?? [] }))),
       params: Object.entries(a.params.properties).map(([name, s]) => ({ name, type: (s as { type?: string }).type ?? "enum", default: (s as { default?: unknown }).default ?? null, description: (s as { description?: string }).description ?? "" })),
       tables: a.mainTable,
     }));
@@ -22,7 +22,7 @@ export async function analysesCommand(args: { locale?: string; json?: boolean },
   const lines: string[] = [];
   for (const a of list) {
     lines.push(`${a.id} — ${a.title}`, `  ${a.summary}`);
-    lines.push(`  needs: ${a.needs.map((alts) => alts.map((o) => `${o.role}(${o.fields.join(", ")}${o.optional.length ? `; optional ${o.optional.join(", ")}` : ""})`).join(" or ")).join(" + ")}`);
+    lines.push(`  needs: ${a.needs.map((alts) => alts.map((o) => ("param" in o ? `--param ${o.param}` : `${o.role}(${o.fields.join(", ")}${o.optional.length ? `; optional ${o.optional.join(", ")}` : ""})`)).join(" or ")).join(" + ")}`);
     for (const p of a.params) lines.push(`  --param ${p.name}=${p.default === null ? "…" : String(p.default)}  ${p.description}`);
     lines.push("");
   }

@@ -72,7 +72,7 @@ export async function analyze(args: AnalyzeArgs) {
       period = last ? lastCompletePeriod(last, "month") : parsePeriod(new Date().toISOString().slice(0, 7));
     }
     const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
-    checkNeeds(analysis, ctx);
+    checkNeeds(analysis, ctx, params as Record<string, unknown>);
     const result = await runAnalysis(engine, analysis, params, ctx);
     return { analysis: analysis.id, params: { ...params, period: (params as Record<string, unknown>).period || period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
   } finally {
