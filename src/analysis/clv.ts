@@ -201,18 +201,40 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
 
   // BG/NBD.
   const bg = fitBgNbd(customers);
+  if (bg.homogeneousRate) {
+    notes.push(
+      zh
+        ? "各客户的购买频率没有差异（如按月固定付费），BG/NBD 取其极限形式：所有在网客户以同一速率 λ = r/α 购买（α 固定为大值），只估计 λ 与流失参数 a、b。订阅业务建议改用合约型 CLV（clv-contractual）。"
+        : "Purchase rates do not vary between customers (e.g. fixed monthly billing): BG/NBD is fitted in its limit — every live customer buys at one rate λ = r/α (α held large), and only λ and the drop-out parameters a, b are estimated. For subscriptions, contractual CLV (clv-contractual) fits better.",
+    );
+  }
   const params = bg.params;
 
   // Gamma–Gamma (skipped without spend values).
   const hasMonetary = customers.some((c) => c.m !== null);
   let gg: { params: GammaGammaParams; logLikelihood: number; n: number } | null = null;
+  /** Without a Gamma–Gamma fit: the mean spend of repeat buyers (the fallback for one-time buyers). */
+  let observedSpend: number | null | undefined;
   if (!hasMonetary) {
     notes.push(zh ? "数据中没有金额（monetary），跳过 Gamma–Gamma 客单价模型：预期客单价与 CLV 为空。" : "No monetary values in the data: the Gamma–Gamma spend model is skipped, so expected spend and CLV are null.");
   } else {
     const excluded = customers.filter((c) => c.x > 0 && !((c.m ?? 0) > 0)).length;
     if (excluded > 0) notes.push(zh ? `${excluded} 位有重复购买但平均消费 ≤ 0 的客户未参与 Gamma–Gamma 拟合。` : `${excluded} customer(s) with repeat purchases but mean spend ≤ 0 were left out of the Gamma–Gamma fit.`);
-    gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: c.m ?? 0 })));
-    if (gg.params.q <= 1) notes.push(zh ? "Gamma–Gamma 的 q ≤ 1：总体平均客单价无穷大，仅一次购买客户的预期客单价与 CLV 为空。" : "Gamma–Gamma q ≤ 1: the population mean spend is infinite, so expected spend and CLV of one-time buyers are null.");
+    try {
+      gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: c.m ?? 0 })));
+    } catch (e) {
+      // Spend that never varies within a customer (a fixed monthly fee) leaves Gamma–Gamma
+      // unidentified (p → ∞); its limit is the customer's own average spend.
+      if (!(e instanceof ChurnbookError && e.code === "model-fit-failed")) throw e;
+      const repeat = customers.filter((c) => c.x > 0 && (c.m ?? 0) > 0).map((c) => c.m!);
+      observedSpend = repeat.length ? repeat.reduce((a, b) => a + b, 0) / repeat.length : null;
+      notes.push(
+        zh
+          ? `Gamma–Gamma 客单价模型无法拟合（${e.message}）：预期客单价改用客户自己的平均客单价，仅一次购买的客户用全体重复购买客户的平均值。`
+          : `The Gamma–Gamma spend model could not be fitted (${e.message}): expected spend is the customer's own average spend, and for one-time buyers the average over repeat buyers.`,
+      );
+    }
+    if (gg && gg.params.q <= 1) notes.push(zh ? "Gamma–Gamma 的 q ≤ 1：总体平均客单价无穷大，仅一次购买客户的预期客单价与 CLV 为空。" : "Gamma–Gamma q ≤ 1: the population mean spend is infinite, so expected spend and CLV of one-time buyers are null.");
   }
 
   // Per-customer predictions (cached by identical summaries).
@@ -230,7 +252,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   };
   const rows: Row[] = customers.map((c) => {
     const cum = cumulative(c);
-    const spend = gg ? gammaGammaExpectedSpend(gg.params, c.x, c.x > 0 ? c.m ?? 0 : 0) : null;
+    const spend = gg ? gammaGammaExpectedSpend(gg.params, c.x, c.x > 0 ? c.m ?? 0 : 0) : observedSpend !== undefined ? (c.x > 0 && (c.m ?? 0) > 0 ? c.m! : observedSpend) : null;
     let value: number | null = null;
     if (spend !== null) {
       value = 0;
@@ -267,7 +289,8 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
     gg_log_likelihood: gg?.logLikelihood ?? null,
     gg_customers: gg?.n ?? null,
     expected_purchases: rows.reduce((s, r) => s + (r.expected_purchases as number), 0),
-    total_clv: gg ? rows.reduce((s, r) => s + ((r.clv as number | null) ?? 0), 0) : null,
+    total_clv: gg || observedSpend !== undefined ? rows.reduce((s, r) => s + ((r.clv as number | null) ?? 0), 0) : null,
+    mean_clv: gg || observedSpend !== undefined ? rows.reduce((s, r) => s + ((r.clv as number | null) ?? 0), 0) / Math.max(1, rows.length) : null,
     observation_end: meta?.obs_end != null ? String(meta.obs_end) : null,
   };
 
@@ -292,7 +315,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
 }
 
 function nullScalars(): Record<string, Value> {
-  const keys = ["customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "gamma", "gg_log_likelihood", "gg_customers", "expected_purchases", "total_clv", "observation_end", "calibration_end", "holdout_length", "actual_holdout_purchases", "expected_holdout_purchases", "mae", "total_purchase_error"];
+  const keys = ["customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "gamma", "gg_log_likelihood", "gg_customers", "expected_purchases", "total_clv", "mean_clv", "observation_end", "calibration_end", "holdout_length", "actual_holdout_purchases", "expected_holdout_purchases", "mae", "total_purchase_error"];
   return Object.fromEntries(keys.map((k) => [k, null]));
 }
 

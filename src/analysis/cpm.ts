@@ -45,6 +45,20 @@ const statusLabel: Record<"current" | "lapsed", Localized> = {
   lapsed: { "zh-CN": "流失客户", "en-US": "Lapsed" },
 };
 const noneLabel: Localized = { "zh-CN": "(上期非客户)", "en-US": "(not yet a customer)" };
+const movementText = {
+  joined: { "zh-CN": "新增客户", "en-US": "New customer" },
+  stayed: { "zh-CN": "保持不变", "en-US": "Unchanged" },
+  lapsed: { "zh-CN": "转为流失", "en-US": "Lapsed" },
+  returned: { "zh-CN": "流失回流", "en-US": "Won back" },
+  moved: { "zh-CN": "组间迁移", "en-US": "Moved" },
+} satisfies Record<string, Localized>;
+/** The kind of a transition (previous group → group), for labels and highlighting. */
+function movementOf(from: string, to: CpmGroup): keyof typeof movementText {
+  if (from === noneGroup) return "joined";
+  if (from === to) return "stayed";
+  const wasLapsed = isLapsedGroup(from as CpmGroup), isLapsed = isLapsedGroup(to);
+  return !wasLapsed && isLapsed ? "lapsed" : wasLapsed && !isLapsed ? "returned" : "moved";
+}
 
 function money(x: number): string {
   return String(Math.round(x * 100) / 100);
@@ -141,7 +155,17 @@ export const cpm: Analysis<CpmParams> = {
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     const transitions: Row[] = [noneGroup, ...cpmGroups].flatMap((from) =>
-      cpmGroups.map((to) => ({ from_group: from, from_label: label(from), to_group: to, to_label: label(to), customers: counts.get(`${from}\u0000${to}`) ?? 0 })),
+      cpmGroups.map((to) => {
+        const movement = movementOf(from, to);
+        const n = counts.get(`${from}\u0000${to}`) ?? 0;
+        // Display helpers: the movement kind, a cell label that is blank for 0 (heatmaps), and
+        // moved_customers (0 on the diagonal) to rank the movements in a table.
+        return {
+          from_group: from, from_label: label(from), to_group: to, to_label: label(to), customers: n,
+          movement, movement_label: movementText[movement][L], changed: movement !== "stayed",
+          customers_label: n > 0 ? String(n) : "", moved_customers: movement === "stayed" ? 0 : n,
+        };
+      }),
     );
     const lapsed = customers.filter((c) => isLapsedGroup(c.group as CpmGroup)).length;
     return {

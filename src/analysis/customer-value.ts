@@ -165,7 +165,8 @@ export const customerValue: Analysis<CustomerValueParams> = {
     const neg = classes[3]!;
     if (customers.length === 0) notes.push(`No customers with transactions on or before ${asOf}.`);
     else if (!(totalValue > 0)) notes.push("Total customer value is not positive: value shares are empty.");
-    if ((neg.customers as number) > 0) notes.push(`${neg.customers} negative-value customer(s) cost ${-(neg.value as number)} more than they bring: spend nothing on retaining them.`);
+    // Negative-value customers are a finding (the classes table, scalars and treatment), not a
+    // data problem, so they are not repeated as a note (notes become report warnings).
     const noPotential = classified.filter((c) => c.potential === null).length;
     if (noPotential > 0 && customers.length > 0) notes.push(`${noPotential} customer(s) are in peer groups smaller than min_peers = ${params.min_peers}: no potential value or gap.`);
     return {

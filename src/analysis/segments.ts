@@ -40,6 +40,27 @@ const definition: Localized = {
   ].join("\n"),
 };
 
+// Display names of common customer attributes; other columns show their own name.
+const attributeNames: Record<string, Localized> = {
+  region: { "zh-CN": "区域", "en-US": "Region" },
+  industry: { "zh-CN": "行业", "en-US": "Industry" },
+  plan: { "zh-CN": "套餐", "en-US": "Plan" },
+  channel: { "zh-CN": "获客渠道", "en-US": "Channel" },
+  company_size: { "zh-CN": "企业规模", "en-US": "Company size" },
+  size: { "zh-CN": "规模", "en-US": "Size" },
+  segment: { "zh-CN": "细分", "en-US": "Segment" },
+  age_band: { "zh-CN": "年龄段", "en-US": "Age band" },
+  gender: { "zh-CN": "性别", "en-US": "Gender" },
+  city: { "zh-CN": "城市", "en-US": "City" },
+  country: { "zh-CN": "国家", "en-US": "Country" },
+  source: { "zh-CN": "来源", "en-US": "Source" },
+  cohort: { "zh-CN": "首购月份", "en-US": "Acquisition cohort" },
+  first_order_size: { "zh-CN": "首单规模", "en-US": "First order size" },
+};
+function attributeLabel(name: string, locale: AnalysisContext["locale"]): string {
+  return attributeNames[name]?.[locale] ?? name;
+}
+
 const reserved = new Set(["customer_id", "signup_date", "churned", "id", "name", "email", "phone", "first_name", "last_name"]);
 function isDefaultAttribute(name: string): boolean {
   return !reserved.has(name) && !/(_id|_date|_at|_name|_time)$/.test(name) && !name.startsWith("date");
@@ -169,16 +190,16 @@ export const segments: Analysis<SegmentsParams> = {
           churn_rate: src === "spells" ? ratio(num(r.churned), num(r.at_start)) : src === "label" ? ratio(num(r.churned), num(r.churn_known)) : null,
           avg_value: numOrNull(r.avg_value),
           highest_repeat: false,
-          label: `${a}: ${r.segment === null ? "—" : String(r.segment)}`,
+          attribute_label: attributeLabel(a, ctx.locale),
+          label: `${attributeLabel(a, ctx.locale)}${ctx.locale === "zh-CN" ? "：" : ": "}${r.segment === null ? "—" : String(r.segment)}`,
         }))
         .sort((x, y) => (x.segment === null ? 1 : 0) - (y.segment === null ? 1 : 0) || y.customers - x.customers || compareIds(x.segment, y.segment));
       const eligible = segRows.filter((r) => r.repeat_rate !== null && r.customers >= params.min_customers);
       const best = [...eligible].sort((x, y) => (y.repeat_rate as number) - (x.repeat_rate as number) || y.customers - x.customers || compareIds(x.segment, y.segment))[0];
       if (best) {
         best.highest_repeat = true;
-        highlights.push({ attribute: a, segment: best.segment, customers: best.customers, repeat_rate: best.repeat_rate });
+        highlights.push({ attribute: a, attribute_label: attributeLabel(a, ctx.locale), segment: best.segment, customers: best.customers, repeat_rate: best.repeat_rate });
         scalars[`top_repeat_${a}`] = best.segment;
-        notes.push(`${a}: the highest repeat-purchase rate is in "${best.segment ?? "(missing)"}" (${(100 * (best.repeat_rate as number)).toFixed(1)}%, ${best.customers} customers).`);
       } else if (hasTx) {
         notes.push(`${a}: no segment has ${params.min_customers}+ customers with purchases; no highest-repeat segment is called out.`);
       }

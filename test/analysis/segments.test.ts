@@ -46,12 +46,14 @@ describe("segments", () => {
     expect(s.avg_value![3]).toBeCloseTo(12.5, 12);
     expect(s.highest_repeat).toEqual([false, true, false, false, true]);
     expect(res.tables.highlights).toEqual([
-      { attribute: "region", segment: "South", customers: 3, repeat_rate: 2 / 3 },
-      { attribute: "plan", segment: "basic", customers: 3, repeat_rate: 2 / 3 },
+      { attribute: "region", attribute_label: "Region", segment: "South", customers: 3, repeat_rate: 2 / 3 },
+      { attribute: "plan", attribute_label: "Plan", segment: "basic", customers: 3, repeat_rate: 2 / 3 },
     ]);
     expect(res.scalars).toMatchObject({ attributes: 2, churn_source: "spells", customers: 7, top_repeat_region: "South", top_repeat_plan: "basic" });
     expect(res.notes!.some((n) => n.startsWith('"age" is skipped'))).toBe(true);
-    expect(res.notes!.some((n) => n.includes('highest repeat-purchase rate is in "South" (66.7%'))).toBe(true);
+    // The call-out is a result (highlights, scalars), not a warning: notes stay for problems.
+    expect(res.notes!.some((n) => n.includes("highest repeat-purchase rate"))).toBe(false);
+    expect(s.label).toEqual(["Region: North", "Region: South", "Region: —", "Plan: pro", "Plan: basic"]);
   });
 
   it("segments on an explicit numeric attribute and a value field", async () => {

@@ -31,6 +31,12 @@ export interface BgNbdFit {
   params: BgNbdParams;
   logLikelihood: number;
   iterations: number;
+  /**
+   * True when purchase rates show no heterogeneity between customers: the MLE lies at the
+   * boundary r, α → ∞ with r/α = λ fixed (every customer buys at rate λ while alive), so α is
+   * held at a large value and λ, a, b are estimated — the Poisson limit of the model.
+   */
+  homogeneousRate?: boolean;
 }
 
 export interface FitOptions {
@@ -74,6 +80,22 @@ export function bgNbdTotalLogLikelihood(p: BgNbdParams, data: ReadonlyArray<Repe
 }
 
 /**
+ * The BG/NBD limit r, α → ∞ with r/α = λ: every live customer buys at the same Poisson rate λ
+ * and drops out after a purchase with probability p ~ Beta(a, b). Integrating p out,
+ *   L(x, t_x, T) = λ^x [B(a, b+x) e^(−λT) + δ(x>0) B(a+1, b+x−1) e^(−λ t_x)] / B(a, b).
+ */
+export function poissonBgLogLikelihood(lambda: number, a: number, b: number, data: ReadonlyArray<RepeatSummary & { weight?: number }>): number {
+  const lb = lbeta(a, b), ll = Math.log(lambda);
+  let s = 0;
+  for (const d of data) {
+    const stay = lbeta(a, b + d.x) - lb - lambda * d.T;
+    const v = d.x > 0 ? logSumExp(stay, lbeta(a + 1, b + d.x - 1) - lb - lambda * d.tx) : stay;
+    s += (d.weight ?? 1) * (d.x * ll + v);
+  }
+  return s;
+}
+
+/**
  * Maximum-likelihood fit. The customers are grouped by identical (x, t_x, T); the mean negative
  * log-likelihood is minimised over the log-parameters (Nelder–Mead then BFGS). Throws a
  * ChurnbookError when the data cannot identify the model (no repeat purchases), when the
@@ -98,6 +120,18 @@ export function fitBgNbd(data: readonly RepeatSummary[], options: FitOptions = {
   const start = [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
   const res = fitLogParams(objective, start, options);
   const params = fromLog(res.x);
+  // Regular purchasers (monthly invoices, say) carry no rate heterogeneity: r and α grow
+  // together without bound. Fit the model's limit instead of failing (see poissonBgLogLikelihood).
+  if (res.x[0]! > 10 && res.x[1]! > 10 && !(options.maxIterations !== undefined && options.maxIterations < 50)) {
+    const limit = (v: number[]) => (v.some((e) => Math.abs(e) > 30) ? Infinity : -poissonBgLogLikelihood(Math.exp(v[0]!), Math.exp(v[1]!), Math.exp(v[2]!), groups) / n);
+    const lim = fitLogParams(limit, [res.x[0]! - res.x[1]!, res.x[2]!, res.x[3]!], options);
+    if (lim.converged && Number.isFinite(lim.value) && lim.x.every((e) => Math.abs(e) <= 20)) {
+      // Predictions use the BG/NBD formulas at a large α with r = λα: within 1e-4 of the limit.
+      const alpha = 1e4 * Math.max(meanT, 1e-3);
+      const lambda = Math.exp(lim.x[0]!);
+      return { params: { r: lambda * alpha, alpha, a: Math.exp(lim.x[1]!), b: Math.exp(lim.x[2]!) }, logLikelihood: -lim.value * n, iterations: res.iterations + lim.iterations, homogeneousRate: true };
+    }
+  }
   if (!res.converged || !Number.isFinite(res.value)) {
     const at = `r ${fmt(params.r)}, α ${fmt(params.alpha)}, a ${fmt(params.a)}, b ${fmt(params.b)}`;
     throw new ChurnbookError("model-fit-failed", `BG/NBD: the likelihood maximisation did not converge (after ${res.iterations} iterations, gradient norm ${res.tolerance.toPrecision(3)}, last estimates ${at})`, {

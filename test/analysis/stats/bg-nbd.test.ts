@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChurnbookError } from "../../../src/util/errors.js";
 import {
   bgNbdConditionalExpected, bgNbdExpected, bgNbdLogLikelihood, bgNbdPAlive, bgNbdTotalLogLikelihood, fitBgNbd, type RepeatSummary,
+  poissonBgLogLikelihood,
 } from "../../../src/analysis/stats/bg-nbd.js";
 import { readSummaryCsv } from "./cdnow-fixture.js";
 
@@ -69,5 +70,34 @@ describe("BG/NBD", () => {
   it("rejects impossible summaries (recency after T, negative frequency)", () => {
     expect(() => fitBgNbd([{ x: 1, tx: 5, T: 3 }])).toThrow(/0 ≤ recency ≤ T/);
     expect(() => fitBgNbd([{ x: -1, tx: 0, T: 3 }])).toThrow(ChurnbookError);
+  });
+});
+
+describe("BG/NBD without purchase-rate heterogeneity (the r, α → ∞ limit)", () => {
+  it("the Poisson–beta-geometric likelihood is the BG/NBD likelihood at large α with r = λα", () => {
+    const data = [
+      { x: 0, tx: 0, T: 30 },
+      { x: 3, tx: 20, T: 30 },
+      { x: 7, tx: 29, T: 30 },
+    ];
+    const lambda = 0.25, a = 0.8, b = 4, alpha = 1e7;
+    const limit = poissonBgLogLikelihood(lambda, a, b, data);
+    const bgnbd = bgNbdTotalLogLikelihood({ r: lambda * alpha, alpha, a, b }, data);
+    expect(limit).toBeCloseTo(bgnbd, 4);
+  });
+
+  it("fits regular monthly buyers in the limit instead of failing", () => {
+    // 200 customers buying every 4 weeks (rate 0.25/week), some stopping after a few purchases.
+    const data = Array.from({ length: 200 }, (_, i) => {
+      const T = 40 + (i % 20);
+      const stops = i % 4 === 0 ? 2 + (i % 5) : Math.floor(T / 4);
+      const x = Math.min(stops, Math.floor(T / 4));
+      return { x, tx: 4 * x, T };
+    });
+    const fit = fitBgNbd(data);
+    expect(fit.homogeneousRate).toBe(true);
+    expect(fit.params.r / fit.params.alpha).toBeGreaterThan(0.2);
+    expect(fit.params.r / fit.params.alpha).toBeLessThan(0.3);
+    expect(Number.isFinite(fit.logLikelihood)).toBe(true);
   });
 });
