@@ -30,7 +30,13 @@ export interface AnalysisResult {
 export type ChurnBasis =
   /** Contractual: a customer churns when the last active subscription ends — or `graceDays`
    * later (past-due grace: a renewal within the grace period continues the relationship). */
-  | { kind: "subscriptions"; graceDays?: number }
+  | {
+      kind: "subscriptions";
+      graceDays?: number;
+      /** When churn is recognised: at the end of the paid period (end_date, the default) or on
+       * the day the customer cancels (cancel_date, when the data has it). */
+      recognition?: "period_end" | "cancellation";
+    }
   /** Non-contractual: a customer churns after `days` without a transaction, judged at the period end. */
   | { kind: "inactivity"; days: number };
 

@@ -7,7 +7,7 @@ export type FieldType = (typeof fieldTypes)[number];
 
 export const roles = {
   customers: { customer_id: "string", signup_date: "date", churned: "boolean", region: "string", industry: "string", plan: "string", channel: "string" },
-  subscriptions: { customer_id: "string", start_date: "date", end_date: "date", mrr: "number", plan: "string" },
+  subscriptions: { customer_id: "string", start_date: "date", end_date: "date", mrr: "number", plan: "string", cancel_date: "date" },
   transactions: { customer_id: "string", date: "date", amount: "number", cost: "number", quantity: "number" },
   tickets: { customer_id: "string", date: "date", category: "string", satisfaction: "number", resolved_date: "date" },
   churn_events: { customer_id: "string", date: "date", reason: "string", type: "string" },

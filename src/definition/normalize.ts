@@ -100,10 +100,10 @@ function normalizeParams(spec: ReportSpecT): Record<string, ReportParam> {
 
 function normalizeChurn(spec: ReportSpecT): ChurnBasis {
   if (spec.churn?.basis === "inactivity") return { kind: "inactivity", days: spec.churn.days ?? 90 };
-  if (spec.churn?.basis === "subscriptions") return { kind: "subscriptions", graceDays: spec.churn.grace_days ?? 0 };
+  if (spec.churn?.basis === "subscriptions") return { kind: "subscriptions", graceDays: spec.churn.grace_days ?? 0, recognition: (spec.churn.recognition as "period_end" | "cancellation" | undefined) ?? "period_end" };
   // Without a stated basis: contractual when subscriptions are loaded, else inactivity (90 days).
   const hasSubs = Object.entries(spec.datasets).some(([name, d]) => (d.role ?? name) === "subscriptions");
-  return hasSubs ? { kind: "subscriptions", graceDays: 0 } : { kind: "inactivity", days: 90 };
+  return hasSubs ? { kind: "subscriptions", graceDays: 0, recognition: "period_end" } : { kind: "inactivity", days: 90 };
 }
 
 function normalizeDataset(name: string, d: ReportSpecT["datasets"][string], source: SourceMap): DatasetDef {

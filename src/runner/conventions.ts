@@ -7,6 +7,7 @@ import type { Report } from "../definition/index.js";
 const text = {
   basis: { "zh-CN": "流失认定口径", "en-US": "Churn basis" },
   subscriptions: { "zh-CN": "合约型：客户最后一个有效订阅结束之日记为流失（订阅结束日 = 首个无服务日）", "en-US": "Contractual: a customer churns on the day their last active subscription ends (end date = first day without service)" },
+  cancellation: { "zh-CN": "；流失在客户提出取消之日（cancel_date）确认，而非服务期结束时", "en-US": "; churn is recognised on the day the customer cancels (cancel_date), not when the paid period ends" },
   grace: { "zh-CN": "；逾期宽限期 {days} 天：订阅结束 {days} 天后仍未续订才记为流失，宽限期内续订不计流失", "en-US": "; past-due grace of {days} days: churn is recognised {days} days after the end, and a renewal within the grace period is not a churn" },
   inactivity: { "zh-CN": "非合约型：最后一次消费后连续 {days} 天无消费即记为流失，按期末判断", "en-US": "Non-contractual: a customer churns {days} days after their last purchase without a new one, judged at the period end" },
   boundary: { "zh-CN": "期初客户", "en-US": "Customers at start" },
@@ -23,7 +24,9 @@ export function conventionsFor(report: Report, ran: { analysis: Analysis; params
       name: text.basis[l],
       value:
         report.churn.kind === "subscriptions"
-          ? text.subscriptions[l] + (report.churn.graceDays ? text.grace[l].replaceAll("{days}", String(report.churn.graceDays)) : "")
+          ? text.subscriptions[l] +
+            (report.churn.recognition === "cancellation" ? text.cancellation[l] : "") +
+            (report.churn.graceDays ? text.grace[l].replaceAll("{days}", String(report.churn.graceDays)) : "")
           : text.inactivity[l].replace("{days}", String(report.churn.days)),
     },
     { name: text.boundary[l], value: text.boundaryText[l] },

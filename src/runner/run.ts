@@ -72,6 +72,14 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       progress({ phase: "load", dataset: d.name, rows: loaded.rows, ms });
     }
 
+    const subs = datasets.find((d) => d.role === "subscriptions");
+    if (report.churn.kind === "subscriptions" && report.churn.recognition === "cancellation" && subs && !subs.fields.includes("cancel_date")) {
+      throw new ChurnbookError("missing-field", `churn recognition at cancellation needs a "cancel_date" field in the subscriptions dataset "${subs.name}"`, {
+        hint: `map the column holding the cancellation date: columns: { cancel_date: <column> } (fields: ${subs.fields.join(", ")})`,
+        location: { file: report.file, dataset: subs.name },
+      });
+    }
+
     // 3. Period and context.
     const period = await resolvePeriod(engine, report, params, datasets);
     params.period = period.label;

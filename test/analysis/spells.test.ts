@@ -56,3 +56,26 @@ describe("spells with past-due grace days", () => {
     engine.close();
   });
 });
+
+describe("spells with churn recognised at cancellation", () => {
+  it("ends a subscription on its cancellation date when that comes before the end of the paid period", async () => {
+    const engine = await createEngine();
+    await engine.loadRows("subscriptions", { customer_id: "VARCHAR", start_date: "DATE", end_date: "DATE", cancel_date: "DATE" }, [
+      { customer_id: "a", start_date: "2026-01-01", end_date: "2026-12-31", cancel_date: "2026-03-10" }, // annual plan cancelled in March
+      { customer_id: "b", start_date: "2026-01-01", end_date: null, cancel_date: "2026-05-01" }, // open-ended, cancelled
+      { customer_id: "c", start_date: "2026-01-01", end_date: "2026-06-01", cancel_date: null }, // not cancelled: ends when paid period ends
+    ]);
+    const sql = (recognition: "period_end" | "cancellation") => `SELECT customer_id, end_date FROM ${spellsSql({ churn: { kind: "subscriptions", recognition } })} ORDER BY customer_id`;
+    expect(await engine.query(sql("cancellation"))).toEqual([
+      { customer_id: "a", end_date: "2026-03-10" },
+      { customer_id: "b", end_date: "2026-05-01" },
+      { customer_id: "c", end_date: "2026-06-01" },
+    ]);
+    expect(await engine.query(sql("period_end"))).toEqual([
+      { customer_id: "a", end_date: "2026-12-31" },
+      { customer_id: "b", end_date: null },
+      { customer_id: "c", end_date: "2026-06-01" },
+    ]);
+    engine.close();
+  });
+});

@@ -6,6 +6,7 @@
 //   overlapping or back-to-back subscriptions merged; a gap of one day or more starts a new spell.
 //   With past-due grace days g, each subscription counts as active for g days after its end:
 //   a renewal within g days continues the spell, and churn is recognised g days after the end.
+//   With recognition at cancellation, a subscription's cancel_date (when earlier) stands for its end.
 // - Non-contractual ("inactivity"): each transaction on day t keeps the customer active on
 //   [t, t + days); the customer churns on the first day `days` days after the last purchase.
 //
@@ -24,7 +25,7 @@ const openEnd = "DATE '9999-12-31'";
 export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
   const intervals =
     ctx.churn.kind === "subscriptions"
-      ? `SELECT customer_id, start_date AS s, COALESCE(CAST(end_date + INTERVAL ${Math.max(0, Math.round(ctx.churn.graceDays ?? 0))} DAY AS DATE), ${openEnd}) AS e
+      ? `SELECT customer_id, start_date AS s, COALESCE(CAST(${endOf(ctx.churn)} + INTERVAL ${Math.max(0, Math.round(ctx.churn.graceDays ?? 0))} DAY AS DATE), ${openEnd}) AS e
          FROM subscriptions
          WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`
       : `SELECT customer_id, date AS s, CAST(date + INTERVAL ${Math.round(ctx.churn.days)} DAY AS DATE) AS e
@@ -37,6 +38,12 @@ export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
     SELECT customer_id, CAST(spell_no AS INTEGER) AS spell_no, MIN(s) AS start_date, NULLIF(MAX(e), ${openEnd}) AS end_date
     FROM g GROUP BY customer_id, spell_no
   )`;
+}
+
+/** The day a subscription stops counting: its end, or (recognition at cancellation) the day it
+ * was cancelled when that comes first. A cancellation before the start ends nothing. */
+function endOf(churn: Extract<AnalysisContext["churn"], { kind: "subscriptions" }>): string {
+  return churn.recognition === "cancellation" ? "CASE WHEN cancel_date > start_date THEN least(cancel_date, coalesce(end_date, cancel_date)) ELSE end_date END" : "end_date";
 }
 
 /** SQL predicate: the spell (alias) is active at boundary date b. */
