@@ -86,6 +86,9 @@ export interface SubscriptionRow {
   end_date: string | null;
   mrr: number;
   plan: string;
+  /** The day a voluntary churner asked to cancel (5–30 days before the end of the paid period);
+   * null for plan changes, involuntary churn and active subscriptions. */
+  cancel_date: string | null;
 }
 
 export interface TransactionRow {
@@ -539,14 +542,22 @@ export function generateInto(options: SampleOptions, sink: SampleSink): SampleMe
       }
     }
 
+    // Cancellation notice, drawn from the subscription's sequence number rather than the random
+    // stream, so adding it left every simulated event unchanged.
+    const voluntaryEnds = new Set(churns.filter((c) => c.type === "voluntary").map((c) => c.date));
     for (const s of segments) {
+      const seq = ++subSeq;
+      const end = s.end === null ? null : cal.iso(s.end);
+      const notice = 5 + ((seq * 7919) % 26);
+      const cancel = end !== null && voluntaryEnds.has(end) ? cal.iso(Math.max(s.start + 1, s.end! - notice)) : null;
       sink.subscription({
-        subscription_id: "S" + pad(++subSeq, 6),
+        subscription_id: "S" + pad(seq, 6),
         customer_id: customerId,
         start_date: cal.iso(s.start),
-        end_date: s.end === null ? null : cal.iso(s.end),
+        end_date: end,
         mrr: s.mrr,
         plan: planLabel[s.plan],
+        cancel_date: cancel,
       });
     }
     for (const t of txs) sink.transaction({ transaction_id: "T" + pad(++txSeq, 7), ...t });

@@ -43,7 +43,7 @@ export function csvField(v: Cell): string {
 
 export const sampleColumns = {
   customers: ["customer_id", "name", "signup_date", "region", "industry", "plan", "channel", "company_size"],
-  subscriptions: ["subscription_id", "customer_id", "start_date", "end_date", "mrr", "plan"],
+  subscriptions: ["subscription_id", "customer_id", "start_date", "end_date", "mrr", "plan", "cancel_date"],
   transactions: ["transaction_id", "customer_id", "date", "amount", "cost", "quantity"],
   tickets: ["ticket_id", "customer_id", "date", "category", "satisfaction", "resolved_date"],
   churn_events: ["customer_id", "date", "reason", "type", "subtype"],

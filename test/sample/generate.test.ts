@@ -277,7 +277,7 @@ describe("language", () => {
     const files = readDir(out);
     const en = readDir(join(tmp, "a"));
     for (const f of ["transactions.csv", "tickets.csv", "churn_events.csv", "usage.csv"]) expect(files[f], f).toBe(en[f]);
-    expect(files["subscriptions.csv"]!.replace(/,(基础版|专业版|企业版)$/gm, (_, p: string) => "," + zhPlan[p])).toBe(en["subscriptions.csv"]);
+    expect(files["subscriptions.csv"]!.replace(/,(基础版|专业版|企业版),/g, (_, p: string) => "," + zhPlan[p] + ",")).toBe(en["subscriptions.csv"]);
     expect(files["customers.csv"]).toContain("测试账户 <script>alert(1)</script>");
     expect(readFileSync(join(out, "customers.csv")).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false); // no BOM
   });
