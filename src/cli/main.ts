@@ -36,6 +36,17 @@ export async function main(argv: string[]): Promise<number> {
       (a) => run(async () => (await import("./commands/render.js")).renderCommand(a, printer))(),
     )
     .command(
+      "preview <report>",
+      "Serve the report as a live notebook on 127.0.0.1: every cell with its time or error, re-run when the definition or data change",
+      (y) =>
+        y
+          .positional("report", { type: "string", demandOption: true })
+          .option("period", { type: "string", describe: "Period: 2026-10, 2026-Q3 or 2026" })
+          .option("param", { type: "string", array: true, describe: "Parameter override key=value (repeatable)" })
+          .option("port", { type: "number", default: 4321 }),
+      (a) => run(async () => (await import("./commands/preview.js")).previewCommand(a, printer))(),
+    )
+    .command(
       "validate <report>",
       "Check a report definition without running it",
       (y) => y.positional("report", { type: "string", demandOption: true }),
@@ -77,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" }),
       (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
     )
-    .demandCommand(1, "name a command: render, validate, analyses, analyze, sample-data")
+    .demandCommand(1, "name a command: render, preview, validate, analyses, analyze, sample-data")
     .strict()
     .help()
     .fail((msg, err) => {
