@@ -4,11 +4,12 @@
 // stats/cox-ph.ts (Efron ties).
 
 import { Type, type Static } from "@sinclair/typebox";
+import { attributeLabel, attributeLevelLabel } from "./attributes.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { coxPH } from "./stats/cox-ph.js";
 import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
+import type { Analysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
 
 export const coxParams = Type.Object({
   covariates: Type.String({
@@ -166,6 +167,8 @@ export const cox: Analysis<CoxParams> = {
         z: finite(fit.z[j]!),
         // The same as name; kept for results and templates written before `name`.
         term: t.name,
+        // The term as a reader names it: 套餐：基础版 / Plan: Basic.
+        label: termLabel(t.name, ctx.locale),
       }))
       .sort((a, b) => Math.abs(b.z ?? 0) - Math.abs(a.z ?? 0) || compareText(a.name, b.name));
     return {
@@ -189,18 +192,34 @@ export const cox: Analysis<CoxParams> = {
     if (!rows.length) return null;
     const zh = ctx.locale === "zh-CN";
     const level = Math.round(params.conf_level * 100);
-    const terms = rows.map((r) => String(r.name));
+    const terms = rows.map((r) => String(r.label ?? r.name));
     return {
       title: zh ? "各属性的流失风险比" : "Hazard ratios of churn by attribute",
       subtitle: zh ? "大于 1:流失更早(生命周期更短);小于 1:生命周期更长" : "Above 1: churn sooner (shorter lifetime); below 1: longer lifetime",
       marks: [
         { mark: "ruleX", data: "coefficients", options: { x: 1, stroke: "#999", strokeDasharray: "4,3" } },
-        { mark: "ruleY", data: "coefficients", options: { y: "name", x1: "lower", x2: "upper", stroke: "currentColor" } },
-        { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "name", fill: "currentColor", r: 4 } },
+        { mark: "ruleY", data: "coefficients", options: { y: "label", x1: "lower", x2: "upper", stroke: "currentColor" } },
+        { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "label", fill: "currentColor", r: 4 } },
       ],
-      x: { type: "log", label: zh ? `风险比(${level}% 置信区间,对数刻度)` : `Hazard ratio (${level}% CI, log scale)`, grid: true },
+      x: { type: "log", label: zh ? `风险比(${level}% 置信区间,对数刻度)` : `Hazard ratio (${level}% CI, log scale)`, grid: true, format: "number", ticks: logTicks(rows) },
       y: { label: null, domain: terms },
       marginLeft: Math.min(220, 20 + 7 * Math.max(...terms.map((t) => t.length))),
     };
   },
 };
+
+/** "plan=Basic" → "套餐：基础版"-style labels; a numeric covariate is its attribute's name. */
+function termLabel(term: string, locale: Locale): string {
+  const i = term.indexOf("=");
+  return i < 0 ? attributeLabel(term, locale) : attributeLevelLabel(term.slice(0, i), term.slice(i + 1), locale);
+}
+
+/** Round hazard-ratio ticks (0.2, 0.5, 1, 2, 5 …) over the intervals' range, 1 always included. */
+function logTicks(rows: Row[]): number[] {
+  const values = rows.flatMap((r) => [r.lower, r.upper, r.hazard_ratio]).filter((v): v is number => typeof v === "number" && v > 0);
+  const lo = Math.min(1, ...values), hi = Math.max(1, ...values);
+  const candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 10, 20, 50, 100];
+  const inside = candidates.filter((t) => t >= lo && t <= hi);
+  // Keep the axis readable: at most about seven ticks.
+  return inside.length > 7 ? inside.filter((t) => [0.01, 0.1, 0.2, 0.5, 1, 2, 5, 10, 100].includes(t)) : inside;
+}

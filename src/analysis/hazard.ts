@@ -6,7 +6,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent } from "../data/engine.js";
-import { attributeLabel } from "./cohorts/churn-labels.js";
+import { attributeLabel } from "./attributes.js";
 import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
 import type { TimeCount } from "./stats/kaplan-meier.js";
 import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimesSql } from "./survival-data.js";

@@ -3,6 +3,7 @@
 // average value, with the highest-repeat segment of each attribute called out.
 
 import { Type, type Static } from "@sinclair/typebox";
+import { attributeLabel, attributeLevelLabel } from "./attributes.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent, quoteLiteral } from "../data/engine.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -40,26 +41,6 @@ const definition: Localized = {
   ].join("\n"),
 };
 
-// Display names of common customer attributes; other columns show their own name.
-const attributeNames: Record<string, Localized> = {
-  region: { "zh-CN": "区域", "en-US": "Region" },
-  industry: { "zh-CN": "行业", "en-US": "Industry" },
-  plan: { "zh-CN": "套餐", "en-US": "Plan" },
-  channel: { "zh-CN": "获客渠道", "en-US": "Channel" },
-  company_size: { "zh-CN": "企业规模", "en-US": "Company size" },
-  size: { "zh-CN": "规模", "en-US": "Size" },
-  segment: { "zh-CN": "细分", "en-US": "Segment" },
-  age_band: { "zh-CN": "年龄段", "en-US": "Age band" },
-  gender: { "zh-CN": "性别", "en-US": "Gender" },
-  city: { "zh-CN": "城市", "en-US": "City" },
-  country: { "zh-CN": "国家", "en-US": "Country" },
-  source: { "zh-CN": "来源", "en-US": "Source" },
-  cohort: { "zh-CN": "首购月份", "en-US": "Acquisition cohort" },
-  first_order_size: { "zh-CN": "首单规模", "en-US": "First order size" },
-};
-function attributeLabel(name: string, locale: AnalysisContext["locale"]): string {
-  return attributeNames[name]?.[locale] ?? name;
-}
 
 const reserved = new Set(["customer_id", "signup_date", "churned", "id", "name", "email", "phone", "first_name", "last_name"]);
 function isDefaultAttribute(name: string): boolean {
@@ -191,7 +172,7 @@ export const segments: Analysis<SegmentsParams> = {
           avg_value: numOrNull(r.avg_value),
           highest_repeat: false,
           attribute_label: attributeLabel(a, ctx.locale),
-          label: `${attributeLabel(a, ctx.locale)}${ctx.locale === "zh-CN" ? "：" : ": "}${r.segment === null ? "—" : String(r.segment)}`,
+          label: attributeLevelLabel(a, r.segment === null ? "—" : String(r.segment), ctx.locale),
         }))
         .sort((x, y) => (x.segment === null ? 1 : 0) - (y.segment === null ? 1 : 0) || y.customers - x.customers || compareIds(x.segment, y.segment));
       const eligible = segRows.filter((r) => r.repeat_rate !== null && r.customers >= params.min_customers);

@@ -7,7 +7,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { attributeLabel } from "./cohorts/churn-labels.js";
+import { attributeLabel } from "./attributes.js";
 import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit, type TimeCount } from "./stats/kaplan-meier.js";
 import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";

@@ -32,7 +32,8 @@ export interface ScaleSpec {
   zero?: boolean;
   grid?: boolean;
   nice?: boolean;
-  ticks?: number;
+  /** A tick count, or the tick values themselves. */
+  ticks?: number | number[];
   tickRotate?: number;
   reverse?: boolean;
   percent?: boolean;

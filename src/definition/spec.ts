@@ -71,7 +71,7 @@ const ScaleSpec = Type.Object(
     zero: Type.Optional(Type.Boolean()),
     grid: Type.Optional(Type.Boolean()),
     nice: Type.Optional(Type.Boolean()),
-    ticks: Type.Optional(Type.Number()),
+    ticks: Type.Optional(Type.Union([Type.Number(), Type.Array(Type.Number())], { description: "A tick count, or the tick values." })),
     tickRotate: Type.Optional(Type.Number()),
     reverse: Type.Optional(Type.Boolean()),
     percent: Type.Optional(Type.Boolean()),

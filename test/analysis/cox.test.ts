@@ -60,7 +60,7 @@ describe("cox", () => {
     const zs = r.tables.coefficients!.map((x) => Math.abs(x.z as number));
     expect([...zs].sort((a, b) => b - a)).toEqual(zs);
     // The public shape: name, coef, hazard_ratio, se, lower, upper, p (+ z, and term = name for compatibility).
-    expect(Object.keys(r.tables.coefficients![0]!)).toEqual(["name", "coef", "hazard_ratio", "se", "lower", "upper", "p", "z", "term"]);
+    expect(Object.keys(r.tables.coefficients![0]!)).toEqual(["name", "coef", "hazard_ratio", "se", "lower", "upper", "p", "z", "term", "label"]);
     expect(r.tables.coefficients!.map((x) => x.name)).toEqual(["prio", "age", "fin", "mar", "race", "wexp", "paro"]);
     for (const row of r.tables.coefficients!) expect(row.term).toBe(row.name);
     expect(typeof r.scalars.log_likelihood).toBe("number");
@@ -168,8 +168,8 @@ describe("cox", () => {
     const en = cox.chart!(r, resolveParams(cox, {}), ctxFor());
     expect(en).toMatchObject({ x: { type: "log", label: "Hazard ratio (95% CI, log scale)" }, y: { domain: ["prio", "age", "fin", "mar", "race", "wexp", "paro"] } });
     expect(en!.marks.map((m) => m.mark)).toEqual(["ruleX", "ruleY", "dot"]);
-    expect(en!.marks[1]!.options).toMatchObject({ y: "name", x1: "lower", x2: "upper" });
-    expect(en!.marks[2]!.options).toMatchObject({ x: "hazard_ratio", y: "name" });
+    expect(en!.marks[1]!.options).toMatchObject({ y: "label", x1: "lower", x2: "upper" });
+    expect(en!.marks[2]!.options).toMatchObject({ x: "hazard_ratio", y: "label" });
     const zh = cox.chart!(r, resolveParams(cox, {}), ctxFor("zh-CN"));
     expect(zh!.x!.label).toBe("风险比(95% 置信区间,对数刻度)");
   });

@@ -117,20 +117,6 @@ export function reasonLabel(code: unknown, locale: Locale): string | null {
   return category ? categoryLabels[category][locale] : String(code).trim();
 }
 
-/** Customer attributes commonly used to group customers, as readers name them. */
-export const attributeLabels: Record<string, Localized> = {
-  plan: { "zh-CN": "套餐", "en-US": "Plan" },
-  region: { "zh-CN": "区域", "en-US": "Region" },
-  industry: { "zh-CN": "行业", "en-US": "Industry" },
-  channel: { "zh-CN": "获客渠道", "en-US": "Channel" },
-  company_size: { "zh-CN": "企业规模", "en-US": "Company size" },
-};
-
-/** An attribute (column) name in the report's language when known, else as it is. */
-export function attributeLabel(name: string, locale: Locale): string {
-  return Object.hasOwn(attributeLabels, name) ? attributeLabels[name]![locale] : name;
-}
-
 export function label(l: Localized, locale: Locale): string {
   return l[locale];
 }
