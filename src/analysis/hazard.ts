@@ -6,10 +6,9 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent } from "../data/engine.js";
-import { attributeLabel } from "./attributes.js";
 import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
 import type { TimeCount } from "./stats/kaplan-meier.js";
-import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimesSql } from "./survival-data.js";
+import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimeStepChart, lifetimesSql } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 
 export const hazardParams = Type.Object({
@@ -149,20 +148,6 @@ export const hazard: Analysis<HazardParams> = {
   chart(result, params, ctx): ChartSpec | null {
     if (!result.tables.hazard?.length) return null;
     const zh = ctx.locale === "zh-CN";
-    const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
-    const groups = new Set(result.tables.hazard.map((r) => r.group)).size;
-    const by = params.by.trim();
-    const byLabel = by ? attributeLabel(by, ctx.locale) : null;
-    return {
-      title: zh ? "客户累计流失风险" : "Cumulative churn hazard",
-      ...(byLabel ? { subtitle: zh ? (/[\x20-\x7e]/.test(byLabel) ? `按 ${byLabel} 分组` : `按${byLabel}分组`) : `By ${byLabel}` } : {}),
-      marks: [
-        { mark: "areaY", data: "hazard", options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
-        { mark: "lineY", data: "hazard", options: { x: "time", y: "cumulative_hazard", stroke: "group", curve: "step-after" } },
-      ],
-      x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
-      y: { label: zh ? "累计风险(每位客户的预期流失次数)" : "Cumulative hazard (expected churns per customer)", format: "number" },
-      color: { legend: groups > 1, label: byLabel },
-    };
+    return lifetimeStepChart(result.tables.hazard, { table: "hazard", y: "cumulative_hazard", title: ["客户累计流失风险", "Cumulative churn hazard"], yAxis: { label: zh ? "累计风险(每位客户的预期流失次数)" : "Cumulative hazard (expected churns per customer)", format: "number" } }, params, ctx);
   },
 };

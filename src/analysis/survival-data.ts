@@ -16,6 +16,8 @@
 import { quoteIdent, quoteLiteral } from "../data/engine.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { spellsSql } from "./sql/spells.js";
+import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
+import { attributeLabel } from "./attributes.js";
 import type { AnalysisContext, Row } from "./types.js";
 
 export const durationUnits = ["day", "month"] as const;
@@ -126,4 +128,33 @@ export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContex
       ? `${n} 行 lifetimes 数据的时长缺失或为负、或流失标记缺失,已剔除`
       : `${n} lifetimes row${n === 1 ? " was" : "s were"} left out (missing or negative duration, or missing event)`,
   ];
+}
+
+/**
+ * The step chart of a lifetime curve (survival or cumulative hazard) with its confidence band,
+ * one line per group, labelled in the report's language.
+ */
+export function lifetimeStepChart(
+  rows: Row[],
+  options: { table: string; y: string; title: [zh: string, en: string]; yAxis: ScaleSpec },
+  params: { by: string; unit: string },
+  ctx: Pick<AnalysisContext, "locale" | "fields" | "churn">,
+): ChartSpec {
+  const zh = ctx.locale === "zh-CN";
+  const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
+  const groups = new Set(rows.map((r) => r.group)).size;
+  const by = params.by.trim();
+  // The attribute as readers name it (plan → 套餐 / Plan); an unknown column name as it is.
+  const byLabel = by ? attributeLabel(by, ctx.locale) : null;
+  return {
+    title: zh ? options.title[0] : options.title[1],
+    ...(byLabel ? { subtitle: zh ? (/[\x20-\x7e]/.test(byLabel) ? `按 ${byLabel} 分组` : `按${byLabel}分组`) : `By ${byLabel}` } : {}),
+    marks: [
+      { mark: "areaY", data: options.table, options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
+      { mark: "lineY", data: options.table, options: { x: "time", y: options.y, stroke: "group", curve: "step-after" } },
+    ],
+    x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
+    y: options.yAxis,
+    color: { legend: groups > 1, label: byLabel },
+  };
 }

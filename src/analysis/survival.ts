@@ -7,11 +7,10 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { attributeLabel } from "./attributes.js";
 import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit, type TimeCount } from "./stats/kaplan-meier.js";
 import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
-import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimesSql, splitList } from "./survival-data.js";
+import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimeStepChart, lifetimesSql, splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 
 export const survivalParams = Type.Object({
@@ -202,21 +201,6 @@ export const survival: Analysis<SurvivalParams> = {
   chart(result, params, ctx): ChartSpec | null {
     if (!result.tables.curve?.length) return null;
     const zh = ctx.locale === "zh-CN";
-    const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
-    const groups = new Set(result.tables.curve.map((r) => r.group)).size;
-    const by = params.by.trim();
-    // The attribute as readers name it (plan → 套餐 / Plan); an unknown column name as it is.
-    const byLabel = by ? attributeLabel(by, ctx.locale) : null;
-    return {
-      title: zh ? "客户生存曲线" : "Customer survival",
-      ...(byLabel ? { subtitle: zh ? (/[\x20-\x7e]/.test(byLabel) ? `按 ${byLabel} 分组` : `按${byLabel}分组`) : `By ${byLabel}` } : {}),
-      marks: [
-        { mark: "areaY", data: "curve", options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
-        { mark: "lineY", data: "curve", options: { x: "time", y: "survival", stroke: "group", curve: "step-after" } },
-      ],
-      x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
-      y: { label: zh ? "生存率(未流失比例)" : "Survival (share not churned)", format: "percent", domain: [0, 1] },
-      color: { legend: groups > 1, label: byLabel },
-    };
+    return lifetimeStepChart(result.tables.curve, { table: "curve", y: "survival", title: ["客户生存曲线", "Customer survival"], yAxis: { label: zh ? "生存率(未流失比例)" : "Survival (share not churned)", format: "percent", domain: [0, 1] } }, params, ctx);
   },
 };
