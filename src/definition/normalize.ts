@@ -43,7 +43,7 @@ interface CellBase {
 
 export type ReportCell =
   | (CellBase & { kind: "markdown"; markdown: string })
-  | (CellBase & { kind: "analysis"; analysis: string; params: Record<string, unknown> })
+  | (CellBase & { kind: "analysis"; analysis: string; params: Record<string, unknown>; show: boolean })
   | (CellBase & { kind: "chart"; from: string; spec: Omit<ChartSpec, "title"> | null; landscape: boolean })
   | (CellBase & { kind: "table"; from: string; table: string | null; columns: { key: string; label?: string; format?: ValueFormat }[] | null; limit: number | null; sort: string | null; landscape: boolean })
   | (CellBase & { kind: "kpi"; items: { label: string; value: string; previous?: string; last_year?: string; format: ValueFormat; better: "up" | "down" }[] })
@@ -133,7 +133,7 @@ function normalizeCell(c: Record<string, unknown>, kind: CellKind, i: number, so
     case "markdown":
       return { ...base, kind, markdown: c.markdown as string };
     case "analysis":
-      return { ...base, kind, analysis: c.analysis as string, params: (c.params as Record<string, unknown> | undefined) ?? {} };
+      return { ...base, kind, analysis: c.analysis as string, params: (c.params as Record<string, unknown> | undefined) ?? {}, show: c.show === true };
     case "chart": {
       if (typeof c.chart === "string") return { ...base, kind, from: c.chart, spec: null, landscape: Boolean(c.landscape) };
       const { from, ...spec } = c.chart as { from: string } & Omit<ChartSpec, "title">;

@@ -143,6 +143,7 @@ export const cellSchemas = {
       id: Id,
       analysis: Type.String({ description: "An analysis of the registry (churnbook analyses)." }),
       params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The analysis's params." })),
+      show: Type.Optional(Type.Boolean({ description: "Show the analysis's default view here (its default chart and the first rows of its main table); analysis cells are silent otherwise." })),
     },
     { additionalProperties: false },
   ),

@@ -74,6 +74,19 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
   }
 }
 
+/** The default view of an analysis cell: its default chart (if any) and the first 20 rows of
+ * its main table, titled by the cell or the analysis. */
+export function defaultView(cell: Extract<ReportCell, { kind: "analysis" }>, results: ResultsById, scope: Scope): CellOutput[] {
+  const r = need(results, cell.id);
+  const title = cell.title ?? r.analysis.title[scope.locale];
+  const out: CellOutput[] = [];
+  if (r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope))) {
+    out.push(buildCell({ kind: "chart", id: `${cell.id}-chart`, title, caption: cell.caption, from: cell.id, spec: null, landscape: false, line: cell.line }, results, scope));
+  }
+  out.push(buildCell({ kind: "table", id: `${cell.id}-table`, title: out.length ? undefined : title, from: cell.id, table: null, columns: null, limit: 20, sort: null, landscape: false, line: cell.line }, results, scope));
+  return out;
+}
+
 function contextOf(scope: Scope): AnalysisContext {
   return scope.ctx ?? { period: scope.period, locale: scope.locale, currency: scope.currency, churn: { kind: "subscriptions" }, fields: {} };
 }

@@ -18,7 +18,7 @@ import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/ty
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { lastCompletePeriod, parsePeriod, type Period } from "../util/period.js";
-import { buildCell, type ResultsById } from "./cells.js";
+import { buildCell, defaultView, type ResultsById } from "./cells.js";
 import { conventionsFor } from "./conventions.js";
 import { fillTemplate, resolveReportParams } from "./params.js";
 
@@ -121,7 +121,11 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     const cells: CellOutput[] = [];
     const scope = { params, period, locale: report.locale, currency, ctx };
     for (const cell of report.cells) {
-      if (cell.kind === "analysis") continue;
+      if (cell.kind === "analysis") {
+        // `show: true`: the analysis's default view, in place — its default chart and main table.
+        if (cell.show) cells.push(...(failed.has(cell.id) ? [{ kind: "error" as const, id: cell.id, message: failed.get(cell.id)! }] : defaultView(cell, results, scope)));
+        continue;
+      }
       const dependsOn = dependencies(cell).find((id) => failed.has(id));
       if (dependsOn) {
         cells.push({ kind: "error", id: cell.id, message: `${dependsOn}: ${failed.get(dependsOn)}` });
