@@ -4,6 +4,7 @@ import { rolling30, dailyEvents, periodMetrics } from "../../src/analysis/period
 import type { Row } from "../../src/analysis/types.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { runOnRows } from "../helpers/analysis.js";
+import { sub, subscriptions as book } from "./fixtures/subscription-book.js";
 
 // Hand-built fixtures shared by the period-metric tests (churn-summary, churn-trend,
 // mrr-movements, leaky-bucket). Report period 2026-10 = [2026-10-01, 2026-11-01).
@@ -40,22 +41,8 @@ import { runOnRows } from "../helpers/analysis.js";
 // October 2025 (last year): no customers at all → rates null.
 
 
-const sub = (customer_id: string | null, start_date: string, end_date: string | null, mrr: number): Row => ({ customer_id, start_date, end_date, mrr });
-
 const subscriptions: Row[] = [
-  sub("A", "2026-01-01", null, 100),
-  sub("B", "2026-01-01", "2026-10-15", 50),
-  sub("C", "2026-10-05", null, 30),
-  sub("D", "2026-01-01", "2026-06-01", 40),
-  sub("D", "2026-10-10", null, 60),
-  sub("E", "2026-10-03", "2026-10-20", 20),
-  sub("F", "2026-02-01", "2026-10-15", 100),
-  sub("F", "2026-10-15", null, 150),
-  sub("G", "2026-03-01", "2026-10-20", 80),
-  sub("G", "2026-10-20", null, 60),
-  sub("H", "2026-01-01", null, 0),
-  sub("I", "2026-01-01", "2026-10-05", 70),
-  sub("I", "2026-10-20", null, 70),
+  ...book,
   sub("J", "2026-10-02", null, 0),
 ];
 

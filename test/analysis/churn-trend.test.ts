@@ -6,6 +6,7 @@ import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { sub, subscriptions } from "./fixtures/subscription-book.js";
 
 // Subscriptions (end exclusive; null = open), report period 2026-10:
 //   A 01-01 → open 100; B 01-01 → 10-15 50; C 10-05 → open 30; D 01-01 → 06-01 40 and 10-10 → open 60;
@@ -18,22 +19,6 @@ import { columns, runOnRows } from "../helpers/analysis.js";
 //   June: at start A B D F G I = 6, D churns (06-01) → end 5, churn 1/6.
 //   Quarters: Q2 = Apr–Jun: start 6 (A B D F G I), churned 1 (D), end 5; Q3 = Jul–Sep: 5 → 5.
 //   2025 (a year earlier): nobody → rates null.
-const sub = (customer_id: string, start_date: string, end_date: string | null, mrr: number): Row => ({ customer_id, start_date, end_date, mrr });
-const subscriptions: Row[] = [
-  sub("A", "2026-01-01", null, 100),
-  sub("B", "2026-01-01", "2026-10-15", 50),
-  sub("C", "2026-10-05", null, 30),
-  sub("D", "2026-01-01", "2026-06-01", 40),
-  sub("D", "2026-10-10", null, 60),
-  sub("E", "2026-10-03", "2026-10-20", 20),
-  sub("F", "2026-02-01", "2026-10-15", 100),
-  sub("F", "2026-10-15", null, 150),
-  sub("G", "2026-03-01", "2026-10-20", 80),
-  sub("G", "2026-10-20", null, 60),
-  sub("H", "2026-01-01", null, 0),
-  sub("I", "2026-01-01", "2026-10-05", 70),
-  sub("I", "2026-10-20", null, 70),
-];
 
 describe("churn-trend", () => {
   it("gives the summary metrics for each of the last N months, with prev_ and ly_ columns", async () => {

@@ -8,6 +8,7 @@ import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { waterfallBars } from "../../src/charts/waterfall.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { sub, subscriptions } from "./fixtures/subscription-book.js";
 
 // Subscriptions (end exclusive; null = open), report period 2026-10:
 //   A 01-01 → open 100; B 01-01 → 10-15 50 (churn); C 10-05 → open 30 (new);
@@ -17,22 +18,6 @@ import { columns, runOnRows } from "../helpers/analysis.js";
 // October by hand: customers 5 + in (new 2: C E, reactivated 2: D I) − out (churned 3: B E I) = 6;
 // MRR 400 + in (new 30, expansion 50, reactivation 60) − out (contraction 20, churn 50) = 470.
 // June: 6 at start, D churns → 5 (MRR 440 → 400); July–September: 5 → 5, nothing moves.
-const sub = (customer_id: string, start_date: string, end_date: string | null, mrr: number): Row => ({ customer_id, start_date, end_date, mrr });
-const subscriptions: Row[] = [
-  sub("A", "2026-01-01", null, 100),
-  sub("B", "2026-01-01", "2026-10-15", 50),
-  sub("C", "2026-10-05", null, 30),
-  sub("D", "2026-01-01", "2026-06-01", 40),
-  sub("D", "2026-10-10", null, 60),
-  sub("E", "2026-10-03", "2026-10-20", 20),
-  sub("F", "2026-02-01", "2026-10-15", 100),
-  sub("F", "2026-10-15", null, 150),
-  sub("G", "2026-03-01", "2026-10-20", 80),
-  sub("G", "2026-10-20", null, 60),
-  sub("H", "2026-01-01", null, 0),
-  sub("I", "2026-01-01", "2026-10-05", 70),
-  sub("I", "2026-10-20", null, 70),
-];
 
 describe("leaky-bucket", () => {
   it("waterfall of the report period for customers and revenue", async () => {

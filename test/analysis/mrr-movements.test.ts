@@ -7,6 +7,7 @@ import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { sub, subscriptions } from "./fixtures/subscription-book.js";
 
 // Report period 2026-10 = [2026-10-01, 2026-11-01). Subscriptions (end exclusive; null = open):
 //   A 01-01 → open 100 (unchanged)        B 01-01 → 10-15 50 (churn −50)
@@ -17,22 +18,6 @@ import { columns, runOnRows } from "../helpers/analysis.js";
 //   H 01-01 → open 0 (free)               I 01-01 → 10-05 70, 10-20 → open 70 (70 → 70: none)
 // MRR at start (start < 10-01 ≤ end): 100 + 50 + 100 + 80 + 70 = 400; at end: 100 + 30 + 60 + 150 + 60 + 70 = 470
 // Bridge: 400 + 30 + 50 + 60 − 20 − 50 = 470.
-const sub = (customer_id: string | null, start_date: string, end_date: string | null, mrr: number): Row => ({ customer_id, start_date, end_date, mrr });
-const subscriptions: Row[] = [
-  sub("A", "2026-01-01", null, 100),
-  sub("B", "2026-01-01", "2026-10-15", 50),
-  sub("C", "2026-10-05", null, 30),
-  sub("D", "2026-01-01", "2026-06-01", 40),
-  sub("D", "2026-10-10", null, 60),
-  sub("E", "2026-10-03", "2026-10-20", 20),
-  sub("F", "2026-02-01", "2026-10-15", 100),
-  sub("F", "2026-10-15", null, 150),
-  sub("G", "2026-03-01", "2026-10-20", 80),
-  sub("G", "2026-10-20", null, 60),
-  sub("H", "2026-01-01", null, 0),
-  sub("I", "2026-01-01", "2026-10-05", 70),
-  sub("I", "2026-10-20", null, 70),
-];
 
 describe("mrr-movements", () => {
   it("logs one movement per customer whose MRR changes, in a stable order", async () => {
