@@ -127,3 +127,21 @@ describe("loadDataset", () => {
     expect(snake("customerID")).toBe("customer_id");
   });
 });
+
+describe("loadDataset: Parquet and JSON", () => {
+  it("reads Parquet (typed by the file) and JSON lines with the same mapping rules", async () => {
+    const parquet = join(dir, "subs.parquet");
+    await engine.query(`COPY (SELECT 'A1' AS account, DATE '2026-01-05' AS start_date, NULL::DATE AS end_date, 100.5 AS mrr_amount, 3 AS seats) TO '${parquet}' (FORMAT parquet)`);
+    const p = await loadDataset(engine, src({ file: parquet, columns: { customer_id: "account", mrr: "mrr_amount" } }));
+    expect(p.rows).toBe(1);
+    expect(await engine.query("SELECT customer_id, start_date, end_date, mrr, seats FROM subscriptions")).toEqual([{ customer_id: "A1", start_date: "2026-01-05", end_date: null, mrr: 100.5, seats: 3 }]);
+
+    const json = file("tx.json", '[{"cust": "c1", "date": "2026-02-01", "amount": 12.5}, {"cust": "c2", "date": "2026-02-03", "amount": 7}]');
+    const j = await loadDataset(engine, src({ name: "tx", role: "transactions", file: json, columns: { customer_id: "cust" } }));
+    expect(j.rows).toBe(2);
+    expect(await engine.query("SELECT customer_id, date, amount FROM transactions ORDER BY customer_id")).toEqual([
+      { customer_id: "c1", date: "2026-02-01", amount: 12.5 },
+      { customer_id: "c2", date: "2026-02-03", amount: 7 },
+    ]);
+  });
+});
