@@ -247,7 +247,13 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
   if (baseN === 0) notes.push(`no customers were active at the start of ${cur.label}: no value tiers`);
   else if (churnedN === 0) notes.push(`no customer of the starting base churned in ${cur.label}`);
   const joined = Number(data.joined_and_churned?.[0]?.customers ?? 0);
-  if (joined > 0) notes.push(`${joined} customer${joined === 1 ? "" : "s"} joined and churned within ${cur.label}: not in the starting base, not counted here`);
+  if (joined > 0) {
+    notes.push(
+      ctx.locale === "zh-CN"
+        ? `${cur.label} 期间有 ${joined} 位客户当期加入又当期流失：不在期初客户中，此处不计`
+        : `${joined} customer${joined === 1 ? "" : "s"} joined and churned within ${cur.label}: not in the starting base, not counted here`,
+    );
+  }
 
   const nowShare = trend.at(-1)!.high_share_churned as number | null;
   const prevShare = trend.length > 1 ? (trend.at(-2)!.high_share_churned as number | null) : null;
