@@ -5,10 +5,9 @@
 
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import { quoteIdent } from "../data/engine.js";
 import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
 import type { TimeCount } from "./stats/kaplan-meier.js";
-import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimeStepChart, lifetimesSql } from "./survival-data.js";
+import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 
 export const hazardParams = Type.Object({
@@ -22,7 +21,6 @@ export const hazardParams = Type.Object({
 });
 export type HazardParams = Static<typeof hazardParams>;
 
-const allGroup = "all";
 
 const definition: Localized = {
   "zh-CN": [
@@ -80,28 +78,11 @@ export const hazard: Analysis<HazardParams> = {
   },
   definition,
   params: hazardParams,
-  needs: [
-    [
-      { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
-      { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
-      { role: "transactions", fields: ["customer_id", "date"] },
-    ],
-  ],
+  needs: lifetimeNeeds,
   mainTable: "hazard",
 
   reductions(params, ctx) {
-    const by = params.by.trim();
-    const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
-    const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : `'${allGroup}'`;
-    return {
-      counts: `SELECT ${grp} AS grp, duration AS time,
-          COUNT(*) FILTER (WHERE event) AS events,
-          COUNT(*) FILTER (WHERE NOT event) AS censored
-        FROM (${base}) lt
-        GROUP BY ALL
-        ORDER BY grp NULLS LAST, time`,
-      ...excludedLifetimesSql(ctx),
-    };
+    return lifetimeCountsReductions(params, ctx);
   },
 
   compute(data, params, ctx): AnalysisResult {

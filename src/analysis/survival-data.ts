@@ -18,7 +18,7 @@ import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { spellsSql } from "./sql/spells.js";
 import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
 import { attributeLabel } from "./attributes.js";
-import type { AnalysisContext, Row } from "./types.js";
+import type { Analysis, AnalysisContext, Row } from "./types.js";
 
 export const durationUnits = ["day", "month"] as const;
 export type DurationUnit = (typeof durationUnits)[number];
@@ -156,5 +156,36 @@ export function lifetimeStepChart(
     x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
     y: options.yAxis,
     color: { legend: groups > 1, label: byLabel },
+  };
+}
+
+/** The group label of customers when no `by` attribute is given. */
+export const allGroup = "all";
+
+/** What the lifetime analyses (survival, hazard) need: precomputed lifetimes or activity data. */
+export const lifetimeNeeds: Analysis["needs"] = [
+  [
+    { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
+    { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
+    { role: "transactions", fields: ["customer_id", "date"] },
+  ],
+];
+
+/**
+ * The reductions of the lifetime analyses: events and censorings per (group, time), plus the
+ * count of excluded rows. Survival and hazard ask the same SQL, so a report computes it once.
+ */
+export function lifetimeCountsReductions(params: { by: string; unit: "day" | "month" }, ctx: AnalysisContext): Record<string, string> {
+  const by = params.by.trim();
+  const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
+  const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : quoteLiteral(allGroup);
+  return {
+    counts: `SELECT ${grp} AS grp, duration AS time,
+        COUNT(*) FILTER (WHERE event) AS events,
+        COUNT(*) FILTER (WHERE NOT event) AS censored
+      FROM (${base}) lt
+      GROUP BY ALL
+      ORDER BY grp NULLS LAST, time`,
+    ...excludedLifetimesSql(ctx),
   };
 }

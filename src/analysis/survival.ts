@@ -5,12 +5,11 @@
 
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import { quoteIdent } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit, type TimeCount } from "./stats/kaplan-meier.js";
 import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
-import { excludedLifetimesSql, excludedNote, lifetimeSource, lifetimeStepChart, lifetimesSql, splitList } from "./survival-data.js";
+import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart, splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 
 export const survivalParams = Type.Object({
@@ -21,7 +20,6 @@ export const survivalParams = Type.Object({
 });
 export type SurvivalParams = Static<typeof survivalParams>;
 
-const allGroup = "all";
 
 const definition: Localized = {
   "zh-CN": [
@@ -89,29 +87,12 @@ export const survival: Analysis<SurvivalParams> = {
   },
   definition,
   params: survivalParams,
-  needs: [
-    [
-      { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
-      { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
-      { role: "transactions", fields: ["customer_id", "date"] },
-    ],
-  ],
+  needs: lifetimeNeeds,
   mainTable: "curve",
 
   reductions(params, ctx) {
     parseHorizons(params.horizons);
-    const by = params.by.trim();
-    const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
-    const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : `'${allGroup}'`;
-    return {
-      counts: `SELECT ${grp} AS grp, duration AS time,
-          COUNT(*) FILTER (WHERE event) AS events,
-          COUNT(*) FILTER (WHERE NOT event) AS censored
-        FROM (${base}) lt
-        GROUP BY ALL
-        ORDER BY grp NULLS LAST, time`,
-      ...excludedLifetimesSql(ctx),
-    };
+    return lifetimeCountsReductions(params, ctx);
   },
 
   compute(data, params, ctx): AnalysisResult {

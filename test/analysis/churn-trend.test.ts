@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { churnTrend } from "../../src/analysis/churn-trend.js";
-import { createEngine } from "../../src/data/engine.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
+import { withRavenstack } from "./fixtures/ravenstack.js";
 
 // Subscriptions (end exclusive; null = open), report period 2026-10:
 //   A 01-01 → open 100; B 01-01 → 10-15 50; C 10-05 → open 30; D 01-01 → 06-01 40 and 10-10 → open 60;
@@ -108,17 +108,8 @@ describe("churn-trend", () => {
 
 describe("churn-trend on ravenstack (integration)", () => {
   it("every month of 2024 reconciles: end = start + new + reactivated − churned, and chains to the next month", async () => {
-    const engine = await createEngine();
-    try {
-      const file = new URL("../../../shared/datasets/ravenstack/ravenstack_subscriptions.csv", import.meta.url).pathname;
-      await engine.query(`CREATE TABLE subscriptions AS
-        SELECT CAST(account_id AS VARCHAR) AS customer_id, CAST(start_date AS DATE) AS start_date, CAST(end_date AS DATE) AS end_date,
-               CAST(mrr_amount AS DOUBLE) AS mrr, CAST(plan_tier AS VARCHAR) AS plan
-        FROM read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)`);
-      const ctx: AnalysisContext = {
-        period: parsePeriod("2024-12"), locale: "en-US", currency: "USD", churn: { kind: "subscriptions" },
-        fields: { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"] },
-      };
+    await withRavenstack(async (engine, ctxFor) => {
+      const ctx = ctxFor("2024-12");
       for (const include_free of [false, true]) {
         const r = await runAnalysis(engine, churnTrend, resolveParams(churnTrend, { include_free }), ctx);
         const t = r.tables.trend!;
@@ -137,8 +128,6 @@ describe("churn-trend on ravenstack (integration)", () => {
         });
         expect(t.reduce((s, x) => s + (x.churned_customers as number), 0)).toBeGreaterThan(0);
       }
-    } finally {
-      engine.close();
-    }
+    });
   });
 });

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../../src/charts/index.js";
 import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
-import { createEngine } from "../../src/data/engine.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { waterfallBars } from "../../src/charts/waterfall.js";
-import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
+import { withRavenstack } from "./fixtures/ravenstack.js";
 
 // Subscriptions (end exclusive; null = open), report period 2026-10:
 //   A 01-01 → open 100; B 01-01 → 10-15 50 (churn); C 10-05 → open 30 (new);
@@ -111,17 +110,8 @@ describe("leaky-bucket", () => {
 
 describe("leaky-bucket on ravenstack (integration)", () => {
   it("flows reconcile for every month of 2024: start + in − out = end, for customers and MRR", async () => {
-    const engine = await createEngine();
-    try {
-      const file = new URL("../../../shared/datasets/ravenstack/ravenstack_subscriptions.csv", import.meta.url).pathname;
-      await engine.query(`CREATE TABLE subscriptions AS
-        SELECT CAST(account_id AS VARCHAR) AS customer_id, CAST(start_date AS DATE) AS start_date, CAST(end_date AS DATE) AS end_date,
-               CAST(mrr_amount AS DOUBLE) AS mrr, CAST(plan_tier AS VARCHAR) AS plan
-        FROM read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)`);
-      const ctx: AnalysisContext = {
-        period: parsePeriod("2024-12"), locale: "en-US", currency: "USD", churn: { kind: "subscriptions" },
-        fields: { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"] },
-      };
+    await withRavenstack(async (engine, ctxFor) => {
+      const ctx = ctxFor("2024-12");
       const r = await runAnalysis(engine, leakyBucket, resolveParams(leakyBucket, {}), ctx);
       const f = r.tables.flows!;
       expect(f).toHaveLength(12);
@@ -132,8 +122,6 @@ describe("leaky-bucket on ravenstack (integration)", () => {
       }
       const w = r.tables.waterfall!.filter((x) => x.measure === "revenue");
       expect(w[0]!.value as number + w.slice(1, -1).reduce((s, x) => s + (x.value as number), 0)).toBeCloseTo(w[w.length - 1]!.value as number, 6);
-    } finally {
-      engine.close();
-    }
+    });
   });
 });

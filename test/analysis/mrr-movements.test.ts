@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { mrrMovements } from "../../src/analysis/mrr-movements.js";
-import { createEngine } from "../../src/data/engine.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
@@ -8,6 +7,7 @@ import { isChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
+import { withRavenstack } from "./fixtures/ravenstack.js";
 
 // Report period 2026-10 = [2026-10-01, 2026-11-01). Subscriptions (end exclusive; null = open):
 //   A 01-01 → open 100 (unchanged)        B 01-01 → 10-15 50 (churn −50)
@@ -122,17 +122,11 @@ describe("mrr-movements", () => {
 
 describe("mrr-movements on ravenstack (integration)", () => {
   it("the bridge reconciles for every month of 2024", async () => {
-    const engine = await createEngine();
-    try {
-      const file = new URL("../../../shared/datasets/ravenstack/ravenstack_subscriptions.csv", import.meta.url).pathname;
-      await engine.query(`CREATE TABLE subscriptions AS
-        SELECT CAST(account_id AS VARCHAR) AS customer_id, CAST(start_date AS DATE) AS start_date, CAST(end_date AS DATE) AS end_date,
-               CAST(mrr_amount AS DOUBLE) AS mrr, CAST(plan_tier AS VARCHAR) AS plan
-        FROM read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)`);
+    await withRavenstack(async (engine, ctxFor) => {
       let moved = 0;
       for (let m = 1; m <= 12; m++) {
         const period = parsePeriod(`2024-${String(m).padStart(2, "0")}`);
-        const ctx: AnalysisContext = { period, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"] } };
+        const ctx = ctxFor(period.label);
         const r = await runAnalysis(engine, mrrMovements, resolveParams(mrrMovements, {}), ctx);
         const deltas = r.tables.movements!.reduce((s, x) => s + (x.delta as number), 0);
         const start = r.scalars.mrr_start as number, end = r.scalars.mrr_end as number;
@@ -145,8 +139,6 @@ describe("mrr-movements on ravenstack (integration)", () => {
         moved += r.tables.movements!.length;
       }
       expect(moved).toBeGreaterThan(100);
-    } finally {
-      engine.close();
-    }
+    });
   });
 });
