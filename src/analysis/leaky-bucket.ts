@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
-import { assertBridge, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { assertBridge, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
 
 const params = Type.Object({
@@ -17,13 +17,8 @@ const stepLabels: Record<string, Localized> = {
   reactivated_customers: { "zh-CN": "恢复客户", "en-US": "Reactivated" },
   churned_customers: { "zh-CN": "流失客户", "en-US": "Churned" },
   customers_end: { "zh-CN": "期末客户", "en-US": "Customers at end" },
-  mrr_start: { "zh-CN": "期初MRR", "en-US": "MRR at start" },
-  new_mrr: { "zh-CN": "新增MRR", "en-US": "New MRR" },
-  expansion_mrr: { "zh-CN": "扩展MRR", "en-US": "Expansion MRR" },
-  reactivation_mrr: { "zh-CN": "恢复MRR", "en-US": "Reactivation MRR" },
-  contraction_mrr: { "zh-CN": "收缩MRR", "en-US": "Contraction MRR" },
-  churned_mrr: { "zh-CN": "流失MRR", "en-US": "Churned MRR" },
-  mrr_end: { "zh-CN": "期末MRR", "en-US": "MRR at end" },
+  // The revenue steps read as in the summary's metric table.
+  ...Object.fromEntries((["mrr_start", "new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr", "churned_mrr", "mrr_end"] as const).map((k) => [k, metricLabels[k]])),
 };
 const revenueLevelLabels: Record<string, Localized> = {
   mrr_start: { "zh-CN": "上期收入", "en-US": "Previous period revenue" },
