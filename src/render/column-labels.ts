@@ -116,3 +116,20 @@ export function columnFormat(key: string, rows: Row[]): ValueFormat {
 export function isKnownColumn(key: string): boolean {
   return Object.hasOwn(words, key);
 }
+
+const roleNames: Record<string, [zh: string, en: string]> = {
+  customers: ["客户", "Customers"],
+  subscriptions: ["订阅", "Subscriptions"],
+  transactions: ["交易", "Transactions"],
+  tickets: ["服务工单", "Support tickets"],
+  churn_events: ["流失事件", "Churn events"],
+  lifetimes: ["客户生命周期", "Lifetimes"],
+  summary: ["购买汇总", "Purchase summary"],
+  usage: ["使用记录", "Usage"],
+};
+
+/** A dataset role as readers name it. */
+export function roleLabel(role: string, locale: Locale): string {
+  const w = roleNames[role];
+  return w ? (locale === "zh-CN" ? w[0] : w[1]) : role;
+}

@@ -19,6 +19,8 @@ import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { lastCompletePeriod, parsePeriod, type Period } from "../util/period.js";
 import { buildCell, defaultView, type ResultsById } from "./cells.js";
+import { roleLabel } from "../render/column-labels.js";
+import type { MetricDefinition } from "../render/document.js";
 import { conventionsFor } from "./conventions.js";
 import { fillTemplate, resolveReportParams } from "./params.js";
 
@@ -157,11 +159,11 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       page: report.page,
       cells,
       appendix: {
-        definitions: used.map((a) => ({ id: a.id, title: a.title[report.locale], definition: a.definition[report.locale] })),
+        definitions: withoutRepeats(used.map((a) => ({ id: a.id, title: a.title[report.locale], definition: a.definition[report.locale] })), report.locale),
         conventions: conventionsFor(report, [...results.values()], currency),
         coverage: datasets.map((d) => ({
           name: d.name,
-          role: d.role,
+          role: roleLabel(d.role, report.locale),
           path: relative(report.dir, d.file),
           rows: d.rows,
           dropped: d.dropped,
@@ -201,3 +203,25 @@ function dependencies(cell: ReportCell): string[] {
 }
 
 export type { AnalysisResult };
+
+/**
+ * Analyses of one family share definitions (the period metrics all restate the churn counting
+ * rules): print each sentence once, where it first appears, and refer back after that.
+ */
+export function withoutRepeats(definitions: MetricDefinition[], locale: ReportDocument["locale"]): MetricDefinition[] {
+  const seen = new Set<string>();
+  // Split after a sentence's full stop; nothing of the text is dropped but the spaces between.
+  const sentences = (text: string) => text.split(locale === "zh-CN" ? /(?<=。)/ : /(?<=\.)\s+/);
+  return definitions.map((d) => {
+    const kept = sentences(d.definition).filter((s) => {
+      const key = s.trim();
+      if (!key) return false;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const earlier = kept.length < sentences(d.definition).filter((s) => s.trim()).length;
+    const note = locale === "zh-CN" ? "（其余定义同上。）" : " (Other definitions as above.)";
+    return { ...d, definition: kept.join(locale === "zh-CN" ? "" : " ").trim() + (earlier ? note : "") };
+  });
+}
