@@ -6,6 +6,7 @@ import { parseReasonMap } from "../../src/analysis/cohorts/churn-labels.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { referenceFile } from "../helpers/reference.js";
 
 const ev = (customer_id: string, date: string, reason: string | null, type: string | null = null, subtype: string | null = null): Row => ({ customer_id, date, reason, type, subtype });
 const events: Row[] = [
@@ -115,7 +116,7 @@ describe("churn-reasons", () => {
   });
 
   it("runs on the RavenStack churn events", async () => {
-    const file = path.resolve("..", "shared", "datasets", "ravenstack", "ravenstack_churn_events.csv");
+    const file = referenceFile("ravenstack", "ravenstack_churn_events.csv");
     const [header, ...lines] = readFileSync(file, "utf8").trim().split(/\r?\n/);
     const h = header!.split(",");
     const rows: Row[] = lines.map((l) => {

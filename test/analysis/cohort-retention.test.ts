@@ -5,6 +5,7 @@ import { cohortRetention } from "../../src/analysis/cohort-retention.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { referenceFile } from "../helpers/reference.js";
 
 const sub = (customer_id: string, start_date: string, end_date: string | null, mrr: number | null): Row => ({ customer_id, start_date, end_date, mrr });
 
@@ -104,7 +105,7 @@ describe("cohort-retention", () => {
   });
 
   it("is internally consistent on RavenStack subscriptions and matches a direct computation", async () => {
-    const file = path.resolve("..", "shared", "datasets", "ravenstack", "ravenstack_subscriptions.csv");
+    const file = referenceFile("ravenstack", "ravenstack_subscriptions.csv");
     const [header, ...lines] = readFileSync(file, "utf8").trim().split(/\r?\n/);
     const h = header!.split(",");
     const col = (n: string) => h.indexOf(n);

@@ -6,6 +6,7 @@ import { cpmGroup, cpmGroups, type CpmRules } from "../../src/analysis/segmentat
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number): Row => ({ customer_id, date, amount });
 
@@ -111,7 +112,7 @@ describe("cpm", () => {
 });
 
 function loadCdnow(): Row[] {
-  const text = readFileSync(new URL("../../../shared/datasets/cdnow/CDNOW_master.txt", import.meta.url), "utf8");
+  const text = readFileSync(referenceFile("cdnow", "CDNOW_master.txt"), "utf8");
   return text.split(/\r?\n/).slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 4)
     .map((f) => ({ customer_id: f[0]!, date: `${f[1]!.slice(0, 4)}-${f[1]!.slice(4, 6)}-${f[1]!.slice(6, 8)}`, quantity: Number(f[2]), amount: Number(f[3]) }));
 }

@@ -8,9 +8,10 @@ import { resolveParams } from "../../src/analysis/params.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { referenceFile } from "../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
-  const file = fileURLToPath(new URL(`../../../shared/datasets/lifelines/${name}`, import.meta.url));
+  const file = referenceFile("lifelines", name);
   const engine = await createEngine();
   try {
     return await engine.query(`SELECT * FROM read_csv('${file.replaceAll("'", "''")}', header = true)`);

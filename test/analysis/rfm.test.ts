@@ -11,6 +11,7 @@ import { defaultRfmSegmentMap, parseSegmentMap } from "../../src/analysis/segmen
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { columns, runOnRows } from "../helpers/analysis.js";
+import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number, quantity = 1): Row => ({ customer_id, date, amount, quantity });
 
@@ -124,7 +125,7 @@ describe("RFM segment maps", () => {
 
 /** CDNOW_master.txt: whitespace-separated customer id, yyyymmdd, quantity, amount. */
 function loadCdnow(): Row[] {
-  const text = readFileSync(new URL("../../../shared/datasets/cdnow/CDNOW_master.txt", import.meta.url), "utf8");
+  const text = readFileSync(referenceFile("cdnow", "CDNOW_master.txt"), "utf8");
   const rows: Row[] = [];
   for (const line of text.split(/\r?\n/).slice(1)) {
     const f = line.trim().split(/\s+/);

@@ -4,9 +4,10 @@
 
 import { readFileSync } from "node:fs";
 import type { Row } from "../../../src/analysis/types.js";
+import { referenceFile } from "../../helpers/reference.js";
 
 export function telcoRows(): Row[] {
-  const text = readFileSync(new URL("../../../../shared/datasets/telco/Telco-Customer-Churn.csv", import.meta.url), "utf8");
+  const text = readFileSync(referenceFile("telco", "Telco-Customer-Churn.csv"), "utf8");
   const lines = text.trim().split(/\r?\n/);
   const head = lines[0]!.split(",");
   return lines.slice(1).map((line) => {

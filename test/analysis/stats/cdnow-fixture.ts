@@ -9,8 +9,9 @@ import { resolve } from "node:path";
 import { createEngine } from "../../../src/data/engine.js";
 import type { Row } from "../../../src/analysis/types.js";
 import { summarySql } from "../../../src/analysis/stats/rfm-summary.js";
+import { referenceFile } from "../../helpers/reference.js";
 
-const dir = resolve("..", "shared", "datasets", "cdnow");
+const dir = referenceFile("cdnow", ".");
 
 /** CDNOW_master.txt as transactions rows (customer_id, date, amount). */
 export function readMaster(): Row[] {

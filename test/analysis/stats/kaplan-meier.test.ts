@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../../src/data/engine.js";
 import type { Row } from "../../../src/analysis/types.js";
 import { countByTime, kaplanMeier, kaplanMeierFromCounts, logLogInterval, restrictedMean, survivalAt, zFor } from "../../../src/analysis/stats/kaplan-meier.js";
+import { referenceFile } from "../../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
-  const file = fileURLToPath(new URL(`../../../../shared/datasets/lifelines/${name}`, import.meta.url));
+  const file = referenceFile("lifelines", name);
   const engine = await createEngine();
   try {
     return await engine.query(`SELECT * FROM read_csv('${file.replaceAll("'", "''")}', header = true)`);

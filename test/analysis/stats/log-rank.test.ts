@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../../src/data/engine.js";
 import { logRank, logRankFromCounts } from "../../../src/analysis/stats/log-rank.js";
 import type { Row } from "../../../src/analysis/types.js";
+import { referenceFile } from "../../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
-  const file = fileURLToPath(new URL(`../../../../shared/datasets/lifelines/${name}`, import.meta.url));
+  const file = referenceFile("lifelines", name);
   const engine = await createEngine();
   try {
     return await engine.query(`SELECT * FROM read_csv('${file.replaceAll("'", "''")}', header = true)`);
