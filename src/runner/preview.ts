@@ -2,6 +2,9 @@
 // (127.0.0.1 only) renders the report to HTML on each request — failed cells shown in place,
 // as --keep-going does — and reuses the last render while neither the definition nor its data
 // files have changed. A panel above the report lists every cell with its time or its error.
+// Only GET and HEAD are answered, and only for a loopback Host header (127.0.0.1, localhost,
+// [::1]): a page elsewhere cannot read the report through DNS rebinding. A bug while rendering
+// shows a short "internal error" page; the stack goes to the terminal (and the page with debug).
 
 import { createServer, type Server } from "node:http";
 import { stat } from "node:fs/promises";
@@ -19,6 +22,10 @@ export interface PreviewOptions {
   overrides?: Record<string, string>;
   port?: number;
   now?: () => Date;
+  /** Show the stack of an internal error on the page too (the CLI's --debug). */
+  debug?: boolean;
+  /** Where internal errors are logged (default: stderr). */
+  log?: (message: string) => void;
 }
 
 export interface PreviewServer {
@@ -29,6 +36,14 @@ export interface PreviewServer {
 
 export async function startPreview(reportFile: string, options: PreviewOptions = {}): Promise<PreviewServer> {
   let cache: { key: string; html: string } | null = null;
+  const log = options.log ?? ((m: string) => void process.stderr.write(m + "\n"));
+  /** A ChurnbookError's located message; for anything else (a bug) a short notice, the stack logged. */
+  const describe = (e: unknown): string => {
+    if (isChurnbookError(e)) return formatError(e);
+    const stack = String((e as Error)?.stack ?? e);
+    log(`churnbook preview: internal error: ${stack}`);
+    return `internal error: this is a bug in churnbook, not in the report; the details are in the terminal running "churnbook preview"${options.debug ? `\n\n${stack}` : ""}`;
+  };
   const render = async (): Promise<string> => {
     const key = await fingerprint(reportFile, options.overrides ?? {});
     if (cache && cache.key === key) return cache.html;
@@ -49,27 +64,41 @@ export async function startPreview(reportFile: string, options: PreviewOptions =
       html = rendered.html.replace(/<body([^>]*)>/, `<body$1><style>${panelCss}</style>${panel}`);
     } catch (e) {
       // A definition error: the located message, in place of the report.
-      const message = isChurnbookError(e) ? formatError(e) : String((e as Error)?.stack ?? e);
-      html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>churnbook preview</title><style>${panelCss}</style></head><body><section class="preview-panel failed"><p><strong>preview</strong> · ${escapeHtml(reportFile)}</p><pre>${escapeHtml(message)}</pre></section></body></html>`;
+      html = errorPage(reportFile, describe(e));
     }
     cache = { key, html };
     return html;
   };
 
   const server = createServer((req, res) => {
-    if (req.url !== "/" && req.url !== "/index.html") {
-      res.writeHead(404).end();
-      return;
-    }
+    const text = (status: number, body: string, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers }).end(body + "\n");
+    // DNS rebinding: a hostile page whose name resolves to 127.0.0.1 sends its own Host.
+    if (!isLoopbackHost(req.headers.host)) return text(403, "forbidden: the preview answers only requests to 127.0.0.1, localhost or [::1]");
+    if (req.method !== "GET" && req.method !== "HEAD") return text(405, "method not allowed", { allow: "GET, HEAD" });
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== "/" && path !== "/index.html") return text(404, "not found");
     render().then(
-      (html) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(html),
-      (e: unknown) => res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(String(e)),
+      (html) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" }).end(html),
+      (e: unknown) => res.writeHead(500, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(errorPage(reportFile, describe(e))),
     );
   });
   await new Promise<void>((ok) => server.listen(options.port ?? 4321, "127.0.0.1", ok));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   return { url: `http://127.0.0.1:${port}/`, server, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/** Host header of a request to this machine's loopback interface: 127.0.0.1, localhost or [::1], any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
+  if (!m) return false;
+  return ["127.0.0.1", "localhost", "[::1]"].includes(m[1]!.replace(/\.$/, ""));
+}
+
+function errorPage(reportFile: string, message: string): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>churnbook preview</title><style>${panelCss}</style></head><body><section class="preview-panel failed"><p><strong>preview</strong> · ${escapeHtml(reportFile)}</p><pre>${escapeHtml(message)}</pre></section></body></html>`;
 }
 
 /** Modification times of the definition and of every data file it names (params filled in). */
