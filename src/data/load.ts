@@ -2,6 +2,9 @@
 // in SQL (a bad value is reported with its dataset, column, row and value), renamed to the
 // canonical fields of its role and stored as a table named after the role. JavaScript never
 // holds the rows: analyses query these tables.
+// On the way, exact duplicate rows are dropped and rows that cannot be right (no customer, an
+// end before its start) left out; each such fact is a finding (data/quality.ts) with its row
+// numbers, shown in the run log, the manifest and the report's appendix.
 
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -10,7 +13,12 @@ import { extname } from "node:path";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
+import type { Row } from "../analysis/types.js";
 import { deriveSql } from "./derive.js";
+import { csvProblemError, diagnoseCsv, duckdbReason, prepareTextFile, type PreparedFile } from "./csv.js";
+import { countRows, dataExtent, eventDates, findingMessage, type DataFinding } from "./quality.js";
+
+export type { DataFinding } from "./quality.js";
 import type { DatasetDef } from "../definition/normalize.js";
 
 /** A dataset of the definition, its path resolved to a file (the CLI's `analyze` builds one too). */
@@ -29,6 +37,8 @@ export interface LoadedDataset {
   rows: number;
   dropped: number;
   droppedReasons: string[];
+  /** What loading noticed and did (duplicates dropped, bad rows left out, future dates). */
+  findings: DataFinding[];
   fields: string[];
   minDate: string | null;
   maxDate: string | null;
@@ -39,36 +49,77 @@ const duckType: Record<FieldType, string> = { string: "VARCHAR", date: "DATE", n
 /** Fields whose values must be unique within a role. */
 const uniqueFields: Partial<Record<Role, string>> = { customers: "customer_id", lifetimes: "customer_id", summary: "customer_id" };
 
-export async function loadDataset(engine: Engine, src: DatasetSource): Promise<LoadedDataset> {
+export interface LoadOptions {
+  /** The run date: dates after it are reported (default: today). */
+  now?: Date;
+}
+
+export async function loadDataset(engine: Engine, src: DatasetSource, options: LoadOptions = {}): Promise<LoadedDataset> {
   const info = await stat(src.file).catch(() => null);
   if (!info?.isFile()) {
     throw new ChurnbookError("missing-file", `file not found: ${src.file}`, { location: { dataset: src.name }, hint: "check the dataset's path (relative to the report file) and its parameters" });
   }
   const raw = `__raw_${src.name}`;
   const format = src.format ?? formatOf(src.file);
-  const reader =
-    format === "parquet"
-      ? `read_parquet(${quoteLiteral(src.file)})`
-      : format === "json"
-        ? `read_json_auto(${quoteLiteral(src.file)})`
-        : `read_csv(${quoteLiteral(src.file)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, null_padding = true, parallel = false)`;
-  try {
-    await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT row_number() OVER () AS __row, * FROM ${reader}`);
-  } catch (e) {
-    throw new ChurnbookError("unreadable-file", `cannot read ${format.toUpperCase()} file ${src.file}: ${firstLine(e)}`, { location: { dataset: src.name } });
+  const runDate = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const where = { dataset: src.name, file: src.file, role: src.role };
+  let prepared: PreparedFile | null = null;
+  if (format === "parquet") {
+    if (src.encoding && src.encoding !== "utf-8") throw new ChurnbookError("bad-encoding", `encoding: ${src.encoding} applies to CSV and JSON files, not to Parquet`, { location: { dataset: src.name } });
+  } else {
+    prepared = await prepareTextFile(where, { csv: format === "csv", encoding: src.encoding, delimiter: src.delimiter });
   }
-  const described = await engine.query(`SELECT column_name, column_type AS data_type FROM (DESCRIBE ${quoteIdent(raw)})`);
+  const findings: DataFinding[] = [];
+  const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+  let described: Row[] = [];
+  try {
+    const path = prepared?.path ?? src.file;
+    const reader =
+      format === "parquet"
+        ? `read_parquet(${quoteLiteral(path)})`
+        : format === "json"
+          ? `read_json_auto(${quoteLiteral(path)})`
+          : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, null_padding = true, parallel = false)`;
+    try {
+      await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT row_number() OVER () AS __row, * FROM ${reader}`);
+    } catch (e) {
+      if (format !== "csv" || !prepared) throw new ChurnbookError("unreadable-file", `cannot read ${format.toUpperCase()} file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file } });
+      // Only now: scan the file for the first line DuckDB cannot read, with its true line number.
+      const problem = await diagnoseCsv(prepared.path, prepared.delimiter, prepared.header?.length ?? null);
+      if (problem) throw csvProblemError(where, problem, prepared.header);
+      throw new ChurnbookError("unreadable-file", `cannot read CSV file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file }, hint: "check that the file is a CSV export (one header line, one line per row); set the dataset's delimiter if it is not a comma" });
+    }
+    described = await engine.query(`SELECT column_name, column_type AS data_type FROM (DESCRIBE ${quoteIdent(raw)})`);
+    const n = described.filter((r) => r.column_name !== "__row").length;
+    if (format === "csv" && prepared?.header && n > prepared.header.length) {
+      // DuckDB padded the header for a line with more fields than it has: a value holding the
+      // delimiter shifts every later column, so stop at that line rather than blame a column.
+      const problem = await diagnoseCsv(prepared.path, prepared.delimiter, prepared.header.length);
+      if (problem) throw csvProblemError(where, problem, prepared.header);
+    }
+  } finally {
+    await prepared?.cleanup();
+  }
   const fileColumns = described.map((r) => String(r.column_name)).filter((c) => c !== "__row");
   const fileTypes = new Map(described.map((r) => [String(r.column_name), String(r.data_type)]));
+  // A file whose first line holds no delimiter is not a table; never echo its first line.
+  const notATable = () =>
+    new ChurnbookError("not-a-table", "the file does not look like a CSV table: its first line has no delimiter (comma, semicolon, tab or |)", {
+      location: { dataset: src.name, file: src.file },
+      hint: "check the dataset's path points at the data export; set the dataset's delimiter if the file uses another separator",
+    });
+  const tabular = format !== "csv" || fileColumns.length > 1;
+  const notAHeader = "the file's first line does not look like a line of column names: check that the dataset's path points at the data export";
 
   // Map canonical fields to file columns: explicit mapping first, then same-named columns.
   const mapping = new Map<string, string>();
   for (const [field, column] of Object.entries(src.columns)) {
     if (!fileColumns.includes(column)) {
+      if (!tabular) throw notATable();
       const near = closeMatches(column, fileColumns);
       throw new ChurnbookError("missing-column", `column "${column}" (mapped to ${field}) is not in ${src.file}`, {
         location: { dataset: src.name, column_name: column },
-        hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}available columns: ${fileColumns.join(", ")}`,
+        hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}${looksLikeHeader(fileColumns) ? `available columns: ${fileColumns.join(", ")}` : notAHeader}`,
       });
     }
     mapping.set(field, column);
@@ -80,10 +131,21 @@ export async function loadDataset(engine: Engine, src: DatasetSource): Promise<L
     if (!mappedColumns.has(c) && !mapping.has(field)) mapping.set(field, c);
   }
   if (!mapping.has("customer_id") && src.role !== "lifetimes") {
+    if (!tabular) throw notATable();
     throw new ChurnbookError("missing-column", `dataset "${src.name}" has no customer_id column`, {
       location: { dataset: src.name },
-      hint: `map one of its columns to customer_id (columns: ${fileColumns.join(", ")})`,
+      hint: looksLikeHeader(fileColumns) ? `map one of its columns to customer_id (columns: ${fileColumns.join(", ")})` : `${notAHeader}`,
     });
+  }
+
+  // Exact duplicate rows (every column equal, as written in the file): the first is kept.
+  if (fileColumns.length) {
+    const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${quoteIdent(raw)})`;
+    const dup = await countRows(engine, ranked, "__k > 1");
+    if (dup.count) {
+      await engine.query(`DELETE FROM ${quoteIdent(raw)} WHERE __row IN (SELECT __row FROM ${ranked} WHERE __k > 1)`);
+      addFinding({ code: "duplicate-rows", count: dup.count, rows: dup.rows, excluded: true });
+    }
   }
 
   // Types: canonical fields by role, then declared types, then inferred for attributes.
@@ -126,13 +188,45 @@ export async function loadDataset(engine: Engine, src: DatasetSource): Promise<L
       });
     }
   }
-  const typed = `SELECT __row, ${selects.join(", ")} FROM ${quoteIdent(raw)}`;
-  const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
-  const keep = src.role === "lifetimes" ? "TRUE" : "customer_id IS NOT NULL";
-  await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(src.role)} AS SELECT * EXCLUDE (__row)${derived.length ? ", " + derived.join(", ") : ""} FROM (${typed}) WHERE ${keep}`);
-  const [counts] = await engine.query(`SELECT (SELECT count(*) FROM ${quoteIdent(raw)}) AS total, (SELECT count(*) FROM ${quoteIdent(src.role)}) AS kept`);
-  const dropped = Number(counts!.total) - Number(counts!.kept);
+  const typedTable = quoteIdent(`__typed_${src.name}`);
+  await engine.query(`CREATE OR REPLACE TEMP TABLE ${typedTable} AS SELECT __row, ${selects.join(", ")} FROM ${quoteIdent(raw)}`);
+  const [totals] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(raw)}`);
   await engine.query(`DROP TABLE ${quoteIdent(raw)}`);
+  const total = Number(totals!.n) + (findings[0]?.code === "duplicate-rows" ? findings[0].count : 0);
+
+  // Rows left out: no customer; a range that ends before it starts.
+  const has = (f: string) => mapping.has(f) && typeOf.get(f) === "date";
+  const excluded: { code: DataFinding["code"]; cond: string }[] = [];
+  if (src.role !== "lifetimes") excluded.push({ code: "missing-customer-id", cond: "customer_id IS NULL" });
+  if (src.role === "subscriptions" && has("start_date") && has("end_date")) excluded.push({ code: "end-before-start", cond: "end_date < start_date" });
+  if (src.role === "tickets" && has("date") && has("resolved_date")) excluded.push({ code: "resolved-before-date", cond: "resolved_date < date" });
+  const leftOut: string[] = [];
+  for (const x of excluded) {
+    const where = [...leftOut.map((c) => `NOT coalesce(${c}, FALSE)`), x.cond].join(" AND ");
+    const found = await countRows(engine, typedTable, where);
+    if (found.count) addFinding({ code: x.code, count: found.count, rows: found.rows, excluded: true });
+    leftOut.push(x.cond);
+  }
+  const keep = leftOut.length ? leftOut.map((c) => `NOT coalesce(${c}, FALSE)`).join(" AND ") : "TRUE";
+
+  // Dates of events after the run date: kept, reported.
+  const future = (eventDates[src.role] ?? []).filter(has);
+  if (future.length) {
+    const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
+    const found = await countRows(engine, typedTable, `(${keep}) AND (${future.map(after).join(" OR ")})`);
+    if (found.count) {
+      const [which] = await engine.query(`SELECT ${future.map((f, i) => `count(*) FILTER (WHERE ${after(f)}) AS f${i}`).join(", ")} FROM ${typedTable} WHERE ${keep}`);
+      addFinding({ code: "future-date", count: found.count, rows: found.rows, fields: future.filter((_, i) => Number(which![`f${i}`]) > 0), date: runDate, excluded: false });
+    }
+  }
+
+  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, typedTable, keep, src, mapping, has("end_date"));
+
+  const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
+  await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(src.role)} AS SELECT * EXCLUDE (__row)${derived.length ? ", " + derived.join(", ") : ""} FROM ${typedTable} WHERE ${keep} ORDER BY __row`);
+  await engine.query(`DROP TABLE ${typedTable}`);
+  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${quoteIdent(src.role)}`);
+  const dropped = total - Number(counts!.kept);
 
   const unique = uniqueFields[src.role];
   if (unique && mapping.has(unique)) {
@@ -159,21 +253,47 @@ export async function loadDataset(engine: Engine, src: DatasetSource): Promise<L
     bytes: info.size,
     rows: Number(counts!.kept),
     dropped,
-    droppedReasons: dropped ? [`${dropped} rows without customer_id`] : [],
+    droppedReasons: findings.filter((f) => f.excluded).map((f) => f.message),
+    findings,
     fields: [...mapping.keys(), ...Object.keys(src.derive)],
     minDate,
     maxDate,
   };
 }
 
-/** The last date with activity in the loaded data (for the default period). */
-export async function lastActivityDate(engine: Engine, loaded: LoadedDataset[]): Promise<string | null> {
-  const activity: Partial<Record<Role, string[]>> = { subscriptions: ["start_date", "end_date"], transactions: ["date"], tickets: ["date"], churn_events: ["date"], usage: ["date"] };
-  const parts: string[] = [];
-  for (const d of loaded) for (const f of activity[d.role] ?? []) if (d.fields.includes(f)) parts.push(`SELECT max(${quoteIdent(f)}) AS m FROM ${quoteIdent(d.role)}`);
-  if (!parts.length) return null;
-  const [r] = await engine.query(`SELECT max(m) AS m FROM (${parts.join(" UNION ALL ")})`);
-  return (r?.m as string | null) ?? null;
+/**
+ * One subscription (one subscription_id) must not be listed twice for the same time: two rows
+ * with the same id whose [start_date, end_date) ranges overlap (exact copies are already gone)
+ * contradict each other, and summing them would count its MRR twice.
+ */
+async function checkSubscriptionOverlaps(engine: Engine, typed: string, keep: string, src: DatasetSource, mapping: Map<string, string>, hasEnd: boolean): Promise<void> {
+  const end = (t: string) => (hasEnd ? `coalesce(${t}.end_date, DATE '9999-12-31')` : "DATE '9999-12-31'");
+  const kept = `(SELECT * FROM ${typed} WHERE ${keep})`;
+  const [pair] = await engine.query(
+    `SELECT a.__row AS r1, b.__row AS r2 FROM ${kept} a JOIN ${kept} b ON a.subscription_id = b.subscription_id AND a.__row < b.__row
+     WHERE a.start_date < ${end("b")} AND b.start_date < ${end("a")} ORDER BY b.__row, a.__row LIMIT 1`,
+  );
+  if (!pair) return;
+  const rows = await engine.query(`SELECT * FROM ${typed} WHERE __row IN (${Number(pair.r1)}, ${Number(pair.r2)}) ORDER BY __row`);
+  const [a, b] = rows as [Row, Row];
+  const show = (v: unknown) => (v === null || v === undefined ? "(empty)" : JSON.stringify(v));
+  const span = (r: Row) => `${r.start_date} – ${hasEnd && r.end_date !== null ? r.end_date : "open"}`;
+  const differ = [...mapping.keys()].filter((f) => f !== "subscription_id" && String(a[f]) !== String(b[f])).map((f) => `${mapping.get(f)} ${show(a[f])} vs ${show(b[f])}`);
+  const column = mapping.get("subscription_id")!;
+  throw new ChurnbookError(
+    "overlapping-subscription",
+    `${column} ${JSON.stringify(a.subscription_id)} is on rows ${a.__row} and ${b.__row} with overlapping periods (${span(a)} and ${span(b)}) but different values${differ.length ? `: ${differ.join(", ")}` : ""}`,
+    {
+      location: { dataset: src.name, column_name: column, row: Number(b.__row) },
+      hint: "a subscription may appear once for any stretch of time: if one row corrects the other, keep only the correct one; if they are separate subscriptions, give them different ids; a renewal must start when the previous period ends",
+    },
+  );
+}
+
+/** The last date with activity in the loaded data (for the default period), ignoring dates
+ * after the run date when one is given. */
+export async function lastActivityDate(engine: Engine, loaded: LoadedDataset[], runDate?: string): Promise<string | null> {
+  return (await dataExtent(engine, loaded, runDate)).last;
 }
 
 function castSql(col: string, t: FieldType, fromText: boolean, dateFormat?: string): string {
@@ -216,6 +336,12 @@ function fromDuck(t: string): FieldType {
   return "string";
 }
 
+/** Whether column names look like a header (so a hint may list them) rather than the first
+ * line of some other text, which a hint must not echo. */
+function looksLikeHeader(columns: string[]): boolean {
+  return columns.every((c) => c.length <= 48 && c.trim().split(/\s+/).length <= 5 && /^[\p{L}\p{N}_#%&()./ -]*$/u.test(c));
+}
+
 function formatOf(file: string): "csv" | "parquet" | "json" {
   const ext = extname(file).toLowerCase();
   return ext === ".parquet" ? "parquet" : ext === ".json" || ext === ".ndjson" ? "json" : "csv";
@@ -228,10 +354,6 @@ export function snake(name: string): string {
     .replace(/[^A-Za-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .toLowerCase() || "column";
-}
-
-function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split("\n")[0]!;
 }
 
 async function sha256File(file: string): Promise<string> {

@@ -27,3 +27,7 @@ export function isRole(s: string): s is Role {
 export function canonicalType(role: Role, field: string): FieldType | undefined {
   return (roles[role] as Record<string, FieldType>)[field];
 }
+
+/** Text encodings a dataset file may declare (`encoding:`); files are read as UTF-8 otherwise. */
+export const encodings = ["utf-8", "gb18030", "gbk", "big5", "shift_jis", "euc-kr", "latin1", "windows-1252"] as const;
+export type Encoding = (typeof encodings)[number];

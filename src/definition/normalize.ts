@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { ChurnBasis, Locale } from "../analysis/types.js";
 import type { ChartSpec } from "../charts/spec.js";
-import { isRole, type FieldType, type Role } from "../data/roles.js";
+import { isRole, type Encoding, type FieldType, type Role } from "../data/roles.js";
 import type { ValueFormat } from "../render/document.js";
 import type { Grain } from "../util/period.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
@@ -29,6 +29,8 @@ export interface DatasetDef {
   types: Record<string, FieldType>;
   dateFormat?: string;
   delimiter?: string;
+  /** Text encoding of the file (default: UTF-8). */
+  encoding?: Encoding;
   derive: Record<string, string>;
   line: number;
 }
@@ -117,6 +119,7 @@ function normalizeDataset(name: string, d: ReportSpecT["datasets"][string], sour
     types: (d.types ?? {}) as Record<string, FieldType>,
     dateFormat: d.date_format,
     delimiter: d.delimiter,
+    encoding: d.encoding as Encoding | undefined,
     derive: d.derive ?? {},
     line: source.locate(["datasets", name]).line,
   };

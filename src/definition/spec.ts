@@ -4,7 +4,7 @@
 // they show up in VS Code's YAML completion.
 
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
-import { fieldTypes } from "../data/roles.js";
+import { encodings, fieldTypes } from "../data/roles.js";
 import { roleNames } from "../data/roles.js";
 import { markTypes } from "../charts/spec.js";
 import { locales } from "../analysis/types.js";
@@ -33,6 +33,7 @@ export const DatasetSpec = Type.Object(
     types: Type.Optional(Type.Record(Type.String(), literals(fieldTypes), { description: "Types of attribute columns (canonical fields have known types)." })),
     date_format: Type.Optional(Type.String({ description: "strptime format of date columns, e.g. %d/%m/%Y (default: ISO dates or yyyymmdd)." })),
     delimiter: Type.Optional(Type.String({ description: "CSV delimiter (default: detected)." })),
+    encoding: Type.Optional(literals(encodings, { description: "Text encoding of a CSV or JSON file (default: utf-8). Exports from Chinese Excel are often gb18030 (a superset of gbk)." })),
     derive: Type.Optional(
       Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.String(), {
         description: "Derived columns: name → expression over the dataset's columns (arithmetic, comparisons, CASE WHEN, and functions such as coalesce, round, lower, upper, year, month, date_diff).",
