@@ -7,6 +7,7 @@ import { reasonLabel } from "./cohorts/churn-labels.js";
 import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { exactMoneySql, netAmountSql } from "./money.js";
 
 const params = Type.Object({
   top_share: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.2, description: "Share of the starting base (by value) forming the high-value tier." }),
@@ -110,8 +111,8 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
   // MRR covering the day before `at`, or revenue of the 12 months before `at`.
   const valueBefore = (who: string, at: string) =>
     subsBasis
-      ? `(SELECT COALESCE(SUM(s.mrr), 0) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
-      : `(SELECT COALESCE(SUM(t.amount), 0) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= CAST(${at} - INTERVAL 12 MONTH AS DATE) AND t.date < ${at})`;
+      ? `(SELECT CAST(COALESCE(SUM(${exactMoneySql("s.mrr")}), 0) AS DOUBLE) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
+      : `(SELECT CAST(COALESCE(SUM(${netAmountSql(ctx, "t")}), 0) AS DOUBLE) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= CAST(${at} - INTERVAL 12 MONTH AS DATE) AND t.date < ${at})`;
   const known = subsBasis ? "TRUE" : `(sp.end_date <= (SELECT CAST(MAX(date) + INTERVAL 1 DAY AS DATE) FROM transactions))`;
   const base = periods
     .map((per) => `SELECT ${quoteLiteral(per.start)} AS period_start, ${date(per.start)} AS ps, ${date(per.end)} AS pe, sp.customer_id, sp.end_date AS spell_end,

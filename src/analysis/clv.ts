@@ -6,6 +6,7 @@ import { type BgNbdParams, bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive,
 import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "./stats/gamma-gamma.js";
 import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUnit } from "./stats/rfm-summary.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import { isReturnSql, moneySign, netAmountSql } from "./money.js";
 
 const params = Type.Object({
   unit: Type.Union([Type.Literal("day"), Type.Literal("week"), Type.Literal("month")], {
@@ -149,6 +150,10 @@ function summaryOptions(p: ClvParams, ctx: AnalysisContext) {
     lastDay: addDays(ctx.period.end, -1),
     observationEnd: p.observation_end || null,
     amount: !!ctx.fields.transactions?.includes("amount"),
+    // Money exact and returns-aware (money.ts): a return-only day is no purchase, and a net-zero
+    // repeat spend is exactly 0, never a 7e-15 residue that would enter the Gamma–Gamma fit.
+    amountSql: netAmountSql(ctx, "t"),
+    returnSql: isReturnSql(ctx, "t"),
   };
 }
 
@@ -211,6 +216,8 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   const params = bg.params;
 
   // Gamma–Gamma (skipped without spend values).
+  /** Spend is positive beyond half a minor currency unit (money.ts): residue never decides who is fitted. */
+  const positive = (m: number | null) => moneySign(m, ctx.currency) > 0;
   const hasMonetary = customers.some((c) => c.m !== null);
   let gg: { params: GammaGammaParams; logLikelihood: number; n: number } | null = null;
   /** Without a Gamma–Gamma fit: the mean spend of repeat buyers (the fallback for one-time buyers). */
@@ -218,15 +225,15 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   if (!hasMonetary) {
     notes.push(zh ? "数据中没有金额（monetary），跳过 Gamma–Gamma 客单价模型：预期客单价与 CLV 为空。" : "No monetary values in the data: the Gamma–Gamma spend model is skipped, so expected spend and CLV are null.");
   } else {
-    const excluded = customers.filter((c) => c.x > 0 && !((c.m ?? 0) > 0)).length;
+    const excluded = customers.filter((c) => c.x > 0 && !positive(c.m)).length;
     if (excluded > 0) notes.push(zh ? `${excluded} 位有重复购买但平均消费 ≤ 0 的客户未参与 Gamma–Gamma 拟合。` : `${excluded} customer(s) with repeat purchases but mean spend ≤ 0 were left out of the Gamma–Gamma fit.`);
     try {
-      gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: c.m ?? 0 })));
+      gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: positive(c.m) ? c.m! : 0 })));
     } catch (e) {
       // Spend that never varies within a customer (a fixed monthly fee) leaves Gamma–Gamma
       // unidentified (p → ∞); its limit is the customer's own average spend.
       if (!(e instanceof ChurnbookError && e.code === "model-fit-failed")) throw e;
-      const repeat = customers.filter((c) => c.x > 0 && (c.m ?? 0) > 0).map((c) => c.m!);
+      const repeat = customers.filter((c) => c.x > 0 && positive(c.m)).map((c) => c.m!);
       observedSpend = repeat.length ? repeat.reduce((a, b) => a + b, 0) / repeat.length : null;
       notes.push(
         zh
@@ -252,7 +259,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   };
   const rows: Row[] = customers.map((c) => {
     const cum = cumulative(c);
-    const spend = gg ? gammaGammaExpectedSpend(gg.params, c.x, c.x > 0 ? c.m ?? 0 : 0) : observedSpend !== undefined ? (c.x > 0 && (c.m ?? 0) > 0 ? c.m! : observedSpend) : null;
+    const spend = gg ? gammaGammaExpectedSpend(gg.params, c.x, c.x > 0 ? c.m ?? 0 : 0) : observedSpend !== undefined ? (c.x > 0 && positive(c.m) ? c.m! : observedSpend) : null;
     let value: number | null = null;
     if (spend !== null) {
       value = 0;

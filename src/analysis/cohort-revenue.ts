@@ -3,6 +3,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { quoteLiteral } from "../data/engine.js";
 import { acquisitionSql, completeCohorts, grainMonths, maxObservableAge, ratio } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { exactMoneySql, netAmountSql } from "./money.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -67,12 +68,12 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
       sizes: `SELECT cohort_start, CAST(COUNT(*) AS INTEGER) AS customers FROM ${acq} AS a GROUP BY cohort_start ORDER BY cohort_start`,
       revenue: `WITH a AS (SELECT * FROM ${acq}),
         t AS (
-          SELECT a.cohort_start, t.customer_id, t.amount, ${withCost ? "t.cost" : "CAST(NULL AS DOUBLE) AS cost"},
+          SELECT a.cohort_start, t.customer_id, ${netAmountSql(ctx, "t")} AS amount, ${withCost ? exactMoneySql("t.cost") : "CAST(NULL AS DOUBLE)"} AS cost,
             CAST(floor(((year(t.date) - year(a.cohort_start)) * 12 + month(t.date) - month(a.cohort_start)) / ${g}) AS INTEGER) AS age
           FROM a JOIN transactions t ON t.customer_id = a.customer_id
           WHERE t.date IS NOT NULL AND t.date >= a.acquired AND t.date < ${end}
         )
-        SELECT cohort_start, age, COALESCE(SUM(amount), 0) AS revenue, ${withCost ? "COALESCE(SUM(cost), 0)" : "CAST(NULL AS DOUBLE)"} AS cost,
+        SELECT cohort_start, age, CAST(COALESCE(SUM(amount), 0) AS DOUBLE) AS revenue, ${withCost ? "CAST(COALESCE(SUM(cost), 0) AS DOUBLE)" : "CAST(NULL AS DOUBLE)"} AS cost,
           CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS buyers,
           CAST(${withCost ? "COUNT(*) FILTER (WHERE cost IS NULL)" : "0"} AS INTEGER) AS missing_cost
         FROM t WHERE age <= ${Math.floor(p.periods)}

@@ -7,9 +7,10 @@ import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { quantile } from "./stats/quantile.js";
-import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, returnsRule, sum } from "./segmentation/common.js";
+import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, sum } from "./segmentation/common.js";
+import { returnsRule } from "./money.js";
 import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
-import type { Analysis, Localized, Row } from "./types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 
 export const cpmParams = Type.Object({
   as_of: Type.String({ default: "", description: "As-of date yyyy-mm-dd; empty = the last day of the report period" }),
@@ -22,22 +23,42 @@ export const cpmParams = Type.Object({
 });
 export type CpmParams = Static<typeof cpmParams>;
 
-const definition: Localized = {
-  "zh-CN": [
-    "截止日期默认为报告期最后一天;上期截止日期默认为报告期开始前一天。只计截止日期当天及以前的交易。",
-    "购买次数 = 不同购买日期的天数;消费间隔(在网时长)= 最后一次购买日期 − 首次购买日期(天);累计消费 = 净消费额;未消费时间 = 截止日期 − 最后一次购买日期(天)。" + returnsRule["zh-CN"],
-    "消费门槛 S:参数 spend_threshold(>0 时),否则为截止日期时全部有购买客户累计净消费的第 80 百分位数(第 7 类分位数,参数 spend_percentile);上期分组沿用同一 S,使迁移只反映行为变化。",
-    "分组规则(每位有购买的客户恰好属于一组):未消费时间 ≥ 240 天为流失(参数 lapse_days)。购买 1 次 → 新客;购买 ≥ 2 次且累计消费 ≥ S:消费间隔 < 210 天 → 稳定客户,≥ 210 天 → 忠诚客户;购买 ≥ 2 次且累计消费 < S:消费间隔 < 90 天 → 较活跃客户,≥ 90 天 → 活跃客户。流失客户对应为:首次流失客户、已流失客户、需挽留客户、一般挽留客户、重要挽留客户(依次对应新客、较活跃、活跃、稳定、忠诚)。",
-    "分组表:客户数、占比、累计收入(组内累计净消费)及占比、本期收入(两个截止日期之间的净消费)。迁移矩阵:上期截止日的分组 → 本期分组的客户数;上期尚无购买的客户记为“(上期非客户)”。",
-  ].join("\n"),
-  "en-US": [
-    "As-of date: the last day of the report period unless given; previous as-of date: the day before the period starts unless given. Only transactions on or before the as-of date count.",
-    "Purchases = distinct purchase days; tenure = last purchase date − first purchase date (days); spend = cumulative net spend; days since last purchase = as-of date − last purchase date. " + returnsRule["en-US"],
-    "Spend threshold S: param spend_threshold when > 0, else the 80th percentile (type 7; param spend_percentile) of cumulative net spend over all customers with a purchase at the as-of date. The previous groups use the same S, so movements reflect behaviour, not a moving threshold.",
-    "Rules (every customer with a purchase is in exactly one group): lapsed when days since last purchase ≥ 240 (param lapse_days). 1 purchase → new; ≥ 2 purchases and spend ≥ S: tenure < 210 days → stable, ≥ 210 → loyal; ≥ 2 purchases and spend < S: tenure < 90 days → semi-active, ≥ 90 → active. Lapsed customers get the counterpart: first-time churned, churned, needs retention, general retention, important retention (of new, semi-active, active, stable, loyal).",
-    "Group table: customers, share, revenue (the group's cumulative net spend) and its share, period revenue (net spend between the two as-of dates). Transition matrix: customers by group at the previous as-of date → group now; customers without a purchase by then come from \"(not yet a customer)\".",
-  ].join("\n"),
-};
+/** The definition as the cell ran: its thresholds, and the spend threshold S the data gave. */
+function definition(params: CpmParams, ctx: AnalysisContext, result: AnalysisResult | null): Localized {
+  const p = params;
+  const S = result?.scalars.spend_threshold;
+  const fmt = (x: number, locale: string) => new Intl.NumberFormat(locale, { style: "currency", currency: ctx.currency, maximumFractionDigits: 2 }).format(x);
+  const sZh = typeof S === "number" ? `(本次为 ${fmt(S, "zh-CN")})` : "";
+  const sEn = typeof S === "number" ? ` (this run: ${fmt(S, "en-US")})` : "";
+  const returns = returnsRule(ctx.returns);
+  return {
+    "zh-CN": [
+      "截止日期默认为报告期最后一天;上期截止日期默认为报告期开始前一天。只计截止日期当天及以前的交易。",
+      "购买次数 = 不同购买日期的天数;消费间隔(在网时长)= 最后一次购买日期 − 首次购买日期(天);累计消费 = 净消费额;未消费时间 = 截止日期 − 最后一次购买日期(天)。" + returns["zh-CN"],
+      p.spend_threshold > 0
+        ? `消费门槛 S = ${fmt(p.spend_threshold, "zh-CN")}(参数 spend_threshold);上期分组沿用同一 S,使迁移只反映行为变化。`
+        : `消费门槛 S:截止日期时全部有购买客户累计净消费的第 ${p.spend_percentile} 百分位数(第 7 类分位数,参数 spend_percentile)${sZh};上期分组沿用同一 S,使迁移只反映行为变化。`,
+      `分组规则(每位有购买的客户恰好属于一组):未消费时间 ≥ ${p.lapse_days} 天为流失(参数 lapse_days)。购买 1 次 → 新客;购买 ≥ 2 次且累计消费 ≥ S:消费间隔 < ${p.long_tenure_days} 天 → 稳定客户,≥ ${p.long_tenure_days} 天 → 忠诚客户;购买 ≥ 2 次且累计消费 < S:消费间隔 < ${p.short_tenure_days} 天 → 较活跃客户,≥ ${p.short_tenure_days} 天 → 活跃客户。流失客户对应为:首次流失客户、已流失客户、需挽留客户、一般挽留客户、重要挽留客户(依次对应新客、较活跃、活跃、稳定、忠诚)。`,
+      "分组表:客户数、占比、累计收入(组内累计净消费)及占比、本期收入(两个截止日期之间的净消费)。迁移矩阵:上期截止日的分组 → 本期分组的客户数;上期尚无购买的客户记为“(上期非客户)”。",
+    ].join("\n"),
+    "en-US": [
+      "As-of date: the last day of the report period unless given; previous as-of date: the day before the period starts unless given. Only transactions on or before the as-of date count.",
+      "Purchases = distinct purchase days; tenure = last purchase date − first purchase date (days); spend = cumulative net spend; days since last purchase = as-of date − last purchase date. " + returns["en-US"],
+      p.spend_threshold > 0
+        ? `Spend threshold S = ${fmt(p.spend_threshold, "en-US")} (param spend_threshold). The previous groups use the same S, so movements reflect behaviour, not a moving threshold.`
+        : `Spend threshold S: the ${ordinal(p.spend_percentile)} percentile (type 7; param spend_percentile) of cumulative net spend over all customers with a purchase at the as-of date${sEn}. The previous groups use the same S, so movements reflect behaviour, not a moving threshold.`,
+      `Rules (every customer with a purchase is in exactly one group): lapsed when days since last purchase ≥ ${p.lapse_days} (param lapse_days). 1 purchase → new; ≥ 2 purchases and spend ≥ S: tenure < ${p.long_tenure_days} days → stable, ≥ ${p.long_tenure_days} → loyal; ≥ 2 purchases and spend < S: tenure < ${p.short_tenure_days} days → semi-active, ≥ ${p.short_tenure_days} → active. Lapsed customers get the counterpart: first-time churned, churned, needs retention, general retention, important retention (of new, semi-active, active, stable, loyal).`,
+      "Group table: customers, share, revenue (the group's cumulative net spend) and its share, period revenue (net spend between the two as-of dates). Transition matrix: customers by group at the previous as-of date → group now; customers without a purchase by then come from \"(not yet a customer)\".",
+    ].join("\n"),
+  };
+}
+
+/** 80 → "80th", 21 → "21st", 12.5 → "12.5th". */
+function ordinal(x: number): string {
+  if (!Number.isInteger(x)) return `${x}th`;
+  const t = x % 100, u = x % 10;
+  return `${x}${t >= 11 && t <= 13 ? "th" : u === 1 ? "st" : u === 2 ? "nd" : u === 3 ? "rd" : "th"}`;
+}
 
 const noneGroup = "none";
 const statusLabel: Record<"current" | "lapsed", Localized> = {
@@ -112,7 +133,7 @@ export const cpm: Analysis<CpmParams> = {
     const derived = params.spend_threshold <= 0;
     const threshold = derived ? quantile(rows.map((r) => num(r.spend)), params.spend_percentile / 100) : params.spend_threshold;
     if (threshold === null) notes.push(`No customers with a purchase on or before ${asOf}.`);
-    const rules: CpmRules = { lapseDays: params.lapse_days, shortTenure: params.short_tenure_days, longTenure: params.long_tenure_days, spendThreshold: threshold ?? 0 };
+    const rules: CpmRules = { lapseDays: params.lapse_days, shortTenure: params.short_tenure_days, longTenure: params.long_tenure_days, spendThreshold: threshold ?? 0, currency: ctx.currency };
     const L = ctx.locale;
     const label = (g: string): string => (g === noneGroup ? noneLabel[L] : cpmText[g as CpmGroup].label[L]);
 

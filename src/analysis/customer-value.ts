@@ -7,7 +7,8 @@ import type { ChartSpec } from "../charts/spec.js";
 import { quoteIdent } from "../data/engine.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { addDays } from "../util/period.js";
-import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, returnsRule, splitList, sum } from "./segmentation/common.js";
+import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList, sum } from "./segmentation/common.js";
+import { exactMoneySql, moneySign, returnsRule } from "./money.js";
 import { classifyValue, valueClasses, valueClassText } from "./segmentation/value-classes.js";
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
 
@@ -21,20 +22,29 @@ export const customerValueParams = Type.Object({
 });
 export type CustomerValueParams = Static<typeof customerValueParams>;
 
-const definition: Localized = {
-  "zh-CN": [
-    "客户范围:报告期最后一天及以前有交易的客户。客户价值 = 销售收入 − 服务成本。收入 = 净消费额;服务成本 = 交易的 cost 字段合计 + 参数 cost_columns 所列各成本列(交易表的列按客户求和,客户表的列取该客户的值;空值记 0)。" + returnsRule["zh-CN"],
-    "分类(每位客户恰好一类,按顺序判定):负值客户:价值 < 0;最有价值客户:按价值从高到低(并列按 customer_id)的前 ⌈20% × 客户数⌉ 位中价值 > 0 者(参数 top_share);最具增长性客户:潜在价值 = 同类客户(参数 peer_by 所列属性相同;默认全部客户)价值的第 80 百分位数(第 7 类分位数;同类客户少于 min_peers 位时不计),差距 = max(0, 潜在价值 − 实际价值);其余价值 ≥ 0 且差距 > 0 的客户中差距最大(并列按 customer_id)的至多 ⌈20% × 客户数⌉ 位(参数 growable_share);其余为一般客户。",
+/** The definition as the cell ran: its shares and percentiles, and which costs the data had. */
+function definition(p: CustomerValueParams, ctx: AnalysisContext): Localized {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const returns = returnsRule(ctx.returns);
+  const costs = costColumns(p, ctx);
+  const none = costs.tx.length === 0 && costs.customers.length === 0 && !(ctx.fields.transactions ?? []).includes("cost");
+  const costZh = none ? "本次数据未提供服务成本(无 cost 字段、未设 cost_columns):客户价值 = 净收入。" : "";
+  const costEn = none ? " No cost to serve was provided (no cost field, no cost_columns): value = net revenue." : "";
+  return {
+    "zh-CN": [
+    `客户范围:报告期最后一天及以前有交易的客户。客户价值 = 销售收入 − 服务成本。收入 = 净消费额;服务成本 = 交易的 cost 字段合计 + 参数 cost_columns 所列各成本列(交易表的列按客户求和,客户表的列取该客户的值;空值记 0)。${costZh}` + returns["zh-CN"],
+    `分类(每位客户恰好一类,按顺序判定):负值客户:价值 < 0(与 0 的差额小于半个最小货币单位视为 0);最有价值客户:按价值从高到低(并列按 customer_id)的前 ⌈${pct(p.top_share)} × 客户数⌉ 位中价值 > 0 者(参数 top_share);最具增长性客户:潜在价值 = 同类客户(参数 peer_by 所列属性相同;默认全部客户)价值的第 ${p.peer_percentile} 百分位数(第 7 类分位数;同类客户少于 ${p.min_peers} 位(参数 min_peers)时不计),差距 = max(0, 潜在价值 − 实际价值);其余价值 ≥ 0 且差距 > 0 的客户中差距最大(并列按 customer_id)的至多 ⌈${pct(p.growable_share)} × 客户数⌉ 位(参数 growable_share);其余为一般客户。`,
     "增长信号:观察月数 = 首次购买所在月到截止月(含)的自然月数;循环消费频度 = (购买天数 − 1) ÷ 观察月数(每月复购次数);购买率 = 有购买的月数 ÷ 观察月数;增量消费趋势 = 截止月及之前共 6 个自然月月度净消费的最小二乘斜率(无消费的月份记 0,单位:货币/月)。",
     "对负值客户不投入任何挽留资源。",
   ].join("\n"),
-  "en-US": [
-    "Customers: those with a transaction on or before the last day of the report period. Customer value = revenue − cost to serve. Revenue = net spend; cost to serve = the transactions' cost field plus every column in param cost_columns (transactions columns summed per customer, customers columns taken as the customer's value; null = 0). " + returnsRule["en-US"],
-    "Classes (each customer in exactly one, decided in order): negative-value: value < 0; most valuable: of the first ⌈20% × customers⌉ by value (desc, ties by customer_id; param top_share), those with value > 0; most growable: potential = the 80th percentile (type 7) of value among the customer's peers (same param peer_by attributes; default all customers; no potential when the peer group has fewer than min_peers customers), gap = max(0, potential − value); of the remaining customers with value ≥ 0 and gap > 0, at most ⌈20% × customers⌉ with the largest gaps (ties by customer_id; param growable_share); everyone else: other.",
+    "en-US": [
+    `Customers: those with a transaction on or before the last day of the report period. Customer value = revenue − cost to serve. Revenue = net spend; cost to serve = the transactions' cost field plus every column in param cost_columns (transactions columns summed per customer, customers columns taken as the customer's value; null = 0).${costEn} ` + returns["en-US"],
+    `Classes (each customer in exactly one, decided in order): negative-value: value < 0 (within half a minor currency unit of 0 counts as 0); most valuable: of the first ⌈${pct(p.top_share)} × customers⌉ by value (desc, ties by customer_id; param top_share), those with value > 0; most growable: potential = the ${p.peer_percentile}th percentile (type 7; param peer_percentile) of value among the customer's peers (same param peer_by attributes; default all customers; no potential when the peer group has fewer than ${p.min_peers} customers (param min_peers)), gap = max(0, potential − value); of the remaining customers with value ≥ 0 and gap > 0, at most ⌈${pct(p.growable_share)} × customers⌉ with the largest gaps (ties by customer_id; param growable_share); everyone else: other.`,
     "Growth signals: months observed = calendar months from the month of the first purchase to the as-of month, inclusive; repeat purchase frequency = (purchase days − 1) ÷ months observed (repeat purchases per month); purchase rate = months with a purchase ÷ months observed; incremental spending trend = least-squares slope of monthly net spend over the 6 calendar months ending with the as-of month (months without spend count as 0; currency per month).",
     "Spend nothing on retaining negative-value customers.",
   ].join("\n"),
-};
+  };
+}
 
 interface CostColumns {
   tx: string[];
@@ -100,13 +110,13 @@ export const customerValue: Analysis<CustomerValueParams> = {
         SUM(CASE WHEN date >= ${t0} THEN (DATE_DIFF('month', CAST(${t0} AS DATE), date) - 2.5) * net ELSE 0 END) / 17.5 AS spend_trend
         FROM ${purchaseRowsSql(ctx, asOf, undefined, costs.tx)} GROUP BY customer_id)`,
     ];
-    const customerCols = [...costs.customers.map((c, i) => `SUM(COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)) AS c_${i}`), ...peers.map((c, i) => `ANY_VALUE(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
+    const customerCols = [...costs.customers.map((c, i) => `SUM(${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`)}) AS c_${i}`), ...peers.map((c, i) => `ANY_VALUE(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
     if (customerCols.length) ctes.push(`cu AS (SELECT customer_id, ${customerCols.join(", ")} FROM customers GROUP BY customer_id)`);
     const ccost = costs.customers.map((_, i) => ` + COALESCE(cu.c_${i}, 0)`).join("");
     const peerSel = peers.map((_, i) => `, cu.p_${i}`).join("");
     return {
       customers: `WITH ${ctes.join(",\n")}
-        SELECT tx.customer_id, tx.revenue, tx.tx_cost${ccost} AS cost, tx.purchases, tx.first_purchase, tx.active_months, tx.spend_trend${peerSel}
+        SELECT tx.customer_id, tx.revenue, tx.tx_cost${ccost} AS cost, tx.revenue - (tx.tx_cost${ccost}) AS value, tx.purchases, tx.first_purchase, tx.active_months, tx.spend_trend${peerSel}
         FROM tx ${customerCols.length ? "LEFT JOIN cu USING (customer_id)" : ""}
         ORDER BY tx.customer_id`,
     };
@@ -119,8 +129,8 @@ export const customerValue: Analysis<CustomerValueParams> = {
     const rows = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const peerKey = (r: Row): string => (peers.length ? peers.map((_, i) => (r[`p_${i}`] === null ? "—" : String(r[`p_${i}`]))).join(" · ") : "all");
     const classified = classifyValue(
-      rows.map((r) => ({ customer_id: String(r.customer_id), value: num(r.revenue) - num(r.cost), peer_group: peerKey(r) })),
-      { topShare: params.top_share, growableShare: params.growable_share, peerPercentile: params.peer_percentile, minPeers: params.min_peers },
+      rows.map((r) => ({ customer_id: String(r.customer_id), value: num(r.value), peer_group: peerKey(r) })),
+      { topShare: params.top_share, growableShare: params.growable_share, peerPercentile: params.peer_percentile, minPeers: params.min_peers, currency: ctx.currency },
     );
     const asOfMonth = Number(asOf.slice(0, 4)) * 12 + Number(asOf.slice(5, 7));
     const customers: Row[] = rows.map((r, i) => {
@@ -156,19 +166,24 @@ export const customerValue: Analysis<CustomerValueParams> = {
         revenue: sum(m.map((c) => c.revenue as number)),
         cost: sum(m.map((c) => c.cost as number)),
         value,
-        value_share: totalValue > 0 ? value / totalValue : null,
+        value_share: moneySign(totalValue, ctx.currency) > 0 ? value / totalValue : null,
         avg_value: ratio(value, m.length),
         gap: k === "most_growable" ? sum(m.map((c) => (c.gap as number | null) ?? 0)) : null,
         treatment: valueClassText[k].treatment[ctx.locale],
       };
     });
     const neg = classes[3]!;
-    if (customers.length === 0) notes.push(`No customers with transactions on or before ${asOf}.`);
-    else if (!(totalValue > 0)) notes.push("Total customer value is not positive: value shares are empty.");
+    const zh = ctx.locale === "zh-CN";
+    const costs = costColumns(params, ctx);
+    if (costs.tx.length === 0 && costs.customers.length === 0 && !(ctx.fields.transactions ?? []).includes("cost")) {
+      notes.push(zh ? "未提供服务成本(交易表无 cost 字段,也未设参数 cost_columns):客户价值 = 净收入。" : "Cost to serve not provided (no transactions cost field, no cost_columns): value = net revenue.");
+    }
+    if (customers.length === 0) notes.push(zh ? `截至 ${asOf} 没有有交易的客户。` : `No customers with transactions on or before ${asOf}.`);
+    else if (moneySign(totalValue, ctx.currency) <= 0) notes.push(zh ? "客户价值合计不为正:价值占比为空。" : "Total customer value is not positive: value shares are empty.");
     // Negative-value customers are a finding (the classes table, scalars and treatment), not a
     // data problem, so they are not repeated as a note (notes become report warnings).
     const noPotential = classified.filter((c) => c.potential === null).length;
-    if (noPotential > 0 && customers.length > 0) notes.push(`${noPotential} customer(s) are in peer groups smaller than min_peers = ${params.min_peers}: no potential value or gap.`);
+    if (noPotential > 0 && customers.length > 0) notes.push(zh ? `${noPotential} 位客户所在同类客户组少于 min_peers = ${params.min_peers} 位:无潜在价值与增长差距。` : `${noPotential} customer(s) are in peer groups smaller than min_peers = ${params.min_peers}: no potential value or gap.`);
     return {
       scalars: {
         as_of: asOf,

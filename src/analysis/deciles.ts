@@ -6,9 +6,10 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { addDays } from "../util/period.js";
-import { num, purchaseRowsSql, ratio, returnsRule } from "./segmentation/common.js";
+import { num, purchaseRowsSql, ratio } from "./segmentation/common.js";
 import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
-import type { Analysis, Localized } from "./types.js";
+import type { AnalysisContext, Analysis, Localized } from "./types.js";
+import { moneySign, returnsRule } from "./money.js";
 
 export const decilesParams = Type.Object({
   measure: Type.Union([Type.Literal("revenue"), Type.Literal("profit")], { default: "revenue", description: "Value per customer: net revenue, or profit = net revenue − cost (needs transactions.cost)" }),
@@ -17,20 +18,26 @@ export const decilesParams = Type.Object({
 });
 export type DecilesParams = Static<typeof decilesParams>;
 
-const definition: Localized = {
+/** The definition as the cell ran (its params and the report's returns convention). */
+function definition(p: DecilesParams, ctx: AnalysisContext): Localized {
+  const returns = returnsRule(ctx.returns);
+  const pct = `${Math.round(p.target_share * 1000) / 10}%`;
+  return {
   "zh-CN": [
-    "客户价值:收入 = 净消费额(参数 measure=revenue);利润 = 净消费额 − 成本(measure=profit,成本取交易的 cost 字段,空值记 0)。默认统计报告期结束前的全部交易(window=all),window=period 时只统计报告期内交易。" + returnsRule["zh-CN"],
+    "客户价值:收入 = 净消费额(参数 measure=revenue);利润 = 净消费额 − 成本(measure=profit,成本取交易的 cost 字段,空值记 0)。默认统计报告期结束前的全部交易(window=all),window=period 时只统计报告期内交易。" + returns["zh-CN"],
     "十分位:客户按价值从高到低排序,价值相同按 customer_id 升序;n = 10k + r 位客户时,前 r 组各 k+1 人,其余各 k 人(各组人数至多相差 1;不足 10 位客户时后面的组为空)。每组:客户数、合计、平均值、占比(÷ 全部客户价值净合计)、累计占比。",
     "负值:价值为负的客户保留在排序末尾(鲸鱼曲线),因此累计占比可能先超过 100%,最后回到 100%。",
-    "实现 80% 价值所需客户占比(share_for_80pct)= 最小的 k/n,使价值最高的 k 位客户的价值合计 ≥ 80% × 净合计(逐客户精确计算,不按十分位插值;容差 1e-9 × Σ|价值|)。净合计 ≤ 0 时为空。",
+    `实现 ${pct} 价值所需客户占比(share_for_80pct,参数 target_share)= 最小的 k/n,使价值最高的 k 位客户的价值合计 ≥ ${pct} × 净合计(逐客户精确计算,不按十分位插值;容差 1e-9 × Σ|价值|)。净合计 ≤ 0 时为空。`,
   ].join("\n"),
   "en-US": [
-    "Value per customer: revenue = net spend (measure=revenue); profit = net spend − cost (measure=profit; the transactions' cost field, null = 0). All transactions up to the end of the report period by default (window=all); window=period counts only the period's transactions. " + returnsRule["en-US"],
+    "Value per customer: revenue = net spend (measure=revenue); profit = net spend − cost (measure=profit; the transactions' cost field, null = 0). All transactions up to the end of the report period by default (window=all); window=period counts only the period's transactions. " + returns["en-US"],
     "Deciles: customers sorted by value descending, ties by customer_id ascending; with n = 10k + r customers the first r deciles get k + 1 customers and the others k (sizes differ by at most one; with fewer than 10 customers the last deciles are empty). Per decile: customers, total, average, share (÷ the net total of all customers) and cumulative share.",
     "Negative values stay in, at the bottom of the ranking (a whale curve): the cumulative share can exceed 100% before returning to exactly 100%.",
-    "share_for_80pct = the smallest k/n such that the top k customers bring at least 80% of the net total — exact, customer by customer, not interpolated between deciles (tolerance 1e-9 × Σ|value|). Null when the net total is not positive.",
+    `share_for_80pct = the smallest k/n such that the top k customers bring at least ${pct} of the net total (param target_share) — exact, customer by customer, not interpolated between deciles (tolerance 1e-9 × Σ|value|). Null when the net total is not positive.`,
   ].join("\n"),
-};
+  };
+}
+
 
 /**
  * Decile analysis. Value = net revenue (returns subtracted) or profit (− transactions.cost);
@@ -61,18 +68,20 @@ export const deciles: Analysis<DecilesParams> = {
     };
   },
 
-  compute(data, params) {
+  compute(data, params, ctx) {
     const notes: string[] = [];
+    const zh = ctx.locale === "zh-CN";
     const sorted = sortByValue((data.customers ?? []).map((r) => ({ customer_id: String(r.customer_id), value: num(r.value) })));
     const n = sorted.length;
     const table = toDeciles(sorted);
     const total = table.reduce((s, d) => s + d.total, 0);
-    const k = customersForShare(sorted, params.target_share);
-    const negative = sorted.filter((c) => c.value < 0);
-    if (n === 0) notes.push("No customers with transactions in the window.");
-    else if (!(total > 0)) notes.push("The net total value is not positive: shares and share_for_80pct are not defined.");
-    if (n > 0 && n < 10) notes.push(`Only ${n} customer(s): some deciles are empty.`);
-    if (negative.length) notes.push(`${negative.length} customer(s) with negative ${params.measure} are ranked last; the cumulative share may exceed 100%.`);
+    const positive = moneySign(total, ctx.currency) > 0;
+    const k = positive ? customersForShare(sorted, params.target_share) : null;
+    const negative = sorted.filter((c) => moneySign(c.value, ctx.currency) < 0);
+    if (n === 0) notes.push(zh ? "窗口内没有有交易的客户。" : "No customers with transactions in the window.");
+    else if (!positive) notes.push(zh ? "客户价值净合计不为正:占比与 share_for_80pct 无定义。" : "The net total value is not positive: shares and share_for_80pct are not defined.");
+    if (n > 0 && n < 10) notes.push(zh ? `只有 ${n} 位客户:部分十分位组为空。` : `Only ${n} customer(s): some deciles are empty.`);
+    if (negative.length) notes.push(zh ? `${negative.length} 位客户的${params.measure === "profit" ? "利润" : "收入"}为负,排在最后;累计占比可能超过 100%。` : `${negative.length} customer(s) with negative ${params.measure} are ranked last; the cumulative share may exceed 100%.`);
     return {
       scalars: {
         customers: n,

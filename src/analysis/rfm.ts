@@ -5,9 +5,10 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { qcut, rankFirst } from "./stats/quantile.js";
-import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, returnsRule, splitList, sum } from "./segmentation/common.js";
+import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, splitList, sum } from "./segmentation/common.js";
 import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
-import type { Analysis, Localized, Row } from "./types.js";
+import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
+import { returnsRule } from "./money.js";
 
 const measures = ["recency", "frequency", "monetary"] as const;
 type Measure = (typeof measures)[number];
@@ -22,24 +23,29 @@ export const rfmParams = Type.Object({
 });
 export type RfmParams = Static<typeof rfmParams>;
 
-const definition: Localized = {
+/** The definition as the cell ran (its params and the report's returns convention). */
+function definition(p: RfmParams, ctx: AnalysisContext): Localized {
+  const returns = returnsRule(ctx.returns);
+  return {
   "zh-CN": [
     "截止日期(as-of)默认为报告期最后一天;只用截止日期当天及以前的交易。",
     "最近一次消费 R(recency)= 截止日期 − 最后一次购买日期(天,当天购买为 0)。消费频率 F(frequency)= 购买日期的不同天数(参数 frequency_unit=transactions 时为购买交易笔数)。消费金额 M(monetary)= 净消费额合计(参数 monetary=average 时为净消费额 ÷ 频率)。",
-    returnsRule["zh-CN"] + "只有退货而无购买的客户不参与评分(计入说明)。",
-    "评分:与 pandas qcut 一致——分位点取 linspace(0,1,bins+1) 处的第 7 类分位数(numpy 线性插值),客户落入 (下界, 上界] 区间,最小值归入第 1 档。频率默认先按 rank(method='first') 排名再分箱(同值按 customer_id 升序依次排名);R 分反向,越近越高(最近 = 5)。若按取值分箱时分位点重复(pandas 会报错),该指标改用 rank(method='first') 并在说明中注明。",
+    returns["zh-CN"] + "只有退货而无购买的客户不参与评分(计入说明)。",
+    `评分:与 pandas qcut 一致——分位点取 linspace(0,1,bins+1) 处的第 7 类分位数(numpy 线性插值),客户落入 (下界, 上界] 区间,最小值归入第 1 档。频率默认先按 rank(method='first') 排名再分箱(同值按 customer_id 升序依次排名);R 分反向,越近越高(最近 = ${p.bins})。若按取值分箱时分位点重复(pandas 会报错),该指标改用 rank(method='first') 并在说明中注明。`,
     "细分:按 R×F 网格映射(每个组合恰好属于一个细分)。默认:R5F4–5 冠军客户;R3–4F4–5 忠诚客户;R4–5F2–3 潜在忠诚客户;R5F1 新客户;R4F1 有潜力客户;R3F3 需要关注客户;R3F1–2 即将沉睡客户;R1–2F3–4 有流失风险客户;R1–2F5 不能流失的客户;R1–2F1–2 沉睡客户。",
     "细分表:客户数、占比(÷ 评分客户数)、收入(净消费额合计)、收入占比(÷ 全部净消费额,合计为 0 时为空)、平均 R/F/M。",
   ].join("\n"),
   "en-US": [
     "As-of date: the last day of the report period unless given; only transactions on or before it count.",
     "Recency = as-of date − last purchase date, in days (0 when bought on the as-of date). Frequency = number of distinct purchase days (purchase transactions with frequency_unit=transactions). Monetary = total net spend (net spend ÷ frequency with monetary=average).",
-    returnsRule["en-US"] + " Customers with returns but no purchase are not scored (counted in the notes).",
-    "Scores match pandas qcut: edges are the type-7 quantiles (numpy linear interpolation) at linspace(0, 1, bins+1); a customer falls in the bin (lower, upper], the minimum in bin 1. Frequency is binned on rank(method='first') by default (ties ranked in customer_id order). Recency is scored in reverse: more recent = higher (5). When value-based edges coincide (pandas would raise), that measure is binned on rank(method='first') instead and a note says so.",
+    returns["en-US"] + " Customers with returns but no purchase are not scored (counted in the notes).",
+    `Scores match pandas qcut: edges are the type-7 quantiles (numpy linear interpolation) at linspace(0, 1, bins+1); a customer falls in the bin (lower, upper], the minimum in bin 1. Frequency is binned on rank(method='first') by default (ties ranked in customer_id order). Recency is scored in reverse: more recent = higher (${p.bins}). When value-based edges coincide (pandas would raise), that measure is binned on rank(method='first') instead and a note says so.`,
     "Segments map every R×F cell exactly once. Default: R5F4–5 champions; R3–4F4–5 loyal; R4–5F2–3 potential loyalists; R5F1 new; R4F1 promising; R3F3 need attention; R3F1–2 about to sleep; R1–2F3–4 at risk; R1–2F5 can't lose; R1–2F1–2 hibernating.",
     "Segment table: customers, share (÷ scored customers), revenue (total net spend), revenue share (÷ all net spend; null when that is 0), average recency, frequency and monetary.",
   ].join("\n"),
-};
+  };
+}
+
 
 /**
  * RFM scores and segments. Recency = days from the last purchase to the as-of date (period

@@ -3,7 +3,7 @@
 
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
+import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
 
 /**
  * Runs one analysis. `shared` (one per report run) holds the rows of reductions already run:
@@ -21,6 +21,11 @@ export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, para
     data[name] = rows;
   }
   return plainResult(analysis.compute(data, params, ctx));
+}
+
+/** The analysis's definition text for the params it ran with (and its result's facts, when known). */
+export function definitionOf<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
+  return typeof analysis.definition === "function" ? analysis.definition(params, ctx, result) : analysis.definition;
 }
 
 /** Throws a clear error naming the missing role or field and the fields that exist. */

@@ -9,8 +9,9 @@ import { quoteIdent, quoteLiteral } from "../data/engine.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
-import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, returnsRule, splitList } from "./segmentation/common.js";
+import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList } from "./segmentation/common.js";
 import type { Analysis, AnalysisContext, Localized, Row, Value } from "./types.js";
+import { returnsRule } from "./money.js";
 
 export const segmentsParams = Type.Object({
   by: Type.String({ default: "", description: "Comma list of customers attributes to segment by; empty = every attribute column except ids, dates, names and numeric columns" }),
@@ -24,22 +25,27 @@ export const segmentsParams = Type.Object({
 });
 export type SegmentsParams = Static<typeof segmentsParams>;
 
-const definition: Localized = {
+/** The definition as the cell ran (its params and the report's returns convention). */
+function definition(p: SegmentsParams, ctx: AnalysisContext): Localized {
+  const returns = returnsRule(ctx.returns);
+  return {
   "zh-CN": [
     "细分:按客户表的属性列(参数 by;默认为除编号、日期、名称和数值列以外的全部属性列,取值超过 max_segments 个的列跳过)的每个取值分组;空值为一个细分(segment 为空)。客户数与占比(÷ 客户表的客户总数;同一客户多行时取一行)。",
-    "复购率 = 报告期结束前购买天数 ≥ 2 的客户 ÷ 至少购买 1 次的客户(购买 = 不同购买日期)。" + returnsRule["zh-CN"],
+    "复购率 = 报告期结束前购买天数 ≥ 2 的客户 ÷ 至少购买 1 次的客户(购买 = 不同购买日期)。" + returns["zh-CN"],
     "流失率(spells):期初活跃客户中在报告期内流失的人数 ÷ 期初活跃客户数(活跃/流失按报告的流失口径,见活跃区间定义;非合同制下流失日期晚于数据最后日期的视为尚未流失)。流失率(label):客户表 churned 为真的客户 ÷ churned 非空的客户。分母为 0 时为空。",
     "平均价值 = 细分内客户报告期结束前净消费额的平均值(无交易记 0);若给出参数 value_field,则为该数值列的平均值(空值不计)。",
     "复购率最高的细分:每个属性中客户数 ≥ min_customers 的细分里复购率最高者(并列时客户数多者优先,再按名称)。",
   ].join("\n"),
   "en-US": [
     "Segments: one per value of each customers attribute (param by; default every attribute column except ids, dates, names and numeric columns, skipping those with more than max_segments values); null is a segment of its own. Customers and share (÷ all customers in the customers table, one row per customer).",
-    "Repeat-purchase rate = customers with ≥ 2 purchase days before the period end ÷ customers with ≥ 1 (purchases = distinct purchase dates). " + returnsRule["en-US"],
+    "Repeat-purchase rate = customers with ≥ 2 purchase days before the period end ÷ customers with ≥ 1 (purchases = distinct purchase dates). " + returns["en-US"],
     "Churn rate (spells): customers active at the period start who churned during the period ÷ customers active at the start (active and churned by the report's churn basis, see the activity spells definition; with the inactivity basis a churn date after the data's last date has not happened yet). Churn rate (label): customers with churned = true ÷ customers with a churned value. Null when the denominator is 0.",
     "Average value = mean net spend before the period end over the segment's customers (0 without transactions); with param value_field, the mean of that numeric column (nulls skipped).",
     "Highest-repeat segment: per attribute, the segment with the highest repeat-purchase rate among segments with ≥ min_customers customers (ties: more customers, then name).",
   ].join("\n"),
-};
+  };
+}
+
 
 
 const reserved = new Set(["customer_id", "signup_date", "churned", "id", "name", "email", "phone", "first_name", "last_name"]);

@@ -40,6 +40,9 @@ export type ChurnBasis =
   /** Non-contractual: a customer churns after `days` without a transaction, judged at the period end. */
   | { kind: "inactivity"; days: number };
 
+/** How returns and cancellations (negative amount or quantity) count in money figures: see analysis/money.ts. */
+export type ReturnsConvention = "net" | "exclude";
+
 /** What the runner knows when it runs an analysis. */
 export interface AnalysisContext {
   /** The report period (the period under analysis). */
@@ -47,6 +50,8 @@ export interface AnalysisContext {
   locale: Locale;
   currency: string;
   churn: ChurnBasis;
+  /** Returns and cancellations in money figures (default "net"). */
+  returns?: ReturnsConvention;
   /** The fields available in each loaded role (canonical names plus attributes). */
   fields: Partial<Record<Role, string[]>>;
 }
@@ -76,8 +81,13 @@ export interface Analysis<P = any> {
   title: Localized;
   /** One line for `churnbook analyses`. */
   summary: Localized;
-  /** The exact definition of every metric, printed in the report's appendix. */
-  definition: Localized;
+  /**
+   * The exact definition of every metric, printed in the report's appendix. A function gets the
+   * params the cell ran with, the context and the result (facts of the data, such as a computed
+   * threshold; null when there is none, e.g. in `churnbook analyses`), so the appendix states
+   * what was computed rather than the defaults. Read it with `definitionOf`.
+   */
+  definition: Localized | ((params: P, ctx: AnalysisContext, result: AnalysisResult | null) => Localized);
   /** TypeBox object schema of the params, with defaults and descriptions. */
   params: TObject;
   /** Roles needed. An inner array means "one of these"; a param alternative is met when set. */

@@ -10,10 +10,11 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Report, ReportCell } from "../definition/index.js";
 import { createEngine, type Engine } from "../data/engine.js";
-import { lastActivityDate, loadDataset, type LoadedDataset } from "../data/load.js";
+import { loadDataset, type LoadedDataset } from "../data/load.js";
+import { checkPeriodCoverage, dataExtent, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
-import { runAnalysis } from "../analysis/run.js";
+import { definitionOf, runAnalysis } from "../analysis/run.js";
 import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
@@ -53,6 +54,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
   const warnings: string[] = [];
   const progress = options.onProgress ?? (() => {});
   const params = resolveReportParams(report, options.overrides ?? {});
+  const now = options.now ?? new Date();
   const engine = await createEngine();
   try {
     // 2. Data.
@@ -65,11 +67,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       seenRoles.set(d.role, d.name);
       const t0 = performance.now();
       const path = fillTemplate(d.path, params, { file: report.file, line: d.line });
-      const loaded = await loadDataset(engine, { ...d, file: isAbsolute(path) ? path : resolve(report.dir, path) }).catch((e: unknown) => {
+      const loaded = await loadDataset(engine, { ...d, file: isAbsolute(path) ? path : resolve(report.dir, path) }, { now }).catch((e: unknown) => {
         throw isChurnbookError(e) ? e.at({ file: report.file, line: d.line, dataset: d.name }) : e;
       });
       const ms = performance.now() - t0;
       datasets.push(loaded);
+      for (const f of loaded.findings) warnings.push(`dataset "${d.name}": ${f.message}`);
       timings.push({ phase: "load", id: d.name, ms });
       progress({ phase: "load", dataset: d.name, rows: loaded.rows, ms });
     }
@@ -83,7 +86,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     }
 
     // 3. Period and context.
-    const period = await resolvePeriod(engine, report, params, datasets);
+    const period = await resolvePeriod(engine, report, params, datasets, now, warnings);
     params.period = period.label;
     const currency = fillTemplate(report.currency, params, { file: report.file });
     const theme = { ...report.theme, accent: report.theme.accent ? fillTemplate(report.theme.accent, params, { file: report.file }) : undefined, logoText: report.theme.logoText ? fillTemplate(report.theme.logoText, params, { file: report.file }) : undefined };
@@ -145,7 +148,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     }
 
     // 6. Document.
-    const used = [...new Map([...results.values()].map((r) => [r.analysis.id, r.analysis])).values()];
+    // Each analysis's definition as it ran (its cell's params and data facts); an analysis run by
+    // several cells with the same text is defined once.
+    const used = [...new Map([...results.values()].map((r) => {
+      const text = definitionOf(r.analysis, r.params, r.ctx ?? ctx, r.result)[report.locale];
+      return [`${r.analysis.id}\u0000${text}`, { id: r.analysis.id, title: r.analysis.title[report.locale], definition: text }] as const;
+    })).values()];
     const document: ReportDocument = {
       title: fillTemplate(report.title, params, { file: report.file }),
       description: report.description ? fillTemplate(report.description, params, { file: report.file }) : undefined,
@@ -154,12 +162,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       theme,
       client: typeof params.client === "string" ? params.client : undefined,
       period,
-      generatedAt: (options.now ?? new Date()).toISOString(),
+      generatedAt: now.toISOString(),
       params,
       page: report.page,
       cells,
       appendix: {
-        definitions: withoutRepeats(used.map((a) => ({ id: a.id, title: a.title[report.locale], definition: a.definition[report.locale] })), report.locale),
+        definitions: withoutRepeats(used, report.locale),
         conventions: conventionsFor(report, [...results.values()], currency),
         coverage: datasets.map((d) => ({
           name: d.name,
@@ -168,6 +176,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           rows: d.rows,
           dropped: d.dropped,
           droppedReasons: d.droppedReasons,
+          findings: d.findings,
           minDate: d.minDate,
           maxDate: d.maxDate,
         })),
@@ -179,13 +188,23 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
   }
 }
 
-async function resolvePeriod(engine: Engine, report: Report, params: Record<string, Value>, datasets: LoadedDataset[]): Promise<Period> {
-  if (typeof params.period === "string" && params.period) return parsePeriod(params.period);
-  const last = await lastActivityDate(engine, datasets);
-  if (!last) {
-    throw new ChurnbookError("no-period", "cannot choose a default period: the datasets hold no dated activity", { hint: "pass --period 2026-10 (a month, quarter or year)", location: { file: report.file } });
+/** The period asked for, or the last complete one in the data (ignoring rows dated after the
+ * run date); refused when the data does not reach it, a warning when it covers it only in part. */
+async function resolvePeriod(engine: Engine, report: Report, params: Record<string, Value>, datasets: LoadedDataset[], now: Date, warnings: string[]): Promise<Period> {
+  const extent = await dataExtent(engine, datasets, now.toISOString().slice(0, 10));
+  let period: Period;
+  if (typeof params.period === "string" && params.period) period = parsePeriod(params.period);
+  else {
+    if (!extent.last) {
+      throw new ChurnbookError("no-period", "cannot choose a default period: the datasets hold no dated activity", { hint: "pass --period 2026-10 (a month, quarter or year)", location: { file: report.file } });
+    }
+    const future = futureRowsWarning(datasets);
+    if (future) warnings.push(future);
+    period = lastCompletePeriod(extent.last, report.params.period?.grain ?? "month");
   }
-  return lastCompletePeriod(last, report.params.period?.grain ?? "month");
+  const partly = checkPeriodCoverage(period, extent, { file: report.file });
+  if (partly) warnings.push(partly);
+  return period;
 }
 
 function dependencies(cell: ReportCell): string[] {

@@ -77,7 +77,7 @@ describe("customer-value", () => {
   it("classes are a partition, under any shares", () => {
     const rows = Array.from({ length: 37 }, (_, i) => ({ customer_id: `c${String(i).padStart(2, "0")}`, value: ((i * 7919) % 101) - 20, peer_group: i % 3 === 0 ? "a" : "b" }));
     for (const [topShare, growableShare] of [[0.2, 0.2], [1, 1], [0.01, 0], [0.5, 0.9]] as const) {
-      const out = classifyValue(rows, { topShare, growableShare, peerPercentile: 80, minPeers: 5 });
+      const out = classifyValue(rows, { topShare, growableShare, peerPercentile: 80, minPeers: 5, currency: "USD" });
       expect(out).toHaveLength(37);
       for (const c of out) {
         expect(c.class === "negative_value").toBe(c.value < 0);

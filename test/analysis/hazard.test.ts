@@ -7,7 +7,7 @@ import { getAnalysis } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, defaultDefinition, runOnRows } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
@@ -188,7 +188,7 @@ describe("hazard", () => {
     expect(zh!.y!.label).toMatch(/累计风险/);
     for (const l of ["zh-CN", "en-US"] as const) {
       expect(hazard.title[l].length).toBeGreaterThan(0);
-      expect(hazard.definition[l]).toMatch(/Nelson–Aalen/);
+      expect(defaultDefinition(hazard)[l]).toMatch(/Nelson–Aalen/);
     }
   });
 });

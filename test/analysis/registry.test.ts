@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../src/analysis/registry.js";
 import { locales } from "../../src/analysis/types.js";
 import { resolveParams } from "../../src/analysis/params.js";
+import { defaultDefinition } from "../helpers/analysis.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -29,7 +30,7 @@ describe("analysis registry", () => {
       for (const l of locales) {
         expect(a.title[l].length).toBeGreaterThan(0);
         expect(a.summary[l].length).toBeGreaterThan(0);
-        expect(a.definition[l].length).toBeGreaterThan(20);
+        expect(defaultDefinition(a)[l].length).toBeGreaterThan(20);
       }
       for (const [name, schema] of Object.entries(a.params.properties)) {
         expect(name).toMatch(/^[a-z][a-z0-9_]*$/);

@@ -10,7 +10,7 @@ import { renderChart } from "../../src/charts/index.js";
 import { defaultRfmSegmentMap, parseSegmentMap } from "../../src/analysis/segmentation/rfm-segments.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, defaultDefinition, runOnRows } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number, quantity = 1): Row => ({ customer_id, date, amount, quantity });
@@ -170,7 +170,7 @@ describe("rfm chart and contract", () => {
         expect(schema).toHaveProperty("default");
         expect((schema as { description?: string }).description, `${a.id}.${name}`).toBeTruthy();
       }
-      for (const l of ["zh-CN", "en-US"] as const) expect(a.definition[l].length).toBeGreaterThan(100);
+      for (const l of ["zh-CN", "en-US"] as const) expect(defaultDefinition(a)[l].length).toBeGreaterThan(100);
     }
   });
 });

@@ -79,3 +79,35 @@ describe("spells with churn recognised at cancellation", () => {
     engine.close();
   });
 });
+
+describe("spells on line items (several identical intervals per customer)", () => {
+  it("never overlap and are the same whatever the row order", async () => {
+    // 2,000 customers × 12 purchase days × 4 line items: enough rows for DuckDB to sort the
+    // windows in parallel, where tied rows used to fall on either side of a spell boundary.
+    const rows: { customer_id: string; date: string; amount: number }[] = [];
+    for (let c = 0; c < 2000; c++) {
+      let day = (c * 7) % 60;
+      for (let k = 0; k < 12; k++) {
+        day += k % 4 === 3 ? 120 : 20 + ((c + k) % 30);
+        const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+        for (let item = 0; item < 4; item++) rows.push({ customer_id: `c${c}`, date, amount: 10 + item });
+      }
+    }
+    const spellsOf = async (input: typeof rows) => {
+      const engine = await createEngine();
+      await engine.loadRows("transactions", { customer_id: "VARCHAR", date: "DATE", amount: "DOUBLE" }, input);
+      const out = await engine.query(`SELECT * FROM ${spellsSql({ churn: { kind: "inactivity", days: 90 }, fields: { transactions: ["customer_id", "date", "amount"] } })} ORDER BY customer_id, spell_no`);
+      const overlaps = await engine.query(`
+        WITH s AS (SELECT * FROM ${spellsSql({ churn: { kind: "inactivity", days: 90 } })})
+        SELECT count(*) AS n FROM s a JOIN s b ON a.customer_id = b.customer_id AND a.spell_no < b.spell_no AND (a.end_date IS NULL OR a.end_date >= b.start_date)`);
+      engine.close();
+      return { out, overlaps: Number(overlaps[0]!.n) };
+    };
+    const first = await spellsOf(rows);
+    expect(first.overlaps).toBe(0);
+    // Each customer: 120-day gaps (> 90) before purchases 4, 8 and 12 → 4 spells.
+    expect(first.out.length).toBe(2000 * 4);
+    const reversed = await spellsOf([...rows].reverse());
+    expect(reversed.out).toEqual(first.out);
+  }, 60_000);
+});

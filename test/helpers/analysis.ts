@@ -4,7 +4,7 @@
 import { createEngine } from "../../src/data/engine.js";
 import { canonicalType, type Role } from "../../src/data/roles.js";
 import { resolveParams } from "../../src/analysis/params.js";
-import { runAnalysis } from "../../src/analysis/run.js";
+import { definitionOf, runAnalysis } from "../../src/analysis/run.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 
@@ -42,4 +42,10 @@ export function columns(rows: Row[]): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const r of rows) for (const [k, v] of Object.entries(r)) (out[k] ??= []).push(v);
   return out;
+}
+
+/** An analysis's definition text with its default params (as `churnbook analyses` would state it). */
+export function defaultDefinition(analysis: Analysis, ctx: Partial<AnalysisContext> = {}): Record<"zh-CN" | "en-US", string> {
+  const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { transactions: ["customer_id", "date", "amount"] }, ...ctx };
+  return definitionOf(analysis, resolveParams(analysis, {}), full);
 }

@@ -15,15 +15,20 @@
 //   pc   per period × customer: active at s / at e, spell events in [s, e)
 //   v    per period × customer: the revenue level at the start and at the end —
 //        contractual: MRR at boundary b = Σ mrr of subscriptions with start_date < b ≤
-//        end_date (or open end), the boundary rule of the spells;
+//        end_date (or open end), the boundary rule of the spells (with churn recognised at
+//        cancellation the cancel_date, when earlier, stands for the end, as in the spells);
 //        inactivity: revenue in the previous period (start) and in the period (end)
-//   mc   pc ⨝ v (full outer), each customer's movement classified, with a consistency flag
+//   mc   pc ⨝ v (full outer), each customer's movement classified, with a consistency flag,
+//        the reason a row cannot be attributed (`issue`), and the per-customer identity check
+//        (`identity_broken`: active at end ≠ active at start + spell starts − spell ends), so a
+//        broken period identity names the customers concerned
 
 import type { AnalysisContext } from "../types.js";
 import { spellsSql } from "../sql/spells.js";
 import { quoteLiteral } from "../../data/engine.js";
 import { ChurnbookError } from "../../util/errors.js";
 import { shiftPeriod, type Period } from "../../util/period.js";
+import { exactMoneySql, netAmountSql } from "../money.js";
 
 const openEnd = "DATE '9999-12-31'";
 
@@ -48,6 +53,20 @@ export function checkBasisRole(ctx: Pick<AnalysisContext, "churn" | "fields">, a
       hint: ctx.churn.kind === "subscriptions" ? "map a subscriptions dataset (customer_id, start_date, end_date, mrr), or set the churn basis to inactivity for transaction data" : "map a transactions dataset (customer_id, date, amount), or set the churn basis to subscriptions",
     });
   }
+}
+
+/**
+ * SQL: the day a subscription's MRR stops counting — its end_date, or, with churn recognised
+ * at cancellation, its cancel_date when that comes first (the rule of the spells, sql/spells.ts),
+ * so a customer never has MRR at a boundary where their spell has already ended. Without a
+ * cancel_date field, or with recognition at period end, the end_date.
+ */
+export function mrrEndSql(ctx: Pick<AnalysisContext, "churn" | "fields">, alias = ""): string {
+  const a = alias ? `${alias}.` : "";
+  const cancellation = ctx.churn.kind === "subscriptions" && ctx.churn.recognition === "cancellation" && (ctx.fields.subscriptions ?? []).includes("cancel_date");
+  return cancellation
+    ? `(CASE WHEN ${a}cancel_date > ${a}start_date THEN least(${a}cancel_date, coalesce(${a}end_date, ${a}cancel_date)) ELSE ${a}end_date END)`
+    : `${a}end_date`;
 }
 
 function dateLit(d: string): string {
@@ -108,23 +127,27 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
     FROM p JOIN sp ON sp.start_date < p.e AND (sp.end_date IS NULL OR sp.end_date >= p.s)
     GROUP BY p.label, sp.customer_id)`);
 
+  // Money is summed as exact decimals (money.ts): whether a customer is in the revenue base,
+  // and every movement's sign, never depend on floating-point residue or row order.
   if (basis === "mrr") {
     ctes.push(`v AS (
       SELECT p.label, x.customer_id,
-        COALESCE(SUM(CAST(x.mrr AS DOUBLE)) FILTER (WHERE x.start_date < p.s AND COALESCE(x.end_date, ${openEnd}) >= p.s), 0) AS v_start,
-        COALESCE(SUM(CAST(x.mrr AS DOUBLE)) FILTER (WHERE x.start_date < p.e AND COALESCE(x.end_date, ${openEnd}) >= p.e), 0) AS v_end
+        COALESCE(SUM(${exactMoneySql("x.mrr")}) FILTER (WHERE x.start_date < p.s AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.s), 0) AS v_start,
+        COALESCE(SUM(${exactMoneySql("x.mrr")}) FILTER (WHERE x.start_date < p.e AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.e), 0) AS v_end,
+        BOOL_OR(NOT isfinite(CAST(x.mrr AS DOUBLE))) AS bad
       FROM p JOIN subscriptions x
         ON x.start_date < p.e AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)
       GROUP BY p.label, x.customer_id)`);
   } else if (basis === "period_revenue") {
     ctes.push(`v AS (
       SELECT p.label, x.customer_id,
-        COALESCE(SUM(CAST(x.amount AS DOUBLE)) FILTER (WHERE x.date < p.s), 0) AS v_start,
-        COALESCE(SUM(CAST(x.amount AS DOUBLE)) FILTER (WHERE x.date >= p.s), 0) AS v_end
+        COALESCE(SUM(${netAmountSql(ctx, "x")}) FILTER (WHERE x.date < p.s), 0) AS v_start,
+        COALESCE(SUM(${netAmountSql(ctx, "x")}) FILTER (WHERE x.date >= p.s), 0) AS v_end,
+        BOOL_OR(NOT isfinite(CAST(x.amount AS DOUBLE))) AS bad
       FROM p JOIN transactions x ON x.date >= p.ps AND x.date < p.e
       GROUP BY p.label, x.customer_id)`);
   } else {
-    ctes.push(`v AS (SELECT CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS customer_id, CAST(0 AS DOUBLE) AS v_start, CAST(0 AS DOUBLE) AS v_end WHERE FALSE)`);
+    ctes.push(`v AS (SELECT CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS customer_id, CAST(0 AS DOUBLE) AS v_start, CAST(0 AS DOUBLE) AS v_end, FALSE AS bad WHERE FALSE)`);
   }
 
   // r_s / r_e: "in the revenue base at the start / end". Contractual: active (spell) at the
@@ -136,17 +159,26 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
       COALESCE(pc.a_s, FALSE) AS a_s, COALESCE(pc.a_e, FALSE) AS a_e, COALESCE(pc.had_before, FALSE) AS had_before,
       COALESCE(pc.n_new, 0) AS n_new, COALESCE(pc.n_react, 0) AS n_react, COALESCE(pc.n_churn, 0) AS n_churn,
       COALESCE(pc.n_joined_left, 0) AS n_joined_left,
-      COALESCE(v.v_start, 0) AS v_start, COALESCE(v.v_end, 0) AS v_end
+      COALESCE(v.v_start, 0) AS v_start, COALESCE(v.v_end, 0) AS v_end, COALESCE(v.bad, FALSE) AS bad
     FROM pc FULL OUTER JOIN v ON pc.label = v.label AND pc.customer_id = v.customer_id)`);
   ctes.push(`mc AS (
     SELECT m.*, ${rS} AS r_s, ${rE} AS r_e, m.v_end - m.v_start AS delta,
-      (m.customer_id IS NOT NULL AND isfinite(m.v_start) AND isfinite(m.v_end) AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) AS ok,
+      (m.customer_id IS NOT NULL AND NOT m.bad AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) AS ok,
       CASE
-        WHEN NOT (m.customer_id IS NOT NULL AND isfinite(m.v_start) AND isfinite(m.v_end) AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) THEN NULL
+        WHEN NOT (m.customer_id IS NOT NULL AND NOT m.bad AND (${rS} OR m.v_start = 0) AND (${rE} OR m.v_end = 0)) THEN NULL
         WHEN ${rS} AND NOT ${rE} THEN CASE WHEN m.v_start <> 0 THEN 'churn' END
         WHEN ${rS} AND ${rE} THEN CASE WHEN m.v_end > m.v_start THEN 'expansion' WHEN m.v_end < m.v_start THEN 'contraction' END
         WHEN m.v_end <> 0 THEN CASE WHEN m.had_before THEN 'reactivation' ELSE 'new' END
-      END AS movement
+      END AS movement,
+      -- Why a row cannot be attributed (null when ok): named in the mrr-bridge error.
+      CASE
+        WHEN m.customer_id IS NULL THEN '(no customer_id)'
+        WHEN NOT (isfinite(m.v_start) AND isfinite(m.v_end)) THEN m.customer_id || ' (revenue is not a finite number)'
+        WHEN NOT (${rS} OR m.v_start = 0) THEN m.customer_id || ' (revenue ' || CAST(m.v_start AS VARCHAR) || ' at the start but no active spell)'
+        WHEN NOT (${rE} OR m.v_end = 0) THEN m.customer_id || ' (revenue ' || CAST(m.v_end AS VARCHAR) || ' at the end but no active spell)'
+      END AS issue,
+      -- The customer identity per customer: active at end = active at start + spells starting − spells ending.
+      (CAST(m.a_e AS INTEGER) <> CAST(m.a_s AS INTEGER) + m.n_new + m.n_react - m.n_churn) AS identity_broken
     FROM m)`);
   return ctes.join(",\n");
 }
@@ -178,7 +210,10 @@ export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields"
       ${rev("COALESCE(SUM(v_end) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_end,
       ${rev("COALESCE(SUM(LEAST(v_end, v_start)) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_kept,
       COUNT(*) FILTER (WHERE NOT ok) AS inconsistent_count,
-      array_to_string(list_slice(list(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok), 1, 10), ', ') AS inconsistent_customers
+      array_to_string(list_slice(list(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok), 1, 10), ', ') AS inconsistent_customers,
+      array_to_string(list_slice(list(issue ORDER BY customer_id NULLS FIRST, issue) FILTER (WHERE NOT ok), 1, 10), '; ') AS inconsistent_details,
+      COUNT(*) FILTER (WHERE identity_broken) AS identity_broken_count,
+      array_to_string(list_slice(list(customer_id || ' (at start ' || CAST(a_s AS INTEGER) || ', new ' || n_new || ', reactivated ' || n_react || ', churned ' || n_churn || ', at end ' || CAST(a_e AS INTEGER) || ')' ORDER BY customer_id) FILTER (WHERE identity_broken), 1, 5), '; ') AS identity_broken_customers
     FROM mc GROUP BY label)
   SELECT p.label, CAST(p.s AS VARCHAR) AS period_start, CAST(p.e AS VARCHAR) AS period_end,
     COALESCE(agg.customers_start, 0) AS customers_start, COALESCE(agg.new_customers, 0) AS new_customers,
@@ -188,17 +223,19 @@ export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields"
     ${["mrr_start", "mrr_end", "new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr", "churned_mrr", "cohort_mrr_start", "cohort_mrr_end", "cohort_mrr_kept"]
       .map((c) => `${rev(`COALESCE(agg.${c}, 0)`)} AS ${c}`)
       .join(", ")},
-    COALESCE(agg.inconsistent_count, 0) AS inconsistent_count, agg.inconsistent_customers
+    COALESCE(agg.inconsistent_count, 0) AS inconsistent_count, agg.inconsistent_customers, agg.inconsistent_details,
+    COALESCE(agg.identity_broken_count, 0) AS identity_broken_count, agg.identity_broken_customers
   FROM p LEFT JOIN agg ON agg.label = p.label
   ORDER BY p.s`;
 }
 
 /** The customer-level movement log of one period: customer_id, movement, mrr_start, mrr_end,
- * delta, and `ok` (false for rows that cannot be attributed consistently). Customers without
+ * delta, `ok` (false for rows that cannot be attributed consistently) and `issue` (why not,
+ * naming the customer; null when ok). Customers without
  * a movement are left out, unless inconsistent. */
 export function movementLogSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period, opts: PeriodSqlOptions): string {
   return `WITH ${periodCtes(ctx, [period], opts)}
-  SELECT customer_id, movement, v_start AS mrr_start, v_end AS mrr_end, delta, ok
+  SELECT customer_id, movement, v_start AS mrr_start, v_end AS mrr_end, delta, ok, issue
   FROM mc WHERE movement IS NOT NULL OR NOT ok
   ORDER BY customer_id NULLS LAST`;
 }
@@ -207,12 +244,19 @@ export function movementLogSql(ctx: Pick<AnalysisContext, "churn" | "fields">, p
 export function boundaryTotalsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period): string {
   const basis = revenueBasis(ctx);
   if (basis === "mrr") {
-    const at = (b: string) => `COALESCE(SUM(CAST(mrr AS DOUBLE)) FILTER (WHERE start_date < ${dateLit(b)} AND COALESCE(end_date, ${openEnd}) >= ${dateLit(b)}), 0)`;
+    // Exact sums; NaN when a value in the window is not a finite number (the bridge check names it).
+    const at = (b: string) => {
+      const w = `start_date < ${dateLit(b)} AND COALESCE(${mrrEndSql(ctx)}, ${openEnd}) >= ${dateLit(b)}`;
+      return `CASE WHEN BOOL_OR(NOT isfinite(CAST(mrr AS DOUBLE))) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE) ELSE CAST(COALESCE(SUM(${exactMoneySql("mrr")}) FILTER (WHERE ${w}), 0) AS DOUBLE) END`;
+    };
     return `SELECT ${at(period.start)} AS mrr_start, ${at(period.end)} AS mrr_end FROM subscriptions WHERE start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`;
   }
   if (basis === "period_revenue") {
     const prev = shiftPeriod(period, -1);
-    const sum = (a: string, b: string) => `COALESCE(SUM(CAST(amount AS DOUBLE)) FILTER (WHERE date >= ${dateLit(a)} AND date < ${dateLit(b)}), 0)`;
+    const sum = (a: string, b: string) => {
+      const w = `date >= ${dateLit(a)} AND date < ${dateLit(b)}`;
+      return `CASE WHEN BOOL_OR(NOT isfinite(CAST(amount AS DOUBLE))) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE) ELSE CAST(COALESCE(SUM(${netAmountSql(ctx)}) FILTER (WHERE ${w}), 0) AS DOUBLE) END`;
+    };
     return `SELECT ${sum(prev.start, period.start)} AS mrr_start, ${sum(period.start, period.end)} AS mrr_end FROM transactions`;
   }
   return `SELECT CAST(NULL AS DOUBLE) AS mrr_start, CAST(NULL AS DOUBLE) AS mrr_end`;

@@ -32,6 +32,7 @@ import { roles } from "../../data/roles.js";
 import type { AnalysisContext } from "../types.js";
 import { spellsSql } from "../sql/spells.js";
 import { addDays } from "../../util/period.js";
+import { exactMoneySql, netAmountSql } from "../money.js";
 
 export interface FeatureSqlOptions {
   /** ISO dates of the cutoffs. */
@@ -93,7 +94,9 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
     ctes.push(`subscriptions AS (SELECT customer_id, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date${has("subscriptions", "mrr") ? ", mrr" : ", CAST(NULL AS DOUBLE) AS mrr"}${has("subscriptions", "plan") ? ", plan" : ", CAST(NULL AS VARCHAR) AS plan"} FROM main.subscriptions WHERE start_date < ${asOf}${one})`);
   }
   if (f.transactions) {
-    ctes.push(`transactions AS (SELECT customer_id, date, COALESCE(amount, 0) AS amount, ${has("transactions", "cost") ? "COALESCE(cost, 0)" : "0.0"} AS cost FROM main.transactions WHERE date < ${asOf}${one})`);
+    // quantity stays: the spells below tell returns (negative amount or quantity) from purchases.
+    // Money exact and returns-aware (money.ts), so features never depend on the row order.
+    ctes.push(`transactions AS (SELECT customer_id, date, ${netAmountSql({ ...ctx, fields: { transactions: ["amount", ...(has("transactions", "quantity") ? ["quantity"] : [])] } })} AS amount, ${exactMoneySql(has("transactions", "cost") ? "COALESCE(cost, 0)" : "0")} AS cost${has("transactions", "quantity") ? ", quantity" : ""} FROM main.transactions WHERE date < ${asOf}${one})`);
   }
   if (f.tickets) {
     ctes.push(`tickets AS (SELECT customer_id, date, ${has("tickets", "resolved_date") ? "resolved_date" : "CAST(NULL AS DATE)"} AS resolved_date, ${has("tickets", "satisfaction") ? "satisfaction" : "CAST(NULL AS DOUBLE)"} AS satisfaction FROM main.tickets WHERE date < ${asOf}${one})`);

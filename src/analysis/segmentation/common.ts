@@ -1,18 +1,16 @@
 // Shared pieces of the customer-value analyses (rfm, cpm, deciles, segments, customer-value):
 // the as-of date, the purchase/return rule on transactions, id ordering and safe ratios.
 //
-// The purchase/return rule is one rule for all of them, so a customer's "purchases" and
-// "spend" mean the same thing in every table of a report:
-// - a return or cancellation is a transaction row with amount < 0 or quantity < 0;
-// - every other row with a non-null amount is a purchase (zero-amount orders included);
-// - spend is netted: purchases add their amount, returns subtract |amount| (whatever sign the
-//   source used), so a customer's net spend can fall below zero;
-// - returns never count as purchases (frequency) and never set the last-purchase date.
+// The purchase/return rule and money sums are the ones of analysis/money.ts, so a customer's
+// "purchases" and "spend" mean the same thing in every table of a report: returns never count
+// as purchases, and spend is netted (or returns excluded) by the report's `returns:` convention,
+// summed as exact decimals.
 
 import { quoteIdent, quoteLiteral } from "../../data/engine.js";
 import { ChurnbookError } from "../../util/errors.js";
 import { addDays } from "../../util/period.js";
 import type { AnalysisContext, Locale, Localized } from "../types.js";
+import { exactMoneySql, isReturnSql, netAmountSql } from "../money.js";
 
 /** The as-of date: the param when given (yyyy-mm-dd), else the last day of the report period. */
 export function resolveAsOf(param: string | undefined, ctx: Pick<AnalysisContext, "period">, name = "as_of"): string {
@@ -30,22 +28,19 @@ export function dateLit(d: string): string {
 
 /**
  * SQL (a parenthesised subquery) of the transactions up to and including `asOf`, one row per
- * transaction: customer_id, date, is_return, net (signed amount by the rule above), cost
- * (0 when the field is absent or null), and each `extra` column as a DOUBLE named x_<i>
- * (null → 0), as recorded.
+ * transaction: customer_id, date, is_return, net (the signed amount under the returns
+ * convention, an exact DECIMAL), cost (exact; 0 when the field is absent or null), and each
+ * `extra` column as an exact DECIMAL named x_<i> (null → 0), as recorded.
  */
-export function purchaseRowsSql(ctx: Pick<AnalysisContext, "fields">, asOf: string, since?: string, extra: readonly string[] = []): string {
+export function purchaseRowsSql(ctx: Pick<AnalysisContext, "fields"> & Partial<Pick<AnalysisContext, "returns">>, asOf: string, since?: string, extra: readonly string[] = []): string {
   const fields = ctx.fields.transactions ?? [];
-  const qty = fields.includes("quantity") ? "COALESCE(quantity, 0) < 0" : "FALSE";
-  const cost = fields.includes("cost") ? "COALESCE(cost, 0)" : "0.0";
+  const cost = exactMoneySql(fields.includes("cost") ? "COALESCE(cost, 0)" : "0");
   const from = since ? ` AND date >= ${dateLit(since)}` : "";
-  const xs = extra.map((c, i) => `, COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0) AS x_${i}`).join("");
-  const xo = extra.map((_, i) => `, x_${i}`).join("");
+  const xs = extra.map((c, i) => `, ${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`)} AS x_${i}`).join("");
   return `(
-    SELECT customer_id, date, is_return, CASE WHEN is_return THEN -ABS(amount) ELSE amount END AS net, cost${xo}
-    FROM (SELECT customer_id, date, amount, (amount < 0 OR ${qty}) AS is_return, CAST(${cost} AS DOUBLE) AS cost${xs}
-          FROM transactions
-          WHERE customer_id IS NOT NULL AND date IS NOT NULL AND amount IS NOT NULL AND date <= ${dateLit(asOf)}${from})
+    SELECT customer_id, date, ${isReturnSql(ctx)} AS is_return, ${netAmountSql(ctx)} AS net, ${cost} AS cost${xs}
+    FROM transactions
+    WHERE customer_id IS NOT NULL AND date IS NOT NULL AND amount IS NOT NULL AND date <= ${dateLit(asOf)}${from}
   )`;
 }
 
@@ -88,9 +83,3 @@ export function pick(text: Localized, locale: Locale): string {
 export function splitList(s: string | undefined): string[] {
   return (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
 }
-
-/** The returns rule, for the definitions of every analysis that uses purchaseRowsSql. */
-export const returnsRule: Localized = {
-  "zh-CN": "退货与取消:金额 < 0 或数量 < 0 的交易记为退货/取消,不计入购买次数、不更新最近购买日期,其金额的绝对值从该客户的消费额中扣除(净额);其余金额非空的交易(含 0 元订单)均为购买。",
-  "en-US": "Returns and cancellations: a transaction with amount < 0 or quantity < 0 is a return/cancellation; it is not a purchase (not counted in frequency, never the last purchase date) and its absolute amount is subtracted from the customer's spend (net spend). Every other transaction with an amount (zero-amount orders included) is a purchase.",
-};

@@ -12,6 +12,7 @@
 // tenure = last purchase date − first purchase date in days; S = the spend threshold.
 
 import type { Locale, Localized } from "../types.js";
+import { compareMoney } from "../money.js";
 
 export const cpmGroups = [
   "new", "semi_active", "active", "stable", "loyal",
@@ -24,6 +25,8 @@ export interface CpmRules {
   shortTenure: number;
   longTenure: number;
   spendThreshold: number;
+  /** The report currency: spend is compared with S within half its minor unit (money.ts). */
+  currency?: string;
 }
 
 export interface CpmFacts {
@@ -41,7 +44,7 @@ export interface CpmFacts {
 export function cpmGroup(c: CpmFacts, rules: CpmRules): CpmGroup {
   let base: number;
   if (c.purchases <= 1) base = 0;
-  else if (c.spend >= rules.spendThreshold) base = c.tenure < rules.longTenure ? 3 : 4;
+  else if (compareMoney(c.spend, rules.spendThreshold, rules.currency ?? "USD") >= 0) base = c.tenure < rules.longTenure ? 3 : 4;
   else base = c.tenure < rules.shortTenure ? 1 : 2;
   return cpmGroups[c.daysSince >= rules.lapseDays ? base + 5 : base]!;
 }

@@ -2,7 +2,7 @@
 // negative-value (BZC) customers, as a partition of the customers.
 //
 // Precedence, so every customer is in exactly one class:
-//   1. negative value: value < 0;
+//   1. negative value: value < 0 (money: within half a minor unit of 0 is 0, see money.ts);
 //   2. most valuable: the first ⌈top_share·n⌉ customers by value (desc, ties by id) with value > 0;
 //   3. most growable: of the rest with value ≥ 0 and gap > 0, the first ⌈growable_share·n⌉ by
 //      gap (desc, ties by id), where potential = the type-7 percentile of value among the
@@ -12,6 +12,7 @@
 
 import { quantileSorted } from "../stats/quantile.js";
 import { compareIds } from "./common.js";
+import { moneySign } from "../money.js";
 import type { Localized } from "../types.js";
 
 export const valueClasses = ["most_valuable", "most_growable", "other", "negative_value"] as const;
@@ -28,6 +29,8 @@ export interface ClassOptions {
   growableShare: number;
   peerPercentile: number;
   minPeers: number;
+  /** The report currency, whose minor unit decides what is zero. */
+  currency: string;
 }
 
 export interface Classified extends ClassInput {
@@ -51,11 +54,12 @@ export function classifyValue(rows: readonly ClassInput[], o: ClassOptions): Cla
   }
   const out: Classified[] = rows.map((r) => {
     const potential = potentialOf.get(r.peer_group) ?? null;
-    return { ...r, potential, gap: potential === null ? null : Math.max(0, potential - r.value), class: r.value < 0 ? "negative_value" : "other" };
+    const gap = potential === null ? null : moneySign(potential - r.value, o.currency) > 0 ? potential - r.value : 0;
+    return { ...r, potential, gap, class: moneySign(r.value, o.currency) < 0 ? "negative_value" : "other" };
   });
   const byValue = [...out].sort((a, b) => b.value - a.value || compareIds(a.customer_id, b.customer_id));
   const mvc = Math.ceil(o.topShare * n - 1e-9);
-  for (const c of byValue.slice(0, mvc)) if (c.value > 0) c.class = "most_valuable";
+  for (const c of byValue.slice(0, mvc)) if (moneySign(c.value, o.currency) > 0) c.class = "most_valuable";
   const growable = out
     .filter((c) => c.class === "other" && c.gap !== null && c.gap > 0)
     .sort((a, b) => b.gap! - a.gap! || compareIds(a.customer_id, b.customer_id));

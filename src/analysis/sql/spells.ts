@@ -9,6 +9,11 @@
 //   With recognition at cancellation, a subscription's cancel_date (when earlier) stands for its end.
 // - Non-contractual ("inactivity"): each transaction on day t keeps the customer active on
 //   [t, t + days); the customer churns on the first day `days` days after the last purchase.
+//   Only purchases count: a return or cancellation (money.ts) never keeps a customer active.
+//
+// Determinism: intervals are de-duplicated before the windows run (several line items of one
+// invoice give the same interval), so (start, end) orders each customer's intervals totally and
+// every run numbers the same spells, whatever the row order of the input.
 //
 // Counting rules that follow (state them in the appendix): a customer is "active at the
 // boundary b" (the start of a period) when a spell started before b and did not end before b
@@ -18,11 +23,12 @@
 
 import type { AnalysisContext } from "../types.js";
 import { quoteLiteral } from "../../data/engine.js";
+import { isReturnSql } from "../money.js";
 
 const openEnd = "DATE '9999-12-31'";
 
 /** SQL selecting (customer_id, spell_no, start_date, end_date) for the report's churn basis. */
-export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
+export function spellsSql(ctx: Pick<AnalysisContext, "churn"> & Partial<Pick<AnalysisContext, "fields">>): string {
   const intervals =
     ctx.churn.kind === "subscriptions"
       ? `SELECT customer_id, start_date AS s, COALESCE(CAST(${endOf(ctx.churn)} + INTERVAL ${Math.max(0, Math.round(ctx.churn.graceDays ?? 0))} DAY AS DATE), ${openEnd}) AS e
@@ -30,9 +36,9 @@ export function spellsSql(ctx: Pick<AnalysisContext, "churn">): string {
          WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`
       : `SELECT customer_id, date AS s, CAST(date + INTERVAL ${Math.round(ctx.churn.days)} DAY AS DATE) AS e
          FROM transactions
-         WHERE customer_id IS NOT NULL AND date IS NOT NULL`;
+         WHERE customer_id IS NOT NULL AND date IS NOT NULL AND NOT ${isReturnSql(ctx)}`;
   return `(
-    WITH i AS (${intervals}),
+    WITH i AS (SELECT DISTINCT customer_id, s, e FROM (${intervals})),
     o AS (SELECT *, MAX(e) OVER (PARTITION BY customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end FROM i),
     g AS (SELECT *, SUM(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END) OVER (PARTITION BY customer_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS spell_no FROM o)
     SELECT customer_id, CAST(spell_no AS INTEGER) AS spell_no, MIN(s) AS start_date, NULLIF(MAX(e), ${openEnd}) AS end_date

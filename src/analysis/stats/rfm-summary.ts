@@ -16,6 +16,12 @@
 //   calibration end are not in the sample. holdout_frequency counts the distinct purchase
 //   periods after calibration_end up to the end of observation (lifetimes' frequency_holdout).
 //
+// - Returns (returnSql) are never purchases: a period holding only returns is no purchase
+//   period. Their money (amountSql: netted or excluded by the report's convention) belongs to
+//   the purchase period they fall in or, when none, to the customer's latest purchase period
+//   before them (what they most likely return); returns before any purchase count nowhere.
+//   Spend is summed as exact decimals when amountSql is exact.
+//
 // The CDNOW sample (Fader & Hardie) is weeks with floor = "day": recency 30.43 = 213 days ÷ 7.
 
 import { quoteLiteral } from "../../data/engine.js";
@@ -39,6 +45,10 @@ export interface SummarySqlOptions {
   observationEnd?: string | null;
   /** Whether the table has an amount column (monetary is NULL otherwise). */
   amount: boolean;
+  /** SQL money of a row of alias t (default t.amount); analyses pass the exact, returns-aware netAmountSql. */
+  amountSql?: string;
+  /** SQL predicate: the row of alias t is a return or cancellation (default: none is). */
+  returnSql?: string;
   /** The transactions table (default "transactions"). */
   table?: string;
 }
@@ -64,17 +74,25 @@ function ctes(o: SummarySqlOptions): string {
     ? `SELECT DATE ${quoteLiteral(o.observationEnd)} AS obs_end`
     : `SELECT ${cap} AS obs_end FROM ${t} WHERE customer_id IS NOT NULL AND date IS NOT NULL`;
   const cal = o.calibrationEnd ? `DATE ${quoteLiteral(o.calibrationEnd)}` : "obs_end";
-  const amount = o.amount ? "t.amount" : "CAST(NULL AS DOUBLE)";
+  const amount = o.amount ? o.amountSql ?? "t.amount" : "CAST(NULL AS DOUBLE)";
+  const isReturn = o.returnSql ?? "FALSE";
   return `WITH cfg AS (
   SELECT obs_end, ${cal} AS cal_end FROM (${end})
 ),
 tx AS (
-  SELECT t.customer_id, t.date, ${amount} AS amount, ${P("t.date")} AS p, t.date <= cfg.cal_end AS cal
+  SELECT t.customer_id, t.date, ${amount} AS amount, ${isReturn} AS is_return, ${P("t.date")} AS p, t.date <= cfg.cal_end AS cal
   FROM ${t} t, cfg
   WHERE t.customer_id IS NOT NULL AND t.date IS NOT NULL AND t.date <= cfg.obs_end
 ),
+per0 AS (
+  SELECT customer_id, cal, p, MIN(date) FILTER (WHERE NOT is_return) AS date, bool_or(NOT is_return) AS buy, SUM(amount) AS spend
+  FROM tx GROUP BY customer_id, cal, p
+),
+per1 AS (
+  SELECT *, SUM(CASE WHEN buy THEN 1 ELSE 0 END) OVER (PARTITION BY customer_id, cal ORDER BY p ROWS UNBOUNDED PRECEDING) AS g FROM per0
+),
 per AS (
-  SELECT customer_id, cal, p, MIN(date) AS date, SUM(amount) AS spend FROM tx GROUP BY customer_id, cal, p
+  SELECT customer_id, cal, MIN(p) AS p, MIN(date) AS date, SUM(spend) AS spend FROM per1 WHERE g > 0 GROUP BY customer_id, cal, g
 ),
 calp AS (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY p) AS k FROM per WHERE cal
