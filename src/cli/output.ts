@@ -2,6 +2,7 @@
 // errors with --quiet. Progress goes to stderr so stdout stays clean for data (analyze).
 
 import { formatError, isChurnbookError, type ChurnbookError } from "../util/errors.js";
+import { unwrappedFsError } from "../util/fs-errors.js";
 
 export interface Printer {
   info(message: string): void;
@@ -19,14 +20,24 @@ export function createPrinter(options: { json?: boolean; quiet?: boolean } = {})
     progress: (m, f) => (options.json ? line("progress", m, f) : options.quiet ? undefined : err(`  ${m}`)),
     warn: (m) => (options.json ? line("warn", m) : err(`warning: ${m}`)),
     error(e, debug = false) {
-      if (isChurnbookError(e)) {
-        if (options.json) line("error", e.message, { code: e.code, hint: e.hint, ...e.location });
-        else err(`error: ${formatError(e as ChurnbookError)}`);
-        if (debug && e.stack) err(e.stack);
-        return e.exitCode;
+      // A read-only or full disk, a file in the way: the user's to fix even when it reached us
+      // as a raw Node error from a path that did not wrap it.
+      const fs = isChurnbookError(e) ? undefined : unwrappedFsError(e);
+      if (fs && debug && (e as Error).stack) fs.stack = (e as Error).stack;
+      const user = isChurnbookError(e) ? e : fs;
+      if (user) {
+        if (options.json) line("error", user.message, { code: user.code, hint: user.hint, ...user.location });
+        else err(`error: ${formatError(user as ChurnbookError)}`);
+        if (debug && user.stack) err(user.stack);
+        return user.exitCode;
       }
-      // A bug, not a user error: say so, with the stack.
-      err(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+      // A bug, not a user error (exit 70): say so; the stack with --debug.
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (options.json) line("error", message, { code: "internal-error", ...(debug && e instanceof Error ? { stack: e.stack } : {}) });
+      else {
+        err(`internal error: ${message}`);
+        err(debug && e instanceof Error && e.stack ? e.stack : "  this is a bug in churnbook; run again with --debug for the stack trace");
+      }
       return 70;
     },
     data: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),

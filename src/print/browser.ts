@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "puppeteer-core";
 import { ChurnbookError } from "../util/errors.js";
+import { writeError } from "../util/fs-errors.js";
 
 export const systemBrowserPaths = [
   "/usr/bin/chromium",
@@ -62,7 +63,13 @@ export interface BrowserSession {
 export async function launchBrowser(effects: BrowserEnv = defaultEnv): Promise<BrowserSession> {
   const executablePath = resolveBrowser(effects);
   const { launch } = await import("puppeteer-core");
-  const profile = mkdtempSync(join(tmpdir(), "churnbook-chrome-"));
+  let profile: string;
+  try {
+    profile = mkdtempSync(join(tmpdir(), "churnbook-chrome-"));
+  } catch (e) {
+    // A full or read-only temporary folder: the user's to fix, not a bug.
+    throw writeError(e, { path: tmpdir(), hint: "the browser needs a temporary profile folder: free some space there, or point TMPDIR to a writable folder" }) ?? e;
+  }
   let browser: Browser;
   try {
     browser = await launch({ executablePath, headless: true, args: [...launchArgs, `--user-data-dir=${profile}`], timeout: 60_000 });

@@ -2,9 +2,10 @@
 // place with renames. A failed run leaves the previous output untouched.
 
 import { mkdir, rename, rm, writeFile, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Value } from "../analysis/types.js";
+import { fsErrorCode, writeError } from "../util/fs-errors.js";
 
 /** The folder name for a parameter set: the period first, then the parameters that differ
  * from the definition's defaults, by name (2026-10, 2026-10_client-globex_currency-USD). */
@@ -19,27 +20,42 @@ export function paramsFolder(params: Record<string, Value>, defaults: Record<str
 
 export async function writeAtomically(target: string, files: Record<string, string | Uint8Array>): Promise<void> {
   const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const base = target.slice(parent.length + 1);
   const tmp = join(parent, `.${base}.tmp-${tag}`);
   const old = join(parent, `.${base}.old-${tag}`);
+  // A read-only, full or blocked disk is the user's to fix: "cannot write to out/…: disk full",
+  // naming the file as it will be called (not its temporary path). Anything else is a bug.
+  const known = (p: string) => (p === tmp || p.startsWith(tmp + sep) ? target + p.slice(tmp.length) : p === old ? target : p);
+  const fail = (e: unknown, path?: string): never => {
+    throw writeError(e, { path, rename: known, hint: hintFor(e) }) ?? e;
+  };
+  await mkdir(parent, { recursive: true }).catch((e: unknown) => fail(e));
   try {
     for (const [name, content] of Object.entries(files)) {
       const path = join(tmp, name);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, content);
+      await mkdir(dirname(path), { recursive: true }).catch((e: unknown) => fail(e));
+      await writeFile(path, content).catch((e: unknown) => fail(e, path));
     }
     const exists = await stat(target).then(() => true, () => false);
-    if (exists) await rename(target, old);
+    if (exists) await rename(target, old).catch((e: unknown) => fail(e, target));
     try {
       await rename(tmp, target);
     } catch (e) {
       if (exists) await rename(old, target);
-      throw e;
+      fail(e, target);
     }
-    if (exists) await rm(old, { recursive: true, force: true });
+    // Best effort: the new output is in place; a leftover hidden folder is no reason to fail.
+    if (exists) await rm(old, { recursive: true, force: true }).catch(() => {});
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    // Never let the clean-up hide the error that brought us here.
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+function hintFor(e: unknown): string | undefined {
+  const code = fsErrorCode(e);
+  if (code === "ENOSPC" || code === "EDQUOT") return "free some space or choose another disk with --out; the previous output, if any, is unchanged";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "choose another folder with --out, or make this one writable; the previous output, if any, is unchanged";
+  return undefined;
 }
