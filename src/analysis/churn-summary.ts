@@ -3,7 +3,7 @@ import type { Analysis, Row, Value } from "./types.js";
 import { samePeriodLastYear, shiftPeriod } from "../util/period.js";
 import { baseDefinition, conventionParam, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import {
-  assertBridge, conventionExplanations, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
+  assertBridge, basisDataset, conventionExplanations, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
 } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
 
@@ -25,7 +25,8 @@ export type ChurnSummaryParams = Static<typeof params>;
  * Customers are counted per activity spell (sql/spells.ts): at start = spells active at the
  * period start (start < b ≤ end); new = first spells starting in the period; reactivated =
  * later spells starting in it; churned = spells ending in it; end = start + new + reactivated
- * − churned (asserted). A customer who joins and leaves within the period counts in new and in
+ * − churned (checked: a data shape that breaks it is a ChurnbookError "customer-identity"
+ * naming the customers). A customer who joins and leaves within the period counts in new and in
  * churned. Free spells (mrr 0 throughout) are left out unless include_free.
  * Churn rate: standard = customers at start not active at the end ÷ customers at start
  * (ChartMogul: joined-and-left and churned-and-reactivated excluded); stripe = churn events ÷
@@ -65,16 +66,17 @@ export const churnSummary: Analysis<ChurnSummaryParams> = {
     const ly = samePeriodLastYear(period);
     const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
     const ev = data.daily ? dailyEvents(data.daily) : undefined;
+    const source = { dataset: basisDataset(ctx) };
     const get = (label: string): Row => {
       const r = byLabel.get(label);
       if (!r) throw new Error(`churn-summary: no aggregate row for ${label}`);
-      assertBridge(r);
+      assertBridge(r, source);
       return r;
     };
     const rows = { cur: get(period.label), prev: get(prev.label), ly: get(ly.label) };
-    const cur = periodMetrics(rows.cur, p.convention, ev);
-    const pre = periodMetrics(rows.prev, p.convention, ev);
-    const last = periodMetrics(rows.ly, p.convention, ev);
+    const cur = periodMetrics(rows.cur, p.convention, ev, source);
+    const pre = periodMetrics(rows.prev, p.convention, ev, source);
+    const last = periodMetrics(rows.ly, p.convention, ev, source);
     const basis = revenueBasis(ctx);
 
     const scalars: Record<string, Value> = {

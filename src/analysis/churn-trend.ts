@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Row, Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
-import { assertBridge, dailyEvents, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { assertBridge, basisDataset, dailyEvents, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
 
 const params = Type.Object({
@@ -83,8 +83,8 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
     const metrics: PeriodMetrics[] = all.map((per) => {
       const row = byLabel.get(per.label);
       if (!row) throw new Error(`churn-trend: no aggregate row for ${per.label}`);
-      assertBridge(row);
-      return periodMetrics(row, p.convention, ev);
+      assertBridge(row, { dataset: basisDataset(ctx) });
+      return periodMetrics(row, p.convention, ev, { dataset: basisDataset(ctx) });
     });
     const offset = all.length - shown.length;
     const trend: Row[] = shown.map((per, i) => {

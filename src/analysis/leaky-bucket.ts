@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
-import { assertBridge, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { assertBridge, basisDataset, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
 
 const params = Type.Object({
@@ -109,8 +109,8 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
     const metricsOf = (label: string): PeriodMetrics => {
       const row = byLabel.get(label);
       if (!row) throw new Error(`leaky-bucket: no aggregate row for ${label}`);
-      assertBridge(row);
-      return periodMetrics(row, "standard");
+      assertBridge(row, { dataset: basisDataset(ctx) });
+      return periodMetrics(row, "standard", undefined, { dataset: basisDataset(ctx) });
     };
     const basis = revenueBasis(ctx);
     const cur = metricsOf(ctx.period.label);

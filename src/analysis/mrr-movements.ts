@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Locale, Localized, Row, Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
-import { bridgeError } from "./period-metrics/metrics.js";
+import { basisDataset, bridgeError } from "./period-metrics/metrics.js";
 import { boundaryTotalsSql, checkBasisRole, movementLogSql, revenueBasis, type RevenueBasis } from "./period-metrics/sql.js";
 
 const params = Type.Object({
@@ -109,8 +109,11 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
     const moved = movementKinds.reduce((s, k) => s + sums[k], 0);
     const tol = 1e-6 * Math.max(1, Math.abs(start ?? 0), Math.abs(end ?? 0));
     if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end) || Math.abs(start + moved - end) > tol) {
-      const names = [...bad.map((r) => (r.customer_id === null ? "(no customer_id)" : String(r.customer_id)))].sort();
-      bridgeError(period.label, start, end, names.slice(0, 10).join(", "), names.length);
+      const names = bad
+        .map((r) => (typeof r.issue === "string" && r.issue !== "" ? r.issue : r.customer_id === null ? "(no customer_id)" : String(r.customer_id)))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const numbers = { start, end, new: sums.new, expansion: sums.expansion, reactivation: sums.reactivation, contraction: 0 - sums.contraction, churn: 0 - sums.churn };
+      bridgeError(period.label, numbers, names.slice(0, 10).join("; "), names.length, { dataset: basisDataset(ctx) });
     }
 
     const label = (s: MovementKind | "start" | "end") => bridgeStepLabel(s, ctx.locale, basis);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { churnSummary } from "../../src/analysis/churn-summary.js";
 import { rolling30, dailyEvents, periodMetrics } from "../../src/analysis/period-metrics/metrics.js";
 import type { Row } from "../../src/analysis/types.js";
-import { isChurnbookError } from "../../src/util/errors.js";
+import { ChurnbookError, isChurnbookError } from "../../src/util/errors.js";
 import { runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions as book } from "./fixtures/subscription-book.js";
 
@@ -275,8 +275,9 @@ describe("period-metrics pure helpers", () => {
     expect(rolling30({ start: "2026-11-01", end: "2026-12-01" }, ev)).toBeCloseTo(5 / 22, 12);
   });
 
-  it("the identity is asserted", () => {
+  it("the identity is checked: a broken one is a located data error (see identity-errors.test.ts)", () => {
     const row: Row = { label: "x", period_start: "2026-10-01", period_end: "2026-11-01", customers_start: 3, new_customers: 1, reactivated_customers: 0, churned_customers: 1, customers_end: 4, lost_from_start: 0 };
-    expect(() => periodMetrics(row, "standard")).toThrow(/identity/);
+    expect(() => periodMetrics(row, "standard")).toThrow(/customer counts of x do not add up/);
+    expect(() => periodMetrics(row, "standard")).toThrow(ChurnbookError);
   });
 });

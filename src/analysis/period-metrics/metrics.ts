@@ -1,6 +1,7 @@
 // Pure period metrics: from one per-period aggregate row (see periodAggregateSql) to the
 // customer and revenue metrics, under a churn-rate convention; the rolling 30-day rate; the
-// reconciliation checks. No I/O, no SQL: unit-testable on plain numbers.
+// reconciliation checks (located data errors naming the customers concerned, not assertions).
+// No I/O, no SQL: unit-testable on plain numbers.
 
 import type { Locale, Localized, Row, Value } from "../types.js";
 import { ChurnbookError } from "../../util/errors.js";
@@ -174,11 +175,47 @@ export function churnRate(row: Row, convention: Convention, ev?: DailyEvents): n
   return ratio(numerator, denominator);
 }
 
-/** Throws (a programming error) unless end = start + new + reactivated − churned. */
-export function assertCustomerIdentity(row: Row): void {
+/** What a period check knows about where the data came from: the dataset (role) the churn
+ * basis reads, named in the error's location. */
+export interface CheckSource {
+  dataset?: string;
+}
+
+/** The dataset a churn basis reads (the location of identity and bridge errors). */
+export function basisDataset(ctx: { churn: { kind: string } }): string {
+  return ctx.churn.kind === "subscriptions" ? "subscriptions" : "transactions";
+}
+
+function moreThan(count: number, shown: number): string {
+  return count > shown ? ` and ${count - shown} more` : "";
+}
+
+/**
+ * Throws ChurnbookError "customer-identity" unless end = start + new + reactivated − churned.
+ * The identity holds by construction for well-formed activity spells; when a data shape the
+ * spell logic does not merge breaks it, the error names the customers whose own counts do
+ * not add up (the aggregate's identity_broken_* columns), with the numbers.
+ */
+export function assertCustomerIdentity(row: Row, source: CheckSource = {}): void {
+  const start = int(row.customers_start), nw = int(row.new_customers), re = int(row.reactivated_customers), ch = int(row.churned_customers);
   const lhs = int(row.customers_end);
-  const rhs = int(row.customers_start) + int(row.new_customers) + int(row.reactivated_customers) - int(row.churned_customers);
-  if (lhs !== rhs) throw new Error(`customer identity broken for ${String(row.label)}: end ${lhs} ≠ start + new + reactivated − churned = ${rhs}`);
+  const rhs = start + nw + re - ch;
+  if (lhs === rhs) return;
+  const count = int(row.identity_broken_count);
+  const listed = row.identity_broken_customers === null || row.identity_broken_customers === undefined || row.identity_broken_customers === "" ? null : String(row.identity_broken_customers);
+  const who = listed ? `; customers concerned: ${listed}${moreThan(count, Math.min(count, 5))}` : "; the customers concerned could not be identified";
+  const dataset = source.dataset ?? "subscriptions";
+  throw new ChurnbookError(
+    "customer-identity",
+    `the customer counts of ${String(row.label)} do not add up: customers at end ${lhs} ≠ at start ${start} + new ${nw} + reactivated ${re} − churned ${ch} = ${rhs}${who}`,
+    {
+      hint:
+        dataset === "transactions"
+          ? `check these customers' rows in the "transactions" dataset: duplicated rows, dates outside the data's range, or one customer under several ids`
+          : `check these customers' rows in the "${dataset}" dataset: overlapping or duplicated subscriptions (the same subscription listed twice), subscriptions whose end_date is before their start_date, or a cancel_date that conflicts with the subscription's dates`,
+      location: { dataset },
+    },
+  );
 }
 
 function close(a: number, b: number): boolean {
@@ -187,7 +224,7 @@ function close(a: number, b: number): boolean {
 
 /** Throws ChurnbookError "mrr-bridge" unless start + new + expansion + reactivation −
  * contraction − churn = end for the period aggregate row. */
-export function assertBridge(row: Row): void {
+export function assertBridge(row: Row, source: CheckSource = {}): void {
   const start = num(row.mrr_start), end = num(row.mrr_end);
   if (row.mrr_start === null && row.mrr_end === null) return; // no revenue field
   const moves = [row.new_mrr, row.expansion_mrr, row.reactivation_mrr].map(num);
@@ -195,21 +232,53 @@ export function assertBridge(row: Row): void {
   const ok =
     start !== null && end !== null && [...moves, ...outs].every((x) => x !== null) &&
     close(start + moves.reduce((a: number, x) => a + x!, 0) - outs.reduce((a: number, x) => a + x!, 0), end);
-  if (!ok) bridgeError(String(row.label), start, end, row.inconsistent_customers, int(row.inconsistent_count));
+  if (!ok) {
+    const details = row.inconsistent_details ?? row.inconsistent_customers;
+    bridgeError(String(row.label), {
+      start, end,
+      new: num(row.new_mrr), expansion: num(row.expansion_mrr), reactivation: num(row.reactivation_mrr), contraction: num(row.contraction_mrr), churn: num(row.churned_mrr),
+    }, details, int(row.inconsistent_count), source);
+  }
 }
 
-export function bridgeError(label: string, start: number | null, end: number | null, customers: Value | undefined, count: number): never {
+/** The numbers of a revenue bridge (contraction and churn as positive amounts). */
+export interface BridgeNumbers {
+  start: number | null;
+  end: number | null;
+  new: number | null;
+  expansion: number | null;
+  reactivation: number | null;
+  contraction: number | null;
+  churn: number | null;
+}
+
+function fmt(v: number | null): string {
+  if (v === null) return "n/a";
+  return String(Math.round(v * 10000) / 10000);
+}
+
+export function bridgeError(label: string, b: BridgeNumbers, customers: Value | undefined, count: number, source: CheckSource = {}): never {
   const names = customers === null || customers === undefined || customers === "" ? "(not identified)" : String(customers);
+  const parts = [b.new, b.expansion, b.reactivation, b.contraction, b.churn];
+  const computed = b.start === null || parts.some((x) => x === null) ? null : b.start + b.new! + b.expansion! + b.reactivation! - b.contraction! - b.churn!;
+  const diff = computed === null || b.end === null ? "" : ` (off by ${fmt(b.end - computed)})`;
+  const dataset = source.dataset ?? "subscriptions";
   throw new ChurnbookError(
     "mrr-bridge",
-    `the MRR bridge of ${label} does not reconcile: start ${start ?? "n/a"} + movements ≠ end ${end ?? "n/a"}; customers concerned: ${names}${count > 10 ? ` and ${count - 10} more` : ""}`,
-    { hint: "check these customers' rows: a missing customer_id, or a non-numeric or infinite mrr/amount, cannot be attributed to a customer" },
+    `the MRR bridge of ${label} does not reconcile: start ${fmt(b.start)} + new ${fmt(b.new)} + expansion ${fmt(b.expansion)} + reactivation ${fmt(b.reactivation)} − contraction ${fmt(b.contraction)} − churn ${fmt(b.churn)} = ${fmt(computed)} ≠ end ${fmt(b.end)}${diff}; customers concerned: ${names}${moreThan(count, 10)}`,
+    {
+      hint:
+        dataset === "transactions"
+          ? `check these customers' rows in the "transactions" dataset: a missing customer_id, or an amount that is not a finite number, cannot be attributed to a customer`
+          : `check these customers' rows in the "${dataset}" dataset: a missing customer_id or a non-finite mrr; overlapping subscriptions with inconsistent MRR; subscriptions whose end_date is before their start_date; duplicated rows; or, with churn recognised at cancellation, MRR that continues after the cancel_date`,
+      location: { dataset },
+    },
   );
 }
 
 /** All metrics of one period aggregate row. */
-export function periodMetrics(row: Row, convention: Convention, ev?: DailyEvents): PeriodMetrics {
-  assertCustomerIdentity(row);
+export function periodMetrics(row: Row, convention: Convention, ev?: DailyEvents, source: CheckSource = {}): PeriodMetrics {
+  assertCustomerIdentity(row, source);
   const start = int(row.customers_start);
   const nw = int(row.new_customers);
   const re = int(row.reactivated_customers);

@@ -173,7 +173,7 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
       -- Why a row cannot be attributed (null when ok): named in the mrr-bridge error.
       CASE
         WHEN m.customer_id IS NULL THEN '(no customer_id)'
-        WHEN NOT (isfinite(m.v_start) AND isfinite(m.v_end)) THEN m.customer_id || ' (revenue is not a finite number)'
+        WHEN m.bad THEN m.customer_id || ' (mrr/amount is not a finite number)'
         WHEN NOT (${rS} OR m.v_start = 0) THEN m.customer_id || ' (revenue ' || CAST(m.v_start AS VARCHAR) || ' at the start but no active spell)'
         WHEN NOT (${rE} OR m.v_end = 0) THEN m.customer_id || ' (revenue ' || CAST(m.v_end AS VARCHAR) || ' at the end but no active spell)'
       END AS issue,
