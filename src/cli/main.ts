@@ -70,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
           .option("format", { choices: ["json", "csv"] as const, default: "json" as const })
           .option("period", { type: "string", describe: "Period under analysis (default: last complete month in the data)" })
           .option("churn", { type: "string", describe: "Churn basis: subscriptions[:grace days], or inactivity[:days] (default: subscriptions when given, else inactivity:90)" })
+          .option("returns", { choices: ["net", "exclude"] as const, default: "net" as const, describe: "Returns and cancellations (amount or quantity < 0): subtracted from spend (net) or left out (exclude); never purchases" })
           .option("date-format", { type: "string", describe: "strptime format for dates, e.g. %d/%m/%Y" })
+          .option("encoding", { type: "string", array: true, describe: "role=encoding of a file that is not UTF-8, e.g. subscriptions=gb18030 (repeatable)" })
           .option("locale", { choices: ["en-US", "zh-CN"] as const, default: "en-US" as const })
           .option("currency", { type: "string", default: "USD" }),
       (a) => run(async () => (await import("./commands/analyze.js")).analyzeCommand(a, printer))(),

@@ -8,11 +8,12 @@ import { resolveParams } from "../../analysis/params.js";
 import { runAnalysis, checkNeeds } from "../../analysis/run.js";
 import type { AnalysisContext, ChurnBasis, Locale } from "../../analysis/types.js";
 import { createEngine } from "../../data/engine.js";
-import { lastActivityDate, loadDataset, type LoadedDataset } from "../../data/load.js";
-import { isRole, roleNames } from "../../data/roles.js";
+import { loadDataset, type LoadedDataset } from "../../data/load.js";
+import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../../data/quality.js";
+import { encodings, isRole, roleNames, type Encoding } from "../../data/roles.js";
 import { toCsv } from "../../runner/csv.js";
 import { ChurnbookError, closeMatches } from "../../util/errors.js";
-import { lastCompletePeriod, parsePeriod } from "../../util/period.js";
+import { parsePeriod } from "../../util/period.js";
 import { keyValues } from "../flags.js";
 import type { Printer } from "../output.js";
 
@@ -24,13 +25,18 @@ export interface AnalyzeArgs {
   format?: "json" | "csv";
   period?: string;
   churn?: string;
+  returns?: "net" | "exclude";
   dateFormat?: string;
+  /** role=encoding (repeatable), e.g. subscriptions=gb18030. */
+  encoding?: string[];
   locale?: Locale;
   currency?: string;
 }
 
 export async function analyzeCommand(args: AnalyzeArgs, printer: Printer): Promise<number> {
-  const result = await analyze(args);
+  const warnings: string[] = [];
+  const result = await analyze(args, warnings);
+  for (const w of warnings) printer.warn(w);
   if (args.format === "csv") {
     const analysis = getAnalysis(args.analysis!);
     printer.data(toCsv(result.tables[analysis.mainTable] ?? []));
@@ -40,7 +46,8 @@ export async function analyzeCommand(args: AnalyzeArgs, printer: Printer): Promi
   return 0;
 }
 
-export async function analyze(args: AnalyzeArgs) {
+/** Runs the analysis; data findings and period warnings are added to `warnings` (stderr). */
+export async function analyze(args: AnalyzeArgs, warnings: string[] = []) {
   const analysis = getAnalysis(args.analysis!);
   const data = keyValues(args.data, "data");
   const maps = keyValues(args.map, "map");
@@ -51,6 +58,11 @@ export async function analyze(args: AnalyzeArgs) {
     if (!role || !field || !isRole(role)) throw new ChurnbookError("bad-flag", `--map expects role.field=column, got "${key}=${column}"`, { hint: `roles: ${roleNames.join(", ")}`, exitCode: 2 });
     (columns[role] ??= {})[field] = column;
   }
+  const encodingOf = keyValues(args.encoding, "encoding");
+  for (const [role, enc] of Object.entries(encodingOf)) {
+    if (!(encodings as readonly string[]).includes(enc.toLowerCase())) throw new ChurnbookError("bad-flag", `--encoding ${role}=${enc}: unknown encoding`, { hint: `encodings: ${encodings.join(", ")}`, exitCode: 2 });
+    if (!Object.hasOwn(data, role)) throw new ChurnbookError("bad-flag", `--encoding ${role}=${enc}: no --data ${role}=<file> to apply it to`, { exitCode: 2 });
+  }
   for (const role of Object.keys(data)) {
     if (!isRole(role)) {
       const near = closeMatches(role, roleNames);
@@ -60,18 +72,26 @@ export async function analyze(args: AnalyzeArgs) {
   const engine = await createEngine();
   try {
     const loaded: LoadedDataset[] = [];
+    const now = new Date();
     for (const [role, file] of Object.entries(data)) {
       if (!isRole(role)) continue;
-      loaded.push(await loadDataset(engine, { name: role, role, file: resolve(file), columns: columns[role] ?? {}, types: {}, derive: {}, dateFormat: args.dateFormat }));
+      const encoding = encodingOf[role]?.toLowerCase() as Encoding | undefined;
+      const d = await loadDataset(engine, { name: role, role, file: resolve(file), columns: columns[role] ?? {}, types: {}, derive: {}, dateFormat: args.dateFormat, encoding }, { now });
+      for (const f of d.findings) warnings.push(`dataset "${role}": ${f.message}`);
+      loaded.push(d);
     }
     const churn = parseChurn(args.churn, Object.keys(data).includes("subscriptions"));
+    const extent = await dataExtent(engine, loaded, now.toISOString().slice(0, 10));
     let period;
     if (args.period) period = parsePeriod(args.period);
     else {
-      const last = await lastActivityDate(engine, loaded);
-      period = last ? lastCompletePeriod(last, "month") : parsePeriod(new Date().toISOString().slice(0, 7));
+      const future = futureRowsWarning(loaded);
+      if (future) warnings.push(future);
+      period = extent.last ? defaultPeriod({ ...extent, last: extent.last }, "month") : parsePeriod(now.toISOString().slice(0, 7));
     }
-    const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
+    const partly = checkPeriodCoverage(period, extent);
+    if (partly) warnings.push(partly);
+    const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, returns: args.returns ?? "net", fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
     checkNeeds(analysis, ctx, params as Record<string, unknown>);
     const result = await runAnalysis(engine, analysis, params, ctx);
     return { analysis: analysis.id, params: { ...params, period: (params as Record<string, unknown>).period || period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
