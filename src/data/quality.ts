@@ -6,7 +6,7 @@
 // does not cover.
 
 import { ChurnbookError } from "../util/errors.js";
-import { addDays, type Period } from "../util/period.js";
+import { addDays, lastCompletePeriod, periodContaining, type Grain, type Period } from "../util/period.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Role } from "./roles.js";
 
@@ -89,6 +89,13 @@ export async function dataExtent(engine: Engine, loaded: { role: Role; fields: s
   if (!parts.length) return { first: null, last: null };
   const [r] = await engine.query(`SELECT min(f) AS lo, max(f) AS hi FROM (${parts.join(" UNION ALL ")})${cap}`);
   return { first: (r?.lo as string | null) ?? null, last: (r?.hi as string | null) ?? null };
+}
+
+/** The default period: the last complete one in the data; when the data does not fill even
+ * one period, the period holding its last date (the coverage check then warns). */
+export function defaultPeriod(extent: DataExtent & { last: string }, grain: Grain): Period {
+  const p = lastCompletePeriod(extent.last, grain);
+  return extent.first && p.end <= extent.first ? periodContaining(extent.last, grain) : p;
 }
 
 /** The warning for rows dated after the run date (ignored for the default period), or null. */

@@ -4,6 +4,7 @@
 import type { ChartSpec } from "../charts/spec.js";
 import type { Locale, Row, Value } from "../analysis/types.js";
 import type { Period } from "../util/period.js";
+import type { DataFinding } from "../data/quality.js";
 
 export type { ValueFormat } from "../util/format.js";
 import type { ValueFormat } from "../util/format.js";
@@ -48,6 +49,9 @@ export interface DatasetCoverage {
   dropped: number;
   /** Why rows were dropped, e.g. "12 rows without customer_id". */
   droppedReasons: string[];
+  /** What loading found (duplicates, bad rows, future dates); shown in the report's language
+   * instead of droppedReasons when present. */
+  findings?: DataFinding[];
   minDate: string | null;
   maxDate: string | null;
 }

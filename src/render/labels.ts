@@ -30,6 +30,15 @@ export const labels = {
   dropped: { "zh-CN": "剔除行数", "en-US": "Dropped" },
   droppedReasons: { "zh-CN": "剔除原因", "en-US": "Reasons" },
   dateRange: { "zh-CN": "日期范围", "en-US": "Date range" },
+  /** The coverage table's last column: what loading found in the data (findings). */
+  dataNotes: { "zh-CN": "数据质量说明", "en-US": "Data quality notes" },
+  findingDuplicateRows: { "zh-CN": "完全重复的行（已剔除）：{count} 行", "en-US": "Exact duplicate rows dropped: {count}" },
+  findingMissingCustomerId: { "zh-CN": "缺少客户编号的行（已剔除）：{count} 行", "en-US": "Rows without a customer ID dropped: {count}" },
+  findingEndBeforeStart: { "zh-CN": "结束日期早于开始日期的行（未纳入分析）：{count} 行", "en-US": "Rows ending before they start, left out: {count}" },
+  findingResolvedBeforeDate: { "zh-CN": "解决日期早于工单日期的行（未纳入分析）：{count} 行", "en-US": "Tickets resolved before they were opened, left out: {count}" },
+  findingFutureDate: { "zh-CN": "{fields}晚于生成日期 {date} 的行（保留，但不用于确定默认报告期）：{count} 行", "en-US": "Rows with a {fields} after the run date {date} (kept, not used for the default period): {count}" },
+  findingRows: { "zh-CN": "（第 {rows} 行）", "en-US": " (rows {rows})" },
+  findingRow: { "zh-CN": "（第 {rows} 行）", "en-US": " (row {rows})" },
   /** "Showing {shown} of {total} rows". */
   rowsShown: { "zh-CN": "显示 {shown} 行，共 {total} 行", "en-US": "Showing {shown} of {total} rows" },
   cellFailed: { "zh-CN": "此部分生成失败", "en-US": "This section could not be produced" },

@@ -18,6 +18,7 @@ import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } fro
 import { computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "../util/format.js";
 import { createHandlebars } from "./helpers.js";
 import { label } from "./labels.js";
+import { findingText } from "./findings.js";
 import { renderMarkdown } from "./markdown.js";
 
 /** The report's font stack: locally installed CJK-capable fonts only. */
@@ -225,7 +226,7 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     path: c.path,
     rows: formatInteger(c.rows, locale),
     dropped: formatInteger(c.dropped, locale),
-    droppedReasons: c.droppedReasons,
+    droppedReasons: c.findings ? c.findings.map((f) => findingText(f, locale)) : c.droppedReasons,
     dateRange: c.minDate || c.maxDate ? `${formatDate(c.minDate, locale)} – ${formatDate(c.maxDate, locale)}` : missing,
   }));
 

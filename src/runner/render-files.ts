@@ -81,7 +81,7 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     params: run.params,
     period: run.document.period,
     generatedAt: run.document.generatedAt,
-    inputs: run.datasets.map((d) => ({ dataset: d.name, role: d.role, file: d.file, sha256: d.sha256, bytes: d.bytes, rows: d.rows, dropped: d.dropped, droppedReasons: d.droppedReasons, minDate: d.minDate, maxDate: d.maxDate })),
+    inputs: run.datasets.map((d) => ({ dataset: d.name, role: d.role, file: d.file, sha256: d.sha256, bytes: d.bytes, rows: d.rows, dropped: d.dropped, droppedReasons: d.droppedReasons, findings: d.findings, minDate: d.minDate, maxDate: d.maxDate })),
     versions: {
       churnbook: version("../.."),
       node: process.version,

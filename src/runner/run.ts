@@ -11,14 +11,14 @@ import { isAbsolute, relative, resolve } from "node:path";
 import type { Report, ReportCell } from "../definition/index.js";
 import { createEngine, type Engine } from "../data/engine.js";
 import { loadDataset, type LoadedDataset } from "../data/load.js";
-import { checkPeriodCoverage, dataExtent, futureRowsWarning } from "../data/quality.js";
+import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
 import { definitionOf, runAnalysis } from "../analysis/run.js";
 import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
-import { lastCompletePeriod, parsePeriod, type Period } from "../util/period.js";
+import { parsePeriod, type Period } from "../util/period.js";
 import { buildCell, defaultView, type ResultsById } from "./cells.js";
 import { roleLabel } from "../render/column-labels.js";
 import type { MetricDefinition } from "../render/document.js";
@@ -200,7 +200,7 @@ async function resolvePeriod(engine: Engine, report: Report, params: Record<stri
     }
     const future = futureRowsWarning(datasets);
     if (future) warnings.push(future);
-    period = lastCompletePeriod(extent.last, report.params.period?.grain ?? "month");
+    period = defaultPeriod({ ...extent, last: extent.last }, report.params.period?.grain ?? "month");
   }
   const partly = checkPeriodCoverage(period, extent, { file: report.file });
   if (partly) warnings.push(partly);
