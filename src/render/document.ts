@@ -26,11 +26,15 @@ export interface KpiItem {
   better: "up" | "down";
 }
 
+/**
+ * Chart, table and KPI cells may carry `notes`: the analysis notes (in the report's language)
+ * of the results they are the first to show, printed in a note box right after the cell.
+ */
 export type CellOutput =
   | { kind: "markdown"; id: string; /** Markdown with Handlebars already applied (values escaped). */ markdown: string }
-  | { kind: "kpi"; id: string; title?: string; items: KpiItem[] }
-  | { kind: "chart"; id: string; title?: string; caption?: string; chart: ChartSpec; data: Record<string, Row[]>; landscape?: boolean }
-  | { kind: "table"; id: string; title?: string; caption?: string; columns: ColumnSpec[]; rows: Row[]; totalRows: number; landscape?: boolean }
+  | { kind: "kpi"; id: string; title?: string; items: KpiItem[]; notes?: string[] }
+  | { kind: "chart"; id: string; title?: string; caption?: string; chart: ChartSpec; data: Record<string, Row[]>; landscape?: boolean; notes?: string[] }
+  | { kind: "table"; id: string; title?: string; caption?: string; columns: ColumnSpec[]; rows: Row[]; totalRows: number; landscape?: boolean; notes?: string[] }
   | { kind: "pagebreak"; id: string }
   /** A cell that failed under --keep-going. */
   | { kind: "error"; id: string; message: string };

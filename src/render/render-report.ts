@@ -21,6 +21,9 @@ import { label } from "./labels.js";
 import { findingText } from "./findings.js";
 import { renderMarkdown } from "./markdown.js";
 
+/** Heading of the note box after a cell whose analysis left notes (see runner/cells.ts). */
+const notesHeading: Record<Locale, string> = { "zh-CN": "分析说明", "en-US": "Notes on this result" };
+
 /** The report's font stack: locally installed CJK-capable fonts only. */
 export const reportFontStack = `"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif`;
 
@@ -215,6 +218,12 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
         const never: never = cell;
         throw new Error(`invalid cell kind: ${JSON.stringify((never as { kind: unknown }).kind)}`);
       }
+    }
+    // The analysis notes of the result this cell shows first: a note box right after it.
+    if ((cell.kind === "chart" || cell.kind === "table" || cell.kind === "kpi") && cell.notes?.length) {
+      // On the cell's (landscape) page when the cell is wide.
+      const wide = cell.kind === "kpi" ? false : cell.landscape === true || (cell.kind === "table" && cell.columns.length > wideTableColumns);
+      cells.push({ partial: "notes", id: `${cell.id}-notes`, heading: notesHeading[locale], notes: cell.notes, wide });
     }
   }
   const appendixAnchor = anchor("appendix-title");

@@ -1,6 +1,11 @@
 // Presentation cells from analysis results: markdown (Handlebars over the results, values
 // escaped), KPI bands with period-over-period deltas, charts (an analysis's default chart or
 // the author's Plot spec) and tables (with localised labels and formats).
+//
+// Analysis notes (AnalysisResult.notes: a fit at a boundary, a feature left out, …) are shown
+// next to the result: the first chart, table or KPI cell (or `show: true` default view) that
+// presents an analysis cell's result carries its notes, once per report; the renderer prints
+// them in a note box right after that cell. They stay in the run log as well.
 
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } from "../analysis/types.js";
 import type { ChartSpec } from "../charts/spec.js";
@@ -31,8 +36,11 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
   switch (cell.kind) {
     case "markdown":
       return { kind: "markdown", id: cell.id, markdown: compileMarkdownTemplate(cell.markdown, scope.locale, scope.currency)(markdownContext(results, scope)) };
-    case "kpi":
-      return { kind: "kpi", id: cell.id, title: cell.title, items: cell.items.map((i): KpiItem => ({ label: i.label, value: scalar(results, i.value), previous: i.previous ? scalar(results, i.previous) : undefined, lastYear: i.last_year ? scalar(results, i.last_year) : undefined, format: i.format, better: i.better })) };
+    case "kpi": {
+      const items = cell.items.map((i): KpiItem => ({ label: i.label, value: scalar(results, i.value), previous: i.previous ? scalar(results, i.previous) : undefined, lastYear: i.last_year ? scalar(results, i.last_year) : undefined, format: i.format, better: i.better }));
+      const from = cell.items.flatMap((i) => [i.value, i.previous, i.last_year]).filter((r): r is string => !!r).map((r) => r.split(".")[0]!);
+      return withNotes({ kind: "kpi", id: cell.id, title: cell.title, items }, takeNotes(results, from, scope));
+    }
     case "chart": {
       const r = need(results, cell.from);
       let chart: ChartSpec | null;
@@ -43,7 +51,7 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         chart = r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope)) ?? null;
         if (!chart) throw new ChurnbookError("no-chart", `analysis "${r.analysis.id}" has no default chart`, { hint: "write a chart spec with marks" });
       }
-      return { kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: r.result.tables, landscape: cell.landscape };
+      return withNotes({ kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: r.result.tables, landscape: cell.landscape }, takeNotes(results, [cell.from], scope));
     }
     case "table": {
       const r = need(results, cell.from);
@@ -65,7 +73,7 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         return { key: k, label: given?.label ?? columnLabel(k, scope.locale), format: given?.format ?? columnFormat(k, rows) };
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
-      return { kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 };
+      return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, takeNotes(results, [cell.from], scope));
     }
     case "pagebreak":
       return { kind: "pagebreak", id: cell.id };
@@ -75,16 +83,55 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
 }
 
 /** The default view of an analysis cell: its default chart (if any) and the first 20 rows of
- * its main table, titled by the cell or the analysis. */
+ * its main table, titled by the cell or the analysis; the analysis's notes follow the view. */
 export function defaultView(cell: Extract<ReportCell, { kind: "analysis" }>, results: ResultsById, scope: Scope): CellOutput[] {
   const r = need(results, cell.id);
   const title = cell.title ?? r.analysis.title[scope.locale];
+  const notes = takeNotes(results, [cell.id], scope);
   const out: CellOutput[] = [];
   if (r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope))) {
-    out.push(buildCell({ kind: "chart", id: `${cell.id}-chart`, title, caption: cell.caption, from: cell.id, spec: null, landscape: false, line: cell.line }, results, scope));
+    out.push(stripNotes(buildCell({ kind: "chart", id: `${cell.id}-chart`, title, caption: cell.caption, from: cell.id, spec: null, landscape: false, line: cell.line }, results, scope)));
   }
-  out.push(buildCell({ kind: "table", id: `${cell.id}-table`, title: out.length ? undefined : title, from: cell.id, table: null, columns: null, limit: 20, sort: null, landscape: false, line: cell.line }, results, scope));
+  out.push(withNotes(stripNotes(buildCell({ kind: "table", id: `${cell.id}-table`, title: out.length ? undefined : title, from: cell.id, table: null, columns: null, limit: 20, sort: null, landscape: false, line: cell.line }, results, scope)), notes));
   return out;
+}
+
+/** Analysis cells whose notes a presentation cell has carried already, per run (results map). */
+const notesShown = new WeakMap<ResultsById, Set<string>>();
+const cjk = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/**
+ * The notes of the given analysis cells not shown yet (then marked shown): in order of the
+ * cells, duplicates once. A zh-CN report leaves out a note with no Chinese in it (an analysis
+ * that has no translation of it yet): no English in a zh-CN report; the run log keeps it.
+ */
+export function takeNotes(results: ResultsById, ids: readonly string[], scope: Pick<Scope, "locale">): string[] {
+  let shown = notesShown.get(results);
+  if (!shown) notesShown.set(results, (shown = new Set()));
+  const out: string[] = [];
+  for (const id of ids) {
+    if (shown.has(id)) continue;
+    const r = results.get(id);
+    if (!r) continue;
+    shown.add(id);
+    for (const n of r.result.notes ?? []) {
+      const text = n.trim();
+      if (!text || out.includes(text)) continue;
+      if (scope.locale === "zh-CN" && !cjk.test(text)) continue;
+      out.push(text);
+    }
+  }
+  return out;
+}
+
+function withNotes<C extends Extract<CellOutput, { notes?: string[] }>>(cell: C, notes: string[]): C {
+  return notes.length ? { ...cell, notes } : cell;
+}
+
+function stripNotes(cell: CellOutput): Extract<CellOutput, { notes?: string[] }> {
+  if (cell.kind !== "chart" && cell.kind !== "table") throw new Error(`not a chart or table cell: ${cell.kind}`);
+  const { notes: _shownAfterTheView, ...rest } = cell;
+  return rest;
 }
 
 function contextOf(scope: Scope): AnalysisContext {
