@@ -9,6 +9,8 @@ import {
   defaultModelOptions,
   design,
   featureLabel,
+  fitNotes,
+  modelNotes,
   numberOrNull,
   outOfFold,
   parseModels,
@@ -105,6 +107,10 @@ function emptyResult(prep: Prepared | null, note: string): AnalysisResult {
  *   permutation importance (AUC drop on the first fold's test rows).
  * - Scores: the final models (all training rows) applied to the scoring rows (active customers
  *   at the period end; flat data: every customer).
+ * - Quiet failures made loud (notes, both languages): attribute columns that are identifiers or
+ *   restate the label are left out (predict/leakage.ts; scalar excluded_columns); a separated
+ *   logistic fit is refitted with L2 = 1 and has logistic_status "separated", never
+ *   "converged" (predict/logistic.ts).
  */
 export const churnModel: Analysis<ChurnModelParams> = {
   id: "churn-model",
@@ -164,6 +170,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   const notes: string[] = [];
   if (prep.train.length === 0) return emptyResult(prep, t(L, "没有可训练的样本（截止日没有活跃客户或没有标签）", "no training rows (no active customers at the cutoffs, or no labels)"));
   const d = design(prep);
+  notes.push(...modelNotes(prep, null, null, L));
   const positives = prep.y.reduce((a, b) => a + b, 0);
   if (positives === 0 || positives === d.n) {
     return emptyResult(prep, t(L, "训练样本只有一种结果（全部流失或全部未流失），无法训练模型", "the training rows have a single outcome (all churned or none), so no model can be trained"));
@@ -223,8 +230,10 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
     if (kind === "logistic") {
       const m = final.logistic!;
       card.logistic_converged = m.converged;
+      card.logistic_status = m.status;
       card.logistic_iterations = m.iterations;
-      if (!m.converged) notes.push(t(L, "逻辑回归未收敛（可能存在完全分离）：可设置 l2 > 0", "logistic regression did not converge (possible separation): try l2 > 0"));
+      if (m.status === "separated") notes.push(...fitNotes(final, d.encoder, L));
+      else if (!m.converged) notes.push(t(L, "逻辑回归未收敛（可能存在完全分离）：可设置 l2 > 0", "logistic regression did not converge (possible separation): try l2 > 0"));
       coefficients.push(coefRow("(intercept)", "(intercept)", m.coef[0]!, m.se[0] ?? null, null));
       d.encoder.features.forEach((f, j) => coefficients.push(coefRow(f.name, featureLabel(f.name, L), m.coef[j + 1]!, m.se[j + 1] ?? null, m.sd[j]! > 0 ? Math.exp(m.betaStd[j + 1]!) : null)));
     } else {
@@ -257,6 +266,9 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
     best_model: best?.model ?? null,
     best_auc: best?.auc ?? null,
     logistic_converged: (card.logistic_converged as boolean | undefined) ?? null,
+    /** converged, not-converged or separated (no finite MLE: refitted with L2, see predict/logistic.ts). */
+    logistic_status: (card.logistic_status as string | undefined) ?? null,
+    excluded_columns: prep.excluded.length ? prep.excluded.map((e) => e.column).join(", ") : null,
     gbdt_rounds: (card.gbdt_rounds as number | undefined) ?? null,
   };
   const featureList = [...new Set(d.encoder.features.map((f) => columnLabel(f.column, L)))].join(", ");

@@ -4,7 +4,7 @@ import { ChurnbookError } from "../util/errors.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } from "./types.js";
 import { encodeRows } from "./predict/encode.js";
 import { featureSql, trainingCutoffs } from "./predict/features.js";
-import { annualValueField, columnLabel, design, formatValue, numberOrNull, prepare, resolveSource, topReasons, train } from "./predict/pipeline.js";
+import { annualValueField, columnLabel, design, formatValue, modelNotes, numberOrNull, prepare, resolveSource, topReasons, train } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
 import { classifyValue, isGrowing, mvcThreshold, scoreOptions, scoringNeeds, scoringProperties, valueClassLabel, type Scored } from "./predict/scoring.js";
 
@@ -111,6 +111,7 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
   if (row && prep.train.length > 0 && positives > 0 && positives < prep.train.length) {
     const d = design(prep);
     const model = train(opts.model, d.x, prep.y, d.n, d.p, opts.options);
+    notes.push(...modelNotes(prep, model, d.encoder, L));
     const x = encodeRows(d.encoder, [row]);
     const p = model.predict(x, 1)[0]!;
     // value classes and the usage median from the latest training cutoff (flat: every customer)

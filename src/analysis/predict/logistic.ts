@@ -8,6 +8,18 @@
 // below `tol` (default 1e-10) — at most `maxIter` (default 50) steps. Standard errors come from
 // the inverse of the penalised Hessian at the optimum (exact for λ = 0) and are transformed to
 // the original units; odds ratios are exp(coefficient) per original unit and per standard deviation.
+//
+// Separation. When a column (or a combination) separates the outcomes completely or
+// quasi-completely — e.g. every customer of one plan churned — the unpenalised MLE does not
+// exist: the slope grows without bound while the log-likelihood creeps up, and the relative-
+// change test above would report a "converged" −25 with a standard error of 5,443. An
+// unpenalised fit (λ = 0) is declared separated when a column's slope is huge — |β_std| > 10,
+// or a log-odds change above 10 across the column's observed range (|β|·(max − min), e.g. a
+// one-hot level with |β| > 10) — and its standard error is over 5 times the slope (or none
+// could be computed). The fallback (option `separationL2`, default 1) refits with the L2 penalty
+// λ = 1 on the standardised slopes (a N(0, 1) prior: finite, and negligible wherever the data
+// identify the slope); the model then has status "separated", converged = false, `separated`
+// naming the columns and `l2` = 1. separationL2 = null keeps the unpenalised fit, still flagged.
 
 import { invertSpd, solveSpd } from "../stats/linalg.js";
 
@@ -16,7 +28,12 @@ export interface LogisticOptions {
   l2?: number;
   maxIter?: number;
   tol?: number;
+  /** L2 penalty of the refit when an unpenalised fit is separated (default 1; null = no refit). */
+  separationL2?: number | null;
 }
+
+/** |standardised slope| beyond which a fit is checked for separation. */
+export const separationSlope = 10;
 
 export interface LogisticModel {
   kind: "logistic";
@@ -31,7 +48,14 @@ export interface LogisticModel {
   se: (number | null)[];
   /** Standard errors of the standardised slopes (index 0: intercept). */
   seStd: (number | null)[];
+  /** False when the iterations ran out, or when the fit is separated (no finite MLE). */
   converged: boolean;
+  /** "separated": the unpenalised MLE does not exist (see the header); the fit shown is the fallback. */
+  status: "converged" | "not-converged" | "separated";
+  /** Columns (0-based) whose slopes ran off under separation, largest |β| first. */
+  separated: number[];
+  /** The L2 penalty of the fit (the option, or the separation fallback's). */
+  l2: number;
   iterations: number;
   logLik: number;
 }
@@ -53,6 +77,34 @@ export function columnMoments(x: Float64Array, n: number, p: number): { mean: Fl
 
 /** Fits P(y = 1 | x) = σ(b0 + Σ b_j x_j). x is row-major n×p, y holds 0/1. */
 export function fitLogistic(x: Float64Array, y: ArrayLike<number>, n: number, p: number, options: LogisticOptions = {}): LogisticModel {
+  const m = fitOnce(x, y, n, p, options);
+  if (m.l2 > 0) return m;
+  const separated = separatedColumns(m, x, n);
+  if (separated.length === 0) return m;
+  const fallback = options.separationL2 === undefined ? 1 : options.separationL2;
+  const used = fallback !== null && fallback > 0 ? fitOnce(x, y, n, p, { ...options, l2: fallback }) : m;
+  return { ...used, converged: false, status: "separated", separated };
+}
+
+/** Columns whose unpenalised slope runs off (see the header), largest |β_std| first. */
+function separatedColumns(m: LogisticModel, x: Float64Array, n: number): number[] {
+  const p = m.p, out: number[] = [];
+  for (let j = 0; j < p; j++) {
+    if (!(m.sd[j]! > 0)) continue;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = x[i * p + j]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const b = Math.abs(m.betaStd[j + 1]!), se = m.seStd[j + 1];
+    const big = b > separationSlope || Math.abs(m.coef[j + 1]!) * (hi - lo) > separationSlope;
+    if (big && (se === null || se > 5 * b)) out.push(j);
+  }
+  return out.sort((a, b) => Math.abs(m.betaStd[b + 1]!) - Math.abs(m.betaStd[a + 1]!) || a - b);
+}
+
+function fitOnce(x: Float64Array, y: ArrayLike<number>, n: number, p: number, options: LogisticOptions): LogisticModel {
   const l2 = options.l2 ?? 0, maxIter = options.maxIter ?? 50, tol = options.tol ?? 1e-10;
   const { mean, sd } = columnMoments(x, n, p);
   const active: number[] = [];
@@ -160,7 +212,7 @@ export function fitLogistic(x: Float64Array, y: ArrayLike<number>, n: number, p:
     for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) v += a0[r]! * cov[r]![c]! * a0[c]!;
     se[0] = Math.sqrt(Math.max(0, v));
   }
-  return { kind: "logistic", p, mean, sd, betaStd, coef, se, seStd, converged, iterations: Math.min(iter, maxIter), logLik: ll + (l2 / 2) * sumSq(b, 1) };
+  return { kind: "logistic", p, mean, sd, betaStd, coef, se, seStd, converged, status: converged ? "converged" : "not-converged", separated: [], l2, iterations: Math.min(iter, maxIter), logLik: ll + (l2 / 2) * sumSq(b, 1) };
 }
 
 /**

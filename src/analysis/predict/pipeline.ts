@@ -9,6 +9,7 @@ import type { AnalysisContext, Locale, Row, Value } from "../types.js";
 import { encodeRows, fitEncoder, type Encoder } from "./encode.js";
 import { attributeColumns, featureSql, hasEventData, meanImputed, trainingCutoffs } from "./features.js";
 import { applyBins, fitGbdt, gbdtContributions, predictGbdt, type GbdtModel } from "./gbdt.js";
+import { exclusionNote, screenColumns, type ExcludedColumn } from "./leakage.js";
 import { fitLogistic, logisticContributions, predictLogistic, type LogisticModel } from "./logistic.js";
 import { splitFold, takeLabels, takeRows } from "./validation.js";
 
@@ -90,7 +91,10 @@ export interface Prepared {
   score: Row[];
   /** For flat data: whether each scoring row is churned already. */
   scoreChurned: boolean[];
+  /** Feature source columns (without the excluded ones). */
   columns: string[];
+  /** Attribute columns left out: identifiers and columns restating the label (leakage.ts). */
+  excluded: ExcludedColumn[];
 }
 
 function truthy(v: Value): boolean | null {
@@ -107,31 +111,69 @@ export function prepare(data: Record<string, Row[]>, source: Source, ctx: Analys
   if (source === "flat") {
     const all = (data.customers ?? []).filter((r) => r.customer_id !== null);
     const labelled = all.filter((r) => truthy(r.churned ?? null) !== null);
+    const y = Float64Array.from(labelled, (r) => (truthy(r.churned ?? null) ? 1 : 0));
+    const groups = labelled.map((r) => String(r.customer_id));
+    const columns = attributeColumns(ctx.fields.customers);
+    const excluded = screenColumns(labelled, columns, y, groups);
     return {
       source,
       train: labelled,
-      y: Float64Array.from(labelled, (r) => (truthy(r.churned ?? null) ? 1 : 0)),
-      groups: labelled.map((r) => String(r.customer_id)),
+      y,
+      groups,
       cutoffs: labelled.map(() => ""),
       score: all,
       scoreChurned: all.map((r) => truthy(r.churned ?? null) === true),
-      columns: attributeColumns(ctx.fields.customers),
+      columns: columns.filter((c) => !excluded.some((e) => e.column === c)),
+      excluded,
     };
   }
   const train = data.train ?? [];
   const score = data.score ?? [];
   const first = train[0] ?? score[0];
   const columns = first ? Object.keys(first).filter((c) => c !== "customer_id" && c !== "cutoff" && c !== "label") : [];
+  const y = Float64Array.from(train, (r) => Number(r.label ?? 0));
+  const groups = train.map((r) => String(r.customer_id));
+  // Only the customers table's attributes are screened: event features are dated before the cutoff.
+  const attributes = new Set(attributeColumns(ctx.fields.customers));
+  const excluded = screenColumns(train, columns.filter((c) => attributes.has(c)), y, groups);
   return {
     source,
     train,
-    y: Float64Array.from(train, (r) => Number(r.label ?? 0)),
-    groups: train.map((r) => String(r.customer_id)),
+    y,
+    groups,
     cutoffs: train.map((r) => String(r.cutoff)),
     score,
     scoreChurned: score.map(() => false),
-    columns,
+    columns: columns.filter((c) => !excluded.some((e) => e.column === c)),
+    excluded,
   };
+}
+
+/**
+ * Notes on what the model left out or could not estimate, in the report's language: excluded
+ * columns (leakage.ts) and, for a logistic fit, separation (with its L2 fallback) or no convergence.
+ */
+export function modelNotes(prep: Prepared, model: Trained | null, enc: Encoder | null, locale: Locale): string[] {
+  const ex = exclusionNote(prep.excluded, locale, (c) => columnLabel(c, locale));
+  return [...(ex ? [ex] : []), ...(model && enc ? fitNotes(model, enc, locale) : [])];
+}
+
+/** Separation (with its L2 fallback) or no convergence of a logistic fit, in the report's language. */
+export function fitNotes(model: Trained, enc: Encoder, locale: Locale): string[] {
+  const zh = locale === "zh-CN";
+  const notes: string[] = [];
+  const m = model.logistic;
+  if (m && m.status === "separated") {
+    const names = [...new Set(m.separated.map((j) => featureLabel(enc.features[j]!.name, locale)))];
+    notes.push(
+      zh
+        ? `逻辑回归出现（准）完全分离：${names.join("、")} 把部分客户的结果完全区分开，最大似然系数趋于无穷（标准误远大于系数），不存在有限的估计。已改用 L2 正则化（标准化系数上 λ = ${m.l2}）重新拟合，这些系数被收缩、其标准误与 p 值仅供参考；拟合状态记为“分离”，不是“收敛”。`
+        : `Logistic regression is (quasi-)completely separated: ${names.join(", ")} ${names.length > 1 ? "separate" : "separates"} some customers' outcomes exactly, so the maximum-likelihood coefficients run off to infinity (standard errors far larger than the coefficients) and no finite estimate exists. The model was refitted with an L2 penalty (λ = ${m.l2} on standardised coefficients): those coefficients are shrunk, and their standard errors and p-values are indicative only. The fit's status is "separated", not "converged".`,
+    );
+  } else if (m && !m.converged) {
+    notes.push(zh ? "逻辑回归未收敛：可设置 l2 > 0" : "logistic regression did not converge: try l2 > 0");
+  }
+  return notes;
 }
 
 export interface Design {

@@ -13,7 +13,7 @@
 import { Type } from "@sinclair/typebox";
 import type { Analysis, AnalysisContext, Locale, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
-import { annualValueField, defaultModelOptions, design, numberOrNull, prepare, topReasons, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
+import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, prepare, topReasons, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
 export type ValueClass = (typeof valueClasses)[number];
@@ -110,7 +110,7 @@ function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: An
   }
   const d = design(prep);
   const model = train(o.model, d.x, prep.y, d.n, d.p, o.options);
-  if (model.logistic && !model.logistic.converged) notes.push(L === "zh-CN" ? "逻辑回归未收敛：可设置 l2 > 0" : "logistic regression did not converge: try l2 > 0");
+  notes.push(...modelNotes(prep, model, d.encoder, L));
   const xs = encodeRows(d.encoder, active);
   const pr = model.predict(xs, active.length);
   const columns = o.source === "flat" ? prep.columns : Object.keys(active[0] ?? prep.train[0] ?? {});
