@@ -9,6 +9,7 @@ import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aal
 import type { TimeCount } from "./stats/kaplan-meier.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { normalQuantile } from "./stats/special.js";
 
 export const hazardParams = Type.Object({
   by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups, one cumulative-hazard curve each; empty = one curve for all" }),
@@ -22,20 +23,26 @@ export const hazardParams = Type.Object({
 export type HazardParams = Static<typeof hazardParams>;
 
 
-const definition: Localized = {
+/** The definition as the cell ran: z for its confidence level. */
+function definition(p: HazardParams): Localized {
+  const level = `${Math.round(p.conf_level * 1000) / 10}%`;
+  const z = normalQuantile(1 - (1 - p.conf_level) / 2).toFixed(6);
+  return {
   "zh-CN": [
     "客户生命周期(时长)与流失事件的定义同生存分析:lifetimes 数据集的 duration 与 event;或按报告的流失口径取每位客户的第一段活跃期,在报告期结束后的第一天(A)右删失,单位为天或月(1 月 = 30.4375 天)。",
     "累计风险 H(t)(Nelson–Aalen,与 lifelines 的 NelsonAalenFitter 一致):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数。默认(smooth,lifelines 默认)把同一时长的 d 个流失依次处理:H 增加 Σ_{i=0}^{d−1} 1/(n−i),方差 variance 增加 Σ_{i=0}^{d−1} 1/(n−i)²;discrete 口径(R survfit)H 增加 d/n,方差增加 (n−d)·d/n³。",
-    "置信区间(与 lifelines 一致):lower = H·exp(−z·√variance/H),upper = H·exp(z·√variance/H),z 为标准正态分位数(95% 时 1.959964);H = 0 时区间为 [0, 0]。表中每组从时长 0(H = 0)开始,之后每个不同时长一行(含只有删失的时长,H 不变)。",
+    `${level} 置信区间(与 lifelines 一致):lower = H·exp(−z·√variance/H),upper = H·exp(z·√variance/H),z = ${z}(标准正态分位数);H = 0 时区间为 [0, 0]。表中每组从时长 0(H = 0)开始,之后每个不同时长一行(含只有删失的时长,H 不变)。`,
     "H(t) 可理解为到 t 为止每位客户平均经历的流失强度;exp(−H(t)) 是生存率的另一估计,总不低于 Kaplan–Meier 的 S(t)。按属性分组时,属性为空的客户不计入分组曲线。",
   ].join("\n"),
   "en-US": [
     "Customer lifetimes and churn events as in the survival analysis: duration and event of a lifetimes dataset, or each customer's first activity spell under the report's churn basis, right-censored at the day after the report period (A); in days or months of 30.4375 days.",
     "Cumulative hazard H(t) (Nelson–Aalen, as lifelines' NelsonAalenFitter): at each distinct duration t, n = customers at risk just before t (those censored at t are still at risk at t), d = churns at t. By default (smooth, lifelines' default) the d tied churns are taken one after another: H grows by Σ_{i=0}^{d−1} 1/(n−i) and its variance by Σ_{i=0}^{d−1} 1/(n−i)²; with ties = discrete (R survfit) H grows by d/n and the variance by (n−d)·d/n³.",
-    "Confidence interval (as lifelines): lower = H·exp(−z·√variance/H), upper = H·exp(z·√variance/H), z the standard normal quantile (1.959964 at 95%); [0, 0] while H = 0. Each group's table starts at duration 0 (H = 0), then one row per distinct duration (durations with only censorings keep H).",
+    `${level} confidence interval (as lifelines): lower = H·exp(−z·√variance/H), upper = H·exp(z·√variance/H), z = ${z} (the standard normal quantile); [0, 0] while H = 0. Each group's table starts at duration 0 (H = 0), then one row per distinct duration (durations with only censorings keep H).`,
     "H(t) reads as the expected number of churns per customer up to t; exp(−H(t)) is another estimate of survival and never lies below the Kaplan–Meier S(t). With groups, customers with no value of the attribute are left out of the group curves.",
   ].join("\n"),
-};
+  };
+}
+
 
 function say(ctx: AnalysisContext, zh: string, en: string): string {
   return ctx.locale === "zh-CN" ? zh : en;

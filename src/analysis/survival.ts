@@ -11,6 +11,7 @@ import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart, splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { normalQuantile } from "./stats/special.js";
 
 export const survivalParams = Type.Object({
   by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups compared by the log-rank test; empty = one curve for all" }),
@@ -21,10 +22,14 @@ export const survivalParams = Type.Object({
 export type SurvivalParams = Static<typeof survivalParams>;
 
 
-const definition: Localized = {
+/** The definition as the cell ran: z for its confidence level. */
+function definition(p: SurvivalParams): Localized {
+  const level = `${Math.round(p.conf_level * 1000) / 10}%`;
+  const z = normalQuantile(1 - (1 - p.conf_level) / 2).toFixed(6);
+  return {
   "zh-CN": [
     "客户生命周期(时长):有 lifetimes 数据集时直接取其 duration(时长,数据自身的单位)与 event(是否流失);否则按报告的流失口径(合同订阅或无交易天数)取每位客户的第一段活跃期。截止日 A = 报告期结束后的第一天;第一段活跃期在 A 当天或之后才开始的客户不计入。若该活跃期在 A 之前结束(流失日 < A),则为流失事件,时长 = 流失日 − 开始日;否则在 A 处右删失(仍活跃,或按无交易口径其流失日尚未到来),时长 = A − 开始日。单位为天,或月(1 月 = 30.4375 天 = 365.25/12)。",
-    "生存率 S(t)(Kaplan–Meier):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数,S(t) = ∏(1 − d/n)。Greenwood 方差 V = Σ d/(n(n−d));置信区间为指数 Greenwood(log-log)区间:v = ln S,下限 = exp(−exp(ln(−v) − z√V/v)),上限 = exp(−exp(ln(−v) + z√V/v)),z 为标准正态分位数(95% 时 1.959964)。S = 1 时区间为 [1, 1],S = 0 时区间为空。",
+    `生存率 S(t)(Kaplan–Meier):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数,S(t) = ∏(1 − d/n)。Greenwood 方差 V = Σ d/(n(n−d));置信区间为指数 Greenwood(log-log)区间:v = ln S,下限 = exp(−exp(ln(−v) − z√V/v)),上限 = exp(−exp(ln(−v) + z√V/v)),${level} 置信区间,z 为标准正态分位数 ${z}。S = 1 时区间为 [1, 1],S = 0 时区间为空。`,
     "累计风险 H(t)(Nelson–Aalen,与 lifelines 一致):同一时长的 d 个流失依次处理,H 每步增加 Σ_{i=0}^{d−1} 1/(n−i)。",
     "中位生命周期(median,即 median_lifetime):S(t) ≤ 0.5 的最早时长;曲线未降到 0.5 时为空(未达到)。其置信限(lower/upper)为置信区间下限/上限曲线首次 ≤ 0.5 的时长。medians 表按组列出(未分组时为一行 all)。",
     "各时点生存率:不晚于该时点的最后一步的 S;超出最长观察时长(且 S > 0)时为空。限制平均生命周期 = 曲线下面积 ∫₀^τ S(t)dt,τ 为最大的时点。",
@@ -32,13 +37,15 @@ const definition: Localized = {
   ].join("\n"),
   "en-US": [
     "Customer lifetime: with a lifetimes dataset, its duration (in the data's own unit) and event (churned or not) as given; otherwise each customer's first activity spell under the report's churn basis (contractual subscriptions or inactivity). As-of date A = the day after the report period; customers whose first spell starts on or after A are left out. If the spell ended before A (churn date < A) it is a churn event with duration = churn date − start date; otherwise it is right-censored at A (still active, or — on the inactivity basis — the churn date lies after A and has not happened yet), duration = A − start date. Unit: days, or months of 30.4375 days (365.25/12).",
-    "Survival S(t) (Kaplan–Meier): at each distinct duration t, n = customers at risk just before t (those censored at t are still at risk at t), d = churns at t; S(t) = ∏(1 − d/n). Greenwood V = Σ d/(n(n−d)); confidence interval exponential Greenwood (log-log): with v = ln S, lower = exp(−exp(ln(−v) − z√V/v)), upper = exp(−exp(ln(−v) + z√V/v)), z the standard normal quantile (1.959964 at 95%). While S = 1 the interval is [1, 1]; where S = 0 it is empty (null).",
+    `Survival S(t) (Kaplan–Meier): at each distinct duration t, n = customers at risk just before t (those censored at t are still at risk at t), d = churns at t; S(t) = ∏(1 − d/n). Greenwood V = Σ d/(n(n−d)); confidence interval exponential Greenwood (log-log): with v = ln S, lower = exp(−exp(ln(−v) − z√V/v)), upper = exp(−exp(ln(−v) + z√V/v)), a ${level} interval with z = ${z}, the standard normal quantile. While S = 1 the interval is [1, 1]; where S = 0 it is empty (null).`,
     "Cumulative hazard H(t) (Nelson–Aalen, as lifelines): the d churns tied at t are taken one after another, so H grows by Σ_{i=0}^{d−1} 1/(n−i).",
     "Median lifetime (median, also median_lifetime): the first duration with S(t) ≤ 0.5; null (not reached) when S never falls to 0.5. Its confidence limits (lower/upper) are the first durations where the lower/upper confidence curves fall to 0.5. The medians table lists them per group (one row \"all\" without groups).",
     "Survival at a horizon: S of the last step at or before it; null beyond the longest observed duration (while S > 0). Restricted mean lifetime = area under the curve ∫₀^τ S(t)dt with τ the largest horizon.",
     "With groups: customers with no value of the attribute count in the overall median only, not in the group curves or the test. Log-rank test (as R survdiff): O = churns per group, E = Σ d·n_j/n, V_jk = Σ d(n−d)/(n−1)·(n_j/n)(δ_jk − n_k/n); χ² = (O−E)ᵀV⁻¹(O−E) leaving one group out, df = groups − 1, p = P(χ²_df ≥ χ²).",
   ].join("\n"),
-};
+  };
+}
+
 
 function parseHorizons(s: string): number[] {
   const out = splitList(s).map((x) => Number(x));

@@ -3,7 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { basename, dirname, extname, resolve } from "node:path";
-import type { ChurnBasis, Locale } from "../analysis/types.js";
+import type { ChurnBasis, Locale, ReturnsConvention } from "../analysis/types.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { isRole, type Encoding, type FieldType, type Role } from "../data/roles.js";
 import type { ValueFormat } from "../render/document.js";
@@ -66,6 +66,8 @@ export interface Report {
   page: { size: "A4" | "Letter"; orientation: "portrait" | "landscape" };
   params: Record<string, ReportParam>;
   churn: ChurnBasis;
+  /** Returns and cancellations in money figures (analysis/money.ts). */
+  returns: ReturnsConvention;
   datasets: DatasetDef[];
   cells: ReportCell[];
 }
@@ -85,6 +87,7 @@ export function normalizeReport(spec: ReportSpecT, kinds: CellKind[], source: So
     page: { size: (spec.page?.size as "A4" | "Letter" | undefined) ?? "A4", orientation: (spec.page?.orientation as "portrait" | "landscape" | undefined) ?? "portrait" },
     params: normalizeParams(spec),
     churn: normalizeChurn(spec),
+    returns: (spec.returns as ReturnsConvention | undefined) ?? "net",
     datasets: Object.entries(spec.datasets).map(([name, d]) => normalizeDataset(name, d, source)),
     cells: (spec.cells as Record<string, unknown>[]).map((c, i) => normalizeCell(c, kinds[i]!, i, source)),
   };

@@ -189,6 +189,11 @@ export const ReportSpec = Type.Object(
     ),
     params: Type.Optional(Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), ParamSpec)),
     churn: Type.Optional(ChurnSpec),
+    returns: Type.Optional(
+      literals(["net", "exclude"] as const, {
+        description: "Returns and cancellations (transactions with amount < 0 or quantity < 0): `net` (default) subtracts them from the customer's spend; `exclude` leaves them out of every money figure. Under both, a return is never a purchase and never keeps a customer active.",
+      }),
+    ),
     datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), DatasetSpec, { description: "Named data sources, loaded once and shared by all cells." }),
     cells: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, description: "The notebook: an ordered list of cells." }),
   },

@@ -3,6 +3,7 @@
 
 import type { Analysis, Locale, Value } from "../analysis/types.js";
 import type { Report } from "../definition/index.js";
+import { returnsRule } from "../analysis/money.js";
 
 const text = {
   basis: { "zh-CN": "流失认定口径", "en-US": "Churn basis" },
@@ -15,6 +16,7 @@ const text = {
   currency: { "zh-CN": "货币", "en-US": "Currency" },
   period: { "zh-CN": "报告期", "en-US": "Period" },
   settings: { "zh-CN": "分析参数", "en-US": "Analysis settings" },
+  returns: { "zh-CN": "退货与取消", "en-US": "Returns and cancellations" },
 } as const;
 
 export function conventionsFor(report: Report, ran: { analysis: Analysis; params: Record<string, Value> }[], currency: string): { name: string; value: string }[] {
@@ -32,6 +34,8 @@ export function conventionsFor(report: Report, ran: { analysis: Analysis; params
     { name: text.boundary[l], value: text.boundaryText[l] },
     { name: text.currency[l], value: currency },
   ];
+  // The returns convention matters wherever transactions are read.
+  if (report.datasets.some((d) => d.role === "transactions")) out.push({ name: text.returns[l], value: returnsRule(report.returns)[l] });
   const seen = new Set<string>();
   for (const { analysis, params } of ran) {
     const settings = Object.entries(params)

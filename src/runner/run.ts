@@ -95,6 +95,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       locale: report.locale,
       currency,
       churn: report.churn,
+      returns: report.returns,
       fields: Object.fromEntries(datasets.map((d) => [d.role, d.fields])),
     };
 

@@ -2,7 +2,7 @@
 // from the bundled acme sample data and from the CDNOW transaction log (data/cdnow), with its key
 // numbers checked against the exported tables.
 
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,7 +40,9 @@ describe("customer value report", () => {
     const out = mkdtempSync(join(tmpdir(), "churnbook-cv-"));
     const result = await renderFiles(report, { out, now, formats: ["html"], overrides: { client: "cdnow", client_name: "CDNOW", currency: "USD", period: "1998-06" } });
     // The one customer whose repeat purchases are all $0 is left out of the Gamma–Gamma fit (as lifetimes does).
-    expect(result.warnings.filter((w) => !w.startsWith("clv: 1 位有重复购买但平均消费 ≤ 0"))).toEqual([]);
+    // CDNOW has no cost column: customer value says it equals net revenue.
+    expect(result.warnings.filter((w) => !w.startsWith("clv: 1 位有重复购买但平均消费 ≤ 0") && !w.startsWith("dataset \"transactions\": ") && !w.startsWith("value: 未提供服务成本"))).toEqual([]);
+    expect(result.warnings).toContain("value: 未提供服务成本(交易表无 cost 字段,也未设参数 cost_columns):客户价值 = 净收入。");
     const html = readFileSync(join(result.dir, "report.html"), "utf8");
     const text = body(html);
     expect(html).toContain("CDNOW 客户价值分析报告");
@@ -65,7 +67,7 @@ describe("customer value report", () => {
     // No English column headers or raw keys in the zh-CN tables.
     const headers = [...text.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]!);
     expect(headers.filter((h) => /[A-Za-z]{3,}/.test(h))).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 
   it("renders the acme sample data, whose monthly invoices put BG/NBD at its homogeneous-rate limit", async () => {
     const out = mkdtempSync(join(tmpdir(), "churnbook-cv-"));
@@ -90,4 +92,27 @@ describe("customer value report", () => {
     expect(text).toContain("<strong>负值客户</strong> " + classes.find((c) => c.class === "negative_value")!.customers + " 位");
     for (const label of ["区域：华东", "冠军客户", "重要挽留客户", "最具增长性客户", "组间迁移"]) expect(text).toContain(label);
   }, 30_000);
+
+  it("states the params each cell ran with in the appendix (non-default cpm and value params)", async () => {
+    // A copy of the shipped definition whose cpm and customer-value cells run with other thresholds.
+    const dir = mkdtempSync(join(tmpdir(), "churnbook-cv-def-"));
+    const yaml = readFileSync(report, "utf8")
+      .replace("default: ../data,", `default: ${JSON.stringify(join(root, "data"))},`)
+      .replace(/(\n\s*analysis: cpm)\n/, "$1\n    params: { lapse_days: 120, spend_percentile: 70, long_tenure_days: 150 }\n")
+      .replace(/(\n\s*analysis: customer-value)\n/, "$1\n    params: { top_share: 0.1, peer_percentile: 60, growable_share: 0.3 }\n");
+    expect(yaml).toContain("lapse_days: 120");
+    const file = join(dir, "customer-value.yaml");
+    writeFileSync(file, yaml);
+    const result = await renderFiles(file, { out: join(dir, "out"), now, formats: ["html"] });
+    const html = readFileSync(join(result.dir, "report.html"), "utf8");
+    const appendix = html.slice(html.indexOf('id="appendix-title"'));
+    expect(appendix).toContain("未消费时间 ≥ 120 天为流失");
+    expect(appendix).not.toContain("≥ 240 天");
+    expect(appendix).toContain("第 70 百分位数");
+    expect(appendix).toMatch(/本次为 [^)]*\d/); // the spend threshold S the data gave
+    expect(appendix).toContain("消费间隔 &lt; 150 天 → 稳定客户");
+    expect(appendix).toContain("前 ⌈10% × 客户数⌉");
+    expect(appendix).toContain("第 60 百分位数");
+    expect(appendix).toContain("至多 ⌈30% × 客户数⌉");
+  }, 60_000);
 });
