@@ -4,6 +4,7 @@
 
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row, Value } from "../analysis/types.js";
+import { ChurnbookError } from "../util/errors.js";
 
 export interface Engine {
   query(sql: string): Promise<Row[]>;
@@ -18,7 +19,9 @@ export async function createEngine(): Promise<Engine> {
   const connection: DuckDBConnection = await instance.connect();
   return {
     async query(sql) {
-      const reader = await connection.runAndReadAll(sql);
+      const reader = await connection.runAndReadAll(sql).catch((e: unknown) => {
+        throw resourceError(e) ?? e;
+      });
       const names = reader.columnNames();
       const rows = reader.getRows();
       return rows.map((r) => {
@@ -71,4 +74,20 @@ function toPlain(v: unknown): Value {
   if (/^\d{4}-\d{2}-\d{2}( 00:00:00)?$/.test(s)) return s.slice(0, 10);
   const n = Number(s);
   return Number.isFinite(n) && s.trim() !== "" ? n : s;
+}
+
+/**
+ * The engine running out of memory or disk is the machine's limit, not a bug: a user error
+ * (exit 1) that says what to do. Any other engine error stays a bug (exit 70): the analyses'
+ * SQL is ours, and the data reached it typed and checked.
+ */
+function resourceError(e: unknown): ChurnbookError | null {
+  const message = String((e as Error)?.message ?? e);
+  if (/Out of Memory|could not allocate|failed to allocate/i.test(message)) {
+    return new ChurnbookError("out-of-memory", `the engine ran out of memory: ${message.split("\n")[0]}`, { hint: "free memory, or run on a sample (fewer customers or a shorter history); data from Parquet needs less memory than CSV", cause: e });
+  }
+  if (/No space left on device|disk (is )?full|ENOSPC/i.test(message)) {
+    return new ChurnbookError("disk-full", `the engine ran out of disk space for temporary files: ${message.split("\n")[0]}`, { hint: "free disk space (DuckDB spills large sorts to the temporary folder)", cause: e });
+  }
+  return null;
 }

@@ -16,3 +16,15 @@ describe("engine", () => {
     engine.close();
   });
 });
+
+describe("engine resource errors", () => {
+  it("running out of memory is a user error with a hint, not a bug", async () => {
+    const { createEngine } = await import("../../src/data/engine.js");
+    const { isChurnbookError } = await import("../../src/util/errors.js");
+    const engine = await createEngine();
+    await engine.query("SET memory_limit = '8MB'");
+    const err = await engine.query("SELECT list(range) FROM range(20000000)").catch((e: unknown) => e);
+    engine.close();
+    expect(isChurnbookError(err) && err.code).toBe("out-of-memory");
+  });
+});
