@@ -4,15 +4,15 @@ import { quoteLiteral } from "../data/engine.js";
 import { periodsEndingWith } from "../util/period.js";
 import {
   categoryLabels, type ChurnSubtype, type ChurnType, churnSubtypes, churnTypes, normalizeCode, normalizeSubtype, normalizeType,
-  parseReasonMap, type ReasonCategory, reasonCategories, subtypeLabels, subtypeParent, typeLabels,
+  parseReasonMap, type ReasonCategory, reasonCategories, reasonLabel, subtypeLabels, subtypeParent, typeLabels,
 } from "./cohorts/churn-labels.js";
 import { ratio } from "./cohorts/cohort-sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Localized, Row } from "./types.js";
 
 const params = Type.Object({
   reason_map: Type.String({
     default: "",
-    description: "Maps the data's reason codes to the categories price, service, product, competition, other: code=category pairs separated by commas (e.g. pricing=price,support=service). The category names themselves (English or Chinese) need no mapping; unknown codes go to other and are listed in a note.",
+    description: "Maps the data's reason codes to the categories price, service, product, competition, other: code=category pairs separated by commas (e.g. pricing=price,support=service). The category names themselves (English or Chinese) need no mapping. The map is optional: every reason of the data is listed as it is; codes it does not map get the category unmapped (and a note).",
   }),
   trend_periods: Type.Integer({ minimum: 1, maximum: 60, default: 6, description: "Number of periods (of the report period's grain) in the trend, ending with the report period." }),
 });
@@ -23,15 +23,19 @@ const none = "(none)";
 /**
  * Churn by reason, type and subtype (流失原因与类型) from churn events.
  *
- * Events: churn_events rows dated in the report period [start, end). Reason categories from
- * the reason_map param (unknown or missing codes → other, listed in a note). Type: voluntary /
- * involuntary (synonyms active/passive, 主动/被动); subtype natural/competitive/fault (voluntary),
- * non_malicious/retaliatory/malicious (involuntary); a missing type is taken from a known subtype;
- * otherwise "unknown". events = number of churn events; share = events ÷ all events in the
+ * Events: churn_events rows dated in the report period [start, end) (rows without a date are
+ * counted in a note). Reasons and subtypes are open vocabularies: `reasons` lists every distinct
+ * reason label of the data as it is (trimmed; count desc, then label), with its category when the
+ * taxonomy maps it (reason_map plus the built-in category names) and "unmapped" otherwise — the
+ * taxonomy is a mapping, not a filter; `categories` adds an "unmapped" row when any event is
+ * unmapped. Type: voluntary / involuntary (synonyms active/passive, 主动/被动); subtype
+ * natural/competitive/fault (voluntary), non_malicious/retaliatory/malicious (involuntary), or
+ * the data's own subtype label when it is none of these (listed as it is, noted); a missing type
+ * is taken from a known subtype; otherwise "unknown" (unrecognised type values are noted). events = number of churn events; share = events ÷ all events in the
  * period; lost_mrr = Σ over events of the customer's MRR just before the churn date (subscriptions
  * with start_date < date ≤ end_date or no end), null without subscriptions.mrr; events with no
  * such subscription add 0 and are counted in a note. Trend: the same counts by category for the
- * last trend_periods periods of the report grain.
+ * last trend_periods periods of the report grain. Every note is in the report's language.
  */
 export const churnReasons: Analysis<ChurnReasonsParams> = {
   id: "churn-reasons",
@@ -42,12 +46,12 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
   },
   definition: {
     "zh-CN":
-      "流失事件：流失事件数据中日期落在报告期内的记录。原因类别：按参数 reason_map 把数据中的原因代码映射到价格、服务、产品、竞争、其他；未识别或缺失的代码归入“其他”，并在注释中列出。" +
-      "类型：主动流失 / 被动流失；细分类型：自然流失、竞争流失、过失流失（主动），非恶意性被动流失、报复性被动流失、恶意被动流失（被动）；类型缺失时由细分类型推断，否则记为未注明。" +
+      "流失事件：流失事件数据中日期落在报告期内的记录（没有日期的记录不计入，并在注释中给出条数）。原因：按数据中的原因原样列出每个不同的原因及其事件数（按事件数从多到少、同数按原因排序）；原因类别：按参数 reason_map（及内置的类别名）把原因映射到价格、服务、产品、竞争、其他，映射不到的原因类别记为“未映射”（仍照常列出，并在注释中说明）；缺失的原因列为“（未填写）”。" +
+      "类型：主动流失 / 被动流失；细分类型：自然流失、竞争流失、过失流失（主动），非恶意性被动流失、报复性被动流失、恶意被动流失（被动），不属于这些的细分类型按数据原样列出；类型缺失时由细分类型推断，否则记为未注明（无法识别的类型在注释中列出）。" +
       "事件数 = 流失事件条数；占比 = 事件数 ÷ 报告期内全部流失事件数；流失 MRR = 各事件客户在流失日前一天有效订阅（开始日 < 流失日 ≤ 结束日，或无结束日）的 MRR 之和（需订阅数据；找不到订阅的事件计 0 并提示）。趋势：最近若干期（与报告期同粒度）各原因类别的事件数与占比。",
     "en-US":
-      "Churn events: churn_events rows dated in the report period. Reason categories: the reason_map param maps the data's reason codes to price, service, product, competition and other; unknown or missing codes go to other and are listed in a note. " +
-      "Type: voluntary / involuntary churn; subtype: natural, competitive, fault (voluntary) and non-malicious, retaliatory, malicious (involuntary); a missing type is inferred from a known subtype, otherwise 'not stated'. " +
+      "Churn events: churn_events rows dated in the report period (rows without a date are left out and counted in a note). Reasons: every distinct reason of the data is listed as it is, with its events (most events first, ties by reason). Reason categories: the reason_map param (and the built-in category names) maps reasons to price, service, product, competition and other; a reason it does not map has the category 'unmapped' (it is still listed; a note names it); a missing reason is listed as '(not given)'. " +
+      "Type: voluntary / involuntary churn; subtype: natural, competitive, fault (voluntary) and non-malicious, retaliatory, malicious (involuntary), other subtypes of the data listed as they are; a missing type is inferred from a known subtype, otherwise 'not stated' (unrecognised type values are noted). " +
       "Events = number of churn events; share = events ÷ all churn events in the period; lost MRR = sum over events of the customer's MRR the day before the churn date (subscriptions with start < churn date ≤ end, or no end; needs subscription data; events without such a subscription add 0 and are noted). Trend: events and shares by reason category over the last periods of the report's grain.",
   },
   params,
@@ -80,6 +84,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         FROM v GROUP BY ALL ORDER BY ALL`,
       customers: `SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM churn_events
         WHERE date >= DATE ${quoteLiteral(ctx.period.start)} AND date < ${to}`,
+      dropped: `SELECT CAST(COUNT(*) FILTER (WHERE date IS NULL) AS INTEGER) AS no_date FROM churn_events`,
     };
   },
 
@@ -91,16 +96,19 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
     const rows = result.tables.reasons ?? [];
     if (!rows.length) return null;
     const zh = ctx.locale === "zh-CN";
-    // One bar per reason category, named in the report's language on the axis (the data's own
-    // codes are in the reasons table): no legend needed, one colour, the count at the bar's end.
-    const categories = result.tables.categories ?? [];
+    // One bar per reason category, named in the report's language on the axis: no legend
+    // needed, one colour, the count at the bar's end. When the taxonomy leaves reasons unmapped,
+    // one bar per reason label of the data instead (the categories would hide them in one bar).
+    const byReason = rows.some((r) => r.mapped === false);
+    const table = byReason ? "reasons" : "categories";
+    const bars = (byReason ? rows : result.tables.categories ?? []).length;
     return {
       title: zh ? "流失原因" : "Churn by reason",
-      height: Math.max(120, 40 + 28 * categories.length),
+      height: Math.max(120, 40 + 28 * bars),
       marks: [
-        { mark: "barX", data: "categories", options: { x: "events", y: "label", sort: { y: "-x" } } },
-        { mark: "text", data: "categories", options: { x: "events", y: "label", text: "events", textAnchor: "start", dx: 4, fill: "#1f2933" } },
-        { mark: "ruleX", data: "categories", options: { x: 0, stroke: "#9aa5b1" } },
+        { mark: "barX", data: table, options: { x: "events", y: "label", sort: { y: "-x" } } },
+        { mark: "text", data: table, options: { x: "events", y: "label", text: "events", textAnchor: "start", dx: 4, fill: "#1f2933" } },
+        { mark: "ruleX", data: table, options: { x: 0, stroke: "#9aa5b1" } },
       ],
       x: { label: zh ? "流失事件数" : "Churn events", format: "integer", nice: true },
       y: { label: null },
@@ -113,71 +121,135 @@ interface Group {
   lostMrr: number;
 }
 
+/** The category of a reason the taxonomy (reason_map and the built-in names) does not map. */
+export const unmappedCategory = "unmapped" as const;
+type Category = ReasonCategory | typeof unmappedCategory;
+const unmappedLabel: Localized = { "zh-CN": "未映射", "en-US": "Unmapped" };
+const noReasonLabel: Localized = { "zh-CN": "（未填写）", "en-US": "(not given)" };
+
+function categoryLabel(c: Category, locale: Locale): string {
+  return c === unmappedCategory ? unmappedLabel[locale] : categoryLabels[c][locale];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** "a (3), b (2) … and 4 more" / "a (3)、b (2) 等 6 个": a counted list, count desc then label. */
+function countedList(counts: Map<string, number>, locale: Locale, max = 10): string {
+  const all = [...counts.entries()].sort(([a, x], [b, y]) => y - x || compareText(a, b));
+  const shown = all.slice(0, max).map(([c, n]) => `${c} (${n})`);
+  const zh = locale === "zh-CN";
+  const rest = all.length - shown.length;
+  return shown.join(zh ? "、" : ", ") + (rest > 0 ? (zh ? ` 等，另有 ${rest} 个` : `, and ${rest} more`) : "");
+}
+
+function bump(m: Map<string, number>, k: string, n: number): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+/** A subtype as the data gives it: a taxonomy subtype, "unknown" (missing), or the data's own label. */
+function subtypeOf(value: unknown): { subtype: string; mapped: boolean; raw: string | null } {
+  const raw = value === null || value === undefined ? "" : String(value).trim();
+  const known = normalizeSubtype(raw);
+  if (known !== "unknown") return { subtype: known, mapped: true, raw };
+  if (raw === "" || normalizeCode(raw) === "unknown") return { subtype: "unknown", mapped: true, raw: null };
+  return { subtype: raw, mapped: false, raw };
+}
+
 function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: AnalysisContext): AnalysisResult {
   const map = parseReasonMap(p.reason_map);
   const withMrr = (ctx.fields.subscriptions ?? []).includes("mrr");
   const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const L = ctx.locale;
+  const zh = L === "zh-CN";
   const notes: string[] = [];
 
-  const byReason = new Map<string, Group & { category: ReasonCategory }>();
-  const byCategory = new Map<ReasonCategory, Group>(reasonCategories.map((c) => [c, { events: 0, lostMrr: 0 }]));
+  const byReason = new Map<string, Group & { category: Category }>();
+  const byCategory = new Map<Category, Group>([...reasonCategories, unmappedCategory].map((c) => [c as Category, { events: 0, lostMrr: 0 }]));
   const byType = new Map<ChurnType, Group>(churnTypes.map((t) => [t, { events: 0, lostMrr: 0 }]));
-  const bySubtype = new Map<string, Group & { type: ChurnType; subtype: ChurnSubtype }>();
+  const bySubtype = new Map<string, Group & { type: ChurnType; subtype: string; mapped: boolean }>();
   const trend = new Map<string, number>(); // period|category → events
   const trendTotal = new Map<string, number>();
-  const unknownCodes = new Map<string, number>();
-  let total = 0, lostTotal = 0, unmatched = 0;
+  const unmappedReasons = new Map<string, number>();
+  const unknownTypes = new Map<string, number>();
+  const openSubtypes = new Map<string, number>();
+  let total = 0, lostTotal = 0, unmatched = 0, missingReason = 0, unmappedInTrend = 0;
 
   for (const r of data.events ?? []) {
     const n = Number(r.events);
     const rawReason = r.reason === null || String(r.reason).trim() === "" ? none : String(r.reason).trim();
-    const category = rawReason === none ? "other" : map.get(normalizeCode(rawReason)) ?? "other";
-    const known = rawReason !== none && map.has(normalizeCode(rawReason));
+    const mapped = rawReason === none ? undefined : map.get(normalizeCode(rawReason));
+    const category: Category = mapped ?? unmappedCategory;
     const periodStart = String(r.period_start);
-    trend.set(`${periodStart}|${category}`, (trend.get(`${periodStart}|${category}`) ?? 0) + n);
-    trendTotal.set(periodStart, (trendTotal.get(periodStart) ?? 0) + n);
+    bump(trend, `${periodStart}|${category}`, n);
+    bump(trendTotal, periodStart, n);
+    if (category === unmappedCategory) unmappedInTrend += n;
     if (periodStart !== ctx.period.start) continue;
 
     const lost = Number(r.lost_mrr ?? 0);
     total += n;
     lostTotal += lost;
     unmatched += Number(r.unmatched ?? 0);
-    if (!known) unknownCodes.set(rawReason, (unknownCodes.get(rawReason) ?? 0) + n);
+    if (rawReason === none) missingReason += n;
+    else if (category === unmappedCategory) bump(unmappedReasons, rawReason, n);
     const g = byReason.get(rawReason) ?? { events: 0, lostMrr: 0, category };
-    g.events += n;
-    g.lostMrr += lost;
+    add(g, n, lost);
     byReason.set(rawReason, g);
     add(byCategory.get(category)!, n, lost);
 
-    const subtype = normalizeSubtype(r.subtype);
+    const st = subtypeOf(r.subtype);
     let type = normalizeType(r.type);
-    if (type === "unknown" && subtype !== "unknown") type = subtypeParent[subtype];
+    const rawType = r.type === null || r.type === undefined ? "" : String(r.type).trim();
+    if (type === "unknown" && rawType !== "" && normalizeCode(rawType) !== "unknown") bump(unknownTypes, rawType, n);
+    if (type === "unknown" && st.mapped && st.subtype !== "unknown") type = subtypeParent[st.subtype as Exclude<ChurnSubtype, "unknown">];
+    if (!st.mapped) bump(openSubtypes, st.raw!, n);
     add(byType.get(type)!, n, lost);
-    const key = `${type}|${subtype}`;
-    const s = bySubtype.get(key) ?? { events: 0, lostMrr: 0, type, subtype };
+    const key = `${type}|${st.subtype}`;
+    const s = bySubtype.get(key) ?? { events: 0, lostMrr: 0, type, subtype: st.subtype, mapped: st.mapped };
     add(s, n, lost);
     bySubtype.set(key, s);
   }
 
   const mrrOf = (v: number) => (withMrr ? v : null);
+  // The reader's label of a reason: a built-in category name in the report's language, any
+  // other label as it is; labels two reasons share (price and Price) carry the data's text.
+  const readerLabel = (reason: string) => (reason === none ? noReasonLabel[L] : reasonLabel(reason, L)!);
+  const labelUses = new Map<string, number>();
+  for (const reason of byReason.keys()) bump(labelUses, readerLabel(reason), 1);
+  // Every distinct reason label of the data, as it is: count desc, then the label.
   const reasons: Row[] = [...byReason.entries()]
-    .sort(([a, x], [b, y]) => y.events - x.events || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([reason, g]) => ({ reason, category: g.category, category_label: categoryLabels[g.category][L], events: g.events, share: ratio(g.events, total), lost_mrr: mrrOf(g.lostMrr) }));
-  const categories: Row[] = reasonCategories.map((c) => {
+    .sort(([a, x], [b, y]) => y.events - x.events || compareText(a, b))
+    .map(([reason, g]) => ({
+      reason,
+      label: labelUses.get(readerLabel(reason))! > 1 ? `${readerLabel(reason)} (${reason})` : readerLabel(reason),
+      category: g.category,
+      category_label: categoryLabel(g.category, L),
+      mapped: g.category !== unmappedCategory,
+      events: g.events,
+      share: ratio(g.events, total),
+      lost_mrr: mrrOf(g.lostMrr),
+    }));
+  // The taxonomy's categories, then "unmapped" when any event (in the trend window) is unmapped.
+  const shownCategories: Category[] = [...reasonCategories, ...(unmappedInTrend > 0 ? [unmappedCategory as Category] : [])];
+  const categories: Row[] = shownCategories.map((c) => {
     const g = byCategory.get(c)!;
-    return { category: c, label: categoryLabels[c][L], events: g.events, share: ratio(g.events, total), lost_mrr: mrrOf(g.lostMrr) };
+    return { category: c, label: categoryLabel(c, L), events: g.events, share: ratio(g.events, total), lost_mrr: mrrOf(g.lostMrr) };
   });
   const types: Row[] = churnTypes.map((t) => {
     const g = byType.get(t)!;
     return { type: t, label: typeLabels[t][L], events: g.events, share: ratio(g.events, total), lost_mrr: mrrOf(g.lostMrr) };
   });
+  // Taxonomy subtypes in their order, then the data's own subtype labels (count desc, label),
+  // then "not stated".
+  const rank = (s: { subtype: string; mapped: boolean }) => (!s.mapped ? churnSubtypes.length - 1 : churnSubtypes.indexOf(s.subtype as ChurnSubtype) + (s.subtype === "unknown" ? 1 : 0));
   const subtypes: Row[] = [...bySubtype.values()]
-    .sort((a, b) => churnTypes.indexOf(a.type) - churnTypes.indexOf(b.type) || churnSubtypes.indexOf(a.subtype) - churnSubtypes.indexOf(b.subtype))
+    .sort((a, b) => churnTypes.indexOf(a.type) - churnTypes.indexOf(b.type) || rank(a) - rank(b) || b.events - a.events || compareText(a.subtype, b.subtype))
     .map((s) => ({
       type: s.type,
       subtype: s.subtype,
-      label: subtypeLabels[s.subtype][L],
+      label: s.mapped ? subtypeLabels[s.subtype as ChurnSubtype][L] : s.subtype,
+      mapped: s.mapped,
       events: s.events,
       share_of_type: ratio(s.events, byType.get(s.type)!.events),
       share: ratio(s.events, total),
@@ -186,20 +258,49 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
   const trendRows: Row[] = [];
   for (const per of periods) {
     const t = trendTotal.get(per.start) ?? 0;
-    for (const c of reasonCategories) {
+    for (const c of shownCategories) {
       const n = trend.get(`${per.start}|${c}`) ?? 0;
-      trendRows.push({ period: per.label, category: c, label: categoryLabels[c][L], events: n, share: ratio(n, t) });
+      trendRows.push({ period: per.label, category: c, label: categoryLabel(c, L), events: n, share: ratio(n, t) });
     }
   }
 
-  if (total === 0) notes.push(`no churn events in ${ctx.period.label}`);
-  if (unknownCodes.size > 0) {
-    const list = [...unknownCodes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([c, n]) => `${c} (${n})`);
-    notes.push(`reason codes not in reason_map, counted as other: ${list.join(", ")}`);
+  const dropped = Number(data.dropped?.[0]?.no_date ?? 0);
+  if (dropped > 0)
+    notes.push(zh ? `${dropped} 条流失事件没有日期，未计入。` : `${dropped} churn event${dropped === 1 ? " has" : "s have"} no date and ${dropped === 1 ? "is" : "are"} left out.`);
+  if (total === 0) notes.push(zh ? `${ctx.period.label} 没有流失事件。` : `no churn events in ${ctx.period.label}`);
+  const unmappedEvents = byCategory.get(unmappedCategory)!.events;
+  if (unmappedReasons.size > 0) {
+    const n = unmappedEvents - missingReason;
+    notes.push(
+      zh
+        ? `${n} 个流失事件的原因不在原因分类映射（reason_map 及内置类别名）中，按数据原样列出、类别记为“未映射”：${countedList(unmappedReasons, L)}。`
+        : `${n} churn event${n === 1 ? "'s reason is" : "s' reasons are"} not mapped by the reason taxonomy (reason_map and the built-in category names); listed as they are, category "unmapped": ${countedList(unmappedReasons, L)}`,
+    );
   }
-  if (withMrr && unmatched > 0) notes.push(`${unmatched} churn event${unmatched === 1 ? "" : "s"} had no active subscription the day before the churn date: lost MRR counted as 0`);
+  if (missingReason > 0)
+    notes.push(zh ? `${missingReason} 个流失事件没有填写原因，列为“${noReasonLabel[L]}”。` : `${missingReason} churn event${missingReason === 1 ? " has" : "s have"} no reason, listed as "${noReasonLabel[L]}".`);
+  if (unknownTypes.size > 0) {
+    const n = [...unknownTypes.values()].reduce((a, b) => a + b, 0);
+    notes.push(
+      zh
+        ? `${n} 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：${countedList(unknownTypes, L)}。`
+        : `${n} churn event${n === 1 ? "'s type is" : "s' types are"} not recognised (neither voluntary nor involuntary) and counted as not stated: ${countedList(unknownTypes, L)}`,
+    );
+  }
+  if (openSubtypes.size > 0) {
+    const n = [...openSubtypes.values()].reduce((a, b) => a + b, 0);
+    notes.push(
+      zh
+        ? `${n} 个流失事件的细分类型不在内置分类中，按数据原样列出：${countedList(openSubtypes, L)}。`
+        : `${n} churn event${n === 1 ? "'s subtype is" : "s' subtypes are"} not in the built-in taxonomy; listed as they are: ${countedList(openSubtypes, L)}`,
+    );
+  }
+  if (withMrr && unmatched > 0)
+    notes.push(zh ? `${unmatched} 个流失事件在流失日前一天没有有效订阅，流失 MRR 记为 0。` : `${unmatched} churn event${unmatched === 1 ? "" : "s"} had no active subscription the day before the churn date: lost MRR counted as 0`);
 
-  const top = categories.filter((c) => (c.events as number) > 0).sort((a, b) => (b.events as number) - (a.events as number))[0];
+  // Ties go to the taxonomy's order; "unmapped" is not a category of the taxonomy.
+  const top = categories.filter((c) => c.category !== unmappedCategory && (c.events as number) > 0).sort((a, b) => (b.events as number) - (a.events as number))[0];
+  const topReason = reasons.find((r) => r.reason !== none);
   const previous = periods.length > 1 ? trendTotal.get(periods[periods.length - 2]!.start) ?? 0 : null;
   const scalars = {
     events: total,
@@ -210,9 +311,18 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
     voluntary_share: ratio(byType.get("voluntary")!.events, total),
     involuntary_share: ratio(byType.get("involuntary")!.events, total),
     other_share: ratio(byCategory.get("other")!.events, total),
-    unknown_codes: unknownCodes.size,
+    unknown_codes: unmappedReasons.size,
     events_previous: previous,
     events_change: previous === null ? null : total - previous,
+    reason_labels: byReason.size,
+    top_reason: (topReason?.reason as string | undefined) ?? null,
+    top_reason_share: (topReason?.share as number | undefined) ?? null,
+    unmapped_events: unmappedEvents,
+    unmapped_share: ratio(unmappedEvents, total),
+    missing_reasons: missingReason,
+    unknown_types: [...unknownTypes.values()].reduce((a, b) => a + b, 0),
+    open_subtypes: [...openSubtypes.values()].reduce((a, b) => a + b, 0),
+    dropped_events: dropped,
   };
   return { scalars, tables: { reasons, categories, types, subtypes, trend: trendRows }, notes };
 }

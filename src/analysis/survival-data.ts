@@ -16,6 +16,7 @@
 import { quoteIdent, quoteLiteral } from "../data/engine.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { spellsSql } from "./sql/spells.js";
+import { isReturnSql } from "./money.js";
 import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
 import { attributeLabel } from "./attributes.js";
 import type { Analysis, AnalysisContext, Row } from "./types.js";
@@ -113,21 +114,95 @@ function lifetimesKept(alias: string): string {
   return `${alias}.duration IS NOT NULL AND ${alias}.duration >= 0 AND isfinite(CAST(${alias}.duration AS DOUBLE)) AND ${alias}.event IS NOT NULL`;
 }
 
-/** SQL counting the lifetimes rows left out (missing or negative duration, missing event); empty for spells. */
-export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn">): Record<string, string> {
-  if (lifetimeSource(ctx) !== "lifetimes") return {};
+/**
+ * SQL counting what the lifetimes leave out, for the notes:
+ * - `excluded` (lifetimes dataset): rows with a missing, negative or non-finite duration or a
+ *   missing event;
+ * - `dropped` (activity spells, with the as-of date): source rows the spells never see — no
+ *   customer_id, no start date (transactions: no date), zero-length subscriptions (end_date =
+ *   start_date), subscriptions ending before they start; customers left with no usable row
+ *   at all (transactions: with no purchase — returns never make a customer active); and
+ *   customers whose first spell starts on or after the as-of date (not customers yet).
+ */
+export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "period">>): Record<string, string> {
+  if (lifetimeSource(ctx) !== "lifetimes") {
+    if (!ctx.period) return {};
+    const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
+    const notYet = `(SELECT COUNT(*) FROM ${spellsSql(ctx)} s WHERE s.spell_no = 1 AND s.start_date >= ${asOf})`;
+    if (ctx.churn.kind === "subscriptions") {
+      const usable = "customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)";
+      return {
+        dropped: `SELECT 'subscriptions' AS dataset,
+            CAST(COUNT(*) FILTER (WHERE customer_id IS NULL) AS INTEGER) AS no_customer,
+            CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND start_date IS NULL) AS INTEGER) AS no_start,
+            CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND end_date = start_date) AS INTEGER) AS zero_length,
+            CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND end_date < start_date) AS INTEGER) AS ends_before_start,
+            CAST(COUNT(DISTINCT customer_id) FILTER (WHERE customer_id IS NOT NULL) - COUNT(DISTINCT customer_id) FILTER (WHERE ${usable}) AS INTEGER) AS customers_left_out,
+            CAST(${notYet} AS INTEGER) AS not_yet
+          FROM subscriptions`,
+      };
+    }
+    const purchase = `customer_id IS NOT NULL AND date IS NOT NULL AND NOT ${isReturnSql(ctx)}`;
+    return {
+      dropped: `SELECT 'transactions' AS dataset,
+          CAST(COUNT(*) FILTER (WHERE customer_id IS NULL) AS INTEGER) AS no_customer,
+          CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND date IS NULL) AS INTEGER) AS no_start,
+          0 AS zero_length, 0 AS ends_before_start,
+          CAST(COUNT(DISTINCT customer_id) FILTER (WHERE customer_id IS NOT NULL) - COUNT(DISTINCT customer_id) FILTER (WHERE ${purchase}) AS INTEGER) AS customers_left_out,
+          CAST(${notYet} AS INTEGER) AS not_yet
+        FROM transactions`,
+    };
+  }
   return { excluded: `SELECT COUNT(*) AS n FROM lifetimes l WHERE NOT (${lifetimesKept("l")})` };
 }
 
-/** A note for the reader about excluded lifetimes rows, if any. */
+/** Notes for the reader about everything the lifetimes leave out (see excludedLifetimesSql), in the report's language. */
 export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContext["locale"]): string[] {
+  const zh = locale === "zh-CN";
+  const notes: string[] = [];
   const n = Number(data.excluded?.[0]?.n ?? 0);
-  if (!(n > 0)) return [];
-  return [
-    locale === "zh-CN"
-      ? `${n} 行 lifetimes 数据的时长缺失或为负、或流失标记缺失,已剔除`
-      : `${n} lifetimes row${n === 1 ? " was" : "s were"} left out (missing or negative duration, or missing event)`,
-  ];
+  if (n > 0) {
+    notes.push(
+      zh
+        ? `${n} 行 lifetimes 数据的时长缺失或为负、或流失标记缺失,已剔除`
+        : `${n} lifetimes row${n === 1 ? " was" : "s were"} left out (missing or negative duration, or missing event)`,
+    );
+  }
+  const d = data.dropped?.[0];
+  if (!d) return notes;
+  const count = (k: string) => Number(d[k] ?? 0);
+  const ds = String(d.dataset ?? "subscriptions");
+  const s = (k: number, one: string, many: string) => (k === 1 ? one : many);
+  if (count("zero_length") > 0) {
+    const k = count("zero_length");
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日(时长为零),不构成活跃期,未计入` : `${k} subscription${s(k, " ends", "s end")} on the day ${s(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out`);
+  }
+  if (count("ends_before_start") > 0) {
+    const k = count("ends_before_start");
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日,已剔除` : `${k} subscription${s(k, " ends", "s end")} before ${s(k, "it starts", "they start")} in ${ds}: left out`);
+  }
+  if (count("no_customer") > 0) {
+    const k = count("no_customer");
+    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号(customer_id),已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a customer_id left out`);
+  }
+  if (count("no_start") > 0) {
+    const k = count("no_start");
+    const field = ds === "transactions" ? "date" : "start_date";
+    notes.push(zh ? `${ds} 中有 ${k} 行没有日期(${field}),已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a ${field} left out`);
+  }
+  if (count("customers_left_out") > 0) {
+    const k = count("customers_left_out");
+    notes.push(
+      ds === "transactions"
+        ? zh ? `${k} 位客户没有任何有效购买(只有退货或缺少日期),不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable purchase (only returns, or no date) and ${s(k, "is", "are")} not in the lifetimes`
+        : zh ? `${k} 位客户没有任何有效订阅(都为零时长、结束早于开始或缺少开始日),不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable subscription (all zero-length, ending before the start, or without a start_date) and ${s(k, "is", "are")} not in the lifetimes`,
+    );
+  }
+  if (count("not_yet") > 0) {
+    const k = count("not_yet");
+    notes.push(zh ? `${k} 位客户的第一段活跃期在截止日(报告期结束后的第一天)或之后才开始,尚不计入` : `${k} customer${s(k, "", "s")} whose first spell starts on or after the as-of date (the day after the report period) ${s(k, "is", "are")} not counted yet`);
+  }
+  return notes;
 }
 
 /**

@@ -208,7 +208,8 @@ describe("survival", () => {
     expect(r.tables).toEqual({ curve: [], horizons: [], groups: [], medians: [] });
     expect(r.scalars.median).toBeNull();
     expect(r.scalars.customers).toBe(0);
-    expect(r.notes).toEqual([expect.stringMatching(/no customer lifetimes/)]);
+    // d is not left out silently: it starts after the as-of date.
+    expect(r.notes).toEqual([expect.stringMatching(/^1 customer whose first spell starts on or after the as-of date .* is not counted yet$/), expect.stringMatching(/no customer lifetimes/)]);
     expect(survival.chart!(r, resolveParams(survival, {}), ctxFor())).toBeNull();
   });
 

@@ -1,0 +1,137 @@
+// Issue 9 item 8: nothing is dropped silently. Rows an analysis leaves out are counted and
+// noted in the report's language; churn reasons and subtypes are open vocabularies — the data's
+// own labels are tabulated as they are, the built-in taxonomy maps them but never filters them.
+
+import { describe, expect, it } from "vitest";
+import { churnReasons } from "../../src/analysis/churn-reasons.js";
+import { cox } from "../../src/analysis/cox.js";
+import { hazard } from "../../src/analysis/hazard.js";
+import { survival } from "../../src/analysis/survival.js";
+import type { Row } from "../../src/analysis/types.js";
+import { parsePeriod } from "../../src/util/period.js";
+import { runOnRows } from "../helpers/analysis.js";
+
+// Report period 2026-10 → as-of date 2026-11-01.
+const subscriptions: Row[] = [
+  { customer_id: "a", start_date: "2026-01-01", end_date: "2026-04-01", plan: "basic" }, // churned
+  { customer_id: "b", start_date: "2026-01-01", end_date: null, plan: "pro" }, // active
+  { customer_id: "z", start_date: "2026-03-01", end_date: "2026-03-01", plan: "basic" }, // zero length: z has nothing else
+  { customer_id: "b", start_date: "2026-05-01", end_date: "2026-05-01", plan: "pro" }, // zero length, b still counts
+  { customer_id: "r", start_date: "2026-06-01", end_date: "2026-05-01", plan: "pro" }, // ends before it starts
+  { customer_id: null, start_date: "2026-02-01", end_date: null, plan: "pro" }, // no customer_id
+  { customer_id: "f", start_date: "2026-11-15", end_date: null, plan: "pro" }, // starts after the as-of date
+];
+
+describe("survival, hazard and cox: rows left out of the lifetimes are counted and noted", () => {
+  it("survival (en-US): zero-length and inverted subscriptions, missing ids, customers left out, not yet customers", async () => {
+    const r = await runOnRows(survival, { subscriptions }, { unit: "day" });
+    expect(r.scalars.customers).toBe(2); // a and b
+    expect(r.notes).toEqual([
+      "2 subscriptions end on the day they start (zero length) in subscriptions: no activity spell, left out",
+      "1 subscription ends before it starts in subscriptions: left out",
+      "1 row of subscriptions without a customer_id left out",
+      "2 customers have no usable subscription (all zero-length, ending before the start, or without a start_date) and are not in the lifetimes",
+      "1 customer whose first spell starts on or after the as-of date (the day after the report period) is not counted yet",
+    ]);
+  });
+
+  it("survival (zh-CN): the same notes in Chinese", async () => {
+    const r = await runOnRows(survival, { subscriptions }, { unit: "day" }, { locale: "zh-CN" });
+    expect(r.notes!.slice(0, 5)).toEqual([
+      "subscriptions 中有 2 条订阅的结束日等于开始日(时长为零),不构成活跃期,未计入",
+      "subscriptions 中有 1 条订阅的结束日早于开始日,已剔除",
+      "subscriptions 中有 1 行没有客户编号(customer_id),已剔除",
+      "2 位客户没有任何有效订阅(都为零时长、结束早于开始或缺少开始日),不在生命周期数据中",
+      "1 位客户的第一段活跃期在截止日(报告期结束后的第一天)或之后才开始,尚不计入",
+    ]);
+  });
+
+  it("hazard and cox carry the same notes", async () => {
+    const h = await runOnRows(hazard, { subscriptions }, { unit: "day" });
+    expect(h.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^2 subscriptions end on the day they start/), expect.stringMatching(/^1 customer whose first spell/)]));
+    const customers: Row[] = [
+      { customer_id: "a", plan: "basic" },
+      { customer_id: "b", plan: "pro" },
+    ];
+    const c = await runOnRows(cox, { subscriptions: subscriptions.map(({ plan: _plan, ...s }) => s), customers }, { covariates: "plan" });
+    expect(c.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^2 subscriptions end on the day they start/), expect.stringMatching(/^2 customers have no usable subscription/)]));
+  });
+
+  it("transactions: rows without a customer or date, customers with only returns", async () => {
+    const transactions: Row[] = [
+      { customer_id: "a", date: "2026-01-10", amount: 50 },
+      { customer_id: "b", date: "2026-09-10", amount: 20 },
+      { customer_id: "x", date: "2026-03-01", amount: -30 }, // only a return: never active
+      { customer_id: null, date: "2026-02-01", amount: 10 },
+      { customer_id: "b", date: null, amount: 10 },
+    ];
+    const r = await runOnRows(survival, { transactions }, { unit: "day" }, { churn: { kind: "inactivity", days: 30 } });
+    expect(r.scalars.customers).toBe(2);
+    expect(r.notes).toEqual(expect.arrayContaining([
+      "1 row of transactions without a customer_id left out",
+      "1 row of transactions without a date left out",
+      "1 customer has no usable purchase (only returns, or no date) and is not in the lifetimes",
+    ]));
+  });
+});
+
+describe("churn-reasons: open vocabularies", () => {
+  // 20 free-text reasons (as a CRM export gives them), most of which no taxonomy maps.
+  const texts = [
+    "Too expensive", "Moved to competitor", "Missing integrations", "Bad support experience", "Company closed", "Budget cuts",
+    "Switched to in-house tool", "Slow performance", "Hard to use", "Merged with another company", "Project ended", "Security concerns",
+    "Billing problems", "Did not see value", "Seasonal business", "Owner retired", "Price", "Downsizing", "Data export limits", "Other",
+  ];
+  // Reason i has i + 1 events, except two ties (Price and Other: 3 each), all in 2026-10.
+  const counts = texts.map((t, i) => (t === "Price" || t === "Other" ? 3 : i + 1));
+  const events: Row[] = texts.flatMap((reason, i) =>
+    Array.from({ length: counts[i]! }, (_, k) => ({ customer_id: `c${i}-${k}`, date: `2026-10-${String(1 + (k % 28)).padStart(2, "0")}`, reason, type: null, subtype: null })),
+  );
+
+  it("lists every distinct reason label with its count, count desc then label; the taxonomy maps, it does not filter", async () => {
+    const r = await runOnRows(churnReasons, { churn_events: events }, { trend_periods: 1 }, { period: parsePeriod("2026-10") });
+    const rows = r.tables.reasons!;
+    expect(rows.length).toBe(20);
+    const expected = texts.map((t, i) => [t, counts[i]!] as const).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    expect(rows.map((x) => [x.reason, x.events])).toEqual(expected);
+    expect(rows.reduce((s, x) => s + (x.events as number), 0)).toBe(events.length);
+    // Built-in names map (Price → price, Other → other); the rest are listed as they are, unmapped.
+    const byReason = new Map(rows.map((x) => [x.reason, x]));
+    expect(byReason.get("Price")).toMatchObject({ category: "price", mapped: true, label: "Price" });
+    expect(byReason.get("Other")).toMatchObject({ category: "other", mapped: true });
+    expect(byReason.get("Budget cuts")).toMatchObject({ category: "unmapped", category_label: "Unmapped", mapped: false, label: "Budget cuts" });
+    const unmapped = events.length - 6;
+    expect(r.scalars).toMatchObject({ reason_labels: 20, unknown_codes: 18, unmapped_events: unmapped, other_share: 3 / events.length, top_reason: "Data export limits" });
+    expect(r.tables.categories!.find((c) => c.category === "unmapped")!.events).toBe(unmapped);
+    expect(r.notes![0]).toMatch(new RegExp(`^${unmapped} churn events' reasons are not mapped by the reason taxonomy .*: Data export limits \\(19\\), Downsizing \\(18\\), .*, and 8 more$`));
+    // The chart shows the data's own labels when the taxonomy leaves some unmapped.
+    expect(churnReasons.chart!(r, {} as never, { locale: "en-US" } as never)!.marks[0]).toMatchObject({ data: "reasons" });
+    // A reason_map maps more of them; every label is still listed.
+    const mapped = await runOnRows(churnReasons, { churn_events: events }, { trend_periods: 1, reason_map: "too expensive=price,budget cuts=price,moved to competitor=competition" }, { period: parsePeriod("2026-10") });
+    expect(mapped.tables.reasons!.length).toBe(20);
+    expect(mapped.tables.reasons!.find((x) => x.reason === "Budget cuts")).toMatchObject({ category: "price", mapped: true });
+    expect(mapped.scalars.unknown_codes).toBe(15);
+  });
+
+  it("unknown subtypes and types are listed or counted, and noted (zh-CN)", async () => {
+    const rows: Row[] = [
+      { customer_id: "u1", date: "2026-10-02", reason: "price", type: "voluntary", subtype: "natural" },
+      { customer_id: "u2", date: "2026-10-03", reason: "price", type: "involuntary", subtype: "card_expired" },
+      { customer_id: "u3", date: "2026-10-04", reason: "price", type: "involuntary", subtype: "card_expired" },
+      { customer_id: "u4", date: "2026-10-05", reason: "price", type: "churned?", subtype: null },
+      { customer_id: "u5", date: null, reason: "price", type: null, subtype: null }, // no date: left out, counted
+    ];
+    const r = await runOnRows(churnReasons, { churn_events: rows }, { trend_periods: 1 }, { period: parsePeriod("2026-10"), locale: "zh-CN" });
+    expect(r.tables.subtypes!.map((s) => [s.type, s.subtype, s.label, s.mapped, s.events])).toEqual([
+      ["voluntary", "natural", "自然流失", true, 1],
+      ["involuntary", "card_expired", "card_expired", false, 2],
+      ["unknown", "unknown", "未注明", true, 1],
+    ]);
+    expect(r.scalars).toMatchObject({ events: 3 + 1, open_subtypes: 2, unknown_types: 1, dropped_events: 1 });
+    expect(r.notes).toEqual([
+      "1 条流失事件没有日期，未计入。",
+      "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：churned? (1)。",
+      "2 个流失事件的细分类型不在内置分类中，按数据原样列出：card_expired (2)。",
+    ]);
+  });
+});
