@@ -6,6 +6,7 @@ import { type BgNbdParams, bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive,
 import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "./stats/gamma-gamma.js";
 import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUnit } from "./stats/rfm-summary.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import { bgNbdBoundaryNotes, bgNbdBoundaryScalar, bgNbdFitKind } from "./clv-boundary.js";
 import { isReturnSql, moneySign, netAmountSql } from "./money.js";
 
 const params = Type.Object({
@@ -213,6 +214,8 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
         : "Purchase rates do not vary between customers (e.g. fixed monthly billing): BG/NBD is fitted in its limit — every live customer buys at one rate λ = r/α (α held large), and only λ and the drop-out parameters a, b are estimated. For subscriptions, contractual CLV (clv-contractual) fits better.",
     );
   }
+  // Other boundary cases (homogeneous drop-out, no drop-out, a parameter at 0 or ∞): clv-boundary.ts.
+  notes.push(...bgNbdBoundaryNotes(bg, ctx.locale));
   const params = bg.params;
 
   // Gamma–Gamma (skipped without spend values).
@@ -290,6 +293,8 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
     a: params.a,
     b: params.b,
     bgnbd_log_likelihood: bg.logLikelihood,
+    bgnbd_fit: bgNbdFitKind(bg),
+    bgnbd_boundary: bgNbdBoundaryScalar(bg),
     p: gg?.params.p ?? null,
     q: gg?.params.q ?? null,
     gamma: gg?.params.gamma ?? null,
@@ -322,7 +327,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
 }
 
 function nullScalars(): Record<string, Value> {
-  const keys = ["customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "gamma", "gg_log_likelihood", "gg_customers", "expected_purchases", "total_clv", "mean_clv", "observation_end", "calibration_end", "holdout_length", "actual_holdout_purchases", "expected_holdout_purchases", "mae", "total_purchase_error"];
+  const keys = ["customers", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "bgnbd_fit", "bgnbd_boundary", "p", "q", "gamma", "gg_log_likelihood", "gg_customers", "expected_purchases", "total_clv", "mean_clv", "observation_end", "calibration_end", "holdout_length", "actual_holdout_purchases", "expected_holdout_purchases", "mae", "total_purchase_error"];
   return Object.fromEntries(keys.map((k) => [k, null]));
 }
 

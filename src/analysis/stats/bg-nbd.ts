@@ -6,7 +6,11 @@
 //
 // Everything is written in logs: the likelihood's sum of two terms goes through log-sum-exp,
 // the optimiser works on (ln r, ln α, ln a, ln b), and a fit that does not converge or runs off
-// to the boundary of the parameter space throws a ChurnbookError instead of returning numbers.
+// to the boundary of the parameter space throws a ChurnbookError instead of returning numbers —
+// except the documented limits: no rate heterogeneity (r > 1e4: r, α → ∞ with λ = r/α; then
+// also no drop-out heterogeneity: a, b → ∞ with p = a/(a+b)), fitted in closed limiting forms.
+// Every returned fit lists its parameters beyond [1e-4, 1e4] (`boundary`) so the analysis can
+// say so next to the result.
 
 import { ChurnbookError } from "../../util/errors.js";
 import { hyp2f1Real } from "./hypergeometric.js";
@@ -37,6 +41,38 @@ export interface BgNbdFit {
    * held at a large value and λ, a, b are estimated — the Poisson limit of the model.
    */
   homogeneousRate?: boolean;
+  /**
+   * True when drop-out shows no heterogeneity either: in the homogeneous-rate limit a and b
+   * also grow without bound with p = a/(a+b) fixed, so only λ and p are estimated (a Poisson
+   * rate and one drop-out probability after each purchase); a + b is held at 1e6.
+   */
+  homogeneousDropout?: boolean;
+  /** Parameters of the returned fit beyond [1e-4, 1e4]: at the boundary of the parameter space. */
+  boundary: BoundaryParam[];
+}
+
+export interface BoundaryParam {
+  /** "dropout": the mean drop-out probability a/(a+b) below 1e-4 (no customer drops out). */
+  param: "r" | "alpha" | "a" | "b" | "dropout";
+  value: number;
+  /** "large": running off to infinity; "small": to zero. */
+  side: "large" | "small";
+}
+
+/** A parameter beyond [1/boundaryBound, boundaryBound] is at the boundary (see BgNbdFit.boundary). */
+export const boundaryBound = 1e4;
+
+/** The parameters of a fit beyond [1e-4, 1e4], and a mean drop-out probability a/(a+b) below 1e-4. */
+export function boundaryParams(p: BgNbdParams): BoundaryParam[] {
+  const out: BoundaryParam[] = [];
+  for (const param of ["r", "alpha", "a", "b"] as const) {
+    const v = p[param];
+    if (v > boundaryBound) out.push({ param, value: v, side: "large" });
+    else if (v < 1 / boundaryBound) out.push({ param, value: v, side: "small" });
+  }
+  const dropout = p.a / (p.a + p.b);
+  if (dropout < 1 / boundaryBound) out.push({ param: "dropout", value: dropout, side: "small" });
+  return out;
 }
 
 export interface FitOptions {
@@ -96,6 +132,22 @@ export function poissonBgLogLikelihood(lambda: number, a: number, b: number, dat
 }
 
 /**
+ * The limit of the Poisson–beta-geometric likelihood as a, b → ∞ with a/(a+b) = p: every live
+ * customer buys at rate λ and drops out after each purchase with the same probability p,
+ *   L(x, t_x, T) = λ^x [(1−p)^x e^(−λT) + δ(x>0) p (1−p)^(x−1) e^(−λ t_x)].
+ */
+export function poissonGeometricLogLikelihood(lambda: number, p: number, data: ReadonlyArray<RepeatSummary & { weight?: number }>): number {
+  const ll = Math.log(lambda), lq = Math.log1p(-p), lp = Math.log(p);
+  let s = 0;
+  for (const d of data) {
+    const stay = d.x * lq - lambda * d.T;
+    const v = d.x > 0 ? logSumExp(stay, lp + (d.x - 1) * lq - lambda * d.tx) : stay;
+    s += (d.weight ?? 1) * (d.x * ll + v);
+  }
+  return s;
+}
+
+/**
  * Maximum-likelihood fit. The customers are grouped by identical (x, t_x, T); the mean negative
  * log-likelihood is minimised over the log-parameters (Nelder–Mead then BFGS). Throws a
  * ChurnbookError when the data cannot identify the model (no repeat purchases), when the
@@ -122,14 +174,32 @@ export function fitBgNbd(data: readonly RepeatSummary[], options: FitOptions = {
   const params = fromLog(res.x);
   // Regular purchasers (monthly invoices, say) carry no rate heterogeneity: r and α grow
   // together without bound. Fit the model's limit instead of failing (see poissonBgLogLikelihood).
-  if (res.x[0]! > 10 && res.x[1]! > 10 && !(options.maxIterations !== undefined && options.maxIterations < 50)) {
+  // r > 1e4 (the rates' coefficient of variation 1/√r below 1%) is this limit too.
+  if (res.x[0]! > Math.log(boundaryBound) && !(options.maxIterations !== undefined && options.maxIterations < 50)) {
     const limit = (v: number[]) => (v.some((e) => Math.abs(e) > 30) ? Infinity : -poissonBgLogLikelihood(Math.exp(v[0]!), Math.exp(v[1]!), Math.exp(v[2]!), groups) / n);
     const lim = fitLogParams(limit, [res.x[0]! - res.x[1]!, res.x[2]!, res.x[3]!], options);
+    // Predictions use the BG/NBD formulas at a large α with r = λα: within 1e-4 of the limit.
+    const alpha = 1e4 * Math.max(meanT, 1e-3);
     if (lim.converged && Number.isFinite(lim.value) && lim.x.every((e) => Math.abs(e) <= 20)) {
-      // Predictions use the BG/NBD formulas at a large α with r = λα: within 1e-4 of the limit.
-      const alpha = 1e4 * Math.max(meanT, 1e-3);
       const lambda = Math.exp(lim.x[0]!);
-      return { params: { r: lambda * alpha, alpha, a: Math.exp(lim.x[1]!), b: Math.exp(lim.x[2]!) }, logLikelihood: -lim.value * n, iterations: res.iterations + lim.iterations, homogeneousRate: true };
+      const params = { r: lambda * alpha, alpha, a: Math.exp(lim.x[1]!), b: Math.exp(lim.x[2]!) };
+      return { params, logLikelihood: -lim.value * n, iterations: res.iterations + lim.iterations, homogeneousRate: true, boundary: boundaryParams(params) };
+    }
+    // a and b running off together (every customer buys alike and drops out alike): the limit
+    // of the limit, with λ and p = a/(a+b) alone; a + b is held at 1e6 for the predictions.
+    // Taken when the three-parameter limit found nothing better (it did not converge, or a and
+    // b ran off): its likelihood is at least as high as the best the limit reached.
+    if (Number.isFinite(lim.value)) {
+      const logit = (q: number) => Math.log(q / (1 - q));
+      const sig = (t: number) => 1 / (1 + Math.exp(-t));
+      const pq = (v: number[]) => (v.some((e) => Math.abs(e) > 30) ? Infinity : -poissonGeometricLogLikelihood(Math.exp(v[0]!), sig(v[1]!), groups) / n);
+      const a0 = Math.exp(lim.x[1]!), b0 = Math.exp(lim.x[2]!);
+      const two = fitLogParams(pq, [lim.x[0]!, logit(a0 / (a0 + b0))], options);
+      if (two.converged && Number.isFinite(two.value) && two.x.every((e) => Math.abs(e) <= 20) && two.value <= lim.value + 1e-9 * Math.max(1, Math.abs(lim.value))) {
+        const lambda = Math.exp(two.x[0]!), p = sig(two.x[1]!), k = 1e6;
+        const params = { r: lambda * alpha, alpha, a: p * k, b: (1 - p) * k };
+        return { params, logLikelihood: -two.value * n, iterations: res.iterations + lim.iterations + two.iterations, homogeneousRate: true, homogeneousDropout: true, boundary: boundaryParams(params) };
+      }
     }
   }
   if (!res.converged || !Number.isFinite(res.value)) {
@@ -145,7 +215,7 @@ export function fitBgNbd(data: readonly RepeatSummary[], options: FitOptions = {
       hint: "the data may be too few or too regular for the model; check the summary statistics (frequency, recency, T)",
     });
   }
-  return { params, logLikelihood: -res.value * n, iterations: res.iterations };
+  return { params, logLikelihood: -res.value * n, iterations: res.iterations, boundary: boundaryParams(params) };
 }
 
 /**
