@@ -3,9 +3,9 @@ import type { Analysis, Row, Value } from "./types.js";
 import { samePeriodLastYear, shiftPeriod } from "../util/period.js";
 import { baseDefinition, conventionParam, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import {
-  assertBridge, basisDataset, conventionExplanations, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
+  assertBridge, basisDataset, conventionExplanations, droppedNotes, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
 } from "./period-metrics/metrics.js";
-import { checkBasisRole, dailyEventsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -55,7 +55,7 @@ export const churnSummary: Analysis<ChurnSummaryParams> = {
     const period = resolvePeriod(p.period, ctx.period);
     const periods = [period, shiftPeriod(period, -1), samePeriodLastYear(period)];
     const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { periods: periodAggregateSql(ctx, periods, opts) };
+    const out: Record<string, string> = { periods: periodAggregateSql(ctx, periods, opts), dropped: droppedRowsSql(ctx, period, opts) };
     if (p.convention === "rolling30" || p.conventions === "compare") out.daily = dailyEventsSql(ctx, periods, opts, period.end);
     return out;
   },
@@ -96,7 +96,7 @@ export const churnSummary: Analysis<ChurnSummaryParams> = {
     if (p.conventions === "compare") tables.conventions = compareConventions(rows.cur, ev, ctx.locale);
 
     const zh = ctx.locale === "zh-CN";
-    const notes = metricNotes(cur, period.label, ctx.locale, p.convention);
+    const notes = [...droppedNotes(data.dropped?.[0], period.label, ctx.locale), ...metricNotes(cur, period.label, ctx.locale, p.convention)];
     if (basis === null)
       notes.push(zh ? "没有 MRR（订阅）或金额（交易）字段，收入指标为空。" : "No mrr (subscriptions) or amount (transactions) field: the revenue metrics are null.");
     else if (basis === "period_revenue")

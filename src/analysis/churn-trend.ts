@@ -1,8 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Row, Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
-import { assertBridge, basisDataset, dailyEvents, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
-import { checkBasisRole, dailyEventsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { assertBridge, basisDataset, dailyEvents, droppedNotes, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
 
 const params = Type.Object({
   periods: periodsParam,
@@ -68,7 +68,7 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
     const shown = trendPeriods(ctx.period, p.grain, p.periods);
     const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain));
     const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { periods: periodAggregateSql(ctx, all, opts) };
+    const out: Record<string, string> = { periods: periodAggregateSql(ctx, all, opts), dropped: droppedRowsSql(ctx, shown[shown.length - 1]!, opts) };
     if (p.convention === "rolling30") out.daily = dailyEventsSql(ctx, all, opts, shown[shown.length - 1]!.end);
     return out;
   },
@@ -110,7 +110,7 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
       mean_churn_rate: defined.length ? defined.reduce((s, v) => s + v, 0) / defined.length : null,
     };
     const zh = ctx.locale === "zh-CN";
-    const notes: string[] = [];
+    const notes: string[] = droppedNotes(data.dropped?.[0], shown[shown.length - 1]!.label, ctx.locale);
     const undefinedPeriods = trend.filter((r) => r.churn_rate === null).map((r) => String(r.period));
     if (undefinedPeriods.length)
       notes.push(zh ? `以下各期流失率无法计算（分母为零）：${undefinedPeriods.join("、")}。` : `Churn rate undefined (zero denominator) for: ${undefinedPeriods.join(", ")}.`);

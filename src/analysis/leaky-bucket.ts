@@ -1,8 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
-import { assertBridge, basisDataset, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
-import { checkBasisRole, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
+import { assertBridge, basisDataset, droppedNotes, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
+import { checkBasisRole, droppedRowsSql, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
 
 const params = Type.Object({
   periods: periodsParam,
@@ -101,7 +101,8 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
   reductions(p, ctx) {
     checkBasisRole(ctx, "leaky-bucket");
     const periods = uniquePeriods([ctx.period, ...trendPeriods(ctx.period, p.grain, p.periods)]);
-    return { periods: periodAggregateSql(ctx, periods, { includeFree: p.include_free }) };
+    const opts = { includeFree: p.include_free };
+    return { periods: periodAggregateSql(ctx, periods, opts), dropped: droppedRowsSql(ctx, ctx.period, opts) };
   },
 
   compute(data, p, ctx) {
@@ -136,7 +137,8 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
       mrr_end: now.mrr_end!,
       net_new_mrr: now.net_new_mrr!,
     };
-    return { scalars, tables: { waterfall, flows } };
+    const notes = droppedNotes(data.dropped?.[0], ctx.period.label, ctx.locale);
+    return { scalars, tables: { waterfall, flows }, ...(notes.length ? { notes } : {}) };
   },
 
   chart(result, _p, ctx) {

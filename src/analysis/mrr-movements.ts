@@ -2,8 +2,8 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Locale, Localized, Row, Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
-import { basisDataset, bridgeError } from "./period-metrics/metrics.js";
-import { boundaryTotalsSql, checkBasisRole, movementLogSql, revenueBasis, type RevenueBasis } from "./period-metrics/sql.js";
+import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
+import { boundaryTotalsSql, checkBasisRole, droppedRowsSql, movementLogSql, revenueBasis, type RevenueBasis } from "./period-metrics/sql.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -78,7 +78,8 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
       });
     }
     const period = resolvePeriod(p.period, ctx.period);
-    return { log: movementLogSql(ctx, period, { includeFree: p.include_free }), totals: boundaryTotalsSql(ctx, period) };
+    const opts = { includeFree: p.include_free };
+    return { log: movementLogSql(ctx, period, opts), totals: boundaryTotalsSql(ctx, period), dropped: droppedRowsSql(ctx, period, opts) };
   },
 
   compute(data, p, ctx) {
@@ -141,7 +142,9 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
       contraction_customers: counts.contraction,
       churned_customers: counts.churn,
     };
-    const notes: string[] = [];
+    // Free customers have no MRR and so no movement: only the rows left out are noted here.
+    const dropped = data.dropped?.[0];
+    const notes: string[] = droppedNotes(dropped ? { ...dropped, free_customers: 0 } : undefined, period.label, ctx.locale);
     const zh = ctx.locale === "zh-CN";
     if (bad.length)
       notes.push(zh ? `${bad.length} 条收入记录无法归属到客户，但收入桥仍然平衡。` : `${bad.length} revenue records could not be attributed to a customer; the bridge still reconciles.`);

@@ -4,6 +4,10 @@
 
 import { describe, expect, it } from "vitest";
 import { churnReasons } from "../../src/analysis/churn-reasons.js";
+import { churnSummary } from "../../src/analysis/churn-summary.js";
+import { churnTrend } from "../../src/analysis/churn-trend.js";
+import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
+import { mrrMovements } from "../../src/analysis/mrr-movements.js";
 import { cox } from "../../src/analysis/cox.js";
 import { hazard } from "../../src/analysis/hazard.js";
 import { survival } from "../../src/analysis/survival.js";
@@ -133,5 +137,50 @@ describe("churn-reasons: open vocabularies", () => {
       "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：churned? (1)。",
       "2 个流失事件的细分类型不在内置分类中，按数据原样列出：card_expired (2)。",
     ]);
+  });
+});
+
+describe("period metrics: rows and free customers left out are counted and noted", () => {
+  // October 2026. a, b paid; h free (0 MRR throughout) → left out by default.
+  const subs: Row[] = [
+    { customer_id: "a", start_date: "2026-01-01", end_date: null, mrr: 100 },
+    { customer_id: "b", start_date: "2026-01-01", end_date: "2026-10-15", mrr: 50 },
+    { customer_id: "h", start_date: "2026-01-01", end_date: null, mrr: 0 },
+    { customer_id: "z", start_date: "2026-10-05", end_date: "2026-10-05", mrr: 30 }, // zero length
+    { customer_id: "r", start_date: "2026-10-20", end_date: "2026-10-10", mrr: 30 }, // ends before it starts
+    { customer_id: "s", start_date: null, end_date: "2026-10-10", mrr: 30 }, // no start_date
+  ];
+  it("churn-summary (en-US and zh-CN)", async () => {
+    const r = await runOnRows(churnSummary, { subscriptions: subs });
+    expect([r.scalars.customers_start, r.scalars.churned_customers, r.scalars.customers_end]).toEqual([2, 1, 1]);
+    expect(r.notes!.slice(0, 4)).toEqual([
+      "1 subscription ends on the day it starts (zero length) in subscriptions: no activity spell, left out.",
+      "1 subscription ends before it starts in subscriptions: left out.",
+      "1 row of subscriptions without a start_date left out.",
+      "2026-10: 1 free customer (no paid subscription or purchase in the spell) left out (counted with include_free=true).",
+    ]);
+    const zh = await runOnRows(churnSummary, { subscriptions: subs }, {}, { locale: "zh-CN" });
+    expect(zh.notes!.slice(0, 4)).toEqual([
+      "subscriptions 中有 1 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。",
+      "subscriptions 中有 1 条订阅的结束日早于开始日，已剔除。",
+      "subscriptions 中有 1 行没有日期（start_date），已剔除。",
+      "2026-10：1 位免费客户（活跃期内 MRR 始终为 0）未计入（include_free=true 时计入）。",
+    ]);
+    // With include_free the free customer counts, and no note says otherwise.
+    const all = await runOnRows(churnSummary, { subscriptions: subs }, { include_free: true });
+    expect(all.scalars.customers_start).toBe(3);
+    expect(all.notes!.some((n) => n.includes("free customer"))).toBe(false);
+  });
+
+  it("churn-trend, leaky-bucket and mrr-movements carry the notes", async () => {
+    for (const a of [churnTrend, leakyBucket, mrrMovements]) {
+      const r = await runOnRows(a, { subscriptions: subs }, a === mrrMovements ? {} : { periods: 2 });
+      expect(r.notes ?? [], a.id).toEqual(expect.arrayContaining([expect.stringMatching(/^1 subscription ends on the day it starts/), expect.stringMatching(/^1 row of subscriptions without a start_date/)]));
+    }
+  });
+
+  it("clean data: no notes about left-out rows", async () => {
+    const r = await runOnRows(leakyBucket, { subscriptions: subs.slice(0, 2) }, { periods: 2 });
+    expect(r.notes).toBeUndefined();
   });
 });

@@ -348,3 +348,35 @@ export function trendPeriods(report: Period, grain: "auto" | Grain, n: number): 
 export function yearLag(grain: Grain): number {
   return grain === "month" ? 12 : grain === "quarter" ? 4 : 1;
 }
+
+/** Reader notes for what the period metrics leave out (a droppedRowsSql row), localised. */
+export function droppedNotes(row: Row | undefined, label: string, locale: Locale): string[] {
+  if (!row) return [];
+  const zh = locale === "zh-CN";
+  const ds = String(row.dataset ?? "subscriptions");
+  const n = (k: string) => int(row[k]);
+  const pl = (k: number, one: string, many: string) => (k === 1 ? one : many);
+  const notes: string[] = [];
+  if (n("zero_length") > 0) {
+    const k = n("zero_length");
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。` : `${k} subscription${pl(k, " ends", "s end")} on the day ${pl(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out.`);
+  }
+  if (n("ends_before_start") > 0) {
+    const k = n("ends_before_start");
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除。` : `${k} subscription${pl(k, " ends", "s end")} before ${pl(k, "it starts", "they start")} in ${ds}: left out.`);
+  }
+  if (n("no_customer") > 0) {
+    const k = n("no_customer");
+    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号（customer_id），不计入客户数。` : `${k} row${pl(k, "", "s")} of ${ds} without a customer_id ${pl(k, "is", "are")} left out of the customer counts.`);
+  }
+  if (n("no_start") > 0) {
+    const k = n("no_start");
+    const field = ds === "transactions" ? "date" : "start_date";
+    notes.push(zh ? `${ds} 中有 ${k} 行没有日期（${field}），已剔除。` : `${k} row${pl(k, "", "s")} of ${ds} without a ${field} left out.`);
+  }
+  if (n("free_customers") > 0) {
+    const k = n("free_customers");
+    notes.push(zh ? `${label}：${k} 位免费客户（活跃期内 MRR 始终为 0）未计入（include_free=true 时计入）。` : `${label}: ${k} free customer${pl(k, "", "s")} (no paid subscription or purchase in the spell) left out (counted with include_free=true).`);
+  }
+  return notes;
+}

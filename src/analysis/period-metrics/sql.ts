@@ -271,3 +271,36 @@ export function dailyEventsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, p
   WHERE d < ${dateLit(until)}
   GROUP BY d ORDER BY d`;
 }
+
+/**
+ * What the period metrics leave out, for the notes (one row): source rows the spells never see
+ * — subscriptions: no customer_id, no start_date, zero length (end_date = start_date), ending
+ * before they start; transactions: no customer_id, no date — and, unless include_free, the
+ * customers whose only spells overlapping `period` are free (left out of every count).
+ */
+export function droppedRowsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period, opts: PeriodSqlOptions): string {
+  const contractual = ctx.churn.kind === "subscriptions";
+  const rows = contractual
+    ? `SELECT 'subscriptions' AS dataset,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NULL) AS INTEGER) AS no_customer,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND start_date IS NULL) AS INTEGER) AS no_start,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND end_date = start_date) AS INTEGER) AS zero_length,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND end_date < start_date) AS INTEGER) AS ends_before_start
+      FROM subscriptions`
+    : `SELECT 'transactions' AS dataset,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NULL) AS INTEGER) AS no_customer,
+        CAST(COUNT(*) FILTER (WHERE customer_id IS NOT NULL AND date IS NULL) AS INTEGER) AS no_start,
+        0 AS zero_length, 0 AS ends_before_start
+      FROM transactions`;
+  const filterFree = !opts.includeFree && revenueBasis(ctx) !== null;
+  // Customers whose spells overlapping the period are all free.
+  const freeExact = filterFree
+    ? `(SELECT CAST(COUNT(*) AS INTEGER) FROM (
+          SELECT r.customer_id FROM raw r JOIN paid USING (customer_id, spell_no)
+          WHERE r.start_date < ${dateLit(period.end)} AND (r.end_date IS NULL OR r.end_date >= ${dateLit(period.start)})
+          GROUP BY r.customer_id HAVING NOT BOOL_OR(paid.paid)))`
+    : "0";
+  return `WITH ${periodCtes(ctx, [period], opts)},
+  dropped AS (${rows})
+  SELECT dropped.*, ${freeExact} AS free_customers FROM dropped`;
+}
