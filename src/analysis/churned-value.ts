@@ -6,6 +6,8 @@ import { type Period, periodsEndingWith } from "../util/period.js";
 import { reasonLabel } from "./cohorts/churn-labels.js";
 import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
+import { droppedNotes } from "./period-metrics/metrics.js";
+import { droppedRowsSql } from "./period-metrics/sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 
@@ -162,6 +164,7 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
       WHERE l.period_start = ${quoteLiteral(cur.start)}
       ORDER BY l.lost_mrr DESC, l.customer_id
       LIMIT ${Math.floor(p.top)}`,
+    dropped: droppedRowsSql(ctx, cur, { includeFree: true }),
     joined_and_churned: `WITH sp AS (SELECT * FROM ${spellsSql(ctx)})
       SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM sp
       WHERE sp.start_date >= ${date(cur.start)} AND sp.end_date IS NOT NULL AND sp.end_date < ${date(cur.end)}
@@ -244,9 +247,11 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
     reason_label: reasonLabel(r.reason, L),
   }));
 
-  const notes: string[] = [];
-  if (baseN === 0) notes.push(`no customers were active at the start of ${cur.label}: no value tiers`);
-  else if (churnedN === 0) notes.push(`no customer of the starting base churned in ${cur.label}`);
+  const zh = L === "zh-CN";
+  // Rows the spells never see (zero-length or inverted subscriptions, missing ids or dates).
+  const notes: string[] = droppedNotes(data.dropped?.[0], cur.label, L);
+  if (baseN === 0) notes.push(zh ? `${cur.label} 期初没有活跃客户：无法划分价值层` : `no customers were active at the start of ${cur.label}: no value tiers`);
+  else if (churnedN === 0) notes.push(zh ? `期初客户中没有人在 ${cur.label} 流失` : `no customer of the starting base churned in ${cur.label}`);
   const joined = Number(data.joined_and_churned?.[0]?.customers ?? 0);
   if (joined > 0) {
     notes.push(

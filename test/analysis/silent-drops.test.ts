@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { churnReasons } from "../../src/analysis/churn-reasons.js";
 import { churnSummary } from "../../src/analysis/churn-summary.js";
+import { churnedValue } from "../../src/analysis/churned-value.js";
 import { churnTrend } from "../../src/analysis/churn-trend.js";
 import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
 import { mrrMovements } from "../../src/analysis/mrr-movements.js";
@@ -172,9 +173,9 @@ describe("period metrics: rows and free customers left out are counted and noted
     expect(all.notes!.some((n) => n.includes("free customer"))).toBe(false);
   });
 
-  it("churn-trend, leaky-bucket and mrr-movements carry the notes", async () => {
-    for (const a of [churnTrend, leakyBucket, mrrMovements]) {
-      const r = await runOnRows(a, { subscriptions: subs }, a === mrrMovements ? {} : { periods: 2 });
+  it("churn-trend, leaky-bucket, mrr-movements and churned-value carry the notes", async () => {
+    for (const a of [churnTrend, leakyBucket, mrrMovements, churnedValue]) {
+      const r = await runOnRows(a, { subscriptions: subs }, a === churnTrend || a === leakyBucket ? { periods: 2 } : {});
       expect(r.notes ?? [], a.id).toEqual(expect.arrayContaining([expect.stringMatching(/^1 subscription ends on the day it starts/), expect.stringMatching(/^1 row of subscriptions without a start_date/)]));
     }
   });
