@@ -240,7 +240,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
       observedSpend = repeat.length ? repeat.reduce((a, b) => a + b, 0) / repeat.length : null;
       notes.push(
         zh
-          ? `Gamma–Gamma 客单价模型无法拟合（${e.message}）：预期客单价改用客户自己的平均客单价，仅一次购买的客户用全体重复购买客户的平均值。`
+          ? `Gamma–Gamma 客单价模型无法拟合（${/runs off/.test(e.message) ? "参数趋于边界，数据无法确定该模型" : /at least 2/.test(e.message) ? "有重复购买且消费为正的客户不足 2 位" : "似然最大化未收敛"}）：预期客单价改用客户自己的平均客单价，仅一次购买的客户用全体重复购买客户的平均值。`
           : `The Gamma–Gamma spend model could not be fitted (${e.message}): expected spend is the customer's own average spend, and for one-time buyers the average over repeat buyers.`,
       );
     }
