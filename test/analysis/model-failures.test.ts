@@ -63,6 +63,18 @@ describe("logistic regression under (quasi-)complete separation", () => {
     expect(m.separated).toEqual([]);
   });
 
+  it("exactly collinear columns (a, b, 2a − b: huge opposite slopes, huge errors) are not separation", () => {
+    const r = rng(3), n = 300, xx = new Float64Array(n * 3), yy = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = 100 * r(), b = 100 * r();
+      xx[i * 3] = a; xx[i * 3 + 1] = b; xx[i * 3 + 2] = 2 * a - b;
+      yy[i] = r() < 1 / (1 + Math.exp(-(a - 50) / 20)) ? 1 : 0;
+    }
+    const m = fitLogistic(xx, yy, n, 3);
+    expect(m.status).not.toBe("separated");
+    expect(m.l2).toBe(0);
+  });
+
   it("churn-model: logistic_status separated, a note in the report's language, a finite coefficient", async () => {
     const rows = separatedCustomers();
     for (const locale of ["en-US", "zh-CN"] as const) {

@@ -15,8 +15,10 @@
 // change test above would report a "converged" −25 with a standard error of 5,443. An
 // unpenalised fit (λ = 0) is declared separated when a column's slope is huge — |β_std| > 10,
 // or a log-odds change above 10 across the column's observed range (|β|·(max − min), e.g. a
-// one-hot level with |β| > 10) — and its standard error is over 5 times the slope (or none
-// could be computed). The fallback (option `separationL2`, default 1) refits with the L2 penalty
+// one-hot level with |β| > 10) — its standard error is over 5 times the slope (or none could
+// be computed), and some training row's fitted probability is within 1e-8 of 0 or 1 (exactly
+// collinear columns also have huge, opposite slopes with huge errors, but moderate fitted
+// probabilities: they are not separation). The fallback (option `separationL2`, default 1) refits with the L2 penalty
 // λ = 1 on the standardised slopes (a N(0, 1) prior: finite, and negligible wherever the data
 // identify the slope); the model then has status "separated", converged = false, `separated`
 // naming the columns and `l2` = 1. separationL2 = null keeps the unpenalised fit, still flagged.
@@ -34,6 +36,8 @@ export interface LogisticOptions {
 
 /** |standardised slope| beyond which a fit is checked for separation. */
 export const separationSlope = 10;
+/** A fitted probability this close to 0 or 1 is "numerically 0 or 1" (R's glm warning). */
+export const extremeProbability = 1e-8;
 
 export interface LogisticModel {
   kind: "logistic";
@@ -89,6 +93,12 @@ export function fitLogistic(x: Float64Array, y: ArrayLike<number>, n: number, p:
 /** Columns whose unpenalised slope runs off (see the header), largest |β_std| first. */
 function separatedColumns(m: LogisticModel, x: Float64Array, n: number): number[] {
   const p = m.p, out: number[] = [];
+  // Exactly collinear columns also give huge, opposite slopes with huge standard errors, but
+  // their sum is finite: only a fit pushing some rows to probability 0 or 1 is separated.
+  const fitted = predictLogistic(m, x, n);
+  let extreme = false;
+  for (let i = 0; i < n && !extreme; i++) extreme = fitted[i]! < extremeProbability || fitted[i]! > 1 - extremeProbability;
+  if (!extreme) return [];
   for (let j = 0; j < p; j++) {
     if (!(m.sd[j]! > 0)) continue;
     let lo = Infinity, hi = -Infinity;
