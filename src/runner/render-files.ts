@@ -3,12 +3,15 @@
 
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { loadReport } from "../definition/index.js";
+import { loadReport, type Report } from "../definition/index.js";
+import type { BrowserSession } from "../print/browser.js";
+import type { ReportDocument } from "../render/document.js";
 import { renderReport } from "../render/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import { toCsv } from "./csv.js";
 import { paramsFolder, writeAtomically } from "./outputs.js";
-import { runReport, type ProgressEvent } from "./run.js";
+import { runReport, type ProgressEvent, type RunResult } from "./run.js";
+import { tablesXlsx, type XlsxTable } from "./xlsx.js";
 
 export interface RenderFilesOptions {
   overrides?: Record<string, string>;
@@ -17,13 +20,34 @@ export interface RenderFilesOptions {
   keepGoing?: boolean;
   now?: Date;
   onProgress?: (event: ProgressEvent | { phase: "html" | "pdf"; ms: number }) => void;
+  /** Print with this browser instead of launching one (batch runs share one). */
+  session?: BrowserSession;
+  /** Changes to the loaded definition before it runs (a batch client's locale, currency, data). */
+  adjustReport?: (report: Report) => Report;
+  /** Changes to the document before rendering (a batch client's brand and name). */
+  adjustDocument?: (doc: ReportDocument) => ReportDocument;
+  /** The output folder (default: <out>/<report>/<params folder>). */
+  dir?: (params: RunResult["params"], report: Report) => string;
+  /** report.pdf, <client>_<period>_<report>.pdf, or both (default). */
+  pdfNames?: PdfNames;
 }
+
+export type PdfNames = "both" | "named" | "report";
 
 export interface RenderFilesResult {
   dir: string;
   files: string[];
   warnings: string[];
   timings: { phase: string; id?: string; ms: number }[];
+  /** Pages of the PDF (null without one). */
+  pages: number | null;
+  run: RunResult;
+}
+
+/** The PDF name that sorts and travels: <client>_<period>_<report>.pdf (no client: <period>_<report>.pdf). */
+export function namedPdf(client: string | undefined, period: string, report: string): string {
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "");
+  return [client, period, report].filter((s): s is string => Boolean(s)).map(clean).join("_") + ".pdf";
 }
 
 const require = createRequire(import.meta.url);
@@ -38,10 +62,12 @@ const version = (pkg: string): string => {
 export async function renderFiles(reportFile: string, options: RenderFilesOptions = {}): Promise<RenderFilesResult> {
   const formats = options.formats ?? ["html", "pdf"];
   const progress = options.onProgress ?? (() => {});
-  const report = await loadReport(reportFile);
+  const loaded = await loadReport(reportFile);
+  const report = options.adjustReport ? options.adjustReport(loaded) : loaded;
   const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress });
   const timings = [...run.timings];
   const warnings = [...run.warnings];
+  if (options.adjustDocument) run.document = options.adjustDocument(run.document);
 
   // HTML first (charts are drawn here); with a PDF, the printer renders again with the table
   // of contents' page numbers, and that HTML is the one written, so both outputs agree.
@@ -54,13 +80,20 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   progress({ phase: "html", ms: htmlMs });
 
   const files: Record<string, string | Uint8Array> = {};
+  let pages: number | null = null;
   if (formats.includes("pdf")) {
     t0 = performance.now();
     const { printReport } = await import("../print/index.js");
-    const printed = await printReport(run.document);
+    const printed = await printReport(run.document, { session: options.session });
     html = printed.html;
     renderWarnings = printed.warnings;
-    files["report.pdf"] = printed.pdf;
+    pages = printed.pageCount;
+    const pdfNames = options.pdfNames ?? "both";
+    if (pdfNames !== "named") files["report.pdf"] = printed.pdf;
+    if (pdfNames !== "report") {
+      const client = typeof run.params.client === "string" && run.params.client ? run.params.client : undefined;
+      files[namedPdf(client, run.document.period.label, report.name)] = printed.pdf;
+    }
     const ms = performance.now() - t0;
     timings.push({ phase: "pdf", ms });
     progress({ phase: "pdf", ms });
@@ -70,11 +103,16 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     warnings.push("the rendered HTML contains NaN, Infinity or undefined");
   }
   if (formats.includes("html")) files["report.html"] = html;
+  const tables: XlsxTable[] = [];
   for (const [id, r] of run.results) {
     for (const [name, rows] of Object.entries(r.result.tables)) {
-      files[`tables/${name === r.analysis.mainTable ? id : `${id}.${name}`}.csv`] = toCsv(rows);
+      const table = name === r.analysis.mainTable ? id : `${id}.${name}`;
+      files[`tables/${table}.csv`] = toCsv(rows);
+      tables.push({ name: table, rows });
     }
   }
+  // The same tables as one typed workbook for the client's analysts.
+  files["tables.xlsx"] = await tablesXlsx(tables, { currency: run.document.currency, created: new Date(run.document.generatedAt) });
   const manifest = {
     report: report.name,
     definition: { file: report.file, sha256: report.hash },
@@ -95,8 +133,8 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   };
   files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";
   const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
-  const dir = resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
+  const dir = options.dir ? options.dir(run.params, report) : resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
   if (!formats.length) throw new ChurnbookError("bad-flag", "--format needs html, pdf or both", { exitCode: 2 });
   await writeAtomically(dir, files);
-  return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings };
+  return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings, pages, run };
 }
