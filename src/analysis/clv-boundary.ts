@@ -5,11 +5,13 @@
 //   held at 1e4 × mean T (r and α are stand-ins) — noted by clv.ts itself;
 // - in that limit a, b → ∞ too (no drop-out heterogeneity): λ and p = a/(a+b) estimated, a + b
 //   held at 1e6 — "homogeneous drop-out" note;
+// - a, b → ∞ with heterogeneous rates (a + b > 1e4 where the free fit stopped): r, α and p
+//   estimated, a + b held at 1e6, when that fits at least as well — "homogeneous drop-out" note;
 // - a mean drop-out probability a/(a+b) < 1e-4 (no customer seen dropping out): P(alive) ≈ 1 and
 //   CLV continues the observed rates without attrition, an upper bound — "no drop-out" note;
 // - any other parameter beyond [1e-4, 1e4]: kept (the predictions are the model's limit there)
 //   and listed as at the edge of what the data identify.
-// A scalar bgnbd_fit ("free", "homogeneous-rate", "homogeneous-rate-dropout") and bgnbd_boundary
+// A scalar bgnbd_fit ("free", "homogeneous-rate", "homogeneous-dropout", "homogeneous-rate-dropout") and bgnbd_boundary
 // (the parameters at the boundary, comma-separated, or null) state the same for tables and KPIs.
 
 import type { BgNbdFit } from "./stats/bg-nbd.js";
@@ -23,8 +25,8 @@ function num(v: number, locale: Locale): string {
   return formatNumber(v, locale, { digits: Math.abs(v) >= 100 ? 0 : 3 });
 }
 
-export function bgNbdFitKind(bg: BgNbdFit): "free" | "homogeneous-rate" | "homogeneous-rate-dropout" {
-  return bg.homogeneousDropout ? "homogeneous-rate-dropout" : bg.homogeneousRate ? "homogeneous-rate" : "free";
+export function bgNbdFitKind(bg: BgNbdFit): "free" | "homogeneous-rate" | "homogeneous-dropout" | "homogeneous-rate-dropout" {
+  return bg.homogeneousDropout ? (bg.homogeneousRate ? "homogeneous-rate-dropout" : "homogeneous-dropout") : bg.homogeneousRate ? "homogeneous-rate" : "free";
 }
 
 /** bgnbd_boundary: the parameters at the boundary, comma-separated (null when none). */
@@ -37,7 +39,14 @@ export function bgNbdBoundaryNotes(bg: BgNbdFit, locale: Locale): string[] {
   const zh = locale === "zh-CN";
   const notes: string[] = [];
   const { r, alpha, a, b } = bg.params;
-  if (bg.homogeneousDropout) {
+  if (bg.homogeneousDropout && !bg.homogeneousRate) {
+    const p = num(a / (a + b), locale);
+    notes.push(
+      zh
+        ? `各客户的流失倾向没有差异（a、b 趋于无穷）：BG/NBD 取其极限形式，每次购买后所有客户以相同的概率 p = a/(a+b) = ${p} 流失，购买速率仍按 Gamma(r, α) 分布；表中的 a、b 只是代入公式的近似值（a + b = 10⁶），本身没有含义。`
+        : `Drop-out does not vary between customers (a, b run off to infinity): BG/NBD is fitted in its limit, every customer dropping out after a purchase with one probability p = a/(a+b) = ${p}, purchase rates still Gamma(r, α). The a and b shown are stand-ins for the formulas (a + b = 10⁶), not estimates.`,
+    );
+  } else if (bg.homogeneousDropout) {
     const lambda = num(r / alpha, locale), p = num(a / (a + b), locale);
     notes.push(
       zh

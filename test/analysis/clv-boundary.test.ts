@@ -59,6 +59,18 @@ describe("BG/NBD at the boundary", () => {
     expect(englishWords.test(note)).toBe(false);
   });
 
+  it("drop-out alike but rates not (a, b → ∞, r and α finite): no longer a failed fit — r, α and one p, noted", async () => {
+    const rows = nobodyLeaves().map((r, i) => (i % 4 === 1 ? { ...r, recency: Math.max(0, (r.recency as number) - 16), frequency: Math.max(1, (r.frequency as number) - 4) } : r));
+    const res = await runOnRows(clv, { summary: rows }, {});
+    expect(res.scalars.bgnbd_fit).toBe("homogeneous-dropout");
+    expect(res.scalars.bgnbd_boundary).toBe("a, b");
+    expect(res.scalars.r as number).toBeLessThan(10);
+    expect(res.notes!.some((n) => /^Drop-out does not vary between customers \(a, b run off/.test(n) && /Gamma\(r, α\)/.test(n))).toBe(true);
+    const zh = await runOnRows(clv, { summary: rows }, {}, { locale: "zh-CN" });
+    const note = zh.notes!.find((n) => n.includes("流失倾向没有差异"))!;
+    expect(englishWords.test(note)).toBe(false);
+  });
+
   it("an ordinary fit (the CDNOW sample) has no boundary note", async () => {
     const rows: Row[] = readSample().map((s) => ({ customer_id: s.id.padStart(4, "0"), frequency: s.x, recency: Math.round(s.tx * 7) / 7, T: Math.round(s.T * 7) / 7, monetary: s.zbar }));
     const res = await runOnRows(clv, { summary: rows }, {});

@@ -8,7 +8,8 @@
 // the optimiser works on (ln r, ln α, ln a, ln b), and a fit that does not converge or runs off
 // to the boundary of the parameter space throws a ChurnbookError instead of returning numbers —
 // except the documented limits: no rate heterogeneity (r > 1e4: r, α → ∞ with λ = r/α; then
-// also no drop-out heterogeneity: a, b → ∞ with p = a/(a+b)), fitted in closed limiting forms.
+// also no drop-out heterogeneity: a, b → ∞ with p = a/(a+b)), or no drop-out heterogeneity
+// alone (a + b > 1e4: r, α and p), each fitted in its limiting form.
 // Every returned fit lists its parameters beyond [1e-4, 1e4] (`boundary`) so the analysis can
 // say so next to the result.
 
@@ -42,9 +43,9 @@ export interface BgNbdFit {
    */
   homogeneousRate?: boolean;
   /**
-   * True when drop-out shows no heterogeneity either: in the homogeneous-rate limit a and b
-   * also grow without bound with p = a/(a+b) fixed, so only λ and p are estimated (a Poisson
-   * rate and one drop-out probability after each purchase); a + b is held at 1e6.
+   * True when drop-out shows no heterogeneity: a and b grow without bound with p = a/(a+b)
+   * fixed, so one drop-out probability p is estimated (with r, α; or with λ alone in the
+   * homogeneous-rate limit); a + b is held at 1e6.
    */
   homogeneousDropout?: boolean;
   /** Parameters of the returned fit beyond [1e-4, 1e4]: at the boundary of the parameter space. */
@@ -148,6 +149,23 @@ export function poissonGeometricLogLikelihood(lambda: number, p: number, data: R
 }
 
 /**
+ * The BG/NBD limit a, b → ∞ with a/(a+b) = p (drop-out probability the same for everyone),
+ * rates still Gamma(r, α):
+ *   L = Γ(r+x)α^r/Γ(r) · [(1−p)^x (α+T)^−(r+x) + δ(x>0) p (1−p)^(x−1) (α+t_x)^−(r+x)].
+ */
+export function nbdGeometricLogLikelihood(r: number, alpha: number, p: number, data: ReadonlyArray<RepeatSummary & { weight?: number }>): number {
+  const lgr = lgamma(r), la = Math.log(alpha), lq = Math.log1p(-p), lp = Math.log(p);
+  let s = 0;
+  for (const d of data) {
+    const head = lgamma(r + d.x) - lgr + r * la;
+    const stay = d.x * lq - (r + d.x) * Math.log(alpha + d.T);
+    const v = d.x > 0 ? logSumExp(stay, lp + (d.x - 1) * lq - (r + d.x) * Math.log(alpha + d.tx)) : stay;
+    s += (d.weight ?? 1) * (head + v);
+  }
+  return s;
+}
+
+/**
  * Maximum-likelihood fit. The customers are grouped by identical (x, t_x, T); the mean negative
  * log-likelihood is minimised over the log-parameters (Nelder–Mead then BFGS). Throws a
  * ChurnbookError when the data cannot identify the model (no repeat purchases), when the
@@ -200,6 +218,20 @@ export function fitBgNbd(data: readonly RepeatSummary[], options: FitOptions = {
         const params = { r: lambda * alpha, alpha, a: p * k, b: (1 - p) * k };
         return { params, logLikelihood: -two.value * n, iterations: res.iterations + lim.iterations + two.iterations, homogeneousRate: true, homogeneousDropout: true, boundary: boundaryParams(params) };
       }
+    }
+  }
+  // a and b running off together with heterogeneous rates: every customer drops out with the
+  // same probability p = a/(a+b) after a purchase — fit r, α and p (a + b held at 1e6), taken
+  // when it fits at least as well as where the free fit stopped.
+  if (Number.isFinite(res.value) && params.a + params.b > boundaryBound && !(options.maxIterations !== undefined && options.maxIterations < 50)) {
+    const sig = (t: number) => 1 / (1 + Math.exp(-t));
+    const geo = (v: number[]) => (v.some((e) => Math.abs(e) > 30) ? Infinity : -nbdGeometricLogLikelihood(Math.exp(v[0]!), Math.exp(v[1]!), sig(v[2]!), groups) / n);
+    const p0 = params.a / (params.a + params.b);
+    const lim = fitLogParams(geo, [res.x[0]!, res.x[1]!, Math.log(p0 / (1 - p0))], options);
+    if (lim.converged && Number.isFinite(lim.value) && lim.x.every((e) => Math.abs(e) <= 20) && lim.value <= res.value + 1e-9 * Math.max(1, Math.abs(res.value))) {
+      const p = sig(lim.x[2]!), k = 1e6;
+      const fitted = { r: Math.exp(lim.x[0]!), alpha: Math.exp(lim.x[1]!), a: p * k, b: (1 - p) * k };
+      return { params: fitted, logLikelihood: -lim.value * n, iterations: res.iterations + lim.iterations, homogeneousDropout: true, boundary: boundaryParams(fitted) };
     }
   }
   if (!res.converged || !Number.isFinite(res.value)) {
