@@ -10,6 +10,7 @@ import type { ValueFormat } from "../render/document.js";
 import type { Grain } from "../util/period.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
 import type { SourceMap } from "./validate.js";
+import { normalizeTransformStep, type TransformStep } from "./transform.js";
 
 export interface ReportParam {
   type: "period" | "string" | "number" | "integer" | "boolean";
@@ -49,7 +50,8 @@ export type ReportCell =
   | (CellBase & { kind: "chart"; from: string; spec: Omit<ChartSpec, "title"> | null; landscape: boolean })
   | (CellBase & { kind: "table"; from: string; table: string | null; columns: { key: string; label?: string; format?: ValueFormat }[] | null; limit: number | null; sort: string | null; landscape: boolean })
   | (CellBase & { kind: "kpi"; items: { label: string; value: string; previous?: string; last_year?: string; format: ValueFormat; better: "up" | "down" }[] })
-  | (CellBase & { kind: "pagebreak" });
+  | (CellBase & { kind: "pagebreak" })
+  | (CellBase & { kind: "transform"; from: string; steps: TransformStep[] });
 
 export interface Report {
   file: string;
@@ -158,5 +160,9 @@ function normalizeCell(c: Record<string, unknown>, kind: CellKind, i: number, so
       };
     case "pagebreak":
       return { ...base, kind };
+    case "transform": {
+      const t = c.transform as { from: string; steps: Record<string, unknown>[] };
+      return { ...base, kind, from: t.from, steps: t.steps.map((s, j) => normalizeTransformStep(s, source.locate(["cells", i, "transform", "steps", j]).line)) };
+    }
   }
 }

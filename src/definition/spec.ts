@@ -133,7 +133,31 @@ const cellCommon = {
   caption: Type.Optional(Type.String()),
 };
 
-export const cellKinds = ["markdown", "analysis", "chart", "table", "kpi", "pagebreak"] as const;
+const Expr = Type.String({ description: 'An Arquero expression over the row d, e.g. "d => d.lost_mrr * 12"; functions from op (op.sum, op.mean, op.round, …).' });
+const Columns = Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]);
+const TransformStep = Type.Union(
+  [
+    Type.Object({ filter: Expr }, { additionalProperties: false, description: "Keep the rows for which the expression is true." }),
+    Type.Object({ derive: Type.Record(Type.String(), Expr) }, { additionalProperties: false, description: "Add or replace columns: name → expression." }),
+    Type.Object({ groupby: Columns }, { additionalProperties: false, description: "Group by these columns (for rollup)." }),
+    Type.Object({ rollup: Type.Record(Type.String(), Expr) }, { additionalProperties: false, description: "One row per group: name → aggregate expression (op.sum, op.mean, op.count, …)." }),
+    Type.Object({ orderby: Columns }, { additionalProperties: false, description: "Sort by these columns; a leading - sorts descending." }),
+    Type.Object({ select: Columns }, { additionalProperties: false, description: "Keep these columns, in this order." }),
+    Type.Object(
+      {
+        join: Type.Object(
+          { with: Type.String({ description: "<cell> (its main table) or <cell>.<table>" }), on: Columns, how: Type.Optional(literals(["inner", "left", "right", "full"] as const, { default: "inner" })) },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false, description: "Join another result table on key columns." },
+    ),
+    Type.Object({ slice: Type.Union([Type.Integer({ minimum: 0 }), Type.Object({ start: Type.Optional(Type.Integer({ minimum: 0 })), end: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false })]) }, { additionalProperties: false, description: "The first N rows, or rows start to end." }),
+  ],
+  { description: "One Arquero verb: filter, derive, groupby, rollup, orderby, select, join or slice." },
+);
+
+export const cellKinds = ["markdown", "analysis", "chart", "table", "kpi", "pagebreak", "transform"] as const;
 export type CellKind = (typeof cellKinds)[number];
 
 export const cellSchemas = {
@@ -162,6 +186,20 @@ export const cellSchemas = {
   ),
   kpi: Type.Object({ ...cellCommon, kpi: Type.Array(KpiItem, { minItems: 1 }) }, { additionalProperties: false }),
   pagebreak: Type.Object({ ...cellCommon, pagebreak: Type.Boolean() }, { additionalProperties: false }),
+  transform: Type.Object(
+    {
+      ...cellCommon,
+      id: Id,
+      transform: Type.Object(
+        {
+          from: Type.String({ description: "The input table: an analysis or transform cell id (its main table) or <cell>.<table>." }),
+          steps: Type.Array(TransformStep, { minItems: 1, description: "Arquero verbs, applied in order." }),
+        },
+        { additionalProperties: false, description: "Reshape a result table with Arquero verbs; the result is a table named after the cell, for tables and charts." },
+      ),
+    },
+    { additionalProperties: false },
+  ),
 } as const;
 
 export const ReportSpec = Type.Object(

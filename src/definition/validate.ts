@@ -9,6 +9,7 @@ import { isPeriodLabel } from "../util/period.js";
 import { registry } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
 import { cellKinds, cellSchemas, ReportSpec, type CellKind, type ReportSpecT } from "./spec.js";
+import { checkTransformStep } from "./transform.js";
 
 export interface Problem {
   line: number;
@@ -93,7 +94,17 @@ export function parseReport(text: string, file: string): ParsedReport {
       }
       kinds.push(kind);
       const v = validateCell[kind];
-      if (!v(cell)) problems.push(...schemaProblems(v.errors ?? [], path, source));
+      if (kind === "transform") {
+        // Steps are checked one by one (one verb each, Arquero's parser for expressions): clearer
+        // than the schema's union errors.
+        if (!v(cell)) problems.push(...schemaProblems((v.errors ?? []).filter((e) => !e.instancePath.startsWith("/transform/steps/")), path, source));
+        const steps = (cell as { transform?: { steps?: unknown } }).transform?.steps;
+        if (Array.isArray(steps)) {
+          steps.forEach((step, j) => {
+            for (const p of checkTransformStep(step)) problems.push({ ...source.locate([...path, "transform", "steps", j, ...p.path], p.key), message: p.message, hint: p.hint });
+          });
+        }
+      } else if (!v(cell)) problems.push(...schemaProblems(v.errors ?? [], path, source));
     });
   }
   if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source));
@@ -166,8 +177,10 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
     if (!id) return;
     if (ids.has(id)) problems.push({ ...source.locate(["cells", i, "id"]), message: `duplicate cell id "${id}"`, hint: `first used by cell ${ids.get(id)! + 1}` });
     ids.set(id, i);
-    if (kinds[i] === "analysis") analysisIds.add(id);
+    if (kinds[i] === "analysis" || kinds[i] === "transform") analysisIds.add(id);
   });
+  // A transform reads the cells above it.
+  const resultsAbove = (i: number) => new Set(cells.slice(0, i).filter((_, j) => kinds[j] === "analysis" || kinds[j] === "transform").map((c) => c.id as string));
   const checkRef = (ref: string, path: Path, what: string) => {
     const target = ref.split(".")[0]!;
     if (!analysisIds.has(target)) {
@@ -202,6 +215,22 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
       case "table":
         checkRef(cell.table as string, [...at, "table"], "table");
         break;
+      case "transform": {
+        const t = cell.transform as { from: string; steps: Record<string, { with?: string }>[] };
+        const above = resultsAbove(i);
+        const refs: [string, Path][] = [[t.from, [...at, "transform", "from"]]];
+        t.steps.forEach((s, j) => {
+          if (s.join?.with) refs.push([s.join.with, [...at, "transform", "steps", j, "join", "with"]]);
+        });
+        for (const [ref, path] of refs) {
+          const target = ref.split(".")[0]!;
+          if (above.has(target)) continue;
+          const later = analysisIds.has(target);
+          const near = closeMatches(target, above);
+          problems.push({ ...source.locate(path), message: later ? `transform reads cell "${target}", which comes after it` : `transform refers to unknown cell "${target}"`, hint: later ? "move the transform below the cell it reads" : near.length ? `did you mean "${near[0]}"?` : `analysis and transform cells above: ${[...above].join(", ") || "(none)"}` });
+        }
+        break;
+      }
       case "kpi":
         (cell.kpi as { value: string; previous?: string; last_year?: string }[]).forEach((item, j) => {
           for (const k of ["value", "previous", "last_year"] as const) if (item[k]) checkRef(item[k]!, [...at, "kpi", j, k], "KPI");

@@ -78,7 +78,8 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
     case "pagebreak":
       return { kind: "pagebreak", id: cell.id };
     case "analysis":
-      throw new Error("analysis cells are not presentation cells");
+    case "transform":
+      throw new Error(`${cell.kind} cells are not presentation cells`);
   }
 }
 

@@ -19,7 +19,9 @@ import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/ty
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { parsePeriod, type Period } from "../util/period.js";
-import { buildCell, defaultView, type ResultsById } from "./cells.js";
+import { buildCell, defaultView, takeNotes, type CellResult, type ResultsById } from "./cells.js";
+import { cacheKey, churnbookVersion, fileSha256, type CellCache } from "./cache.js";
+import { runTransform, transformInputs, transformResult } from "./transform.js";
 import { roleLabel } from "../render/column-labels.js";
 import type { MetricDefinition } from "../render/document.js";
 import { conventionsFor } from "./conventions.js";
@@ -34,11 +36,39 @@ export interface RunOptions {
   now?: Date;
   /** Progress reporting. */
   onProgress?: (event: ProgressEvent) => void;
+  /** The cell cache (runner/cache.ts); none: every cell runs. */
+  cache?: CellCache;
+  /** Also build each silent analysis or transform cell's default view (the preview's notebook). */
+  views?: boolean;
 }
 
 export type ProgressEvent =
-  | { phase: "load"; dataset: string; rows: number; ms: number }
-  | { phase: "cell"; id: string; kind: string; ms: number; error?: string };
+  | { phase: "load"; dataset: string; rows: number; ms: number; cached: boolean }
+  | { phase: "cell"; id: string; kind: string; ms: number; cached: boolean; error?: string };
+
+/** What happened to one cell of the definition (the preview shows it under the cell's source). */
+export interface CellRun {
+  id: string;
+  kind: ReportCell["kind"];
+  line: number;
+  ms: number;
+  cached: boolean;
+  /** The cache key (null when the cell failed before one could be made). */
+  key: string | null;
+  /** Ids of the report outputs (document cells) this cell produced. */
+  outputIds: string[];
+  /** Silent analysis and transform cells: their default view, for the notebook (with `views`). */
+  views?: CellOutput[];
+  error?: CellError;
+}
+
+export interface CellError {
+  message: string;
+  code: string;
+  hint?: string;
+  line?: number;
+  column?: number;
+}
 
 export interface RunResult {
   document: ReportDocument;
@@ -47,35 +77,72 @@ export interface RunResult {
   params: Record<string, Value>;
   timings: { phase: string; id?: string; ms: number }[];
   warnings: string[];
+  cells: CellRun[];
 }
+
+/** A cache that never hits and keeps nothing (runs without --cache). */
+const noCache: CellCache = { dir: null, stats: { hits: 0, misses: 0 }, get: async () => undefined, put: async () => {}, getBytes: async () => undefined, putBytes: async () => {} };
 
 export async function runReport(report: Report, options: RunOptions = {}): Promise<RunResult> {
   const timings: RunResult["timings"] = [];
   const warnings: string[] = [];
   const progress = options.onProgress ?? (() => {});
+  const cache = options.cache ?? noCache;
+  const version = options.cache ? churnbookVersion() : "";
   const params = resolveReportParams(report, options.overrides ?? {});
   const now = options.now ?? new Date();
-  const engine = await createEngine();
+  const runDate = now.toISOString().slice(0, 10);
+  let engine: Engine | null = null;
   try {
-    // 2. Data.
-    const datasets: LoadedDataset[] = [];
+    // 2. Data: each dataset's fingerprint (file bytes, definition, run date); its load facts from
+    // the cache, or the datasets loaded into the engine (lazily: a run served from the cache
+    // never starts DuckDB).
     const seenRoles = new Map<string, string>();
+    const sources: { def: Report["datasets"][number]; file: string; key: string | null }[] = [];
     for (const d of report.datasets) {
       if (seenRoles.has(d.role)) {
         throw new ChurnbookError("duplicate-role", `datasets "${seenRoles.get(d.role)}" and "${d.name}" both play the role "${d.role}"`, { location: { file: report.file, line: d.line } });
       }
       seenRoles.set(d.role, d.name);
-      const t0 = performance.now();
       const path = fillTemplate(d.path, params, { file: report.file, line: d.line });
-      const loaded = await loadDataset(engine, { ...d, file: isAbsolute(path) ? path : resolve(report.dir, path) }, { now }).catch((e: unknown) => {
-        throw isChurnbookError(e) ? e.at({ file: report.file, line: d.line, dataset: d.name }) : e;
-      });
-      const ms = performance.now() - t0;
-      datasets.push(loaded);
-      for (const f of loaded.findings) warnings.push(`dataset "${d.name}": ${f.message}`);
-      timings.push({ phase: "load", id: d.name, ms });
-      progress({ phase: "load", dataset: d.name, rows: loaded.rows, ms });
+      const file = isAbsolute(path) ? path : resolve(report.dir, path);
+      let key: string | null = null;
+      if (options.cache) {
+        const sha = await fileSha256(file).catch(() => null);
+        const { line: _line, path: _path, ...def } = d;
+        if (sha) key = cacheKey("dataset", version, def, file, sha, runDate);
+      }
+      sources.push({ def: d, file, key });
     }
+    const loadAll = async (): Promise<Engine> => {
+      if (engine) return engine;
+      const e = await createEngine();
+      engine = e;
+      for (const s of sources) {
+        const t0 = performance.now();
+        const loaded = await loadDataset(e, { ...s.def, file: s.file }, { now }).catch((err: unknown) => {
+          throw isChurnbookError(err) ? err.at({ file: report.file, line: s.def.line, dataset: s.def.name }) : err;
+        });
+        if (s.key) await cache.put("dataset", s.key, loaded);
+        loadedNow.set(s.def.name, { loaded, ms: performance.now() - t0 });
+      }
+      return e;
+    };
+    const loadedNow = new Map<string, { loaded: LoadedDataset; ms: number }>();
+    const datasets: LoadedDataset[] = [];
+    const cachedMeta: (LoadedDataset | undefined)[] = [];
+    for (const s of sources) cachedMeta.push(s.key ? await cache.get<LoadedDataset>("dataset", s.key) : undefined);
+    if (cachedMeta.some((m) => !m)) await loadAll();
+    sources.forEach((s, i) => {
+      const fresh = loadedNow.get(s.def.name);
+      const loaded = fresh?.loaded ?? cachedMeta[i]!;
+      const ms = fresh?.ms ?? 0;
+      datasets.push(loaded);
+      for (const f of loaded.findings) warnings.push(`dataset "${s.def.name}": ${f.message}`);
+      timings.push({ phase: "load", id: s.def.name, ms });
+      progress({ phase: "load", dataset: s.def.name, rows: loaded.rows, ms, cached: !fresh });
+    });
+    const dataKeys = Object.fromEntries(sources.map((s, i) => [datasets[i]!.role, s.key ?? datasets[i]!.sha256]));
 
     const subs = datasets.find((d) => d.role === "subscriptions");
     if (report.churn.kind === "subscriptions" && report.churn.recognition === "cancellation" && subs && !subs.fields.includes("cancel_date")) {
@@ -85,8 +152,18 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       });
     }
 
-    // 3. Period and context.
-    const period = await resolvePeriod(engine, report, params, datasets, now, warnings);
+    // 3. Period and context (the default period and the coverage warnings depend only on the
+    // data, the asked period and the run date).
+    const contextKey = sources.every((s) => s.key) ? cacheKey("context", version, dataKeys, params.period ?? null, report.params.period?.grain ?? "month", runDate, report.file) : null;
+    let fixed = contextKey ? await cache.get<{ period: Period; warnings: string[] }>("context", contextKey) : undefined;
+    if (!fixed) {
+      const periodWarnings: string[] = [];
+      const period = await resolvePeriod(await loadAll(), report, params, datasets, now, periodWarnings);
+      fixed = { period, warnings: periodWarnings };
+      if (contextKey) await cache.put("context", contextKey, fixed);
+    }
+    const period = fixed.period;
+    warnings.push(...fixed.warnings);
     params.period = period.label;
     const currency = fillTemplate(report.currency, params, { file: report.file });
     const theme = { ...report.theme, accent: report.theme.accent ? fillTemplate(report.theme.accent, params, { file: report.file }) : undefined, logoText: report.theme.logoText ? fillTemplate(report.theme.logoText, params, { file: report.file }) : undefined };
@@ -99,59 +176,128 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       fields: Object.fromEntries(datasets.map((d) => [d.role, d.fields])),
     };
 
-    // 4. Analyses.
+    // 4. Analyses and transforms, in definition order.
     const results: ResultsById = new Map();
+    const analysisResults: CellResult[] = [];
     const shared = new Map<string, Row[]>();
     const failed = new Map<string, string>();
+    const runs = new Map<string, CellRun>();
+    const keys = new Map<string, string>();
+    const located = (e: unknown, cell: ReportCell): unknown => (isChurnbookError(e) ? e.at({ file: report.file, line: cell.line, cellId: cell.id }) : e);
+    const fail = (cell: ReportCell, run: CellRun, e: unknown) => {
+      const err = located(e, cell);
+      if (!options.keepGoing || !isChurnbookError(err)) throw err;
+      failed.set(cell.id, err.message);
+      run.error = { message: err.message, code: err.code, hint: err.hint, line: err.location.line, column: err.location.column };
+    };
     for (const cell of report.cells) {
-      if (cell.kind !== "analysis") continue;
+      if (cell.kind !== "analysis" && cell.kind !== "transform") continue;
       const t0 = performance.now();
+      const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [] };
+      runs.set(cell.id, run);
       try {
-        const analysis = getAnalysis(cell.analysis);
-        const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
-        const p = resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
-        const result = await runAnalysis(engine, analysis, p, ctx, shared);
-        results.set(cell.id, { analysis, params: p, result, ctx });
-        for (const n of result.notes ?? []) warnings.push(`${cell.id}: ${n}`);
+        if (cell.kind === "analysis") {
+          const analysis = getAnalysis(cell.analysis);
+          const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
+          const p = resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
+          // The exact SQL the analysis asks for, and the datasets it reads.
+          const sql = Object.values(analysis.reductions(p, ctx)).sort();
+          const reads = Object.keys(dataKeys).filter((role) => sql.some((q) => new RegExp(`\\b${role}\\b`).test(q))).sort();
+          const key = cacheKey("analysis", version, analysis.id, p, { period, locale: ctx.locale, currency, churn: ctx.churn, returns: ctx.returns ?? "net", fields: ctx.fields }, sql, reads.map((r) => [r, dataKeys[r]]));
+          run.key = key;
+          let result = options.cache ? await cache.get<AnalysisResult>("analysis", key) : undefined;
+          run.cached = result !== undefined;
+          if (!result) {
+            result = await runAnalysis(await loadAll(), analysis, p, ctx, shared);
+            await cache.put("analysis", key, result);
+          }
+          const r: CellResult = { analysis, params: p, result, ctx };
+          results.set(cell.id, r);
+          analysisResults.push(r);
+          keys.set(cell.id, key);
+          for (const n of result.notes ?? []) warnings.push(`${cell.id}: ${n}`);
+        } else {
+          const upstream = transformInputs(cell);
+          const bad = upstream.find((id) => failed.has(id));
+          if (bad) throw new ChurnbookError("upstream-failed", `${bad}: ${failed.get(bad)}`);
+          const key = cacheKey("transform", version, withoutLine(cell), upstream.map((id) => [id, keys.get(id) ?? null]));
+          run.key = key;
+          let rows = options.cache ? await cache.get<Row[]>("transform", key) : undefined;
+          run.cached = rows !== undefined;
+          if (!rows) {
+            rows = runTransform(cell, results, report.file);
+            await cache.put("transform", key, rows);
+          }
+          results.set(cell.id, transformResult(cell.id, rows));
+          keys.set(cell.id, key);
+        }
       } catch (e) {
-        const err = isChurnbookError(e) ? e.at({ file: report.file, line: cell.line, cellId: cell.id }) : e;
-        if (!options.keepGoing || !isChurnbookError(err)) throw err;
-        failed.set(cell.id, err.message);
+        fail(cell, run, e);
       }
-      const ms = performance.now() - t0;
-      timings.push({ phase: "analysis", id: cell.id, ms });
-      progress({ phase: "cell", id: cell.id, kind: "analysis", ms, error: failed.get(cell.id) });
+      run.ms = performance.now() - t0;
+      timings.push({ phase: cell.kind, id: cell.id, ms: run.ms });
+      progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: failed.get(cell.id) });
     }
 
-    // 5. Presentation cells.
+    // 5. Presentation cells. A cell's output is cached under its definition, its upstream cells'
+    // keys, the params, and which of its upstream results earlier cells showed (notes go with
+    // the first cell that shows a result).
     const cells: CellOutput[] = [];
     const scope = { params, period, locale: report.locale, currency, ctx };
+    const shownBefore = new Set<string>();
     for (const cell of report.cells) {
-      if (cell.kind === "analysis") {
+      if (cell.kind === "analysis" || cell.kind === "transform") {
+        const run = runs.get(cell.id)!;
         // `show: true`: the analysis's default view, in place — its default chart and main table.
-        if (cell.show) cells.push(...(failed.has(cell.id) ? [{ kind: "error" as const, id: cell.id, message: failed.get(cell.id)! }] : defaultView(cell, results, scope)));
-        continue;
-      }
-      const dependsOn = dependencies(cell).find((id) => failed.has(id));
-      if (dependsOn) {
-        cells.push({ kind: "error", id: cell.id, message: `${dependsOn}: ${failed.get(dependsOn)}` });
+        const show = cell.kind === "analysis" && cell.show;
+        if (show) {
+          const out = failed.has(cell.id) ? [{ kind: "error" as const, id: cell.id, message: failed.get(cell.id)! }] : defaultView(cell, results, scope);
+          cells.push(...out);
+          run.outputIds = out.map((o) => o.id);
+          shownBefore.add(cell.id);
+        } else if (options.views && !failed.has(cell.id)) {
+          // A copy of the results map: the notebook's views do not take the report's notes.
+          run.views = defaultView(viewCell(cell), new Map(results), scope);
+        }
         continue;
       }
       const t0 = performance.now();
-      try {
-        cells.push(buildCell(cell, results, scope));
-      } catch (e) {
-        const err = isChurnbookError(e) ? e.at({ file: report.file, line: cell.line, cellId: cell.id }) : e;
-        if (!options.keepGoing || !isChurnbookError(err)) throw err;
-        cells.push({ kind: "error", id: cell.id, message: err.message });
+      const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [cell.id] };
+      runs.set(cell.id, run);
+      const deps = [...new Set(dependencies(cell))];
+      const dependsOn = deps.find((id) => failed.has(id));
+      if (dependsOn) {
+        cells.push({ kind: "error", id: cell.id, message: `${dependsOn}: ${failed.get(dependsOn)}` });
+        run.error = { message: `${dependsOn}: ${failed.get(dependsOn)}`, code: "upstream-failed", line: cell.line };
+      } else {
+        try {
+          const key = cacheKey("cell", version, withoutLine(cell), deps.map((id) => [id, keys.get(id) ?? null]), params, currency, report.locale, deps.filter((id) => shownBefore.has(id)));
+          run.key = key;
+          let out = options.cache ? await cache.get<CellOutput>("cell", key) : undefined;
+          run.cached = out !== undefined;
+          if (out) takeNotes(results, deps, scope); // as building it would have
+          else {
+            out = buildCell(cell, results, scope);
+            await cache.put("cell", key, out);
+          }
+          cells.push(out);
+        } catch (e) {
+          const err = located(e, cell);
+          if (!options.keepGoing || !isChurnbookError(err)) throw err;
+          cells.push({ kind: "error", id: cell.id, message: err.message });
+          run.error = { message: err.message, code: err.code, hint: err.hint, line: err.location.line, column: err.location.column };
+        }
       }
-      timings.push({ phase: "cell", id: cell.id, ms: performance.now() - t0 });
+      for (const id of deps) shownBefore.add(id);
+      run.ms = performance.now() - t0;
+      timings.push({ phase: "cell", id: cell.id, ms: run.ms });
+      progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: run.error?.message });
     }
 
     // 6. Document.
     // Each analysis's definition as it ran (its cell's params and data facts); an analysis run by
     // several cells with the same text is defined once.
-    const used = [...new Map([...results.values()].map((r) => {
+    const used = [...new Map(analysisResults.map((r) => {
       const text = definitionOf(r.analysis, r.params, r.ctx ?? ctx, r.result)[report.locale];
       return [`${r.analysis.id}\u0000${text}`, { id: r.analysis.id, title: r.analysis.title[report.locale], definition: text }] as const;
     })).values()];
@@ -169,7 +315,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       cells,
       appendix: {
         definitions: withoutRepeats(used, report.locale),
-        conventions: conventionsFor(report, [...results.values()], currency),
+        conventions: conventionsFor(report, analysisResults, currency),
         coverage: datasets.map((d) => ({
           name: d.name,
           role: roleLabel(d.role, report.locale),
@@ -183,10 +329,22 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         })),
       },
     };
-    return { document, results, datasets, params, timings, warnings: [...new Set(warnings)] };
+    const cellRuns = report.cells.map((c) => runs.get(c.id)!).filter(Boolean);
+    return { document, results, datasets, params, timings, warnings: [...new Set(warnings)], cells: cellRuns };
   } finally {
-    engine.close();
+    (engine as Engine | null)?.close();
   }
+}
+
+/** A cell's definition without its source line (moving a cell does not change its key). */
+function withoutLine(cell: ReportCell): Omit<ReportCell, "line"> {
+  const { line: _line, ...rest } = cell;
+  return rest;
+}
+
+/** The analysis cell whose default view shows a silent analysis's or transform's result. */
+function viewCell(cell: Extract<ReportCell, { kind: "analysis" | "transform" }>): Extract<ReportCell, { kind: "analysis" }> {
+  return cell.kind === "analysis" ? cell : { kind: "analysis", id: cell.id, title: cell.title, caption: cell.caption, line: cell.line, analysis: "transform", params: {}, show: true };
 }
 
 /** The period asked for, or the last complete one in the data (ignoring rows dated after the
@@ -213,6 +371,8 @@ function dependencies(cell: ReportCell): string[] {
     case "chart":
     case "table":
       return [cell.from];
+    case "transform":
+      return transformInputs(cell);
     case "kpi":
       return cell.items.flatMap((i) => [i.value, i.previous, i.last_year].filter((x): x is string => !!x).map((r) => r.split(".")[0]!));
     case "markdown":
