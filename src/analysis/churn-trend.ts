@@ -113,7 +113,7 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
     const notes: string[] = droppedNotes(data.dropped?.[0], shown[shown.length - 1]!.label, ctx.locale);
     const undefinedPeriods = trend.filter((r) => r.churn_rate === null).map((r) => String(r.period));
     if (undefinedPeriods.length)
-      notes.push(zh ? `以下各期流失率无法计算（分母为零）：${undefinedPeriods.join("、")}。` : `Churn rate undefined (zero denominator) for: ${undefinedPeriods.join(", ")}.`);
+      notes.push(zh ? `以下各期期初没有客户，流失率无法计算：${undefinedPeriods.join("、")}。` : `Churn rate not defined (no customers at the start) for: ${undefinedPeriods.join(", ")}.`);
     return { scalars, tables: { trend, rates }, notes };
   },
 

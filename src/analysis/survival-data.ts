@@ -175,33 +175,31 @@ export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContex
   const s = (k: number, one: string, many: string) => (k === 1 ? one : many);
   if (count("zero_length") > 0) {
     const k = count("zero_length");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日(时长为零),不构成活跃期,未计入` : `${k} subscription${s(k, " ends", "s end")} on the day ${s(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out`);
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入` : `${k} subscription${s(k, " ends", "s end")} on the day ${s(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out`);
   }
   if (count("ends_before_start") > 0) {
     const k = count("ends_before_start");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日,已剔除` : `${k} subscription${s(k, " ends", "s end")} before ${s(k, "it starts", "they start")} in ${ds}: left out`);
+    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除` : `${k} subscription${s(k, " ends", "s end")} before ${s(k, "it starts", "they start")} in ${ds}: left out`);
   }
   if (count("no_customer") > 0) {
     const k = count("no_customer");
-    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号(customer_id),已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a customer_id left out`);
+    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号（customer_id），已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a customer_id left out`);
   }
   if (count("no_start") > 0) {
     const k = count("no_start");
     const field = ds === "transactions" ? "date" : "start_date";
-    notes.push(zh ? `${ds} 中有 ${k} 行没有日期(${field}),已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a ${field} left out`);
+    notes.push(zh ? `${ds} 中有 ${k} 行没有日期（${field}），已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a ${field} left out`);
   }
   if (count("customers_left_out") > 0) {
     const k = count("customers_left_out");
     notes.push(
       ds === "transactions"
-        ? zh ? `${k} 位客户没有任何有效购买(只有退货或缺少日期),不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable purchase (only returns, or no date) and ${s(k, "is", "are")} not in the lifetimes`
-        : zh ? `${k} 位客户没有任何有效订阅(都为零时长、结束早于开始或缺少开始日),不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable subscription (all zero-length, ending before the start, or without a start_date) and ${s(k, "is", "are")} not in the lifetimes`,
+        ? zh ? `${k} 位客户没有任何有效购买（只有退货或缺少日期），不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable purchase (only returns, or no date) and ${s(k, "is", "are")} not in the lifetimes`
+        : zh ? `${k} 位客户没有任何有效订阅（都为零时长、结束早于开始或缺少开始日），不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable subscription (all zero-length, ending before the start, or without a start_date) and ${s(k, "is", "are")} not in the lifetimes`,
     );
   }
-  if (count("not_yet") > 0) {
-    const k = count("not_yet");
-    notes.push(zh ? `${k} 位客户的第一段活跃期在截止日(报告期结束后的第一天)或之后才开始,尚不计入` : `${k} customer${s(k, "", "s")} whose first spell starts on or after the as-of date (the day after the report period) ${s(k, "is", "are")} not counted yet`);
-  }
+  // Customers whose first activity starts after the report period are simply later customers,
+  // not dropped data: they are not counted and not noted.
   return notes;
 }
 
@@ -228,7 +226,7 @@ export function lifetimeStepChart(
       { mark: "areaY", data: options.table, options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
       { mark: "lineY", data: options.table, options: { x: "time", y: options.y, stroke: "group", curve: "step-after" } },
     ],
-    x: { label: zh ? `客户生命周期(${unitLabel})` : `Lifetime (${unitLabel})` },
+    x: { label: zh ? `客户生命周期（${unitLabel}）` : `Lifetime (${unitLabel})` },
     y: options.yAxis,
     color: { legend: groups > 1, label: byLabel },
   };

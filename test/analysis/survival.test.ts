@@ -208,8 +208,8 @@ describe("survival", () => {
     expect(r.tables).toEqual({ curve: [], horizons: [], groups: [], medians: [] });
     expect(r.scalars.median).toBeNull();
     expect(r.scalars.customers).toBe(0);
-    // d is not left out silently: it starts after the as-of date.
-    expect(r.notes).toEqual([expect.stringMatching(/^1 customer whose first spell starts on or after the as-of date .* is not counted yet$/), expect.stringMatching(/no customer lifetimes/)]);
+    // d starts after the as-of date: a later customer, not dropped data.
+    expect(r.notes).toEqual([expect.stringMatching(/no customer lifetimes/)]);
     expect(survival.chart!(r, resolveParams(survival, {}), ctxFor())).toBeNull();
   });
 
@@ -227,7 +227,7 @@ describe("survival", () => {
     expect(en!.marks.find((m) => m.mark === "lineY")).toEqual({ mark: "lineY", data: "curve", options: { x: "time", y: "survival", stroke: "group", curve: "step-after" } });
     const zh = survival.chart!(r, params, ctxFor("zh-CN"));
     expect(zh!.title).toBe("客户生存曲线");
-    expect(zh!.x!.label).toBe("客户生命周期(月)");
+    expect(zh!.x!.label).toBe("客户生命周期（月）");
     // The grouping attribute as readers name it; an unknown column name as it is.
     expect([zh!.subtitle, zh!.color!.label, en!.subtitle, en!.color!.label]).toEqual(["按套餐分组", "套餐", "By Plan", "Plan"]);
     const other = survival.chart!(r, { ...params, by: "segment_code" }, ctxFor("zh-CN"));

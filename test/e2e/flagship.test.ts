@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderFiles } from "../../src/runner/render-files.js";
 import { formatPercent } from "../../src/util/format.js";
+import { isChurnbookError } from "../../src/util/errors.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const now = new Date("2026-11-25T09:00:00Z");
@@ -74,9 +75,16 @@ describe("flagship report", () => {
     expect(readFileSync(join(first.dir, "report.html"), "utf8")).toBe(before);
   });
 
-  it("says so for a period with no data instead of printing NaN", async () => {
+  it("refuses a period outside the data, naming the data's range", async () => {
     const out = mkdtempSync(join(tmpdir(), "churnbook-e2e-"));
-    const result = await renderFiles(join(root, "reports/monthly-churn-en.yaml"), { out, now, formats: ["html"], overrides: { period: "2020-01" }, keepGoing: true });
+    const err = await renderFiles(join(root, "reports/monthly-churn-en.yaml"), { out, now, formats: ["html"], overrides: { period: "2020-01" }, keepGoing: true }).catch((e: unknown) => e);
+    expect(isChurnbookError(err) && err.code).toBe("period-outside-data");
+    expect((err as Error).message).toMatch(/2020-01.*before the data, which runs from 2024-06-02/);
+  });
+
+  it("prints — with no NaN where a comparison has no data (the first months, no year before)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "churnbook-e2e-"));
+    const result = await renderFiles(join(root, "reports/monthly-churn-en.yaml"), { out, now, formats: ["html"], overrides: { period: "2024-08" }, keepGoing: true });
     const html = readFileSync(join(result.dir, "report.html"), "utf8").replace(/<style[\s\S]*?<\/style>/g, "").replace(/<dd[\s\S]*?<\/dd>/g, "");
     expect(html).not.toMatch(/\bNaN\b|Infinity|undefined/);
     expect(html).toContain("—");
