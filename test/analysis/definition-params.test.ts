@@ -32,6 +32,7 @@ const coincidences: Record<string, string> = {
   "clv.horizon": "12 appears in the month length 365.25/12; the text names `horizon`",
   "clv.margin": "1 appears in formulas (x − 1, 1 when x = 0); the text names margin",
   "clv-contractual.margin": "1 appears in formulas (α − 1, t ≥ k+1); the text names margin",
+  "churn-model.folds": "5 is the separation rule (a standard error over 5 times the slope); the text says k folds",
 };
 
 describe("definition texts follow the params the cell ran with", () => {
