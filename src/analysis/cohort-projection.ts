@@ -181,7 +181,7 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
       const maxObs = s.survivors.length - 1;
       fits.push(fitRow(s.cohort.label, size, maxObs, fit));
       if (!fit.converged) {
-        notes.push(`cohort ${s.cohort.label}: the shifted-beta-geometric fit failed: ${fit.reason}`);
+        notes.push(ctx.locale === "zh-CN" ? `${s.cohort.label} 群组：sBG 模型拟合失败（${fit.reason}）` : `cohort ${s.cohort.label}: the shifted-beta-geometric fit failed: ${fit.reason}`);
         continue;
       }
       ok++;

@@ -110,7 +110,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
     const observable = Math.min(p.periods, maxObservableAge(c, ctx.period.end, p.cohort_grain));
     sizes.push({ cohort: c.label, cohort_start: c.start, customers: size, starting_mrr: withMrr ? zero?.mrrStart ?? 0 : null, observed_ages: size > 0 ? observable + 1 : 0 });
     if (!byAge || size === 0) continue;
-    if (withMrr && zero!.mrrStart === 0) notes.push(`cohort ${c.label} has no MRR at acquisition: its revenue retention is not defined`);
+    if (withMrr && zero!.mrrStart === 0) notes.push(ctx.locale === "zh-CN" ? `${c.label} 群组在获客时没有 MRR：其收入留存率无定义` : `cohort ${c.label} has no MRR at acquisition: its revenue retention is not defined`);
     for (let k = 0; k <= p.periods; k++) {
       const cell = byAge.get(k);
       if (!cell) continue;
@@ -135,7 +135,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
       sums.set(k, s);
     }
   }
-  if (table.length === 0) notes.push(`no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
+  if (table.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${cohorts.at(-1)?.label ?? ctx.period.label} 的 ${cohorts.length} 个群组期内没有获得新客户` : `no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,
     cohorts: sizes.filter((s) => (s.customers as number) > 0).length,

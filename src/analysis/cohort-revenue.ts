@@ -153,8 +153,8 @@ function revenueTables(data: Record<string, Row[]>, p: CohortRevenueParams, ctx:
     });
   }
   const notes: string[] = [];
-  if (table.length === 0) notes.push(`no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
-  if (missingCost > 0) notes.push(`${missingCost} transaction${missingCost === 1 ? " has" : "s have"} no cost: counted as 0 in cost and profit`);
+  if (table.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${cohorts.at(-1)?.label ?? ctx.period.label} 的 ${cohorts.length} 个群组期内没有获得新客户` : `no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
+  if (missingCost > 0) notes.push(ctx.locale === "zh-CN" ? `${missingCost} 笔交易没有成本：在成本与利润中按 0 计` : `${missingCost} transaction${missingCost === 1 ? " has" : "s have"} no cost: counted as 0 in cost and profit`);
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,
     cohorts: totals.length,

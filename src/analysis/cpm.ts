@@ -129,10 +129,10 @@ export const cpm: Analysis<CpmParams> = {
     const notes: string[] = [];
     const all = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const rows = all.filter((r) => num(r.purchases) > 0);
-    if (all.length > rows.length) notes.push(`${all.length - rows.length} customer(s) with returns but no purchase are not grouped.`);
+    if (all.length > rows.length) notes.push(ctx.locale === "zh-CN" ? `${all.length - rows.length} 位客户只有退货、没有购买，未分组。` : `${all.length - rows.length} customer(s) with returns but no purchase are not grouped.`);
     const derived = params.spend_threshold <= 0;
     const threshold = derived ? quantile(rows.map((r) => num(r.spend)), params.spend_percentile / 100) : params.spend_threshold;
-    if (threshold === null) notes.push(`No customers with a purchase on or before ${asOf}.`);
+    if (threshold === null) notes.push(ctx.locale === "zh-CN" ? `截至 ${asOf} 没有有购买的客户。` : `No customers with a purchase on or before ${asOf}.`);
     const rules: CpmRules = { lapseDays: params.lapse_days, shortTenure: params.short_tenure_days, longTenure: params.long_tenure_days, spendThreshold: threshold ?? 0, currency: ctx.currency };
     const L = ctx.locale;
     const label = (g: string): string => (g === noneGroup ? noneLabel[L] : cpmText[g as CpmGroup].label[L]);

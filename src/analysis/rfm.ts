@@ -8,7 +8,7 @@ import { qcut, rankFirst } from "./stats/quantile.js";
 import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, splitList, sum } from "./segmentation/common.js";
 import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
-import { returnsRule } from "./money.js";
+import { moneySign, returnsRule } from "./money.js";
 
 const measures = ["recency", "frequency", "monetary"] as const;
 type Measure = (typeof measures)[number];
@@ -97,7 +97,7 @@ export const rfm: Analysis<RfmParams> = {
     const returnRows = sum(rows.map((r) => num(r.return_rows)));
     const scored = rows.filter((r) => r.recency !== null && num(r.frequency) > 0);
     const excluded = rows.length - scored.length;
-    if (excluded > 0) notes.push(`${excluded} customer(s) with returns but no purchase on or before ${asOf} are not scored.`);
+    if (excluded > 0) notes.push(ctx.locale === "zh-CN" ? `${excluded} 位客户截至 ${asOf} 只有退货、没有购买，未参与评分。` : `${excluded} customer(s) with returns but no purchase on or before ${asOf} are not scored.`);
 
     const values: Record<Measure, number[]> = {
       recency: scored.map((r) => num(r.recency)),
@@ -109,10 +109,10 @@ export const rfm: Analysis<RfmParams> = {
       const byRank = rankMeasures.includes(m);
       let res = qcut(byRank ? rankFirst(values[m]) : values[m], bins);
       if (!res.unique && !byRank) {
-        notes.push(`${m}: quantile edges are not unique (pandas qcut would raise "Bin edges must be unique"); binned on rank(method='first') instead.`);
+        notes.push(ctx.locale === "zh-CN" ? `${m}：取值分位点有重复，改按排名（同值按客户编号依次排名）分箱。` : `${m}: quantile edges are not unique (pandas qcut would raise "Bin edges must be unique"); binned on rank(method='first') instead.`);
         res = qcut(rankFirst(values[m]), bins);
       }
-      if (!res.unique && scored.length > 0) notes.push(`${m}: fewer than two customers; every customer is in one bin.`);
+      if (!res.unique && scored.length > 0) notes.push(ctx.locale === "zh-CN" ? `${m}：客户少于两位，所有客户在同一档。` : `${m}: fewer than two customers; every customer is in one bin.`);
       codes[m] = res.codes;
     }
 
@@ -148,8 +148,8 @@ export const rfm: Analysis<RfmParams> = {
         action: segmentAction(name, ctx.locale),
       };
     });
-    if (customers.length === 0) notes.push(`No customers with a purchase on or before ${asOf}.`);
-    else if (totalSpend === 0) notes.push("Total net spend is 0: revenue shares are empty.");
+    if (customers.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${asOf} 没有有购买的客户。` : `No customers with a purchase on or before ${asOf}.`);
+    else if (moneySign(totalSpend, ctx.currency) === 0) notes.push(ctx.locale === "zh-CN" ? "净消费额合计为 0：收入占比为空。" : "Total net spend is 0: revenue shares are empty.");
     return {
       scalars: { as_of: asOf, customers: customers.length, revenue: totalSpend, return_rows: returnRows, unscored_customers: excluded },
       tables: { customers, segments },
