@@ -1,9 +1,13 @@
-// Writes schema/report.schema.json from the TypeBox definitions and the analysis registry.
-// `npm run schema`; a test fails when the committed file is out of date.
+// Writes schema/report.schema.json (from the TypeBox definitions and the analysis registry) and
+// schema/clients.schema.json (batch clients files). `npm run schema`; a test fails when a
+// committed file is out of date.
 
 import { writeFileSync } from "node:fs";
 import { reportJsonSchema } from "../src/definition/json-schema.js";
+import { clientsJsonSchema } from "../src/definition/clients.js";
 
-const path = new URL("../schema/report.schema.json", import.meta.url);
-writeFileSync(path, JSON.stringify(reportJsonSchema(), null, 2) + "\n");
-console.log(`wrote ${path.pathname}`);
+for (const [name, schema] of [["report", reportJsonSchema()], ["clients", clientsJsonSchema()]] as const) {
+  const path = new URL(`../schema/${name}.schema.json`, import.meta.url);
+  writeFileSync(path, JSON.stringify(schema, null, 2) + "\n");
+  console.log(`wrote ${path.pathname}`);
+}

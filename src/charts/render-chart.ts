@@ -31,6 +31,8 @@ export interface ChartOptions {
   fontSize?: number;
   /** Default colour of single-series marks. Default a dark blue. */
   accent?: string;
+  /** Colours of categorical series (the theme's palette); default Plot's tableau10. */
+  palette?: string[];
 }
 
 export interface ChartResult {
@@ -394,6 +396,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       if (out.nice === undefined && out.domain === undefined) out.nice = true;
     }
     if (key === "color" && out.type === undefined && kinds.color === "number" && !out.scheme) out.scheme = "blues";
+    if (key === "color" && opts.palette?.length && kinds.color !== "number" && kinds.color !== "none" && out.scheme === undefined && out.range === undefined && out.type === undefined) out.range = opts.palette;
     scales[key] = out;
   }
 

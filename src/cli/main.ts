@@ -31,9 +31,40 @@ export async function main(argv: string[]): Promise<number> {
           .option("period", { type: "string", describe: "Period: 2026-10, 2026-Q3 or 2026 (default: last complete period in the data)" })
           .option("param", { type: "string", array: true, describe: "Parameter override key=value (repeatable)" })
           .option("format", { type: "string", default: "html,pdf", describe: "Outputs: html, pdf or html,pdf" })
+          .option("pdf-name", { choices: ["both", "named", "report"] as const, default: "both" as const, describe: "PDF file names: <client>_<period>_<report>.pdf, report.pdf, or both" })
           .option("out", { type: "string", default: "out", describe: "Output folder" })
           .option("keep-going", { type: "boolean", describe: "Render failed cells as errors in place instead of stopping" }),
       (a) => run(async () => (await import("./commands/render.js")).renderCommand(a, printer))(),
+    )
+    .command(
+      "batch <report>",
+      "Render a report for every client of a clients file (and several periods), with one browser; writes batch-summary.json and index.html",
+      (y) =>
+        y
+          .positional("report", { type: "string", demandOption: true, describe: "reports/<name>.yaml" })
+          .option("clients", { type: "string", demandOption: true, describe: "clients.yaml: ids, names, data, brand and params per client" })
+          .option("period", { type: "string", describe: "One period for every client (default: the last complete period in each client's data)" })
+          .option("periods", { type: "string", describe: "Several periods: 2026-09,2026-10 or a range 2026-01..2026-10" })
+          .option("concurrency", { type: "number", default: 2, describe: "Runs in flight at once (one browser, a page each)" })
+          .option("out", { type: "string", default: "out", describe: "Output folder: <out>/<client>/<report>/<period>/, batch-summary.json, index.html" })
+          .option("force", { type: "boolean", describe: "Render every run, even those whose inputs are unchanged" })
+          .option("format", { type: "string", default: "html,pdf", describe: "Outputs: html, pdf or html,pdf" })
+          .option("pdf-name", { choices: ["both", "named", "report"] as const, default: "both" as const, describe: "PDF file names: <client>_<period>_<report>.pdf, report.pdf, or both" })
+          .option("keep-going", { type: "boolean", describe: "Render failed cells as errors in place instead of failing the run" }),
+      (a) => run(async () => (await import("./commands/batch.js")).batchCommand(a, printer))(),
+    )
+    .command(
+      "due [reports..]",
+      "Render every scheduled report (and client) whose period has closed and whose output does not exist yet; safe to run from cron",
+      (y) =>
+        y
+          .positional("reports", { type: "string", array: true, describe: "Definitions (default: every reports/*.yaml with a schedule)" })
+          .option("now", { type: "string", describe: "Today's calendar date, yyyy-mm-dd (default: the machine's)" })
+          .option("clients", { type: "string", describe: "clients.yaml: render for each client (default: the definitions' own parameters)" })
+          .option("out", { type: "string", default: "out", describe: "Output folder" })
+          .option("concurrency", { type: "number", default: 2 })
+          .option("dry-run", { type: "boolean", describe: "List what is due without rendering" }),
+      (a) => run(async () => (await import("./commands/due.js")).dueCommand(a, printer))(),
     )
     .command(
       "preview <report>",
@@ -90,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
           .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" }),
       (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
     )
-    .demandCommand(1, "name a command: render, preview, validate, analyses, analyze, sample-data")
+    .demandCommand(1, "name a command: render, batch, due, preview, validate, analyses, analyze, sample-data")
     .strict()
     .help()
     .fail((msg, err) => {

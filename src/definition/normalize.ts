@@ -72,6 +72,17 @@ export interface Report {
   returns: ReturnsConvention;
   datasets: DatasetDef[];
   cells: ReportCell[];
+  /** When the report is due (`churnbook due`); absent: not scheduled. */
+  schedule?: ReportSchedule;
+}
+
+export interface ReportSchedule {
+  grain: Grain;
+  /** Day of the month after the period closes (clamped to the month's length). */
+  day: number;
+  /** First month of the fiscal year, 1–12. */
+  fiscalYearStart: number;
+  line: number;
 }
 
 export function normalizeReport(spec: ReportSpecT, kinds: CellKind[], source: SourceMap, text: string): Report {
@@ -92,7 +103,14 @@ export function normalizeReport(spec: ReportSpecT, kinds: CellKind[], source: So
     returns: (spec.returns as ReturnsConvention | undefined) ?? "net",
     datasets: Object.entries(spec.datasets).map(([name, d]) => normalizeDataset(name, d, source)),
     cells: (spec.cells as Record<string, unknown>[]).map((c, i) => normalizeCell(c, kinds[i]!, i, source)),
+    ...(spec.schedule ? { schedule: normalizeSchedule(spec.schedule, source) } : {}),
   };
+}
+
+function normalizeSchedule(s: NonNullable<ReportSpecT["schedule"]>, source: SourceMap): ReportSchedule {
+  const grain: Grain = s.monthly ? "month" : s.quarterly ? "quarter" : "year";
+  const day = (s.monthly ?? s.quarterly ?? s.yearly)?.day ?? 1;
+  return { grain, day, fiscalYearStart: s.fiscal_year_start ?? 1, line: source.locate(["schedule"]).line };
 }
 
 function normalizeParams(spec: ReportSpecT): Record<string, ReportParam> {

@@ -202,6 +202,22 @@ export const cellSchemas = {
   ),
 } as const;
 
+const ScheduleDay = (grain: string) =>
+  Type.Object(
+    { day: Type.Integer({ minimum: 1, maximum: 31, description: `Day of the month after the ${grain} closes on which the report is due (29–31 mean the month's last day in shorter months).` }) },
+    { additionalProperties: false },
+  );
+
+export const ScheduleSpec = Type.Object(
+  {
+    monthly: Type.Optional(ScheduleDay("month")),
+    quarterly: Type.Optional(ScheduleDay("quarter")),
+    yearly: Type.Optional(ScheduleDay("year")),
+    fiscal_year_start: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, description: "First month of the fiscal year (1 = January, the default); quarters and years close on its boundaries." })),
+  },
+  { additionalProperties: false, description: "When the report is due: `churnbook due` renders each closed period once, on or after this day (e.g. monthly: { day: 3 })." },
+);
+
 export const ReportSpec = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -232,6 +248,7 @@ export const ReportSpec = Type.Object(
         description: "Returns and cancellations (transactions with amount < 0 or quantity < 0): `net` (default) subtracts them from the customer's spend; `exclude` leaves them out of every money figure. Under both, a return is never a purchase and never keeps a customer active.",
       }),
     ),
+    schedule: Type.Optional(ScheduleSpec),
     datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), DatasetSpec, { description: "Named data sources, loaded once and shared by all cells." }),
     cells: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, description: "The notebook: an ordered list of cells." }),
   },

@@ -119,7 +119,7 @@ function cellKindOf(cell: unknown): CellKind | undefined {
 }
 
 /** Turns Ajv errors into located, readable problems (most specific first, duplicates dropped). */
-function schemaProblems(errors: ErrorObject[], prefix: Path, source: SourceMap): Problem[] {
+export function schemaProblems(errors: ErrorObject[], prefix: Path, source: SourceMap): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   // anyOf/union errors repeat their branches' errors: keep the leaf messages only.
@@ -238,6 +238,22 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
         break;
     }
   });
+  if (spec.schedule) {
+    const grains = (["monthly", "quarterly", "yearly"] as const).filter((g) => spec.schedule![g] !== undefined);
+    if (grains.length !== 1) {
+      problems.push({ ...source.locate(["schedule", ...(grains.length > 1 ? [grains[1]!] : [])], grains.length > 1), message: grains.length ? `schedule: only one of monthly, quarterly or yearly (found ${grains.join(" and ")})` : "schedule: say monthly, quarterly or yearly", hint: "e.g. schedule: { monthly: { day: 3 } }" });
+    }
+    const fy = spec.schedule.fiscal_year_start;
+    // Periods are calendar months, quarters and years (2026-10, 2026-Q3, 2026): a fiscal quarter
+    // must be a calendar quarter, a fiscal year a calendar year, for the period to be rendered.
+    if (fy !== undefined && ((grains[0] === "quarterly" && fy % 3 !== 1) || (grains[0] === "yearly" && fy !== 1))) {
+      problems.push({
+        ...source.locate(["schedule", "fiscal_year_start"]),
+        message: `schedule: a fiscal year starting in month ${fy} has ${grains[0] === "quarterly" ? "quarters" : "years"} that are not calendar ${grains[0] === "quarterly" ? "quarters" : "years"}, and a report period is a calendar month, quarter (2026-Q3) or year`,
+        hint: grains[0] === "quarterly" ? "use a fiscal_year_start of 1, 4, 7 or 10 (quarters then close with calendar quarters), or a monthly schedule" : "use a quarterly or monthly schedule, or fiscal_year_start: 1",
+      });
+    }
+  }
   for (const [name, p] of Object.entries(spec.params ?? {})) {
     if (p.default === undefined || p.default === null) continue;
     const d = p.default;

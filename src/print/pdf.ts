@@ -17,6 +17,8 @@ export interface PdfOptions {
   landscape: boolean;
   /** Running header, e.g. "Acme Retail · October 2026". */
   headerText: string;
+  /** A logo (data: URI) at the right of the running header. */
+  headerLogo?: string;
   /** Left side of the footer (e.g. the report title); the page counter is always on the right. */
   footerText?: string;
   locale: Locale;
@@ -43,8 +45,9 @@ function escapeHtml(s: string): string {
 // explicit font size (Chromium's default there is 0).
 const chrome = `font-family: ${reportFontStack.replace(/"/g, "'")}; font-size: 7.5pt; color: #616e7c; width: 100%; margin: 0 16mm; display: flex; justify-content: space-between; align-items: center;`;
 
-export function headerTemplate(headerText: string): string {
-  return `<div style="${chrome} padding-top: 3mm;"><span>${escapeHtml(headerText)}</span><span></span></div>`;
+export function headerTemplate(headerText: string, logo?: string): string {
+  const image = logo && /^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(logo) ? `<img src="${logo}" style="height: 5mm; max-width: 30mm; object-fit: contain;">` : "";
+  return `<div style="${chrome} padding-top: 3mm;"><span>${escapeHtml(headerText)}</span><span>${image}</span></div>`;
 }
 
 export function footerTemplate(footerText: string, locale: Locale): string {
@@ -101,7 +104,7 @@ export async function printPage(html: string, options: PdfOptions): Promise<Prin
       printBackground: true,
       preferCSSPageSize: true,
       displayHeaderFooter: true,
-      headerTemplate: headerTemplate(options.headerText),
+      headerTemplate: headerTemplate(options.headerText, options.headerLogo),
       footerTemplate: footerTemplate(options.footerText ?? "", options.locale),
       timeout,
     });

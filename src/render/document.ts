@@ -5,6 +5,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import type { Locale, Row, Value } from "../analysis/types.js";
 import type { Period } from "../util/period.js";
 import type { DataFinding } from "../data/quality.js";
+import type { Brand } from "../definition/brand.js";
 
 export type { ValueFormat } from "../util/format.js";
 import type { ValueFormat } from "../util/format.js";
@@ -68,6 +69,8 @@ export interface ReportDocument {
   /** Theme name (templates/themes/<theme>.css) and brand colour. */
   theme: { name: string; accent?: string; logoText?: string };
   client?: string;
+  /** A client's brand (batch runs): logo, colours, fonts, cover and footer text, theme. */
+  brand?: Brand;
   period: Period;
   /** ISO timestamp of generation (injected, for reproducible tests). */
   generatedAt: string;

@@ -36,6 +36,8 @@ export interface ChartRenderContext {
   accent: string;
   /** Width in CSS px of the column the chart sits in. */
   width: number;
+  /** Colours of categorical series (the theme's --chart-palette, brand colours first). */
+  palette?: string[];
 }
 
 export interface RenderOptions {
@@ -73,6 +75,8 @@ const coverHeight = { A4: { portrait: "250mm", landscape: "160mm" }, Letter: { p
 
 const defaultTemplatesDir = fileURLToPath(new URL("../../templates/", import.meta.url));
 const defaultAccent = "#1f4e79";
+/** Plot's default categorical colours, after a brand's own. */
+const tableau10 = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab"];
 
 interface TemplateSet {
   layout: string;
@@ -95,6 +99,15 @@ export function loadTemplates(dir: string = defaultTemplatesDir): TemplateSet {
   templateCache.set(dir, set);
   return set;
 }
+
+/** A theme's chart palette: its `--chart-palette: #a, #b, …;` declaration (none: Plot's default). */
+export function themePalette(css: string): string[] {
+  const m = /--chart-palette\s*:\s*([^;}]+)/.exec(css);
+  return m ? m[1]!.split(",").map((c) => c.trim()).filter((c) => /^#[0-9a-f]{6}$/i.test(c)) : [];
+}
+
+/** Theme names: "corporate" is the default theme. */
+const themeAliases: Record<string, string> = { corporate: "default" };
 
 /** A colour we can put in a style attribute: hex, rgb()/hsl() or a CSS name. */
 export function isCssColor(value: string): boolean {
@@ -149,24 +162,32 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
   const { locale, currency } = doc;
   const warnings: string[] = [];
   const templates = loadTemplates(options.templatesDir);
-  const themeName = doc.theme.name || "default";
+  const brand = doc.brand;
+  const asked = brand?.theme ?? (doc.theme.name || "default");
+  const themeName = themeAliases[asked] ?? asked;
   const theme = templates.themes[themeName];
   if (theme === undefined) {
-    throw new ChurnbookError("unknown-theme", `unknown theme "${themeName}"`, { hint: `themes: ${Object.keys(templates.themes).join(", ")}` });
+    throw new ChurnbookError("unknown-theme", `unknown theme "${themeName}"`, { hint: `themes: corporate (default), ${Object.keys(templates.themes).filter((t) => t !== "default").join(", ")}` });
   }
-  let accent = doc.theme.accent ?? defaultAccent;
+  let accent = brand?.primary ?? doc.theme.accent ?? defaultAccent;
   if (!isCssColor(accent)) {
     warnings.push(`theme: invalid accent colour "${accent}", using ${defaultAccent}`);
     accent = defaultAccent;
   }
   const size = doc.page.size;
   const orientation = doc.page.orientation;
+  // A brand's fonts come first; the CJK-capable stack stays as the fallback.
+  const fontStack = brand?.fonts.length ? [...brand.fonts.map((f) => `"${f}"`), reportFontStack].join(", ") : reportFontStack;
+  const basePalette = themePalette(theme);
+  const brandColors = brand ? [brand.primary, brand.accent].filter((c): c is string => Boolean(c)) : [];
+  const palette = basePalette.length || brandColors.length ? [...new Set([...brandColors, ...(basePalette.length ? basePalette : tableau10)])] : undefined;
   const chartCtx = (wide: boolean): ChartRenderContext => ({
     locale,
     currency,
-    fontFamily: reportFontStack,
+    fontFamily: fontStack,
     accent,
     width: contentWidthPx[size][wide ? "landscape" : orientation],
+    ...(palette ? { palette } : {}),
   });
   const drawChart = options.charts ?? ((cell: ChartCell, ctx: ChartRenderContext) => renderChart(cell.chart, cell.data, ctx));
 
@@ -244,7 +265,12 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     title: doc.title,
     description: doc.description,
     client: doc.client,
-    logoText: doc.theme.logoText,
+    logoText: brand?.logo ? undefined : doc.theme.logoText,
+    logoUri: brand?.logo?.dataUri,
+    coverText: brand?.coverText,
+    brandCss: brand?.fontFaceCss,
+    fontStack: brand?.fonts.length ? fontStack : undefined,
+    accent2: brand?.accent,
     periodText: formatPeriod(doc.period.label, locale),
     generatedText: formatDate(doc.generatedAt, locale),
     accent,

@@ -85,7 +85,9 @@ describe("renderReport", () => {
 
 describe("templates", () => {
   it("use the triple-stash only for chart SVG and rendered markdown", () => {
-    const allowed = new Set(["svg", "markdownHtml"]);
+    // brandCss: the @font-face of a brand's font file, built from a validated family name
+    // ([A-Za-z0-9 _-]) and base64 bytes (definition/brand.ts): nothing in it can close the <style>.
+    const allowed = new Set(["svg", "markdownHtml", "brandCss"]);
     for (const f of files(templatesDir).filter((f) => f.endsWith(".hbs"))) {
       for (const m of readFileSync(f, "utf8").matchAll(/\{\{\{\s*([^}]*?)\s*\}\}\}|\{\{&\s*([^}]*?)\s*\}\}/g)) {
         expect(allowed.has(m[1] ?? m[2] ?? ""), `${f}: ${m[0]}`).toBe(true);

@@ -2,7 +2,7 @@ import { keyValues } from "../flags.js";
 import type { Printer } from "../output.js";
 import { ChurnbookError } from "../../util/errors.js";
 
-export async function renderCommand(args: { report?: string; period?: string; param?: string[]; format?: string; out?: string; keepGoing?: boolean }, printer: Printer): Promise<number> {
+export async function renderCommand(args: { report?: string; period?: string; param?: string[]; format?: string; out?: string; keepGoing?: boolean; pdfName?: string }, printer: Printer): Promise<number> {
   const overrides = keyValues(args.param, "param");
   if (args.period) overrides.period = args.period;
   const formats = (args.format ?? "html,pdf").split(",").map((f) => f.trim()).filter(Boolean);
@@ -15,6 +15,7 @@ export async function renderCommand(args: { report?: string; period?: string; pa
     formats: formats as ("html" | "pdf")[],
     out: args.out,
     keepGoing: args.keepGoing,
+    pdfNames: args.pdfName === "named" || args.pdfName === "report" ? args.pdfName : "both",
     onProgress: (e) => {
       if (e.phase === "load") printer.progress(`loaded ${e.dataset}: ${e.rows.toLocaleString("en-US")} rows (${Math.round(e.ms)} ms)`, e);
       else if (e.phase === "cell") printer.progress(`${e.error ? "failed" : "ran"} ${e.id} (${Math.round(e.ms)} ms)${e.error ? `: ${e.error}` : ""}`, e);
