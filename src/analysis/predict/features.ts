@@ -14,14 +14,14 @@
 // - subscriptions: mrr_now (Σ MRR running on the eve), mrr_change_90d / _180d (mrr_now − MRR
 //   running on c − 90 / c − 180), active_subscriptions, current_plan (latest running plan)
 // - transactions: recency_days (since the last purchase; tenure_days when none), frequency
-//   (purchases), monetary (average amount), revenue_30d/90d/180d, revenue_trend_90d (last 90
-//   days − the 90 before)
+//   (purchases), monetary (average amount), revenue_30d/90d, revenue_trend_90d (last 90
+//   days − the 90 before; the 180-day total it implies is no separate feature)
 // - value_12m: margin (or revenue) over the last 365 days; without transactions mrr_now × 12
 // - tickets: tickets_30d/90d/180d, tickets_total, open_tickets (opened before c, not resolved
 //   before c), avg_resolve_days (tickets resolved before c; 0 when none), last_satisfaction and
 //   avg_satisfaction (ratings before c; a customer without rating gets the training rows'
 //   average rating — see meanImputed — and has_rating = 0)
-// - usage: usage_30d/90d/180d, usage_trend_90d, days_since_usage (tenure_days when none)
+// - usage: usage_30d/90d, usage_trend_90d, days_since_usage (tenure_days when none)
 // - customers: account_age_days (from signup_date) and every attribute column except
 //   customer_id, churned, dates and names containing "churn" (strings are one-hot encoded
 //   later; see encode.ts). Attributes are assumed static (a stated limitation).
@@ -154,7 +154,9 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
       "COALESCE(trx.monetary, 0) AS monetary",
       "COALESCE(trx.revenue_30d, 0) AS revenue_30d",
       "COALESCE(trx.revenue_90d, 0) AS revenue_90d",
-      "COALESCE(trx.revenue_180d, 0) AS revenue_180d",
+      // The 180-day total is not a feature of its own: with the 90-day total and the trend it
+      // would be an exact linear combination (trend = 2·r90 − r180), leaving the logistic
+      // coefficients (and so the top reasons) arbitrary.
       "COALESCE(trx.revenue_90d, 0) - (COALESCE(trx.revenue_180d, 0) - COALESCE(trx.revenue_90d, 0)) AS revenue_trend_90d",
     );
     cols.push("COALESCE(trx.margin_365d, 0) AS value_12m");
@@ -205,7 +207,7 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
     cols.push(
       "CAST(COALESCE(usg.usage_30d, 0) AS DOUBLE) AS usage_30d",
       "CAST(COALESCE(usg.usage_90d, 0) AS DOUBLE) AS usage_90d",
-      "CAST(COALESCE(usg.usage_180d, 0) AS DOUBLE) AS usage_180d",
+      // usage_180d is left out for the same reason as revenue_180d (usage_trend_90d restates it).
       "CAST(COALESCE(usg.usage_90d, 0) - (COALESCE(usg.usage_180d, 0) - COALESCE(usg.usage_90d, 0)) AS DOUBLE) AS usage_trend_90d",
       "CAST(COALESCE(pop.cutoff - usg.last_date, pop.cutoff - pop.spell_start) AS DOUBLE) AS days_since_usage",
     );

@@ -84,8 +84,7 @@ describe("feature builder", () => {
       monetary: 400 / 3,
       revenue_30d: 150,
       revenue_90d: 300,
-      revenue_180d: 400,
-      revenue_trend_90d: 300 - 100,
+      revenue_trend_90d: 300 - 100, // 90 days vs the 90 before (180-day total 400)
       value_12m: (150 - 40) * 2 + (100 - 40),
       tickets_30d: 1,
       tickets_90d: 1,
@@ -98,8 +97,7 @@ describe("feature builder", () => {
       has_rating: 1,
       usage_30d: 10,
       usage_90d: 10,
-      usage_180d: 17,
-      usage_trend_90d: 10 - 7,
+      usage_trend_90d: 10 - 7, // 180-day total 17
       days_since_usage: 6,
       account_age_days: 198,
       region: "East",
