@@ -27,8 +27,9 @@ import { playbook } from "./playbook.js";
 import { customerCard } from "./customer-card.js";
 import { clv } from "./clv.js";
 import { clvContractual } from "./clv-contractual.js";
+import { churnDrivers } from "./churn-drivers.js";
 
-const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnedValue, survival, hazard, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual];
+const all: Analysis[] = [rfm, cpm, deciles, segments, customerValue, cohortRetention, earlyChurn, cohortProjection, cohortRevenue, churnReasons, churnedValue, survival, hazard, cox, churnSummary, mrrMovements, churnTrend, leakyBucket, churnModel, riskList, playbook, customerCard, clv, clvContractual, churnDrivers];
 
 export const registry: ReadonlyMap<string, Analysis> = (() => {
   const map = new Map<string, Analysis>();
