@@ -109,3 +109,24 @@ export function assertFontCoverage(text: string, coverage: FontCoverage | null =
     hint: "install fonts that cover these characters (for Chinese: apt-get install fonts-noto-cjk; for rare ideographs: fonts-noto-cjk-extra or fonts-hanazono), or remove them from the data",
   });
 }
+
+let families: Set<string> | null | undefined;
+
+/** Installed font family names (lower case) from fontconfig, or null when fc-list is unavailable. */
+export function installedFontFamilies(): Set<string> | null {
+  if (families !== undefined) return families;
+  try {
+    const listing = execFileSync("fc-list", ["--format", "%{family}\n"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+    families = new Set(listing.split(/[\n,]/).map((f) => f.trim().toLowerCase()).filter(Boolean));
+  } catch {
+    families = null;
+  }
+  return families;
+}
+
+/** Warnings for brand fonts that are neither installed nor embedded (the text then falls back to the next font). */
+export function brandFontWarnings(fonts: string[], embedded: string | undefined): string[] {
+  const installed = installedFontFamilies();
+  if (!installed) return [];
+  return fonts.filter((f) => f !== embedded && !installed.has(f.toLowerCase())).map((f) => `brand font "${f}" is not installed and not embedded (fonts.file): text falls back to the next font of the stack`);
+}

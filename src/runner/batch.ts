@@ -53,6 +53,8 @@ export interface BatchRun {
   /** Alarms raised by analyses (e.g. churned-value.high_value_alarm) and the count of run warnings. */
   alerts: string[];
   warnings: number;
+  /** Warnings worth a look (brand fonts missing); the run's own warnings are in its manifest. */
+  messages?: string[];
   /** Output folder and PDF, relative to the batch's output folder. */
   dir: string | null;
   pdf: string | null;
@@ -373,6 +375,8 @@ export async function runBatch(reportFile: string, options: BatchOptions = {}): 
           run = { ...base, status: "skipped", reason: "unchanged", period: previous.period, pages: previous.pages, dir: previous.dir, pdf: previous.pdf, kpis: previous.kpis, alerts: previous.alerts, warnings: previous.warnings };
         } else {
           const needsPdf = formats.includes("pdf");
+          const { brandFontWarnings } = await import("../print/fonts.js");
+          const fontWarnings = client?.brand ? brandFontWarnings(client.brand.fonts, client.brand.fontFaceCss ? client.brand.fonts[0] : undefined) : [];
           const result = await renderFiles(reportFile, {
             overrides,
             formats,
@@ -395,7 +399,8 @@ export async function runBatch(reportFile: string, options: BatchOptions = {}): 
             pdf: pdfFile ? relative(out, pdfFile) : null,
             kpis: headline(result.run.document),
             alerts: alarms(result),
-            warnings: result.warnings.length,
+            warnings: result.warnings.length + fontWarnings.length,
+            ...(fontWarnings.length ? { messages: fontWarnings } : {}),
           };
           if (fingerprint) ledger.entries[key] = { fingerprint, dir: run.dir!, period: run.period, pages: run.pages, pdf: run.pdf, kpis: run.kpis, alerts: run.alerts, warnings: run.warnings };
         }

@@ -94,6 +94,7 @@ export function batchReporter(args: { json?: boolean; quiet?: boolean }, printer
         current.delete(`${e.run.client} ${e.requested}`);
         if (bar) bar.update(e.done, { step: stepText() || "done" });
         else printer.progress(`[${e.done}/${e.total}] ${e.run.client} ${e.run.period}: ${statusText(e.run)}${e.run.status === "failed" ? ` — ${e.run.error}` : ""}`);
+        if (!bar) for (const m of e.run.messages ?? []) printer.warn(`${e.run.client}: ${m}`);
       }
     },
     stop() {
