@@ -75,8 +75,8 @@ const coverHeight = { A4: { portrait: "250mm", landscape: "160mm" }, Letter: { p
 
 const defaultTemplatesDir = fileURLToPath(new URL("../../templates/", import.meta.url));
 const defaultAccent = "#1f4e79";
-/** Plot's default categorical colours, after a brand's own. */
-const tableau10 = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab"];
+/** Plot's default categorical colours (observable10), after a brand's own. */
+const observable10 = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0"];
 
 interface TemplateSet {
   layout: string;
@@ -180,7 +180,7 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
   const fontStack = brand?.fonts.length ? [...brand.fonts.map((f) => `"${f}"`), reportFontStack].join(", ") : reportFontStack;
   const basePalette = themePalette(theme);
   const brandColors = brand ? [brand.primary, brand.accent].filter((c): c is string => Boolean(c)) : [];
-  const palette = basePalette.length || brandColors.length ? [...new Set([...brandColors, ...(basePalette.length ? basePalette : tableau10)])] : undefined;
+  const palette = basePalette.length || brandColors.length ? [...new Set([...brandColors, ...(basePalette.length ? basePalette : observable10)])] : undefined;
   const chartCtx = (wide: boolean): ChartRenderContext => ({
     locale,
     currency,
