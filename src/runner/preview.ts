@@ -1,22 +1,32 @@
-// `churnbook preview`: the notebook view while a definition is being written. A local server
-// (127.0.0.1 only) renders the report to HTML on each request — failed cells shown in place,
-// as --keep-going does — and reuses the last render while neither the definition nor its data
-// files have changed. A panel above the report lists every cell with its time or its error.
-// Only GET and HEAD are answered, and only for a loopback Host header (127.0.0.1, localhost,
-// [::1]): a page elsewhere cannot read the report through DNS rebinding. A bug while rendering
-// shows a short "internal error" page; the stack goes to the terminal (and the page with debug).
+// `churnbook preview`: the live notebook while a definition is being written. A local server
+// (127.0.0.1 only) shows every cell of the definition with its source (line numbers), status,
+// time, whether it came from the cell cache, and its output under it; an error is shown in place
+// (message, line and column, code excerpt) while the other cells keep their last good output.
+// A side panel has the outline and the data coverage; the bar has the parameter controls, a
+// print view (the PDF's pages) and an export-PDF button.
+//
+// Live: the server watches the definition, its data files and the templates; on a change it
+// re-runs (through the cell cache: only the cells whose inputs changed) and tells open pages
+// over server-sent events; the page patches the changed cells in place, keeping its scroll
+// position. Edits in quick succession coalesce; any number of requests and pages share one run.
+//
+// Security: only GET and HEAD are answered (405 + Allow otherwise), and only for a loopback Host
+// header (127.0.0.1, localhost, [::1]) on every route — a page elsewhere cannot read the report
+// through DNS rebinding. Only the server's own assets are served; parameter controls are GET
+// query strings; nothing in the definition runs as code. A bug while running shows a short
+// "internal error" notice; the stack goes to the terminal (and the page with debug).
 
-import { createServer, type Server } from "node:http";
-import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
-import { loadReport } from "../definition/index.js";
-import { renderReport } from "../render/index.js";
-import Handlebars from "handlebars";
-import { formatError, isChurnbookError } from "../util/errors.js";
-import { fillTemplate, resolveReportParams } from "./params.js";
-import { runReport } from "./run.js";
-
-const escapeHtml = (s: string) => Handlebars.Utils.escapeExpression(s);
+import { execFile } from "node:child_process";
+import { watch, type FSWatcher } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { cacheKey, openCache, type CellCache } from "./cache.js";
+import { printCached, type CachedPdf } from "./print-cache.js";
+import { errorOnlyPage, notebookPage, pageModel } from "./notebook/page.js";
+import { NotebookSession, templatesDir, type NotebookEvent, type Snapshot } from "./notebook/session.js";
+import { ChurnbookError, formatError, isChurnbookError } from "../util/errors.js";
 
 export interface PreviewOptions {
   overrides?: Record<string, string>;
@@ -26,67 +36,246 @@ export interface PreviewOptions {
   debug?: boolean;
   /** Where internal errors are logged (default: stderr). */
   log?: (message: string) => void;
+  /** The cell cache (default: the .churnbook-cache folder; null: memory only). */
+  cache?: CellCache | null;
+  /** Machine-readable events: one per cell run ({"event":"cell",…}) and one per run. */
+  onEvent?: (e: NotebookEvent) => void;
+  /** Milliseconds to wait for more changes before re-running (default 40). */
+  debounceMs?: number;
 }
 
 export interface PreviewServer {
   url: string;
   server: Server;
+  /** Runs started so far, over all parameter sets. */
+  runs(): number;
   close(): Promise<void>;
 }
 
+const assets: Record<string, string> = { "notebook.js": "text/javascript; charset=utf-8", "notebook.css": "text/css; charset=utf-8" };
+const csp = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 export async function startPreview(reportFile: string, options: PreviewOptions = {}): Promise<PreviewServer> {
-  let cache: { key: string; html: string } | null = null;
+  const file = resolve(reportFile);
   const log = options.log ?? ((m: string) => void process.stderr.write(m + "\n"));
-  /** A ChurnbookError's located message; for anything else (a bug) a short notice, the stack logged. */
-  const describe = (e: unknown): string => {
-    if (isChurnbookError(e)) return formatError(e);
+  const cache = options.cache === undefined ? openCache() : (options.cache ?? openCache(null));
+  const describeBug = (e: unknown): string => {
     const stack = String((e as Error)?.stack ?? e);
     log(`churnbook preview: internal error: ${stack}`);
     return `internal error: this is a bug in churnbook, not in the report; the details are in the terminal running "churnbook preview"${options.debug ? `\n\n${stack}` : ""}`;
   };
-  const render = async (): Promise<string> => {
-    const key = await fingerprint(reportFile, options.overrides ?? {});
-    if (cache && cache.key === key) return cache.html;
-    let html: string;
-    try {
-      const report = await loadReport(reportFile);
-      const started = performance.now();
-      const run = await runReport(report, { overrides: options.overrides, keepGoing: true, now: options.now?.() });
-      const rendered = renderReport(run.document);
-      const total = performance.now() - started;
-      const failed = new Map(run.document.cells.filter((c) => c.kind === "error").map((c) => [c.id, (c as { message: string }).message]));
-      const rows = report.cells.map((c) => {
-        const t = run.timings.find((x) => x.id === c.id);
-        const error = failed.get(c.id);
-        return `<tr${error ? ' class="failed"' : ""}><td>${c.line}</td><td>${escapeHtml(c.id)}</td><td>${c.kind}${c.kind === "analysis" ? ` · ${escapeHtml(c.analysis)}` : ""}</td><td>${t ? `${Math.round(t.ms)} ms` : ""}</td><td>${error ? escapeHtml(error) : "ok"}</td></tr>`;
-      });
-      const panel = `<section class="preview-panel"><p><strong>preview</strong> · ${escapeHtml(reportFile)} · ${Math.round(total)} ms${run.warnings.length ? ` · ${run.warnings.length} warning(s): ${escapeHtml(run.warnings.join("; "))}` : ""}</p><table><thead><tr><th>line</th><th>cell</th><th>kind</th><th>time</th><th>status</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
-      html = rendered.html.replace(/<body([^>]*)>/, `<body$1><style>${panelCss}</style>${panel}`);
-    } catch (e) {
-      // A definition error: the located message, in place of the report.
-      html = errorPage(reportFile, describe(e));
+  const describe = (e: unknown): string => (isChurnbookError(e) ? formatError(e) : describeBug(e));
+
+  // One session per set of parameter values (the CLI's, then the page's query string).
+  const sessions = new Map<string, NotebookSession>();
+  const clients = new Map<NotebookSession, Set<ServerResponse>>();
+  const sessionFor = (query: URLSearchParams): NotebookSession => {
+    const overrides: Record<string, string> = { ...(options.overrides ?? {}) };
+    for (const [k, v] of query) if (v.trim() !== "") overrides[k] = v.trim();
+    const key = cacheKey(overrides);
+    let s = sessions.get(key);
+    if (!s) {
+      s = new NotebookSession(file, { overrides, cache, now: options.now, onEvent: options.onEvent, describeBug });
+      sessions.set(key, s);
+      clients.set(s, new Set());
+      // Keep a few parameter sets; drop the oldest that no page listens to.
+      if (sessions.size > 8) {
+        for (const [k, old] of sessions) if (k !== key && !clients.get(old)?.size) {
+          sessions.delete(k);
+          clients.delete(old);
+          break;
+        }
+      }
     }
-    cache = { key, html };
-    return html;
+    return s;
+  };
+
+  // Watching: the directories of every watched file; a change (or the poll's stamp) re-runs the
+  // sessions that pages listen to, after a short pause that coalesces bursts of saves.
+  const watchers = new Map<string, FSWatcher>();
+  let timer: NodeJS.Timeout | null = null;
+  const refresh = () => {
+    for (const [s, set] of clients) if (set.size) void s.latest().catch((e: unknown) => log(`churnbook preview: ${describe(e)}`));
+  };
+  const changed = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      refresh();
+    }, options.debounceMs ?? 40);
+  };
+  const watchInputs = (s: NotebookSession) => {
+    const dirs = new Set([dirname(file), templatesDir, ...s.watched.map((f) => dirname(f))]);
+    for (const d of dirs) {
+      if (watchers.has(d)) continue;
+      try {
+        const w = watch(d, { persistent: false }, changed);
+        w.on("error", () => {
+          w.close();
+          watchers.delete(d);
+        });
+        watchers.set(d, w);
+      } catch {
+        // a folder that does not exist (yet): the poll covers it
+      }
+    }
+  };
+  // The poll: editors that replace files, network folders, or watchers that missed an event.
+  const poll = setInterval(async () => {
+    for (const [s, set] of clients) {
+      if (!set.size || !s.current) continue;
+      if ((await s.stamp()) !== s.current.stamp) changed();
+    }
+  }, 500);
+  poll.unref();
+
+  const send = (res: ServerResponse, req: IncomingMessage, status: number, type: string, body: string | Uint8Array, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", ...headers });
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+  const text = (res: ServerResponse, req: IncomingMessage, status: number, body: string, headers: Record<string, string> = {}) => send(res, req, status, "text/plain; charset=utf-8", body + "\n", headers);
+  const json = (res: ServerResponse, req: IncomingMessage, value: unknown) => send(res, req, 200, "application/json; charset=utf-8", JSON.stringify(value));
+
+  const latest = async (s: NotebookSession): Promise<Snapshot> => {
+    const snap = await s.latest();
+    watchInputs(s);
+    return snap;
+  };
+
+  // Printing: one print per document at a time, pages rasterised once per PDF.
+  const printing = new Map<string, Promise<CachedPdf>>();
+  const printOf = (snap: Snapshot): Promise<CachedPdf> => {
+    const key = `${snap.file}:${snap.version}`;
+    let p = printing.get(key);
+    if (!p) {
+      p = printCached(snap.document!, cache);
+      printing.set(key, p);
+      p.catch(() => printing.delete(key));
+      if (printing.size > 4) printing.delete(printing.keys().next().value!);
+    }
+    return p;
+  };
+  const pageImages = new Map<string, Promise<Buffer[]>>();
+  const imagesOf = (pdf: Uint8Array): { key: string; images: Promise<Buffer[]> } => {
+    const key = cacheKey(Buffer.from(pdf).toString("base64")).slice(0, 24);
+    let images = pageImages.get(key);
+    if (!images) {
+      images = rasterize(pdf);
+      pageImages.set(key, images);
+      images.catch(() => pageImages.delete(key));
+      if (pageImages.size > 6) pageImages.delete(pageImages.keys().next().value!);
+    }
+    return { key, images };
   };
 
   const server = createServer((req, res) => {
-    const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers }).end(body + "\n");
     // DNS rebinding: a hostile page whose name resolves to 127.0.0.1 sends its own Host.
-    if (!isLoopbackHost(req.headers.host)) return text(403, "forbidden: the preview answers only requests to 127.0.0.1, localhost or [::1]");
-    if (req.method !== "GET" && req.method !== "HEAD") return text(405, "method not allowed", { allow: "GET, HEAD" });
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== "/" && path !== "/index.html") return text(404, "not found");
-    render().then(
-      (html) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" }).end(html),
-      (e: unknown) => res.writeHead(500, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(errorPage(reportFile, describe(e))),
-    );
+    if (!isLoopbackHost(req.headers.host)) return text(res, req, 403, "forbidden: the preview answers only requests to 127.0.0.1, localhost or [::1]");
+    if (req.method !== "GET" && req.method !== "HEAD") return text(res, req, 405, "method not allowed", { allow: "GET, HEAD" });
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
+    const query = url.searchParams;
+    for (const [k, v] of query) if (!/^[a-z][a-z0-9_]*$/.test(k) || v.length > 200) return text(res, req, 400, `bad parameter in the query string: ${k.slice(0, 40)}`);
+    const search = url.search;
+    const failed = (e: unknown) => {
+      if (!res.headersSent) send(res, req, 500, "text/html; charset=utf-8", errorOnlyPage(file, describe(e)));
+      else res.end();
+    };
+
+    if (path.startsWith("/assets/")) {
+      const name = path.slice("/assets/".length);
+      if (!Object.hasOwn(assets, name)) return text(res, req, 404, "not found");
+      readFile(join(templatesDir, "preview", name)).then((b) => send(res, req, 200, assets[name]!, b), failed);
+      return;
+    }
+    if (path === "/" || path === "/index.html") {
+      const s = sessionFor(query);
+      latest(s).then((snap) => send(res, req, 200, "text/html; charset=utf-8", notebookPage(snap, s.runCount, search), { "content-security-policy": csp }), failed);
+      return;
+    }
+    if (path === "/model.json") {
+      const s = sessionFor(query);
+      latest(s).then((snap) => json(res, req, pageModel(snap, s.runCount)), failed);
+      return;
+    }
+    if (path === "/events") {
+      const s = sessionFor(query);
+      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-content-type-options": "nosniff" });
+      if (req.method === "HEAD") return void res.end();
+      const set = clients.get(s)!;
+      set.add(res);
+      const update = (snap: Snapshot) => res.write(`event: update\ndata: ${JSON.stringify({ version: snap.version })}\n\n`);
+      const running = () => res.write(`event: running\ndata: {}\n\n`);
+      s.listeners.add(update);
+      s.startListeners.add(running);
+      const beat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+      beat.unref();
+      res.write("retry: 1000\n\n");
+      latest(s).then(update, (e: unknown) => log(`churnbook preview: ${describe(e)}`));
+      req.on("close", () => {
+        clearInterval(beat);
+        set.delete(res);
+        s.listeners.delete(update);
+        s.startListeners.delete(running);
+      });
+      return;
+    }
+    if (path === "/print.json" || path === "/export.pdf") {
+      const s = sessionFor(query);
+      latest(s)
+        .then(async (snap) => {
+          if (!snap.document) {
+            const why = snap.banner?.text ?? "the report has errors: fix them to print";
+            return path === "/print.json" ? json(res, req, { error: why }) : text(res, req, 409, why);
+          }
+          const printed = await printOf(snap);
+          if (path === "/export.pdf") {
+            const name = `${snap.reportName}-${snap.document.period.label}.pdf`.replace(/[^A-Za-z0-9._-]/g, "_");
+            return send(res, req, 200, "application/pdf", printed.pdf, { "content-disposition": `attachment; filename="${name}"` });
+          }
+          const { key, images } = imagesOf(printed.pdf);
+          const pages = await images;
+          json(res, req, { pages: printed.pageCount, images: pages.map((_, i) => `/print/${key}/${i + 1}.png`) });
+        })
+        .catch((e: unknown) => (path === "/print.json" ? json(res, req, { error: describe(e) }) : failed(e)));
+      return;
+    }
+    const png = /^\/print\/([0-9a-f]{24})\/(\d{1,4})\.png$/.exec(path);
+    if (png) {
+      const images = pageImages.get(png[1]!);
+      if (!images) return text(res, req, 404, "not found");
+      images.then((pages) => {
+        const page = pages[Number(png[2]) - 1];
+        if (!page) return text(res, req, 404, "not found");
+        send(res, req, 200, "image/png", page);
+      }, failed);
+      return;
+    }
+    return text(res, req, 404, "not found");
   });
-  await new Promise<void>((ok) => server.listen(options.port ?? 4321, "127.0.0.1", ok));
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port ?? 4321, "127.0.0.1", () => {
+      server.off("error", fail);
+      ok();
+    });
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  return { url: `http://127.0.0.1:${port}/`, server, close: () => new Promise((ok) => server.close(() => ok())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    server,
+    runs: () => [...sessions.values()].reduce((n, s) => n + s.runCount, 0),
+    close: () =>
+      new Promise((ok) => {
+        clearInterval(poll);
+        if (timer) clearTimeout(timer);
+        for (const w of watchers.values()) w.close();
+        for (const set of clients.values()) for (const r of set) r.end();
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
+  };
 }
 
 /** Host header of a request to this machine's loopback interface: 127.0.0.1, localhost or [::1], any port. */
@@ -97,35 +286,21 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return ["127.0.0.1", "localhost", "[::1]"].includes(m[1]!.replace(/\.$/, ""));
 }
 
-function errorPage(reportFile: string, message: string): string {
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>churnbook preview</title><style>${panelCss}</style></head><body><section class="preview-panel failed"><p><strong>preview</strong> · ${escapeHtml(reportFile)}</p><pre>${escapeHtml(message)}</pre></section></body></html>`;
-}
-
-/** Modification times of the definition and of every data file it names (params filled in). */
-async function fingerprint(reportFile: string, overrides: Record<string, string>): Promise<string> {
-  const parts: string[] = [];
-  const mtime = async (f: string) => (await stat(f).catch(() => null))?.mtimeMs ?? "missing";
-  parts.push(`${reportFile}:${await mtime(reportFile)}`);
+/** The PDF's pages as PNG images (poppler's pdftoppm), at a screen-friendly resolution. */
+async function rasterize(pdf: Uint8Array): Promise<Buffer[]> {
+  const dir = await mkdtemp(join(tmpdir(), "churnbook-print-"));
   try {
-    const report = await loadReport(reportFile);
-    const params = resolveReportParams(report, overrides);
-    for (const d of report.datasets) {
-      let path: string;
-      try {
-        path = fillTemplate(d.path, params);
-      } catch {
-        continue;
-      }
-      const file = isAbsolute(path) ? path : resolve(report.dir, path);
-      parts.push(`${file}:${await mtime(file)}`);
-    }
-  } catch {
-    // An invalid definition: its own mtime decides.
+    await writeFile(join(dir, "report.pdf"), pdf);
+    await new Promise<void>((ok, fail) =>
+      execFile("pdftoppm", ["-r", "60", "-png", join(dir, "report.pdf"), join(dir, "page")], { timeout: 120_000 }, (e) => {
+        if (!e) return ok();
+        const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+        fail(new ChurnbookError("print-view", missing ? "the print view needs pdftoppm" : `pdftoppm failed: ${e.message.split("\n")[0]}`, { hint: missing ? "apt-get install poppler-utils; Export PDF works without it" : undefined }));
+      }),
+    );
+    const names = (await readdir(dir)).filter((n) => /^page-\d+\.png$/.test(n)).sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));
+    return await Promise.all(names.map((n) => readFile(join(dir, n))));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return parts.join("|");
 }
-
-const panelCss = `.preview-panel{font:12px/1.4 system-ui,sans-serif;background:#f5f7fa;border-bottom:1px solid #cbd2d9;padding:8px 16px;margin:0 0 16px}
-.preview-panel table{border-collapse:collapse}.preview-panel td,.preview-panel th{padding:2px 10px;text-align:left;border-bottom:1px solid #e4e7eb}
-.preview-panel tr.failed td,.preview-panel.failed pre{color:#b42318}.preview-panel pre{white-space:pre-wrap}
-@media print{.preview-panel{display:none}}`;

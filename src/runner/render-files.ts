@@ -6,11 +6,12 @@ import { join, resolve } from "node:path";
 import { loadReport, type Report } from "../definition/index.js";
 import type { BrowserSession } from "../print/browser.js";
 import type { ReportDocument } from "../render/document.js";
-import { renderReport } from "../render/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import { toCsv } from "./csv.js";
 import { paramsFolder, writeAtomically } from "./outputs.js";
 import { runReport, type ProgressEvent, type RunResult } from "./run.js";
+import type { CellCache } from "./cache.js";
+import { printCached, renderHtmlCached } from "./print-cache.js";
 import { tablesXlsx, type XlsxTable } from "./xlsx.js";
 
 export interface RenderFilesOptions {
@@ -19,7 +20,9 @@ export interface RenderFilesOptions {
   out?: string;
   keepGoing?: boolean;
   now?: Date;
-  onProgress?: (event: ProgressEvent | { phase: "html" | "pdf"; ms: number }) => void;
+  onProgress?: (event: ProgressEvent | { phase: "html" | "pdf"; ms: number; cached?: boolean }) => void;
+  /** The cell cache (runner/cache.ts): cells, and the HTML and PDF of an unchanged document. */
+  cache?: CellCache;
   /** Print with this browser instead of launching one (batch runs share one). */
   session?: BrowserSession;
   /** Changes to the loaded definition before it runs (a batch client's locale, currency, data). */
@@ -64,7 +67,7 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   const progress = options.onProgress ?? (() => {});
   const loaded = await loadReport(reportFile);
   const report = options.adjustReport ? options.adjustReport(loaded) : loaded;
-  const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress });
+  const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress, cache: options.cache });
   const timings = [...run.timings];
   const warnings = [...run.warnings];
   if (options.adjustDocument) run.document = options.adjustDocument(run.document);
@@ -72,19 +75,18 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   // HTML first (charts are drawn here); with a PDF, the printer renders again with the table
   // of contents' page numbers, and that HTML is the one written, so both outputs agree.
   let t0 = performance.now();
-  const rendered = renderReport(run.document);
+  const rendered = await renderHtmlCached(run.document, options.cache);
   let html = rendered.html;
   let renderWarnings = rendered.warnings;
   const htmlMs = performance.now() - t0;
   timings.push({ phase: "html", ms: htmlMs });
-  progress({ phase: "html", ms: htmlMs });
+  progress({ phase: "html", ms: htmlMs, cached: rendered.cached });
 
   const files: Record<string, string | Uint8Array> = {};
   let pages: number | null = null;
   if (formats.includes("pdf")) {
     t0 = performance.now();
-    const { printReport } = await import("../print/index.js");
-    const printed = await printReport(run.document, { session: options.session });
+    const printed = await printCached(run.document, options.cache, options.session);
     html = printed.html;
     renderWarnings = printed.warnings;
     pages = printed.pageCount;
@@ -96,7 +98,7 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     }
     const ms = performance.now() - t0;
     timings.push({ phase: "pdf", ms });
-    progress({ phase: "pdf", ms });
+    progress({ phase: "pdf", ms, cached: printed.cached });
   }
   warnings.push(...renderWarnings);
   if (/\bNaN\b|Infinity|\bundefined\b/.test(html.replace(/<style[\s\S]*?<\/style>/g, ""))) {

@@ -1,0 +1,74 @@
+// The printed outputs of a document through the cell cache: the HTML and the PDF are functions
+// of the document (its generation day, not the second: the cover shows the date), the templates
+// and the code (churnbookVersion fingerprints both), so an unchanged report is neither drawn nor
+// printed again. Within one process, charts are drawn once per (spec, data, size) even though
+// printing renders the document up to three times (table-of-contents page numbers).
+
+import { renderChart, type ChartResult } from "../charts/index.js";
+import type { ReportDocument } from "../render/document.js";
+import { renderReport, type ChartCell, type ChartRenderContext, type RenderOptions } from "../render/index.js";
+import type { BrowserSession } from "../print/browser.js";
+import { cacheKey, churnbookVersion, type CellCache } from "./cache.js";
+
+/** The document as printed: the generation time only to the day. */
+export function printable(doc: ReportDocument): ReportDocument {
+  return { ...doc, generatedAt: doc.generatedAt.slice(0, 10) };
+}
+
+const drawn = new Map<string, ChartResult>();
+
+/** A chart renderer that draws each (chart, data, context) once per process. */
+export function memoizedCharts(): NonNullable<RenderOptions["charts"]> {
+  return (cell: ChartCell, ctx: ChartRenderContext) => {
+    const key = cacheKey(cell.chart, cell.data, ctx);
+    let r = drawn.get(key);
+    if (!r) {
+      r = renderChart(cell.chart, cell.data, ctx);
+      drawn.set(key, r);
+      if (drawn.size > 500) drawn.delete(drawn.keys().next().value!);
+    }
+    return r;
+  };
+}
+
+export interface CachedHtml {
+  html: string;
+  warnings: string[];
+  cached: boolean;
+}
+
+/** The report's HTML, from the cache when the document is unchanged. */
+export async function renderHtmlCached(doc: ReportDocument, cache?: CellCache): Promise<CachedHtml> {
+  const key = cache ? `${cacheKey("html", churnbookVersion(), printable(doc))}` : null;
+  const hit = key ? await cache!.get<{ html: string; warnings: string[] }>("print", key) : undefined;
+  if (hit) return { ...hit, cached: true };
+  const r = renderReport(doc, { charts: memoizedCharts() });
+  if (key) await cache!.put("print", key, { html: r.html, warnings: r.warnings });
+  return { html: r.html, warnings: r.warnings, cached: false };
+}
+
+export interface CachedPdf {
+  pdf: Uint8Array;
+  /** The printed HTML (with table-of-contents page numbers). */
+  html: string;
+  warnings: string[];
+  pageCount: number;
+  cached: boolean;
+}
+
+/** The report's PDF (and printed HTML), from the cache when the document is unchanged. */
+export async function printCached(doc: ReportDocument, cache?: CellCache, session?: BrowserSession): Promise<CachedPdf> {
+  const key = cache ? cacheKey("pdf", churnbookVersion(), printable(doc)) : null;
+  if (key) {
+    const meta = await cache!.get<{ html: string; warnings: string[]; pageCount: number }>("print", key);
+    const pdf = meta ? await cache!.getBytes("print", key) : undefined;
+    if (meta && pdf) return { ...meta, pdf, cached: true };
+  }
+  const { printReport } = await import("../print/index.js");
+  const printed = await printReport(doc, { session, render: { charts: memoizedCharts() } });
+  if (key) {
+    await cache!.putBytes("print", key, printed.pdf);
+    await cache!.put("print", key, { html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount });
+  }
+  return { pdf: printed.pdf, html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount, cached: false };
+}
