@@ -46,6 +46,9 @@ export interface LoadedDataset {
 
 const duckType: Record<FieldType, string> = { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" };
 
+/** Roles whose rows are events: identical rows can be distinct events (line items). */
+const eventLogs = new Set<Role>(["transactions", "tickets", "usage"]);
+
 /** Fields whose values must be unique within a role. */
 const uniqueFields: Partial<Record<Role, string>> = { customers: "customer_id", lifetimes: "customer_id", summary: "customer_id" };
 
@@ -138,13 +141,33 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     });
   }
 
-  // Exact duplicate rows (every column equal, as written in the file): the first is kept.
+  // Exact duplicate rows (every column equal, as written in the file). The policy per role:
+  // - customers, subscriptions, churn events, lifetimes, summaries: a row states a fact once,
+  //   so a copy is a duplicated export: dropped (the first is kept) and reported;
+  // - event logs (transactions, tickets, usage) without a row id: two identical rows are
+  //   normally two identical line items (the same product twice on one invoice), so they are
+  //   kept and reported; with a row id column (e.g. transaction_id) a copy is a duplicate and
+  //   is dropped. A log in which half the rows or more repeat an earlier one looks like a file
+  //   concatenated with itself and is refused.
   if (fileColumns.length) {
     const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${quoteIdent(raw)})`;
     const dup = await countRows(engine, ranked, "__k > 1");
     if (dup.count) {
-      await engine.query(`DELETE FROM ${quoteIdent(raw)} WHERE __row IN (SELECT __row FROM ${ranked} WHERE __k > 1)`);
-      addFinding({ code: "duplicate-rows", count: dup.count, rows: dup.rows, excluded: true });
+      const rowId = fileColumns.find((c) => c !== mapping.get("customer_id") && /(^|_)(id|uuid|line_?no|row_?id)$/i.test(snake(c)));
+      if (eventLogs.has(src.role) && !rowId) {
+        const [t] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(raw)}`);
+        const total = Number(t!.n);
+        if (total >= 20 && dup.count * 2 >= total) {
+          throw new ChurnbookError("duplicated-file", `${dup.count} of the ${total} rows of dataset "${src.name}" repeat an earlier row exactly: the file looks concatenated with itself`, {
+            location: { dataset: src.name, row: dup.rows[0] },
+            hint: "remove the duplicated rows, or add a row id column (e.g. transaction_id) so that repeated identical purchases can be told from copies",
+          });
+        }
+        addFinding({ code: "duplicate-line-items", count: dup.count, rows: dup.rows, excluded: false });
+      } else {
+        await engine.query(`DELETE FROM ${quoteIdent(raw)} WHERE __row IN (SELECT __row FROM ${ranked} WHERE __k > 1)`);
+        addFinding({ code: "duplicate-rows", count: dup.count, rows: dup.rows, excluded: true });
+      }
     }
   }
 

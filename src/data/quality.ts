@@ -10,7 +10,7 @@ import { addDays, lastCompletePeriod, periodContaining, type Grain, type Period 
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Role } from "./roles.js";
 
-export type FindingCode = "duplicate-rows" | "missing-customer-id" | "end-before-start" | "resolved-before-date" | "future-date";
+export type FindingCode = "duplicate-rows" | "duplicate-line-items" | "missing-customer-id" | "end-before-start" | "resolved-before-date" | "future-date";
 
 export interface DataFinding {
   code: FindingCode;
@@ -42,6 +42,8 @@ export function findingMessage(f: Omit<DataFinding, "message">): string {
   switch (f.code) {
     case "duplicate-rows":
       return `${n} exact duplicate row${s} dropped ${at}`;
+    case "duplicate-line-items":
+      return `${n} row${s} identical to an earlier row kept as separate line items (the file has no row id to tell copies from repeated purchases) ${at}`;
     case "missing-customer-id":
       return `${n} row${s} without customer_id dropped ${at}`;
     case "end-before-start":

@@ -9,6 +9,7 @@ import { label, type LabelKey } from "./labels.js";
 
 const keys: Record<DataFinding["code"], LabelKey> = {
   "duplicate-rows": "findingDuplicateRows",
+  "duplicate-line-items": "findingDuplicateLineItems",
   "missing-customer-id": "findingMissingCustomerId",
   "end-before-start": "findingEndBeforeStart",
   "resolved-before-date": "findingResolvedBeforeDate",

@@ -19,6 +19,8 @@ export const labels = {
   vsPrevious: { "zh-CN": "环比", "en-US": "vs previous period" },
   vsLastYear: { "zh-CN": "同比", "en-US": "vs last year" },
   keyMetrics: { "zh-CN": "核心指标", "en-US": "Key metrics" },
+  /** The appendix block stating the executive summary's rules (materiality, drivers, alerts). */
+  summaryRules: { "zh-CN": "摘要与警报规则", "en-US": "Summary and alert rules" },
   metric: { "zh-CN": "指标", "en-US": "Metric" },
   definition: { "zh-CN": "定义", "en-US": "Definition" },
   setting: { "zh-CN": "项目", "en-US": "Setting" },
@@ -33,6 +35,7 @@ export const labels = {
   /** The coverage table's last column: what loading found in the data (findings). */
   dataNotes: { "zh-CN": "数据质量说明", "en-US": "Data quality notes" },
   findingDuplicateRows: { "zh-CN": "完全重复的行（已剔除）：{count} 行", "en-US": "Exact duplicate rows dropped: {count}" },
+  findingDuplicateLineItems: { "zh-CN": "与前一行完全相同的行（文件无行编号，按多条明细保留）：{count} 行", "en-US": "Rows identical to an earlier row, kept as separate line items (no row id in the file): {count}" },
   findingMissingCustomerId: { "zh-CN": "缺少客户编号的行（已剔除）：{count} 行", "en-US": "Rows without a customer ID dropped: {count}" },
   findingEndBeforeStart: { "zh-CN": "结束日期早于开始日期的行（未纳入分析）：{count} 行", "en-US": "Rows ending before they start, left out: {count}" },
   findingResolvedBeforeDate: { "zh-CN": "解决日期早于工单日期的行（未纳入分析）：{count} 行", "en-US": "Tickets resolved before they were opened, left out: {count}" },

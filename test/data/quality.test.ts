@@ -106,6 +106,33 @@ describe("duplicate rows", () => {
   });
 });
 
+describe("duplicate rows in event logs (transactions)", () => {
+  const tx = (name: string, text: string) => src(file(name, text), { name: "transactions", role: "transactions" });
+
+  it("keeps identical line items (the same product twice on one invoice) and reports them", async () => {
+    const d = await loadDataset(engine, tx("items.csv", "customer_id,date,amount\nc1,2026-01-05,9.99\nc1,2026-01-05,9.99\nc2,2026-01-06,5\n"), { now });
+    expect(d.rows).toBe(3);
+    expect(d.findings.map((x) => [x.code, x.count, x.rows, x.excluded])).toEqual([["duplicate-line-items", 1, [2], false]]);
+    expect(d.findings[0]!.message).toMatch(/kept as separate line items/);
+    expect(await engine.query("SELECT sum(amount) AS s FROM transactions WHERE customer_id = 'c1'")).toEqual([{ s: 19.98 }]);
+  });
+
+  it("drops copies when the file has a row id (transaction_id)", async () => {
+    const d = await loadDataset(engine, tx("ids.csv", "transaction_id,customer_id,date,amount\nT1,c1,2026-01-05,9.99\nT1,c1,2026-01-05,9.99\nT2,c1,2026-01-05,9.99\n"), { now });
+    expect(d.rows).toBe(2);
+    expect(d.findings.map((x) => [x.code, x.count])).toEqual([["duplicate-rows", 1]]);
+  });
+
+  it("refuses a log concatenated with itself instead of doubling the revenue", async () => {
+    // The sample log without its transaction_id column: nothing tells copies from repeats.
+    const text = readFileSync(join(root, "data/acme/transactions.csv"), "utf8").split("\n").map((l) => l.slice(l.indexOf(",") + 1)).join("\n");
+    const e = await failure(loadDataset(engine, tx("tx-twice.csv", text + text.slice(text.indexOf("\n") + 1)), { now }));
+    expect(e.code).toBe("duplicated-file");
+    expect(e.message).toMatch(/looks concatenated with itself/);
+    expect(e.location.dataset).toBe("transactions");
+  });
+});
+
 describe("impossible and future dates", () => {
   it("leaves out subscriptions that end before they start, with their row numbers", async () => {
     const f = file("backwards.csv", "customer_id,start_date,end_date,mrr\nc1,2026-01-01,2026-03-01,10\nc2,2026-05-01,2026-02-01,20\nc3,2026-02-01,,30\nc4,2026-04-01,2026-03-31,40\n");
