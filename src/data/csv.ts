@@ -269,7 +269,14 @@ export function csvProblemError(w: Where, p: CsvProblem, header: string[] | null
     case "not-utf8":
       return notUtf8(w, p.line, false);
     case "too-many-fields": {
-      const names = header ? header.slice(0, 12).join(", ") + (header.length > 12 ? ", …" : "") : "";
+      // A "header" of one field is the first line of a file that is not a table: never echo it.
+      if (!header || header.length <= 1) {
+        return new ChurnbookError("not-a-table", "the file does not look like a CSV table: its first line has no delimiter (comma, semicolon, tab or |)", {
+          location,
+          hint: "check the dataset's path points at the data export; set the dataset's delimiter if the file uses another separator",
+        });
+      }
+      const names = looksLikeHeader(header) ? header.slice(0, 12).join(", ") + (header.length > 12 ? ", …" : "") : "";
       return new ChurnbookError("bad-csv-line", `line ${p.line} has ${p.fields} fields, expected ${p.expected}${names ? ` (header: ${names})` : ""}`, {
         location,
         hint: "a value probably contains the delimiter: quote it (\"Acme, Inc.\") in the export, or set the dataset's delimiter",
@@ -283,6 +290,12 @@ export function csvProblemError(w: Where, p: CsvProblem, header: string[] | null
     case "unclosed-quote":
       return new ChurnbookError("bad-csv-line", `line ${p.line} opens a quoted value that is never closed`, { location, hint: 'close the quote, or write a quote inside a value as ""' });
   }
+}
+
+/** Whether column names look like a header (so a hint may list them) rather than the first
+ * line of some other text, which a hint must not echo. */
+export function looksLikeHeader(columns: string[]): boolean {
+  return columns.every((c) => c.length <= 48 && c.trim().split(/\s+/).length <= 5 && /^[\p{L}\p{N}_#%&()./ -]*$/u.test(c));
 }
 
 /** DuckDB's own words on a CSV error, without the echo of the offending line or its settings dump. */

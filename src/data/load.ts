@@ -15,7 +15,7 @@ import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Row } from "../analysis/types.js";
 import { deriveSql } from "./derive.js";
-import { csvProblemError, diagnoseCsv, duckdbReason, prepareTextFile, type PreparedFile } from "./csv.js";
+import { csvProblemError, diagnoseCsv, duckdbReason, looksLikeHeader, prepareTextFile, type PreparedFile } from "./csv.js";
 import { countRows, dataExtent, eventDates, findingMessage, type DataFinding } from "./quality.js";
 
 export type { DataFinding } from "./quality.js";
@@ -112,6 +112,9 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
       hint: "check the dataset's path points at the data export; set the dataset's delimiter if the file uses another separator",
     });
   const tabular = format !== "csv" || fileColumns.length > 1;
+  // One column serves no role but a bare list of customers; anything else would be named in
+  // hints ("available fields: …"), echoing the first line of whatever file this is.
+  if (!tabular && (src.role !== "customers" || !looksLikeHeader(fileColumns))) throw notATable();
   const notAHeader = "the file's first line does not look like a line of column names: check that the dataset's path points at the data export";
 
   // Map canonical fields to file columns: explicit mapping first, then same-named columns.
@@ -359,11 +362,6 @@ function fromDuck(t: string): FieldType {
   return "string";
 }
 
-/** Whether column names look like a header (so a hint may list them) rather than the first
- * line of some other text, which a hint must not echo. */
-function looksLikeHeader(columns: string[]): boolean {
-  return columns.every((c) => c.length <= 48 && c.trim().split(/\s+/).length <= 5 && /^[\p{L}\p{N}_#%&()./ -]*$/u.test(c));
-}
 
 function formatOf(file: string): "csv" | "parquet" | "json" {
   const ext = extname(file).toLowerCase();

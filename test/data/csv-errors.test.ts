@@ -77,6 +77,14 @@ describe("CSV reader errors", () => {
     }
   });
 
+  it("does not echo a one-field first line when a later line has commas, nor a one-column file's header in a field hint", async () => {
+    const later = await failure(loadDataset(engine, src(file("token.txt", "SECRET_TOKEN=abc123 hunter2\nfoo,bar,baz\n")), { now }));
+    expect(`${later.message} ${later.hint ?? ""}`).not.toMatch(/SECRET|hunter2/);
+    expect(later.code).toBe("not-a-table");
+    const single = await failure(loadDataset(engine, src(file("one-col.csv", "secret_token_abc123_hunter2\n5\n"), { name: "lifetimes", role: "lifetimes" }), { now }));
+    expect(`${single.message} ${single.hint ?? ""}`).not.toMatch(/secret|hunter2/);
+  });
+
   it("finds a non-UTF-8 byte after the first megabyte with a full scan", async () => {
     const f = file("late-latin1.csv", Buffer.concat([Buffer.from("customer_id,start_date,end_date,mrr,name\n" + Array.from({ length: 40_000 }, (_, i) => `c${i},2026-01-01,,10,x\n`).join("")), Buffer.from("cz,2026-01-01,,10,caf\xe9\n", "latin1")]));
     const e = await failure(loadDataset(engine, src(f), { now }));
