@@ -4,6 +4,10 @@
 
 import yargs from "yargs";
 import { createPrinter } from "./output.js";
+import { ChurnbookError, closeMatches } from "../util/errors.js";
+
+/** Every command, for the usage line and "did you mean" on a mistyped one. */
+const commands = ["render", "batch", "due", "preview", "validate", "analyses", "analyze", "sample-data", "init"];
 
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes("--json");
@@ -33,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("format", { type: "string", default: "html,pdf", describe: "Outputs: html, pdf or html,pdf" })
           .option("pdf-name", { choices: ["both", "named", "report"] as const, default: "both" as const, describe: "PDF file names: <client>_<period>_<report>.pdf, report.pdf, or both" })
           .option("out", { type: "string", default: "out", describe: "Output folder" })
-          .option("keep-going", { type: "boolean", describe: "Render failed cells as errors in place instead of stopping" }),
+          .option("keep-going", { type: "boolean", describe: "Render failed cells as errors in place instead of stopping" })
+          .option("cache", { type: "boolean", default: true, describe: "Reuse cached cell results, HTML and PDF (--no-cache: run every cell; the cache folder is .churnbook-cache or $CHURNBOOK_CACHE_DIR, safe to delete)" }),
       (a) => run(async () => (await import("./commands/render.js")).renderCommand(a, printer))(),
     )
     .command(
@@ -74,8 +79,19 @@ export async function main(argv: string[]): Promise<number> {
           .positional("report", { type: "string", demandOption: true })
           .option("period", { type: "string", describe: "Period: 2026-10, 2026-Q3 or 2026" })
           .option("param", { type: "string", array: true, describe: "Parameter override key=value (repeatable)" })
-          .option("port", { type: "number", default: 4321 }),
+          .option("port", { type: "number", default: 4321 })
+          .option("open", { type: "boolean", describe: "Open the notebook in the default browser" })
+          .option("cache", { type: "boolean", default: true, describe: "Reuse cached cell results (--no-cache: memory only, nothing written)" }),
       (a) => run(async () => (await import("./commands/preview.js")).previewCommand(a, printer))(),
+    )
+    .command(
+      "init [dir]",
+      "Start a project: a report definition, sample data, VS Code schema settings and a README",
+      (y) =>
+        y
+          .positional("dir", { type: "string", default: ".", describe: "Folder to create (default: the current one)" })
+          .option("locale", { choices: ["zh-CN", "en-US"] as const, default: "en-US" as const, describe: "Language of the report and the sample data" }),
+      (a) => run(async () => (await import("./commands/init.js")).initCommand(a, printer))(),
     )
     .command(
       "validate <report>",
@@ -121,14 +137,27 @@ export async function main(argv: string[]): Promise<number> {
           .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" }),
       (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
     )
-    .demandCommand(1, "name a command: render, batch, due, preview, validate, analyses, analyze, sample-data")
+    .demandCommand(1, `name a command: ${commands.join(", ")}`)
     .strict()
     .help()
     .fail((msg, err) => {
       if (err) throw err;
+      const unknown = unknownCommand(argv);
+      if (unknown) {
+        const near = closeMatches(unknown, commands);
+        code = printer.error(new ChurnbookError("unknown-command", `unknown command "${unknown}"${near.length ? `; did you mean "${near[0]}"?` : ""}`, { hint: `commands: ${commands.join(", ")} (churnbook --help)`, exitCode: 2 }));
+        return;
+      }
       printer.warn(msg);
       code = 2;
     });
   await cli.parseAsync();
   return code;
+}
+
+/** The first word of the command line when it names no command (yargs says "Unknown argument"). */
+function unknownCommand(argv: string[]): string | null {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === undefined || argv.indexOf(first) !== 0) return null;
+  return commands.includes(first) || first === "help" ? null : first;
 }
