@@ -11,6 +11,7 @@ import type { Grain } from "../util/period.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
 import type { SourceMap } from "./validate.js";
 import { normalizeTransformStep, type TransformStep } from "./transform.js";
+import { normalizeAlerts, normalizeCover, normalizeSummary, type AlertRule, type CoverSpecT as CoverSpecValue, type CoverStyle, type SummaryOptions } from "./page-one.js";
 
 export interface ReportParam {
   type: "period" | "string" | "number" | "integer" | "boolean";
@@ -74,6 +75,12 @@ export interface Report {
   cells: ReportCell[];
   /** When the report is due (`churnbook due`); absent: not scheduled. */
   schedule?: ReportSchedule;
+  /** The first page: a full cover, a compact title block above the summary, or none. */
+  cover: CoverStyle;
+  /** The executive summary on page one (absent: none). */
+  summary?: SummaryOptions;
+  /** Alert thresholds (runner/alerts.ts). */
+  alerts: AlertRule[];
 }
 
 export interface ReportSchedule {
@@ -104,6 +111,9 @@ export function normalizeReport(spec: ReportSpecT, kinds: CellKind[], source: So
     datasets: Object.entries(spec.datasets).map(([name, d]) => normalizeDataset(name, d, source)),
     cells: (spec.cells as Record<string, unknown>[]).map((c, i) => normalizeCell(c, kinds[i]!, i, source)),
     ...(spec.schedule ? { schedule: normalizeSchedule(spec.schedule, source) } : {}),
+    cover: normalizeCover(spec.cover as CoverSpecValue),
+    ...(normalizeSummary(spec.summary) ? { summary: normalizeSummary(spec.summary)! } : {}),
+    alerts: normalizeAlerts(spec.alerts, source),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Locale, Row, Value } from "../analysis/types.js";
 import type { Period } from "../util/period.js";
 import type { DataFinding } from "../data/quality.js";
 import type { Brand } from "../definition/brand.js";
+import type { AlertEvaluation, ExecutiveSummary } from "./summary.js";
 
 export type { ValueFormat } from "../util/format.js";
 import type { ValueFormat } from "../util/format.js";
@@ -77,6 +78,12 @@ export interface ReportDocument {
   params: Record<string, Value>;
   page: { size: "A4" | "Letter"; orientation: "portrait" | "landscape" };
   cells: CellOutput[];
+  /** The first page: a cover page (default), a compact title block above the summary, or none. */
+  cover?: "full" | "compact" | "none";
+  /** The executive summary on page one (runner/summary.ts). */
+  summary?: ExecutiveSummary;
+  /** The definition's alerts evaluated on the results (also in manifest.json). */
+  alerts?: AlertEvaluation;
   appendix: {
     definitions: MetricDefinition[];
     conventions: { name: string; value: string }[];

@@ -277,7 +277,11 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     page: { size, orientation, wideOrientation: "landscape", coverHeight: coverHeight[size][orientation] },
     toc: toc.map((e) => ({ ...e, page: options.tocPages?.[e.id] !== undefined ? String(options.tocPages[e.id]) : "" })),
     cells,
-    appendix: { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage },
+    appendix: { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage, summaryRules: doc.summary?.rules ?? [] },
+    // Page one (templates/partials/summary.hbs): the cover style and the executive summary.
+    coverFull: (doc.cover ?? "full") === "full",
+    coverCompact: doc.cover === "compact",
+    summary: doc.summary,
   };
 
   const hb = createHandlebars({ locale, currency });

@@ -13,6 +13,7 @@ import type { ReportCell } from "../definition/index.js";
 import type { CellOutput, ColumnSpec, KpiItem } from "../render/document.js";
 import { columnFormat, columnLabel } from "../render/column-labels.js";
 import { compileMarkdownTemplate } from "../render/markdown-template.js";
+import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import type { Period } from "../util/period.js";
 
@@ -141,7 +142,8 @@ function contextOf(scope: Scope): AnalysisContext {
 
 /** The Handlebars context of markdown cells: each analysis id → its scalars and tables. */
 export function markdownContext(results: ResultsById, scope: Scope): Record<string, unknown> {
-  const ctx: Record<string, unknown> = { ...scope.params, params: scope.params, period: scope.period.label };
+  // {{grain.this_period}}, {{grain.vs_previous}}, …: words that follow the period's grain (render/period-words.ts).
+  const ctx: Record<string, unknown> = { ...scope.params, params: scope.params, period: scope.period.label, grain: grainWords(scope.period.grain, scope.locale) };
   for (const [id, r] of results) ctx[id] = { ...r.result.scalars, tables: r.result.tables, ...r.result.tables };
   return ctx;
 }

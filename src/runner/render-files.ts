@@ -131,6 +131,8 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     },
     timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms) })),
     warnings,
+    // The definition's alerts evaluated on the results (runner/alerts.ts): fired and not evaluable.
+    alerts: run.document.alerts ?? { fired: [], unavailable: [] },
     outputs: [...Object.keys(files), "manifest.json"].sort(),
   };
   files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";

@@ -26,6 +26,9 @@ import { roleLabel } from "../render/column-labels.js";
 import type { MetricDefinition } from "../render/document.js";
 import { conventionsFor } from "./conventions.js";
 import { fillTemplate, resolveReportParams } from "./params.js";
+import { evaluateAlerts } from "./alerts.js";
+import { buildSummary } from "./summary.js";
+import { grainWords } from "../render/period-words.js";
 
 export interface RunOptions {
   /** Parameter overrides from the CLI, as strings (`--period`, `--param k=v`). */
@@ -301,18 +304,27 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       const text = definitionOf(r.analysis, r.params, r.ctx ?? ctx, r.result)[report.locale];
       return [`${r.analysis.id}\u0000${text}`, { id: r.analysis.id, title: r.analysis.title[report.locale], definition: text }] as const;
     })).values()];
+    // Page one: the alerts and the executive summary, from the results (runner/alerts.ts, summary.ts).
+    const alerts = evaluateAlerts(report.alerts ?? [], results, report.locale, currency);
+    const summary = report.summary ? buildSummary(report.summary, report.alerts ?? [], alerts, results, period, report.locale, currency) : undefined;
+    // Titles may say {{period_grain}}: Monthly / Quarterly / Annual (月度 / 季度 / 年度).
+    const titleParams = { period_grain: grainWords(period.grain, report.locale).adjective, ...params };
     const document: ReportDocument = {
-      title: fillTemplate(report.title, params, { file: report.file }),
-      description: report.description ? fillTemplate(report.description, params, { file: report.file }) : undefined,
+      title: fillTemplate(report.title, titleParams, { file: report.file }),
+      description: report.description ? fillTemplate(report.description, titleParams, { file: report.file }) : undefined,
       locale: report.locale,
       currency,
       theme,
-      client: typeof params.client === "string" ? params.client : undefined,
+      // The client's display name when the definition declares one, else its folder id.
+      client: typeof params.client_name === "string" && params.client_name ? params.client_name : typeof params.client === "string" ? params.client : undefined,
       period,
       generatedAt: now.toISOString(),
       params,
       page: report.page,
       cells,
+      cover: report.cover ?? "full",
+      ...(summary ? { summary } : {}),
+      ...(report.alerts?.length ? { alerts } : {}),
       appendix: {
         definitions: withoutRepeats(used, report.locale),
         conventions: conventionsFor(report, analysisResults, currency),

@@ -156,14 +156,14 @@ describe("period metrics: rows and free customers left out are counted and noted
       "1 subscription ends on the day it starts (zero length) in subscriptions: no activity spell, left out.",
       "1 subscription ends before it starts in subscriptions: left out.",
       "1 row of subscriptions without a start_date left out.",
-      "2026-10: 1 free customer (no paid subscription or purchase in the spell) left out (counted with include_free=true).",
+      "2026-10: 1 free customer (no paid subscription or purchase in the spell) left out (counted when the report is set to include free customers).",
     ]);
     const zh = await runOnRows(churnSummary, { subscriptions: subs }, {}, { locale: "zh-CN" });
     expect(zh.notes!.slice(0, 4)).toEqual([
       "subscriptions 中有 1 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。",
       "subscriptions 中有 1 条订阅的结束日早于开始日，已剔除。",
       "subscriptions 中有 1 行没有日期（start_date），已剔除。",
-      "2026-10：1 位免费客户（活跃期内 MRR 始终为 0）未计入（include_free=true 时计入）。",
+      "2026-10：1 位免费客户（活跃期内 MRR 始终为 0）未计入（报告设置为包含免费客户时计入）。",
     ]);
     // With include_free the free customer counts, and no note says otherwise.
     const all = await runOnRows(churnSummary, { subscriptions: subs }, { include_free: true });

@@ -36,7 +36,8 @@ describe("flagship report", () => {
     expect(text).toContain("月度客户流失与保持报告");
     expect(text).toContain("2026年10月");
     const churn = formatPercent(summaryValue(dir, "churn_rate"), "zh-CN");
-    expect(text).toContain(`客户流失率 ${churn}`);
+    // Page one's drivers sentence ends on this period's churn rate (the KPI's value): "（3.0% → 1.6%）".
+    expect(text).toContain(`→ ${churn}`);
     expect(text).not.toMatch(/\bNaN\b|Infinity|undefined/);
 
     const html = readFileSync(join(dir, "report.html"), "utf8");
@@ -85,9 +86,11 @@ describe("flagship report", () => {
   it("prints — with no NaN where a comparison has no data (the first months, no year before)", async () => {
     const out = mkdtempSync(join(tmpdir(), "churnbook-e2e-"));
     const result = await renderFiles(join(root, "reports/monthly-churn-en.yaml"), { out, now, formats: ["html"], overrides: { period: "2024-08" }, keepGoing: true });
-    const html = readFileSync(join(result.dir, "report.html"), "utf8").replace(/<style[\s\S]*?<\/style>/g, "").replace(/<dd[\s\S]*?<\/dd>/g, "");
+    const raw = readFileSync(join(result.dir, "report.html"), "utf8").replace(/<style[\s\S]*?<\/style>/g, "");
+    const html = raw.replace(/<dd[\s\S]*?<\/dd>/g, "");
     expect(html).not.toMatch(/\bNaN\b|Infinity|undefined/);
-    expect(html).toContain("—");
+    // No year before: page one's and the KPI band's comparisons with last year print —.
+    expect(raw).toMatch(/<dd class="neutral">—<\/dd>/);
   });
 });
 

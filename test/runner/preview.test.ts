@@ -23,7 +23,7 @@ describe("preview", () => {
       writeFileSync(file, readFileSync(file, "utf8").replace("table: lost.lost_customers", "table: lost.no_such_table"));
       const second = await (await fetch(preview.url)).text();
       expect(second).toMatch(/<section class="nb-cell error"[^>]*>.*<div class="nb-error" role="alert">.*has no table &quot;no_such_table&quot;/);
-      expect(second).toContain("Executive summary");
+      expect(second).toContain("Key metrics");
       expect(second.match(/class="nb-cell error"/g)).toHaveLength(1);
 
       // A definition error: the located message instead of the report.
@@ -31,7 +31,7 @@ describe("preview", () => {
       const third = await (await fetch(preview.url)).text();
       expect(third).toMatch(/<section class="nb-cell error" id="nb-cell-summary".*report\.yaml:\d+:\d+<\/div><pre class="nb-message">unknown analysis &quot;churn-sumary&quot;/);
       // The other cells keep their last good output.
-      expect(third).toContain("Executive summary");
+      expect(third).toContain("Key metrics");
       expect((await fetch(preview.url + "other")).status).toBe(404);
     } finally {
       await preview.close();

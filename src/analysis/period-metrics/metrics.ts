@@ -376,7 +376,7 @@ export function droppedNotes(row: Row | undefined, label: string, locale: Locale
   }
   if (n("free_customers") > 0) {
     const k = n("free_customers");
-    notes.push(zh ? `${label}：${k} 位免费客户（活跃期内 MRR 始终为 0）未计入（include_free=true 时计入）。` : `${label}: ${k} free customer${pl(k, "", "s")} (no paid subscription or purchase in the spell) left out (counted with include_free=true).`);
+    notes.push(zh ? `${label}：${k} 位免费客户（活跃期内 MRR 始终为 0）未计入（报告设置为包含免费客户时计入）。` : `${label}: ${k} free customer${pl(k, "", "s")} (no paid subscription or purchase in the spell) left out (counted when the report is set to include free customers).`);
   }
   return notes;
 }

@@ -1,0 +1,184 @@
+// Alerts: the thresholds of the definition's `alerts:` evaluated on the results. Each rule gives
+// one or more alerts (segment_churn one per segment outside its band), each with its value,
+// threshold and a sentence in the report's language; rules whose analysis is not in the report
+// are listed as not evaluated (never silently dropped). The list goes on page one and into
+// manifest.json; `alertRuleText` states every rule in plain words for the appendix.
+
+import type { Locale, Value } from "../analysis/types.js";
+import type { AlertMetric, AlertRule } from "../definition/page-one.js";
+import { formatCurrency, formatInteger, formatPercent } from "../util/format.js";
+import type { ResultsById } from "./cells.js";
+import type { Alert, AlertEvaluation } from "../render/summary.js";
+
+export type { Alert, AlertEvaluation };
+
+const metricNames: Record<AlertMetric, Record<Locale, string>> = {
+  churn_rate: { "zh-CN": "客户流失率", "en-US": "Customer churn rate" },
+  retention_rate: { "zh-CN": "客户保持率", "en-US": "Customer retention rate" },
+  growth_rate: { "zh-CN": "客户增长率", "en-US": "Customer growth rate" },
+  nrr: { "zh-CN": "净收入留存率（NRR）", "en-US": "Net revenue retention (NRR)" },
+  grr: { "zh-CN": "总收入留存率（GRR）", "en-US": "Gross revenue retention (GRR)" },
+  gross_mrr_churn_rate: { "zh-CN": "MRR 总流失率", "en-US": "Gross MRR churn rate" },
+  net_mrr_churn_rate: { "zh-CN": "MRR 净流失率", "en-US": "Net MRR churn rate" },
+  customers_end: { "zh-CN": "期末客户数", "en-US": "Customers at the end" },
+  mrr_end: { "zh-CN": "期末 MRR", "en-US": "MRR at the end" },
+  churned_mrr: { "zh-CN": "流失 MRR", "en-US": "Churned MRR" },
+  high_value_share: { "zh-CN": "流失客户中高价值客户的占比", "en-US": "High-value share of the churned customers" },
+  early_churn: { "zh-CN": "最新新客户群的早期流失率", "en-US": "Early churn of the latest cohort" },
+  segment_churn: { "zh-CN": "细分客户流失率", "en-US": "Segment churn rate" },
+};
+
+const cohortUnits: Record<string, Record<Locale, [string, string]>> = {
+  month: { "zh-CN": ["个月", "个月"], "en-US": ["month", "months"] },
+  quarter: { "zh-CN": ["个季度", "个季度"], "en-US": ["quarter", "quarters"] },
+  year: { "zh-CN": ["年", "年"], "en-US": ["year", "years"] },
+};
+
+/** The metric as readers name it; early churn with its horizon in the cohorts' grain (default month). */
+export function alertMetricName(metric: AlertMetric, locale: Locale, horizon?: number, cohortGrain = "month"): string {
+  const base = metricNames[metric][locale];
+  if (metric === "early_churn" && horizon !== undefined) {
+    const [one, many] = (cohortUnits[cohortGrain] ?? cohortUnits.month!)[locale];
+    return locale === "zh-CN" ? `${base}（${horizon} ${many}内）` : `${base} (within ${horizon} ${horizon === 1 ? one : many})`;
+  }
+  return base;
+}
+
+type Kind = "ratio" | "count" | "money";
+function kindOf(metric: AlertMetric): Kind {
+  return metric === "customers_end" ? "count" : metric === "mrr_end" || metric === "churned_mrr" ? "money" : "ratio";
+}
+
+function fmt(v: number, kind: Kind, locale: Locale, currency: string): string {
+  return kind === "ratio" ? formatPercent(v, locale) : kind === "count" ? formatInteger(v, locale) : formatCurrency(v, locale, currency, { compact: true });
+}
+/** A change: points for ratios, else the unit. */
+function fmtChange(v: number, kind: Kind, locale: Locale, currency: string): string {
+  if (kind === "ratio") {
+    const pts = (Math.abs(v) * 100).toFixed(1);
+    return locale === "zh-CN" ? `${pts} 个百分点` : `${pts} points`;
+  }
+  return fmt(Math.abs(v), kind, locale, currency);
+}
+
+/** The first cell whose analysis is `id` (definition order). */
+function firstOf(results: ResultsById, id: string) {
+  for (const r of results.values()) if (r.analysis.id === id) return r;
+  return undefined;
+}
+
+const num = (v: Value | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** The current and previous value an alert rule reads, or why it cannot. */
+function readMetric(rule: AlertRule, results: ResultsById): { value: number | null; previous: number | null } | string {
+  if (rule.metric === "high_value_share") {
+    const r = firstOf(results, "churned-value");
+    if (!r) return "no churned-value cell";
+    return { value: num(r.result.scalars.high_share_churned), previous: num(r.result.scalars.high_share_churned_previous) };
+  }
+  if (rule.metric === "early_churn") {
+    const r = firstOf(results, "early-churn");
+    if (!r) return "no early-churn cell";
+    const h = rule.horizon ?? 3;
+    if (!(`early_churn_${h}` in r.result.scalars)) return `the early-churn cell has no horizon ${h}`;
+    return { value: num(r.result.scalars[`early_churn_${h}`]), previous: num(r.result.scalars[`early_churn_${h}_previous`]) };
+  }
+  const r = firstOf(results, "churn-summary");
+  if (!r) return "no churn-summary cell";
+  return { value: num(r.result.scalars[rule.metric]), previous: num(r.result.scalars[`prev_${rule.metric}`]) };
+}
+
+export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale: Locale, currency: string): AlertEvaluation {
+  const zh = locale === "zh-CN";
+  const fired: Alert[] = [];
+  const unavailable: AlertEvaluation["unavailable"] = [];
+  for (const rule of rules) {
+    if (rule.metric === "segment_churn") {
+      const r = firstOf(results, "churn-drivers");
+      if (!r) {
+        unavailable.push({ metric: rule.metric, line: rule.line, reason: "no churn-drivers cell" });
+        continue;
+      }
+      const by = String(r.result.scalars.by_label ?? "");
+      const sigma = rule.sigma ?? 2;
+      for (const s of r.result.tables.segments ?? []) {
+        const n0 = num(s.prev_customers_start) ?? 0;
+        const n1 = num(s.customers_start) ?? 0;
+        const r0 = num(s.prev_churn_rate);
+        const r1 = num(s.churn_rate);
+        if (r0 === null || r1 === null || n0 < (rule.minCustomers ?? 30) || n1 < (rule.minCustomers ?? 30)) continue;
+        // The usual band: last period's rate ± sigma binomial standard errors at this period's size.
+        const se = Math.sqrt(Math.max(r0 * (1 - r0), 1 / n1) / n1);
+        const lo = r0 - sigma * se;
+        const hi = r0 + sigma * se;
+        // Only a rise above the band is an alert (a segment churning less than usual is good news).
+        if (r1 <= hi) continue;
+        const seg = String(s.segment);
+        const up = r1 > hi;
+        fired.push({
+          metric: rule.metric,
+          kind: "band",
+          value: r1,
+          threshold: up ? hi : lo,
+          previous: r0,
+          segment: seg,
+          line: rule.line,
+          text: zh
+            ? `${by}“${seg}”的客户流失率 ${formatPercent(r1, locale)}，${up ? "高于" : "低于"}其通常区间（上期 ${formatPercent(r0, locale)} ± ${sigma} 个标准误：${formatPercent(Math.max(0, lo), locale)}–${formatPercent(hi, locale)}）`
+            : `${by} "${seg}": churn rate ${formatPercent(r1, locale)}, ${up ? "above" : "below"} its usual band (last period's ${formatPercent(r0, locale)} ± ${sigma} standard errors: ${formatPercent(Math.max(0, lo), locale)}–${formatPercent(hi, locale)})`,
+        });
+      }
+      continue;
+    }
+    const read = readMetric(rule, results);
+    if (typeof read === "string") {
+      unavailable.push({ metric: rule.metric, line: rule.line, reason: read });
+      continue;
+    }
+    const { value, previous } = read;
+    const cohortGrain = String(firstOf(results, "early-churn")?.result.scalars.cohort_grain ?? "month");
+    const name = alertMetricName(rule.metric, locale, rule.horizon, cohortGrain);
+    const kind = kindOf(rule.metric);
+    const f = (v: number) => fmt(v, kind, locale, currency);
+    if (value === null) {
+      unavailable.push({ metric: rule.metric, line: rule.line, reason: "no value for the period" });
+      continue;
+    }
+    const push = (k: Alert["kind"], threshold: number, text: string) => fired.push({ metric: rule.metric, kind: k, value, threshold, previous, line: rule.line, text });
+    if (rule.above !== undefined && value > rule.above) push("above", rule.above, zh ? `${name} ${f(value)}，高于警戒线 ${f(rule.above)}` : `${name} ${f(value)}, above the threshold of ${f(rule.above)}`);
+    if (rule.below !== undefined && value < rule.below) push("below", rule.below, zh ? `${name} ${f(value)}，低于警戒线 ${f(rule.below)}` : `${name} ${f(value)}, below the threshold of ${f(rule.below)}`);
+    if ((rule.upBy !== undefined || rule.downBy !== undefined) && previous === null) {
+      unavailable.push({ metric: rule.metric, line: rule.line, reason: "no value for the previous period" });
+      continue;
+    }
+    if (previous !== null) {
+      const d = value - previous;
+      if (rule.upBy !== undefined && d > rule.upBy)
+        push("up_by", rule.upBy, zh ? `${name}上升 ${fmtChange(d, kind, locale, currency)}（${f(previous)} → ${f(value)}），超过 ${fmtChange(rule.upBy, kind, locale, currency)}` : `${name} up ${fmtChange(d, kind, locale, currency)} (${f(previous)} → ${f(value)}), more than ${fmtChange(rule.upBy, kind, locale, currency)}`);
+      if (rule.downBy !== undefined && -d > rule.downBy)
+        push("down_by", rule.downBy, zh ? `${name}下降 ${fmtChange(d, kind, locale, currency)}（${f(previous)} → ${f(value)}），超过 ${fmtChange(rule.downBy, kind, locale, currency)}` : `${name} down ${fmtChange(d, kind, locale, currency)} (${f(previous)} → ${f(value)}), more than ${fmtChange(rule.downBy, kind, locale, currency)}`);
+    }
+  }
+  return { fired, unavailable };
+}
+
+/** Each rule in plain words (the appendix). */
+export function alertRuleText(rule: AlertRule, locale: Locale, currency: string): string {
+  const zh = locale === "zh-CN";
+  if (rule.metric === "segment_churn") {
+    const s = rule.sigma ?? 2;
+    const m = rule.minCustomers ?? 30;
+    return zh
+      ? `细分客户流失率（按流失驱动因素的属性）：期初客户不少于 ${m} 位的细分，若本期流失率比其上期流失率高出 ${s} 个标准误以上（标准误为按本期客户数计算的比率抽样误差），即发出警报。`
+      : `Segment churn (by the churn-drivers attribute): a segment with at least ${m} customers at the start is flagged when its churn rate is more than ${s} standard errors (the sampling error of a rate at this period's size) above its rate of the period before.`;
+  }
+  const kind = kindOf(rule.metric);
+  const f = (v: number) => fmt(v, kind, locale, currency);
+  const parts: string[] = [];
+  if (rule.above !== undefined) parts.push(zh ? `高于 ${f(rule.above)}` : `above ${f(rule.above)}`);
+  if (rule.below !== undefined) parts.push(zh ? `低于 ${f(rule.below)}` : `below ${f(rule.below)}`);
+  if (rule.upBy !== undefined) parts.push(zh ? `比上期上升超过 ${fmtChange(rule.upBy, kind, locale, currency)}` : `up more than ${fmtChange(rule.upBy, kind, locale, currency)} on the period before`);
+  if (rule.downBy !== undefined) parts.push(zh ? `比上期下降超过 ${fmtChange(rule.downBy, kind, locale, currency)}` : `down more than ${fmtChange(rule.downBy, kind, locale, currency)} on the period before`);
+  const name = alertMetricName(rule.metric, locale, rule.horizon);
+  return zh ? `${name}${parts.join("或")}时发出警报。` : `${name}: alert when ${parts.join(" or ")}.`;
+}
