@@ -139,5 +139,10 @@ export function finish(result: BatchResult, args: { json?: boolean; quiet?: bool
     printer.info(`wrote ${result.indexFile}`);
   }
   if (failed) printer.warn(`${failed} of ${result.runs.length} run${result.runs.length === 1 ? "" : "s"} failed (see the summary)`);
+  // A run that failed on a bug (not on its data or definition) makes the batch exit 70, like render.
+  if (result.runs.some((r) => r.code === "internal-error")) {
+    printer.warn("a run failed on an internal error: this is a bug in churnbook; run that client alone with churnbook render --debug for the stack trace");
+    return 70;
+  }
   return failed ? 1 : 0;
 }

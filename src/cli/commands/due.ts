@@ -30,7 +30,15 @@ export async function dueCommand(args: DueArgs, printer: Printer): Promise<numbe
   const date = args.now ?? today();
   parseCalendarDate(date);
   const explicit = Boolean(args.reports?.length);
-  const files = explicit ? args.reports! : readdirSync("reports").filter((f) => f.endsWith(".yaml")).sort().map((f) => join("reports", f));
+  let files: string[];
+  if (explicit) files = args.reports!;
+  else {
+    try {
+      files = readdirSync("reports").filter((f) => f.endsWith(".yaml")).sort().map((f) => join("reports", f));
+    } catch {
+      throw new ChurnbookError("missing-file", "no reports/ folder here to look for scheduled definitions", { hint: "run from the project folder, or name the definitions: churnbook due reports/monthly-churn.yaml", exitCode: 2 });
+    }
+  }
   const clients = args.clients ? await loadClients(args.clients) : null;
   const runs: BatchRun[] = [];
   let launches = 0;
