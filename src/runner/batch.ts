@@ -278,13 +278,17 @@ export function adjustForClient(report: Report, client: Client | null): Report {
 }
 
 function headline(doc: ReportDocument): BatchRun["kpis"] {
+  // Page one's headline figures when the report has an executive summary, else its first KPI cell.
+  if (doc.summary?.headline.length) return doc.summary.headline.slice(0, 4).map((h) => ({ label: h.label, value: h.value }));
   const cell = doc.cells.find((c) => c.kind === "kpi");
   if (!cell || cell.kind !== "kpi") return [];
   return cell.items.slice(0, 4).map((i) => ({ label: i.label, value: formatValue(i.value, i.format, doc.locale, doc.currency, { compact: i.format === "currency" }) }));
 }
 
 function alarms(result: RenderFilesResult): string[] {
-  const out: string[] = [];
+  // The definition's alerts that fired (alerts: in the definition, runner/alerts.ts), in the
+  // report's language, then alarms analyses raise themselves (churned-value.high_value_alarm).
+  const out: string[] = (result.run.document.alerts?.fired ?? []).map((a) => a.text);
   for (const [id, r] of result.run.results) {
     for (const [k, v] of Object.entries(r.result.scalars)) if (/(alarm|alert)/.test(k) && v === true) out.push(`${id}.${k}`);
   }

@@ -80,6 +80,10 @@ describe("churnbook batch", () => {
     expect(summary.runs[0]).toMatchObject({ client: "acme", period: "2026-10", status: "ok", error: null });
     expect(summary.runs[0].pages).toBeGreaterThan(3);
     expect(summary.runs[0].kpis[0].label).toBe("Churn rate");
+    // The definition's alert (churn rate above 2%) fired for Globex (3.1%), not for Acme (1.6%).
+    expect(summary.runs[0].alerts).toEqual([]);
+    expect(summary.runs[1].alerts).toHaveLength(1);
+    expect(summary.runs[1].alerts[0]).toMatch(/churn/i);
 
     const index = readFileSync(join(out, "index.html"), "utf8");
     for (const name of ["Acme Ltd", "Globex Inc.", "Broken Co"]) expect(index).toContain(name);
