@@ -7,6 +7,7 @@
 import type { Locale, Value } from "../analysis/types.js";
 import type { AlertMetric, AlertRule } from "../definition/page-one.js";
 import { formatCurrency, formatInteger, formatPercent } from "../util/format.js";
+import { parsePeriod, type Grain } from "../util/period.js";
 import type { ResultsById } from "./cells.js";
 import type { Alert, AlertEvaluation } from "../render/summary.js";
 
@@ -88,8 +89,40 @@ function readMetric(rule: AlertRule, results: ResultsById): { value: number | nu
   return { value: num(r.result.scalars[rule.metric]), previous: num(r.result.scalars[`prev_${rule.metric}`]) };
 }
 
+/** Months in a period of the grain: monthly thresholds are compounded over them. */
+const monthsIn: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
+
+/**
+ * A threshold stated for a month, for a period of `months` months: churn-type rates compound
+ * (1 − (1 − x)^k), growth compounds ((1 + x)^k − 1), retention-type ratios multiply (x^k), money
+ * flows add up (k × x); levels (customers, MRR), shares and early churn do not change.
+ */
+export function periodThreshold(metric: AlertMetric, x: number, months: number): number {
+  if (months === 1) return x;
+  switch (metric) {
+    case "churn_rate":
+    case "gross_mrr_churn_rate":
+      return 1 - (1 - x) ** months;
+    case "net_mrr_churn_rate":
+      return x >= 1 ? x : 1 - (1 - x) ** months;
+    case "growth_rate":
+      return (1 + x) ** months - 1;
+    case "retention_rate":
+    case "nrr":
+    case "grr":
+      return x <= 0 ? x : x ** months;
+    case "churned_mrr":
+      return x * months;
+    default:
+      return x;
+  }
+}
+
 export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale: Locale, currency: string): AlertEvaluation {
   const zh = locale === "zh-CN";
+  // The report period's length: thresholds are monthly (periodThreshold).
+  const label = firstOf(results, "churn-summary")?.result.scalars.period;
+  const months = typeof label === "string" ? monthsIn[parsePeriod(label).grain] : 1;
   const fired: Alert[] = [];
   const unavailable: AlertEvaluation["unavailable"] = [];
   for (const rule of rules) {
@@ -145,8 +178,10 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
       continue;
     }
     const push = (k: Alert["kind"], threshold: number, text: string) => fired.push({ metric: rule.metric, kind: k, value, threshold, previous, line: rule.line, text });
-    if (rule.above !== undefined && value > rule.above) push("above", rule.above, zh ? `${name} ${f(value)}，高于警戒线 ${f(rule.above)}` : `${name} ${f(value)}, above the threshold of ${f(rule.above)}`);
-    if (rule.below !== undefined && value < rule.below) push("below", rule.below, zh ? `${name} ${f(value)}，低于警戒线 ${f(rule.below)}` : `${name} ${f(value)}, below the threshold of ${f(rule.below)}`);
+    const above = rule.above === undefined ? undefined : periodThreshold(rule.metric, rule.above, months);
+    const below = rule.below === undefined ? undefined : periodThreshold(rule.metric, rule.below, months);
+    if (above !== undefined && value > above) push("above", above, zh ? `${name} ${f(value)}，高于警戒线 ${f(above)}` : `${name} ${f(value)}, above the threshold of ${f(above)}`);
+    if (below !== undefined && value < below) push("below", below, zh ? `${name} ${f(value)}，低于警戒线 ${f(below)}` : `${name} ${f(value)}, below the threshold of ${f(below)}`);
     if ((rule.upBy !== undefined || rule.downBy !== undefined) && previous === null) {
       unavailable.push({ metric: rule.metric, line: rule.line, reason: "no value for the previous period" });
       continue;
@@ -180,5 +215,11 @@ export function alertRuleText(rule: AlertRule, locale: Locale, currency: string)
   if (rule.upBy !== undefined) parts.push(zh ? `比上期上升超过 ${fmtChange(rule.upBy, kind, locale, currency)}` : `up more than ${fmtChange(rule.upBy, kind, locale, currency)} on the period before`);
   if (rule.downBy !== undefined) parts.push(zh ? `比上期下降超过 ${fmtChange(rule.downBy, kind, locale, currency)}` : `down more than ${fmtChange(rule.downBy, kind, locale, currency)} on the period before`);
   const name = alertMetricName(rule.metric, locale, rule.horizon);
-  return zh ? `${name}${parts.join("或")}时发出警报。` : `${name}: alert when ${parts.join(" or ")}.`;
+  const scaled = (rule.above !== undefined || rule.below !== undefined) && periodThreshold(rule.metric, 0.5, 3) !== 0.5;
+  const note = !scaled
+    ? ""
+    : zh
+      ? "（警戒线按月设定；季度和年度报告按相应月数复合换算，例如每月流失率 3% 相当于每季度约 8.7%）"
+      : " (thresholds are monthly; a quarterly or yearly report compounds them over its months, e.g. 3% churn a month is about 8.7% a quarter)";
+  return zh ? `${name}${parts.join("或")}时发出警报${note}。` : `${name}: alert when ${parts.join(" or ")}${note}.`;
 }

@@ -12,7 +12,7 @@ import { renderReport } from "../../src/render/render-report.js";
 import type { ReportDocument } from "../../src/render/document.js";
 import { formatValue } from "../../src/util/format.js";
 import { splitPoints } from "../../src/runner/summary.js";
-import { evaluateAlerts } from "../../src/runner/alerts.js";
+import { evaluateAlerts, periodThreshold } from "../../src/runner/alerts.js";
 import type { ResultsById } from "../../src/runner/cells.js";
 import { churnSummary } from "../../src/analysis/churn-summary.js";
 
@@ -144,5 +144,19 @@ describe("page one", () => {
     ]);
     expect(ev.fired[1]!.text).toBe("Customer churn rate up 3.0 points (2.0% → 5.0%), more than 2.0 points");
     expect(ev.unavailable).toEqual([{ metric: "high_value_share", line: 4, reason: "no churned-value cell" }]);
+  });
+
+  it("monthly thresholds compound over a quarter or a year", () => {
+    expect(periodThreshold("churn_rate", 0.03, 3)).toBeCloseTo(1 - 0.97 ** 3, 12);
+    expect(periodThreshold("nrr", 0.97, 12)).toBeCloseTo(0.97 ** 12, 12);
+    expect(periodThreshold("growth_rate", 0.02, 3)).toBeCloseTo(1.02 ** 3 - 1, 12);
+    expect(periodThreshold("churned_mrr", 1000, 3)).toBe(3000);
+    expect(periodThreshold("mrr_end", 1000, 12)).toBe(1000);
+    expect(periodThreshold("churn_rate", 0.03, 1)).toBe(0.03);
+    const results: ResultsById = new Map([["s", { analysis: churnSummary, params: {}, result: { scalars: { period: "2026-Q3", churn_rate: 0.08, prev_churn_rate: 0.1 }, tables: {} } }]]);
+    // 8% a quarter is below 1 − 0.97³ ≈ 8.7%: no alert; 9% is above.
+    expect(evaluateAlerts([{ metric: "churn_rate", above: 0.03, line: 1 }], results, "en-US", "USD").fired).toEqual([]);
+    results.get("s")!.result.scalars.churn_rate = 0.09;
+    expect(evaluateAlerts([{ metric: "churn_rate", above: 0.03, line: 1 }], results, "zh-CN", "CNY").fired[0]!.text).toBe("客户流失率 9.0%，高于警戒线 8.7%");
   });
 });
