@@ -4,6 +4,7 @@
 import type { Analysis, Locale, Value } from "../analysis/types.js";
 import type { Report } from "../definition/index.js";
 import { returnsRule } from "../analysis/money.js";
+import { resolveParams } from "../analysis/params.js";
 
 const text = {
   basis: { "zh-CN": "流失认定口径", "en-US": "Churn basis" },
@@ -15,7 +16,7 @@ const text = {
   boundaryText: { "zh-CN": "期初前已开始且在期初仍有效的客户；期末客户同理", "en-US": "Customers whose activity began before the period's first day and had not ended by it; likewise at the end" },
   currency: { "zh-CN": "货币", "en-US": "Currency" },
   period: { "zh-CN": "报告期", "en-US": "Period" },
-  settings: { "zh-CN": "分析参数", "en-US": "Analysis settings" },
+  settings: { "zh-CN": "非默认参数", "en-US": "settings other than the defaults" },
   returns: { "zh-CN": "退货与取消", "en-US": "Returns and cancellations" },
 } as const;
 
@@ -38,8 +39,11 @@ export function conventionsFor(report: Report, ran: { analysis: Analysis; params
   if (report.datasets.some((d) => d.role === "transactions")) out.push({ name: text.returns[l], value: returnsRule(report.returns)[l] });
   const seen = new Set<string>();
   for (const { analysis, params } of ran) {
+    // Only what the definition changed: the defaults (seeds, model sizes, …) are documented in
+    // `churnbook analyses` and stated in words by each definition, not listed for a board.
+    const defaults = resolveParams(analysis, {}) as Record<string, Value>;
     const settings = Object.entries(params)
-      .filter(([, v]) => v !== "" && v !== null)
+      .filter(([k, v]) => v !== "" && v !== null && v !== defaults[k])
       .map(([k, v]) => `${k} = ${v}`)
       .join("; ");
     const key = `${analysis.id}:${settings}`;
