@@ -22,6 +22,7 @@ export type CacheKind = "dataset" | "context" | "analysis" | "transform" | "cell
 export interface CellCache {
   /** The folder on disk, or null for a memory-only cache. */
   readonly dir: string | null;
+  /** The value (shared with the cache and later callers: never mutate it), or undefined. */
   get<T>(kind: CacheKind, key: string): Promise<T | undefined>;
   put(kind: CacheKind, key: string, value: unknown): Promise<void>;
   getBytes(kind: CacheKind, key: string): Promise<Uint8Array | undefined>;
@@ -65,14 +66,14 @@ export function openCache(dir: string | null = defaultCacheDir(), options: { mem
         stats.hits++;
         const v = memory.get(id);
         remember(id, v);
-        return structuredClone(v) as T;
+        return v as T;
       }
       if (dir) {
         try {
           const v = JSON.parse(await readFile(fileOf(kind, key, "json"), "utf8")) as T;
           remember(id, v);
           stats.hits++;
-          return structuredClone(v);
+          return v;
         } catch {
           // missing or unreadable: a miss
         }
@@ -81,9 +82,10 @@ export function openCache(dir: string | null = defaultCacheDir(), options: { mem
       return undefined;
     },
     async put(kind, key, value) {
-      const plain = JSON.parse(JSON.stringify(value)) as unknown;
-      remember(`${kind}/${key}`, plain);
-      if (dir) await write(fileOf(kind, key, "json"), JSON.stringify(plain));
+      // Stored as its JSON form (what a later process reads back from disk).
+      const text = JSON.stringify(value);
+      remember(`${kind}/${key}`, JSON.parse(text) as unknown);
+      if (dir) await write(fileOf(kind, key, "json"), text);
     },
     async getBytes(kind, key) {
       const id = `${kind}/${key}#bytes`;

@@ -4,9 +4,9 @@
 // printed again. Within one process, charts are drawn once per (spec, data, size) even though
 // printing renders the document up to three times (table-of-contents page numbers).
 
-import { renderChart, type ChartResult } from "../charts/index.js";
+import type { ChartResult } from "../charts/index.js";
 import type { ReportDocument } from "../render/document.js";
-import { renderReport, type ChartCell, type ChartRenderContext, type RenderOptions } from "../render/index.js";
+import type { ChartCell, ChartRenderContext, RenderOptions } from "../render/index.js";
 import type { BrowserSession } from "../print/browser.js";
 import { cacheKey, churnbookVersion, type CellCache } from "./cache.js";
 
@@ -17,8 +17,13 @@ export function printable(doc: ReportDocument): ReportDocument {
 
 const drawn = new Map<string, ChartResult>();
 
-/** A chart renderer that draws each (chart, data, context) once per process. */
-export function memoizedCharts(): NonNullable<RenderOptions["charts"]> {
+/**
+ * A chart renderer that draws each (chart, data, context) once per process. The charts and
+ * render modules (Plot, d3, jsdom) load only when something is drawn: a report served from the
+ * cache never loads them.
+ */
+export async function memoizedCharts(): Promise<NonNullable<RenderOptions["charts"]>> {
+  const { renderChart } = await import("../charts/index.js");
   return (cell: ChartCell, ctx: ChartRenderContext) => {
     const key = cacheKey(cell.chart, cell.data, ctx);
     let r = drawn.get(key);
@@ -42,7 +47,8 @@ export async function renderHtmlCached(doc: ReportDocument, cache?: CellCache): 
   const key = cache ? `${cacheKey("html", churnbookVersion(), printable(doc))}` : null;
   const hit = key ? await cache!.get<{ html: string; warnings: string[] }>("print", key) : undefined;
   if (hit) return { ...hit, cached: true };
-  const r = renderReport(doc, { charts: memoizedCharts() });
+  const { renderReport } = await import("../render/index.js");
+  const r = renderReport(doc, { charts: await memoizedCharts() });
   if (key) await cache!.put("print", key, { html: r.html, warnings: r.warnings });
   return { html: r.html, warnings: r.warnings, cached: false };
 }
@@ -65,7 +71,7 @@ export async function printCached(doc: ReportDocument, cache?: CellCache, sessio
     if (meta && pdf) return { ...meta, pdf, cached: true };
   }
   const { printReport } = await import("../print/index.js");
-  const printed = await printReport(doc, { session, render: { charts: memoizedCharts() } });
+  const printed = await printReport(doc, { session, render: { charts: await memoizedCharts() } });
   if (key) {
     await cache!.putBytes("print", key, printed.pdf);
     await cache!.put("print", key, { html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount });

@@ -9,8 +9,8 @@
 
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Report, ReportCell } from "../definition/index.js";
-import { createEngine, type Engine } from "../data/engine.js";
-import { loadDataset, type LoadedDataset } from "../data/load.js";
+import type { Engine } from "../data/engine.js";
+import type { LoadedDataset } from "../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
@@ -119,6 +119,8 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     }
     const loadAll = async (): Promise<Engine> => {
       if (engine) return engine;
+      // DuckDB loads only when a cell has to run: a run served from the cache never starts it.
+      const [{ createEngine }, { loadDataset }] = await Promise.all([import("../data/engine.js"), import("../data/load.js")]);
       const e = await createEngine();
       engine = e;
       for (const s of sources) {

@@ -170,6 +170,7 @@ export class NotebookSession {
       // makes the next request run again.
       this.watched = await this.inputsOf(report);
       stamp = await this.stamp();
+      const charts = await memoizedCharts();
       const result = await runReport(report, {
         overrides: this.options.overrides,
         keepGoing: true,
@@ -189,7 +190,7 @@ export class NotebookSession {
         const shown = run.views ?? run.outputIds.flatMap((id) => (outputs.has(id) ? [outputs.get(id)!] : []));
         const error = run.error ? this.locate(run.error, report!.file, text) : undefined;
         let output: string | null = null;
-        if (!error && shown.length) output = this.renderOutputs(doc, shown);
+        if (!error && shown.length) output = this.renderOutputs(doc, shown, charts, run.key ? `${run.key}:${run.views ? `view:${JSON.stringify([report!.cells[i]!.title ?? null, report!.cells[i]!.caption ?? null])}` : "cell"}` : null);
         else if (!error) output = "";
         if (output !== null) this.lastGood.set(run.id, { output, ms: run.ms, cached: run.cached });
         const cell = report!.cells[i]!;
@@ -280,14 +281,16 @@ export class NotebookSession {
   }
 
   /** The HTML of a cell's outputs, through the report's own templates (memoised by content). */
-  private renderOutputs(doc: ReportDocument, outputs: CellOutput[]): string {
-    const key = cacheKey(outputs, doc.locale, doc.currency, doc.page, doc.theme);
+  private renderOutputs(doc: ReportDocument, outputs: CellOutput[], charts: Awaited<ReturnType<typeof memoizedCharts>>, cellKey: string | null): string {
+    // The cell's cache key already names everything its outputs are made of (definition,
+    // upstream keys, params, locale, currency); the page and theme are added here.
+    const key = cacheKey(cellKey ?? outputs, doc.locale, doc.currency, doc.page, doc.theme);
     const hit = rendered.get(key);
     if (hit) {
       if (!this.css) this.css = hit.css;
       return hit.html;
     }
-    const { html } = renderReport({ ...doc, cells: outputs }, { charts: memoizedCharts() });
+    const { html } = renderReport({ ...doc, cells: outputs }, { charts });
     const main = /<main class="report">([\s\S]*)<\/main>/.exec(html)?.[1] ?? "";
     const css = [...(/<head>([\s\S]*?)<\/head>/.exec(html)?.[1] ?? "").matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join("\n");
     this.css = css;
