@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, stat, writeFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type CacheKind = "dataset" | "context" | "analysis" | "transform" | "cell" | "chart" | "print";
+export type CacheKind = "dataset" | "context" | "analysis" | "transform" | "cell" | "chart" | "print" | "render";
 
 export interface CellCache {
   /** The folder on disk, or null for a memory-only cache. */

@@ -3,7 +3,7 @@
 // an unchanged second run and re-run with --no-cache.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +72,20 @@ describe("render --json and the cell cache", () => {
     const file = join(dir, "reports/churn.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("params: { periods: 12 }", "params: { periods: 9 }"));
     expect(cellLines(cli(dir, args, env).stderr).filter((e) => !e.cached).map((e) => e.id)).toEqual(["trend", "chart-6"]);
+    // New bytes in one data file: a whole-render miss, and only the cells reading that dataset
+    // (and those reading them) re-run.
+    const events = join(dir, "data/churn_events.csv");
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    writeFileSync(events, [...lines, lines[1]].join("\n") + "\n");
+    const ran = cellLines(cli(dir, args, env).stderr).filter((e) => !e.cached).map((e) => e.id);
+    expect(ran).toContain("reasons");
+    expect(ran).not.toContain("summary");
+    expect(ran).not.toContain("trend");
+    // The output folder deleted: an unchanged render writes it again from the cache.
+    rmSync(join(dir, "out"), { recursive: true });
+    const again = cli(dir, args, env);
+    expect(again.stderr).toContain("served from the cache");
+    expect(readFileSync(join(dir, "out/churn/2026-10/report.html"), "utf8")).toContain("Top reasons by lost MRR");
     const bypass = cli(dir, [...args, "--no-cache"], env);
     expect(bypass.status).toBe(0);
     expect(cellLines(bypass.stderr).every((e) => e.cached === false)).toBe(true);

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { keyValues } from "../flags.js";
 import type { Printer } from "../output.js";
 import { ChurnbookError } from "../../util/errors.js";
@@ -12,17 +13,36 @@ export async function renderCommand(args: { report?: string; period?: string; pa
   if (args.period) overrides.period = args.period;
   const formats = (args.format ?? "html,pdf").split(",").map((f) => f.trim()).filter(Boolean);
   for (const f of formats) if (f !== "html" && f !== "pdf") throw new ChurnbookError("bad-flag", `unknown format "${f}"`, { hint: "use html, pdf or html,pdf", exitCode: 2 });
-  const { renderFiles } = await import("../../runner/render-files.js");
   const { openCache } = await import("../../runner/cache.js");
   const cache = args.cache === false ? undefined : openCache();
   const started = performance.now();
   printer.info(`rendering ${args.report}`);
+  // An unchanged render (same definition bytes, data bytes, flags, day and churnbook) is served
+  // whole from the cache without loading the analyses, DuckDB, the charts or the browser.
+  const now = new Date();
+  const request = { reportFile: args.report!, overrides, flags: { formats, out: resolve(args.out ?? "out"), pdfName: args.pdfName ?? "both", keepGoing: Boolean(args.keepGoing) }, now };
+  const { servedRender, storeRender } = await import("../../runner/render-cache.js");
+  const served = cache ? await servedRender(cache, request) : null;
+  if (served) {
+    const { writeAtomically } = await import("../../runner/outputs.js");
+    await writeAtomically(served.dir, served.files);
+    for (const id of served.cells) {
+      if (args.json) cellEvent({ id, ms: 0, cached: true });
+      else printer.progress(`cached ${id}`);
+    }
+    for (const w of served.warnings) printer.warn(w);
+    printer.info(`wrote ${served.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s (nothing changed: served from the cache)`);
+    for (const f of Object.keys(served.files).sort()) if (!f.startsWith("tables/")) printer.progress(`${served.dir}/${f}`);
+    return 0;
+  }
+  const { renderFiles } = await import("../../runner/render-files.js");
   const result = await renderFiles(args.report!, {
     overrides,
     formats: formats as ("html" | "pdf")[],
     out: args.out,
     keepGoing: args.keepGoing,
     cache,
+    now,
     pdfNames: args.pdfName === "named" || args.pdfName === "report" ? args.pdfName : "both",
     onProgress: (e) => {
       if (e.phase === "load") printer.progress(`loaded ${e.dataset}: ${e.rows.toLocaleString("en-US")} rows (${Math.round(e.ms)} ms)`, e);
@@ -34,6 +54,11 @@ export async function renderCommand(args: { report?: string; period?: string; pa
       else printer.progress(`${e.phase.toUpperCase()} ready (${Math.round(e.ms)} ms)`, e);
     },
   });
+  if (cache) {
+    await storeRender(cache, request, { dir: result.dir, files: result.files, warnings: result.warnings, inputs: result.run.datasets.map((d) => d.file), cells: result.run.cells.map((c) => c.id) }).catch(() => {
+      // a cache that cannot be written only costs the next run its speed
+    });
+  }
   for (const w of result.warnings) printer.warn(w);
   printer.info(`wrote ${result.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const tables = result.files.filter((f) => f.includes("/tables/"));
