@@ -106,12 +106,10 @@ export function buildSummary(opts: SummaryOptions, alertRules: AlertRule[], aler
   const headline: HeadlineFigure[] = sum
     ? headlineMetrics.map((m) => {
         const v = num(s[m.key]);
-        const deltas = (
-          [
-            [zh ? "环比" : g.vs_previous, num(s[`prev_${m.key}`])],
-            [zh ? "同比" : "vs last year", num(s[`ly_${m.key}`])],
-          ] as const
-        ).map(([label, base]) => {
+        // A year's previous period is last year: one comparison, not the same one twice.
+        const comparisons: [string, number | null][] = [[zh ? (period.grain === "year" ? g.vs_previous : "环比") : g.vs_previous, num(s[`prev_${m.key}`])]];
+        if (period.grain !== "year") comparisons.push([zh ? "同比" : "vs last year", num(s[`ly_${m.key}`])]);
+        const deltas = comparisons.map(([label, base]) => {
           const d = computeDelta(v, base, m.format, locale);
           return { label, text: d.text, arrow: d.direction === "up" ? "▲" : d.direction === "down" ? "▼" : "", tone: deltaTone(d.direction, m.better) };
         });
