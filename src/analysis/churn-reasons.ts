@@ -63,7 +63,8 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
     const fields = ctx.fields.churn_events ?? [];
     const periods = periodsEndingWith(ctx.period, p.trend_periods);
     const from = `DATE ${quoteLiteral(periods[0]!.start)}`, to = `DATE ${quoteLiteral(ctx.period.end)}`;
-    const withMrr = (ctx.fields.subscriptions ?? []).includes("mrr");
+    // Lost MRR needs subscriptions with their dates and MRR; without all three it is null.
+    const withMrr = ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f));
     const col = (f: string) => (fields.includes(f) ? `CAST(${f} AS VARCHAR)` : "CAST(NULL AS VARCHAR)");
     const mrr = withMrr
       ? `(SELECT COALESCE(SUM(COALESCE(s.mrr, 0)), 0) FROM subscriptions s WHERE s.customer_id = e.customer_id AND s.start_date < e.date AND (s.end_date IS NULL OR (s.end_date >= e.date AND s.end_date > s.start_date)))`
@@ -159,7 +160,7 @@ function subtypeOf(value: unknown): { subtype: string; mapped: boolean; raw: str
 
 function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: AnalysisContext): AnalysisResult {
   const map = parseReasonMap(p.reason_map);
-  const withMrr = (ctx.fields.subscriptions ?? []).includes("mrr");
+  const withMrr = ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f));
   const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const L = ctx.locale;
   const zh = L === "zh-CN";

@@ -78,9 +78,10 @@ export const churnedValue: Analysis<ChurnValueParams> = {
 
   reductions(p, ctx) {
     requireBasisRole(ctx, "churned-value");
-    if (ctx.churn.kind === "subscriptions" && !(ctx.fields.subscriptions ?? []).includes("mrr")) {
-      throw new ChurnbookError("missing-field", `analysis "churned-value" needs field "mrr" in the subscriptions dataset`, {
-        hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.mrr=<column>`,
+    const missing = ["start_date", "end_date", "mrr"].filter((f) => !(ctx.fields.subscriptions ?? []).includes(f));
+    if (ctx.churn.kind === "subscriptions" && missing.length) {
+      throw new ChurnbookError("missing-field", `analysis "churned-value" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the subscriptions dataset`, {
+        hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.${missing[0]}=<column>`,
       });
     }
     return churnedValueSql(p, ctx);

@@ -155,7 +155,8 @@ function headerFields(head: Uint8Array, delimiter: string): string[] {
   let cur: number[] = [];
   let quoted = false;
   const d = delimiter.charCodeAt(0);
-  const push = () => fields.push(Buffer.from(cur).toString("utf8").trim().replace(/^"|"$/g, ""));
+  // Trim only blanks: a byte-order mark inside the header must stay visible to the loader.
+  const push = () => fields.push(Buffer.from(cur).toString("utf8").replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "").replace(/^"|"$/g, ""));
   for (let i = 0; i < head.length; i++) {
     const c = head[i]!;
     if (c === 0x22) {

@@ -82,7 +82,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
         ? `read_parquet(${quoteLiteral(path)})`
         : format === "json"
           ? `read_json_auto(${quoteLiteral(path)})`
-          : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, null_padding = true, parallel = false)`;
+          : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}${cleanNames(prepared?.header)}, null_padding = true, parallel = false)`;
     try {
       await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT row_number() OVER () AS __row, * FROM ${reader}`);
     } catch (e) {
@@ -208,7 +208,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
       .sort((a, b) => a.row! - b.row!)[0];
     if (failed) {
       const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${quoteIdent(raw)} WHERE __row = ${failed.row}`);
-      throw new ChurnbookError("bad-value", `cannot read ${JSON.stringify(bad!.v)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
+      throw new ChurnbookError("bad-value", `cannot read ${shortValue(bad!.v)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
         location: { dataset: src.name, column_name: failed.column, row: Number(failed.row) },
         hint: hintFor(failed.t, src.dateFormat),
       });
@@ -362,6 +362,24 @@ function fromDuck(t: string): FieldType {
   return "string";
 }
 
+
+/** A value for a message: quoted, and cut after 60 characters (a cell can hold megabytes). */
+function shortValue(v: unknown): string {
+  const s = String(v);
+  return JSON.stringify(s.length > 60 ? s.slice(0, 60) : s).replace(/"$/, s.length > 60 ? `…" (${s.length.toLocaleString("en-US")} characters)` : '"');
+}
+
+/**
+ * Invisible characters in a header (a byte-order mark not at the start of the file, zero-width
+ * spaces, surrounding blanks) would make "\uFEFFcustomer_id" a column that no mapping can name
+ * (DuckDB even lists it without the mark): read such a header with cleaned names instead.
+ */
+function cleanNames(header: string[] | null | undefined): string {
+  if (!header) return "";
+  const clean = header.map((h) => h.replace(/[\uFEFF\u200B-\u200D\u2060]/g, "").trim());
+  if (clean.every((c, i) => c === header[i]) || clean.some((c) => !c) || new Set(clean).size < clean.length) return "";
+  return `, names = [${clean.map(quoteLiteral).join(", ")}]`;
+}
 
 function formatOf(file: string): "csv" | "parquet" | "json" {
   const ext = extname(file).toLowerCase();

@@ -10,6 +10,7 @@ import { registry } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
 import { cellKinds, cellSchemas, ReportSpec, type CellKind, type ReportSpecT } from "./spec.js";
 import { checkTransformStep } from "./transform.js";
+import { isRole, roleNames } from "../data/roles.js";
 
 export interface Problem {
   line: number;
@@ -170,6 +171,12 @@ function unescapePointer(s: string): string | number {
 function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap): Problem[] {
   const problems: Problem[] = [];
   const cells = spec.cells as Record<string, unknown>[];
+  // A dataset plays the role it is named after, or the one its role: key names.
+  for (const [name, d] of Object.entries(spec.datasets ?? {})) {
+    if (d.role !== undefined || isRole(name)) continue;
+    const near = closeMatches(name, roleNames);
+    problems.push({ ...source.locate(["datasets", name], true), message: `dataset "${name}" has no role: its name is not a role and it has no role: key`, hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}name it after its role or add role: <one of ${roleNames.join(", ")}>` });
+  }
   const ids = new Map<string, number>();
   const analysisIds = new Set<string>();
   cells.forEach((cell, i) => {

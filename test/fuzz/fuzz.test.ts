@@ -18,27 +18,23 @@ const DATA_FILES = 60;
 const RENDER_RATE = 0.05;
 
 /**
- * Cases that break the invariant until the fix lands in src/ ("def:<seed>" or "data:<seed>").
- * Each runs as a test that is EXPECTED to fail: when it starts passing, vitest reports it, and
- * the seed moves out of this list (then it is checked by the main test again).
+ * Cases found by `npm run fuzz` that broke the invariant, fixed since: each runs as it was found
+ * (render rate 0.1) and must keep the invariant.
  */
-const knownFailures: string[] = [
-  // crash (exit 70): a column name with a U+FEFF (BOM) in it passes the loader's column check,
-  // then DuckDB does not find the column: Binder Error "Referenced column … not found"
+const regressions: string[] = [
+  // crash (exit 70): a column name with a U+FEFF (BOM) inside the header; now cleaned on read
   "data:731", // cox, lifetimes header "…,age,\uFEFFrace,…"
   "data:622", // cohort-revenue, transactions header "…,amount,\uFEFFcost,…"
-  // crash (exit 70): subscriptions without end_date reach SQL that needs it (churn-summary says
-  // 'needs field "end_date"', these do not declare it): Binder Error
-  "data:274", // churn-reasons: Referenced table "s" not found
-  "data:5026", // churned-value: Referenced column "end_date" not found
-  // crash (exit 70): customer-card with a tickets file without a date column: Binder Error
+  // crash (exit 70): subscriptions without end_date reached SQL that needs it; now a missing-field error or no lost MRR
+  "data:274", // churn-reasons
+  "data:5026", // churned-value
+  // crash (exit 70): customer-card with a tickets file without a date column; now no ticket features
   "data:20726",
-  // crash (exit 70): a dataset whose name is not a role (typo "cutsomers:", no role:) is valid
-  // for `validate`, then render fails in canonicalType: TypeError reading 'customer_id'
+  // crash (exit 70): a dataset whose name is not a role (typo "cutsomers:", no role:); now a located definition error
   "def:40296",
-  // unlocated: model-fit errors on empty or too short data name neither the dataset nor the file
+  // unlocated: model-fit errors on empty or too short data; analyze now names the dataset
   "data:266", // clv-contractual on a header-only subscriptions file
-  "data:79", // cohort-projection --param cohort_grain=year: needs survivor counts for 2 periods
+  "data:79", // cohort-projection --param cohort_grain=year
   "data:20992", // clv: BG/NBD, no customer made a repeat purchase
 ];
 
@@ -65,7 +61,7 @@ describe("fuzz: mutated definitions and corrupted data keep the CLI's error inva
   });
 
   it(`${DEFINITIONS} definitions and ${DATA_FILES} data files: exit 0 or a located user error, no crash, stack or partial output`, async () => {
-    const todo = cases.filter((c) => !knownFailures.includes(c));
+    const todo = cases;
     const failed: string[] = [];
     let next = 0;
     const lane = async () => {
@@ -80,8 +76,8 @@ describe("fuzz: mutated definitions and corrupted data keep the CLI's error inva
     expect([...failed, ...late], `failing seeds (reproduce with the commands shown):\n${[...failed, ...late].join("\n")}`).toEqual([]);
   }, 150_000);
 
-  for (const id of knownFailures)
-    it.fails(`known failure ${id} (expected to fail until fixed)`, async () => {
+  for (const id of regressions)
+    it(`regression ${id} keeps the invariant`, async () => {
       const [kind, seed] = parse(id);
       const r = await pool.run(kind, seed, { renderRate: 0.1 }); // as found by `npm run fuzz`
       expect(r.failed, describeFailure(r)).toBe(false);

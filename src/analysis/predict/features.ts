@@ -82,9 +82,17 @@ export function attributeColumns(fields: readonly string[] | undefined): string[
 
 const d = (iso: string) => `DATE ${quoteLiteral(iso)}`;
 
+/** Event tables without the dates their features are computed from give no features. */
+function usableFields(fields: AnalysisContext["fields"]): AnalysisContext["fields"] {
+  const need: Partial<Record<keyof typeof fields, string[]>> = { subscriptions: ["customer_id", "start_date", "end_date"], transactions: ["customer_id", "date"], tickets: ["customer_id", "date"], usage: ["customer_id", "date"] };
+  const out: AnalysisContext["fields"] = {};
+  for (const [role, list] of Object.entries(fields) as [keyof typeof fields, string[]][]) if ((need[role] ?? ["customer_id"]).every((x) => list.includes(x))) out[role] = list;
+  return out;
+}
+
 /** The feature SQL (see the header). Columns: customer_id, cutoff, [label,] features… */
 export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: FeatureSqlOptions): string {
-  const f = ctx.fields;
+  const f = usableFields(ctx.fields);
   const has = (role: keyof typeof f, field: string) => (f[role] ?? []).includes(field);
   const asOf = d(o.asOf);
   const one = o.customerId === undefined ? "" : ` AND customer_id = ${quoteLiteral(o.customerId)}`;

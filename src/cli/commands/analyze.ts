@@ -12,7 +12,7 @@ import { loadDataset, type LoadedDataset } from "../../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../../data/quality.js";
 import { encodings, isRole, roleNames, type Encoding } from "../../data/roles.js";
 import { toCsv } from "../../runner/csv.js";
-import { ChurnbookError, closeMatches } from "../../util/errors.js";
+import { ChurnbookError, closeMatches, isChurnbookError } from "../../util/errors.js";
 import { parsePeriod } from "../../util/period.js";
 import { keyValues } from "../flags.js";
 import type { Printer } from "../output.js";
@@ -93,7 +93,14 @@ export async function analyze(args: AnalyzeArgs, warnings: string[] = []) {
     if (partly) warnings.push(partly);
     const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, returns: args.returns ?? "net", fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
     checkNeeds(analysis, ctx, params as Record<string, unknown>);
-    const result = await runAnalysis(engine, analysis, params, ctx);
+    // An error of the analysis itself (a model that cannot be fitted on these data) names the
+    // dataset it was computed from, as a report names the cell.
+    const result = await runAnalysis(engine, analysis, params, ctx).catch((e: unknown) => {
+      if (!isChurnbookError(e) || Object.keys(e.location).length) throw e;
+      const roles = analysis.needs.flat().flatMap((n) => ("role" in n ? [n.role] : []));
+      const from = loaded.find((d) => roles.includes(d.role)) ?? loaded[0];
+      throw from ? e.at({ dataset: from.name, file: from.file }) : e;
+    });
     return { analysis: analysis.id, params: { ...params, period: (params as Record<string, unknown>).period || period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
   } finally {
     engine.close();
