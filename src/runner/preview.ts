@@ -83,6 +83,7 @@ export async function startPreview(reportFile: string, options: PreviewOptions =
         for (const [k, old] of sessions) if (k !== key && !clients.get(old)?.size) {
           sessions.delete(k);
           clients.delete(old);
+          void old.close();
           break;
         }
       }
@@ -272,6 +273,7 @@ export async function startPreview(reportFile: string, options: PreviewOptions =
         if (timer) clearTimeout(timer);
         for (const w of watchers.values()) w.close();
         for (const set of clients.values()) for (const r of set) r.end();
+        for (const s of sessions.values()) void s.close();
         server.closeAllConnections?.();
         server.close(() => ok());
       }),

@@ -43,6 +43,28 @@ export interface RunOptions {
   cache?: CellCache;
   /** Also build each silent analysis or transform cell's default view (the preview's notebook). */
   views?: boolean;
+  /** Keep the DuckDB engine between runs (the preview): reused while the data is the same. */
+  pool?: EnginePool;
+}
+
+/** A DuckDB engine kept between runs, with the fingerprint of the datasets it holds. */
+export interface EnginePool {
+  engine: Engine | null;
+  key: string | null;
+  close(): void;
+}
+
+export function enginePool(): EnginePool {
+  const pool: EnginePool = {
+    engine: null,
+    key: null,
+    close() {
+      pool.engine?.close();
+      pool.engine = null;
+      pool.key = null;
+    },
+  };
+  return pool;
 }
 
 export type ProgressEvent =
@@ -117,8 +139,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       }
       sources.push({ def: d, file, key });
     }
-    const loadAll = async (): Promise<Engine> => {
+    // A pooled engine (the preview's) is reused while every dataset has the same fingerprint.
+    const pool = options.pool;
+    const poolKey = pool && sources.every((s) => s.key) ? cacheKey(sources.map((s) => s.key)) : null;
+    const loadAll = async (reuse = true): Promise<Engine> => {
       if (engine) return engine;
+      if (reuse && pool?.engine && poolKey && pool.key === poolKey) return (engine = pool.engine);
       // DuckDB loads only when a cell has to run: a run served from the cache never starts it.
       const [{ createEngine }, { loadDataset }] = await Promise.all([import("../data/engine.js"), import("../data/load.js")]);
       const e = await createEngine();
@@ -131,13 +157,18 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         if (s.key) await cache.put("dataset", s.key, loaded);
         loadedNow.set(s.def.name, { loaded, ms: performance.now() - t0 });
       }
+      if (pool && poolKey) {
+        pool.close();
+        pool.engine = e;
+        pool.key = poolKey;
+      }
       return e;
     };
     const loadedNow = new Map<string, { loaded: LoadedDataset; ms: number }>();
     const datasets: LoadedDataset[] = [];
     const cachedMeta: (LoadedDataset | undefined)[] = [];
     for (const s of sources) cachedMeta.push(s.key ? await cache.get<LoadedDataset>("dataset", s.key) : undefined);
-    if (cachedMeta.some((m) => !m)) await loadAll();
+    if (cachedMeta.some((m) => !m)) await loadAll(false);
     sources.forEach((s, i) => {
       const fresh = loadedNow.get(s.def.name);
       const loaded = fresh?.loaded ?? cachedMeta[i]!;
@@ -346,7 +377,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     const cellRuns = report.cells.map((c) => runs.get(c.id)!).filter(Boolean);
     return { document, results, datasets, params, timings, warnings: [...new Set(warnings)], cells: cellRuns };
   } finally {
-    (engine as Engine | null)?.close();
+    if (engine && engine !== options.pool?.engine) (engine as Engine).close();
   }
 }
 

@@ -15,7 +15,7 @@ import { findingText } from "../../render/findings.js";
 import { cacheKey, type CellCache } from "../cache.js";
 import { fillTemplate, resolveReportParams } from "../params.js";
 import { memoizedCharts } from "../print-cache.js";
-import { runReport, type CellError, type ProgressEvent } from "../run.js";
+import { enginePool, runReport, type CellError, type ProgressEvent } from "../run.js";
 import { cellRanges, describeCellText, type SourceRange } from "./source.js";
 
 export const templatesDir = fileURLToPath(new URL("../../../templates/", import.meta.url));
@@ -110,6 +110,8 @@ export class NotebookSession {
   private lastGood = new Map<string, LastGood>();
   private lastReport: Report | null = null;
   private css = "";
+  /** DuckDB stays up between runs while the data is unchanged. */
+  private pool = enginePool();
   /** Files whose changes re-run the notebook (filled after each run). */
   watched: string[] = [];
   readonly listeners = new Set<(s: Snapshot) => void>();
@@ -119,6 +121,12 @@ export class NotebookSession {
     readonly file: string,
     readonly options: SessionOptions,
   ) {}
+
+  /** Closes the pooled engine (after the current run). */
+  async close(): Promise<void> {
+    await this.running?.catch(() => {});
+    this.pool.close();
+  }
 
   get runCount(): number {
     return this.runs;
@@ -177,6 +185,7 @@ export class NotebookSession {
         now: this.options.now?.(),
         cache: this.options.cache,
         views: true,
+        pool: this.pool,
         onProgress: (e) => {
           if (e.phase !== "cell") return;
           events.push(e);
