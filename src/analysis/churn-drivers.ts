@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, AnalysisContext, Locale, Row, Value } from "./types.js";
 import type { ChartSpec } from "../charts/spec.js";
-import { shiftPeriod, type Period } from "../util/period.js";
+import { periodsEndingWith, shiftPeriod, type Period } from "../util/period.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { quoteIdent } from "../data/engine.js";
 import { attributeLabel } from "./attributes.js";
@@ -14,6 +14,12 @@ const params = Type.Object({
     default: "plan",
     description:
       "Attribute that splits the customers: a column of the customers dataset (region, channel, industry, …), plan (the plan of the subscription active at the period start when subscriptions have a plan column, else the customers' plan), or tenure (months since the customer's first activity at the period start: 0–3, 3–12, 12–24, 24+)",
+  }),
+  history: Type.Integer({
+    minimum: 0,
+    maximum: 36,
+    default: 12,
+    description: "Past periods (the previous one included) whose churn rate per segment gives each segment its usual rate and spread (table history; columns usual_churn_rate, usual_sd); 0 = none",
   }),
   include_free: includeFreeParam,
 });
@@ -181,22 +187,23 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
       "zh-CN":
         `客户流失率按标准口径计算：期初客户中到期末不再活跃的比例（与核心指标一致）。按“${zhBy}”${planZh}把期初客户分成若干细分：每个细分的权重 w = 该细分期初客户数 ÷ 全部期初客户数，流失率 r = 该细分期初客户中流失的比例，总流失率 = Σ w × r。` +
         `本期（${period.label}）相对上一期（${shiftPeriod(period, -1).label}）的变化拆为两部分：费率效应 = Σ（两期权重的平均 × 该细分流失率的变化），即各细分自身流失得更多或更少；结构效应 = Σ（两期流失率的平均 × 该细分权重的变化），即客户更多或更少地落在高流失的细分。` +
-        "两部分之和恰好等于总变化（对称分解，两期地位相同，没有残差）。某一期没有期初客户的细分在那一期没有流失率，用另一期的流失率代替，其贡献全部计入结构效应。",
+        "两部分之和恰好等于总变化（对称分解，两期地位相同，没有残差）。某一期没有期初客户的细分在那一期没有流失率，用另一期的流失率代替，其贡献全部计入结构效应。" +
+        (p.history > 0 ? `每个细分的通常水平 = 本期之前 ${p.history} 期（含上一期）中该细分有期初客户的各期流失率的平均值和标准差。` : ""),
       "en-US":
         `The customer churn rate is the standard one: the share of the customers at the start of the period no longer active at its end (as in the key metrics). The customers at the start are split by ${enBy}${planEn}: each segment's weight w = its customers at the start ÷ all customers at the start, its churn rate r = the share of them lost, and the churn rate = Σ w × r. ` +
         `The change from the previous period (${shiftPeriod(period, -1).label}) to ${period.label} splits into a rate effect = Σ (mean weight of the two periods × change of the segment's churn rate) — segments churning more or less — and a mix effect = Σ (mean churn rate of the two periods × change of the segment's weight) — more or fewer customers in segments that churn more. ` +
-        "The two add up exactly to the change (a symmetric decomposition: both periods count alike, nothing is left over). A segment with no customers at the start of one period has no churn rate there; the other period's rate stands in, so its whole contribution is mix.",
+        "The two add up exactly to the change (a symmetric decomposition: both periods count alike, nothing is left over). A segment with no customers at the start of one period has no churn rate there; the other period's rate stands in, so its whole contribution is mix." +
+        (p.history > 0 ? ` Each segment's usual level = the mean and standard deviation of its churn rates over the ${p.history} periods before this one (the previous one included) in which it had customers at the start.` : ""),
     };
   },
   params,
   needs: [periodNeeds()],
   mainTable: "segments",
-
   reductions(p, ctx) {
     checkBasisRole(ctx, "churn-drivers");
     const source = resolveBy(p.by, ctx);
     const period = resolvePeriod(p.period, ctx.period);
-    return { counts: segmentSql(ctx, [shiftPeriod(period, -1), period], source, p.include_free) };
+    return { counts: segmentSql(ctx, periodsEndingWith(period, Math.max(2, p.history + 1)), source, p.include_free) };
   },
 
   compute(data, p, ctx) {
@@ -206,8 +213,18 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
     const L = ctx.locale;
     const zh = L === "zh-CN";
     const bySeg = new Map<string, SegmentCounts>();
+    // Past periods' rates per segment (the usual band): label → segment key → rate.
+    const past = p.history > 0 ? periodsEndingWith(period, p.history + 1).slice(0, -1) : [];
+    const pastLabels = new Set(past.map((q) => q.label));
+    const history: Row[] = [];
+    const pastRates = new Map<string, number[]>();
     for (const r of data.counts ?? []) {
       const key = r.segment === null || r.segment === undefined ? missingKey : String(r.segment);
+      if (pastLabels.has(String(r.label)) && Number(r.customers_start) > 0) {
+        const rate = Number(r.churned) / Number(r.customers_start);
+        history.push({ period: String(r.label), segment: segmentLabel(key, source, L), customers_start: Number(r.customers_start), churned: Number(r.churned), churn_rate: rate });
+        pastRates.set(key, [...(pastRates.get(key) ?? []), rate]);
+      }
       const s = bySeg.get(key) ?? { segment: key, n0: 0, c0: 0, n1: 0, c1: 0 };
       if (r.label === prev.label) {
         s.n0 += Number(r.customers_start);
@@ -219,6 +236,14 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
       bySeg.set(key, s);
     }
     const d = decompose([...bySeg.values()]);
+    const usual = (key: string): { mean: number | null; sd: number | null; n: number } => {
+      const xs = pastRates.get(key) ?? [];
+      if (xs.length === 0) return { mean: null, sd: null, n: 0 };
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = xs.length < 2 ? null : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+      return { mean, sd, n: xs.length };
+    };
+    history.sort((a, b) => String(a.period).localeCompare(String(b.period)) || String(a.segment).localeCompare(String(b.segment)));
     const segments: Row[] = d.segments.map((g) => ({
       segment: segmentLabel(g.segment, source, L),
       prev_customers_start: g.n0,
@@ -232,6 +257,9 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
       rate_effect: d.change === null ? null : g.rateEffect,
       mix_effect: d.change === null ? null : g.mixEffect,
       effect: d.change === null ? null : g.effect,
+      usual_churn_rate: usual(g.segment).mean,
+      usual_sd: usual(g.segment).sd,
+      usual_periods: usual(g.segment).n,
     }));
     const top = d.change === null ? undefined : d.segments[0];
     const scalars: Record<string, Value> = {
@@ -252,7 +280,7 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
     const notes: string[] = [];
     if (d.change === null)
       notes.push(zh ? `${d.rate0 === null ? prev.label : period.label} 没有期初客户，无法分解流失率的变化。` : `No customers at the start of ${d.rate0 === null ? prev.label : period.label}: the change of the churn rate cannot be decomposed.`);
-    return { scalars, tables: { segments }, notes };
+    return { scalars, tables: { segments, history }, notes };
   },
 
   chart(result, _p, ctx): ChartSpec | null {

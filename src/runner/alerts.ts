@@ -139,26 +139,37 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
         const n1 = num(s.customers_start) ?? 0;
         const r0 = num(s.prev_churn_rate);
         const r1 = num(s.churn_rate);
-        if (r0 === null || r1 === null || n0 < (rule.minCustomers ?? 30) || n1 < (rule.minCustomers ?? 30)) continue;
-        // The usual band: last period's rate ± sigma binomial standard errors at this period's size.
-        const se = Math.sqrt(Math.max(r0 * (1 - r0), 1 / n1) / n1);
-        const lo = r0 - sigma * se;
-        const hi = r0 + sigma * se;
+        if (r1 === null || n1 < (rule.minCustomers ?? 30)) continue;
+        // The usual band: the segment's mean rate over its past periods + sigma × the larger of
+        // their spread and the sampling error of a rate at this period's size; with fewer than
+        // 3 past periods, last period's rate + sigma sampling errors.
+        const mean = num(s.usual_churn_rate);
+        const sd = num(s.usual_sd);
+        const periods = num(s.usual_periods) ?? 0;
+        const useHistory = mean !== null && sd !== null && periods >= 3;
+        const centre = useHistory ? mean : r0;
+        if (centre === null || (!useHistory && n0 < (rule.minCustomers ?? 30))) continue;
+        const se = Math.sqrt(Math.max(centre * (1 - centre), 1 / n1) / n1);
+        const hi = centre + sigma * Math.max(se, useHistory ? sd : 0);
         // Only a rise above the band is an alert (a segment churning less than usual is good news).
         if (r1 <= hi) continue;
         const seg = String(s.segment);
-        const up = r1 > hi;
+        const basis = useHistory
+          ? zh
+            ? `过去 ${periods} 期平均 ${formatPercent(centre, locale)}，通常上限 ${formatPercent(hi, locale)}`
+            : `its mean over the past ${periods} periods ${formatPercent(centre, locale)}, usual upper limit ${formatPercent(hi, locale)}`
+          : zh
+            ? `上期 ${formatPercent(centre, locale)}，通常上限 ${formatPercent(hi, locale)}`
+            : `last period ${formatPercent(centre, locale)}, usual upper limit ${formatPercent(hi, locale)}`;
         fired.push({
           metric: rule.metric,
           kind: "band",
           value: r1,
-          threshold: up ? hi : lo,
+          threshold: hi,
           previous: r0,
           segment: seg,
           line: rule.line,
-          text: zh
-            ? `${by}“${seg}”的客户流失率 ${formatPercent(r1, locale)}，${up ? "高于" : "低于"}其通常区间（上期 ${formatPercent(r0, locale)} ± ${sigma} 个标准误：${formatPercent(Math.max(0, lo), locale)}–${formatPercent(hi, locale)}）`
-            : `${by} "${seg}": churn rate ${formatPercent(r1, locale)}, ${up ? "above" : "below"} its usual band (last period's ${formatPercent(r0, locale)} ± ${sigma} standard errors: ${formatPercent(Math.max(0, lo), locale)}–${formatPercent(hi, locale)})`,
+          text: zh ? `${by}“${seg}”的客户流失率 ${formatPercent(r1, locale)}，高于其通常区间（${basis}）` : `${by} "${seg}": churn rate ${formatPercent(r1, locale)}, above its usual band (${basis})`,
         });
       }
       continue;
@@ -204,8 +215,8 @@ export function alertRuleText(rule: AlertRule, locale: Locale, currency: string)
     const s = rule.sigma ?? 2;
     const m = rule.minCustomers ?? 30;
     return zh
-      ? `细分客户流失率（按流失驱动因素的属性）：期初客户不少于 ${m} 位的细分，若本期流失率比其上期流失率高出 ${s} 个标准误以上（标准误为按本期客户数计算的比率抽样误差），即发出警报。`
-      : `Segment churn (by the churn-drivers attribute): a segment with at least ${m} customers at the start is flagged when its churn rate is more than ${s} standard errors (the sampling error of a rate at this period's size) above its rate of the period before.`;
+      ? `细分客户流失率（按流失驱动因素的属性）：期初客户不少于 ${m} 位的细分，若本期流失率高于其通常上限即发出警报；通常上限 = 该细分过去各期流失率的平均值 + ${s} 倍（过去各期的标准差与按本期客户数计算的抽样误差中较大者）；过去不足 3 期时以上期流失率为中心、只用抽样误差。`
+      : `Segment churn (by the churn-drivers attribute): a segment with at least ${m} customers at the start is flagged when its churn rate is above its usual upper limit = the mean of its churn rates over the past periods + ${s} × the larger of their standard deviation and the sampling error of a rate at this period's size; with fewer than 3 past periods, last period's rate + ${s} sampling errors.`;
   }
   const kind = kindOf(rule.metric);
   const f = (v: number) => fmt(v, kind, locale, currency);

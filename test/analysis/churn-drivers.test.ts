@@ -53,6 +53,19 @@ describe("churn-drivers", () => {
     expect(rows[1]!.rate_effect).toBeCloseTo(0, 12);
     expect(rows[1]!.mix_effect).toBeCloseTo(0.05, 12);
     expect(Number(s.rate_effect) + Number(s.mix_effect)).toBeCloseTo(Number(s.change), 14);
+    // The usual level over the 12 periods before October: A and B have customers at the start of
+    // February … September (8 periods), no churn before September: A (0 × 7 + .25) / 8, B (0 × 7 + .5) / 8.
+    expect(rows[0]!.usual_periods).toBe(8);
+    expect(rows[0]!.usual_churn_rate).toBeCloseTo(0.25 / 8, 12);
+    expect(rows[1]!.usual_churn_rate).toBeCloseTo(0.5 / 8, 12);
+    const sdA = Math.sqrt((7 * (0.25 / 8) ** 2 + (0.25 - 0.25 / 8) ** 2) / 7);
+    expect(rows[0]!.usual_sd).toBeCloseTo(sdA, 12);
+    const hist = res.tables.history!;
+    expect(hist.filter((r) => r.segment === "A").map((r) => r.period)).toEqual(["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]);
+    const none = await runOnRows(churnDrivers, { subscriptions: subs, customers }, { by: "region", history: 0 });
+    expect(none.tables.history).toEqual([]);
+    expect(none.tables.segments![0]!.usual_churn_rate).toBeNull();
+    expect(none.scalars.change).toBe(s.change);
   });
 
   it("agrees with churn-summary's standard churn rates", async () => {
