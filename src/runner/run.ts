@@ -290,7 +290,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           const out = failed.has(cell.id) ? [{ kind: "error" as const, id: cell.id, message: failed.get(cell.id)! }] : defaultView(cell, results, scope);
           cells.push(...out);
           run.outputIds = out.map((o) => o.id);
-          shownBefore.add(cell.id);
+          if (!failed.has(cell.id)) shownBefore.add(cell.id);
         } else if (options.views && !failed.has(cell.id)) {
           // A copy of the results map: the notebook's views do not take the report's notes.
           run.views = defaultView(viewCell(cell), new Map(results), scope);
@@ -301,6 +301,8 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [cell.id] };
       runs.set(cell.id, run);
       const deps = [...new Set(dependencies(cell))];
+      // Charts, tables and KPIs carry the notes of the results they are the first to show.
+      const carriesNotes = cell.kind === "chart" || cell.kind === "table" || cell.kind === "kpi";
       const dependsOn = deps.find((id) => failed.has(id));
       if (dependsOn) {
         cells.push({ kind: "error", id: cell.id, message: `${dependsOn}: ${failed.get(dependsOn)}` });
@@ -311,8 +313,9 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           run.key = key;
           let out = options.cache ? await cache.get<CellOutput>("cell", key) : undefined;
           run.cached = out !== undefined;
-          if (out) takeNotes(results, deps, scope); // as building it would have
-          else {
+          if (out) {
+            if (carriesNotes) takeNotes(results, deps, scope); // as building it would have
+          } else {
             out = buildCell(cell, results, scope);
             await cache.put("cell", key, out);
           }
@@ -324,7 +327,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           run.error = { message: err.message, code: err.code, hint: err.hint, line: err.location.line, column: err.location.column };
         }
       }
-      for (const id of deps) shownBefore.add(id);
+      if (carriesNotes && !run.error) for (const id of deps) shownBefore.add(id);
       run.ms = performance.now() - t0;
       timings.push({ phase: "cell", id: cell.id, ms: run.ms });
       progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: run.error?.message });
