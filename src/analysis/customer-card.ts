@@ -126,7 +126,7 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
       probability: p,
       annual_value: v,
       value_at_risk: v === null ? null : p * v,
-      value_class: classifyValue(v, isGrowing(row), mvcThreshold(latest.map(val))),
+      value_class: classifyValue(v, isGrowing(row, ctx.currency), mvcThreshold(latest.map(val), ctx.currency), ctx.currency),
       reasons: topReasons(model, d.encoder, x, 0, row, L),
       row,
     };

@@ -13,6 +13,7 @@
 import { Type } from "@sinclair/typebox";
 import type { Analysis, AnalysisContext, Locale, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
+import { compareMoney, moneySign } from "../money.js";
 import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, prepare, topReasons, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
@@ -30,23 +31,25 @@ export function valueClassLabel(c: ValueClass, locale: Locale): string {
   return valueClassLabels[c][locale === "zh-CN" ? 0 : 1];
 }
 
-/** The value of the customer ranked ⌈20%·m⌉ among positive values (null when none). */
-export function mvcThreshold(values: readonly (number | null)[]): number | null {
-  const pos = values.filter((v): v is number => v !== null && v > 0).sort((a, b) => b - a);
+/** The value of the customer ranked ⌈20%·m⌉ among positive values (null when none). Money
+ * signs are decided within half a minor currency unit (money.ts). */
+export function mvcThreshold(values: readonly (number | null)[], currency = "USD"): number | null {
+  const pos = values.filter((v): v is number => v !== null && moneySign(v, currency) > 0).sort((a, b) => b - a);
   if (pos.length === 0) return null;
   return pos[Math.max(0, Math.ceil(0.2 * pos.length) - 1)]!;
 }
 
-export function classifyValue(value: number | null, growing: boolean, threshold: number | null): ValueClass {
+export function classifyValue(value: number | null, growing: boolean, threshold: number | null, currency = "USD"): ValueClass {
   if (value === null) return "unknown";
-  if (value < 0) return "bzc";
-  if (value > 0 && threshold !== null && value >= threshold) return "mvc";
-  if (value > 0 && growing) return "mgc";
+  const sign = moneySign(value, currency);
+  if (sign < 0) return "bzc";
+  if (sign > 0 && threshold !== null && compareMoney(value, threshold, currency) >= 0) return "mvc";
+  if (sign > 0 && growing) return "mgc";
   return "standard";
 }
 
-export function isGrowing(row: Row): boolean {
-  return (numberOrNull(row.revenue_trend_90d) ?? 0) > 0 || (numberOrNull(row.mrr_change_90d) ?? 0) > 0;
+export function isGrowing(row: Row, currency = "USD"): boolean {
+  return moneySign(numberOrNull(row.revenue_trend_90d), currency) > 0 || moneySign(numberOrNull(row.mrr_change_90d), currency) > 0;
 }
 
 export interface Scored {
@@ -120,7 +123,7 @@ function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: An
     const v = numberOrNull(r[vf.column]);
     return v === null ? null : v * vf.factor;
   });
-  const threshold = o.mvcThreshold !== undefined ? o.mvcThreshold : mvcThreshold(values);
+  const threshold = o.mvcThreshold !== undefined ? o.mvcThreshold : mvcThreshold(values, ctx.currency);
   const scored: Scored[] = active.map((row, i) => {
     const v = values[i]!;
     return {
@@ -128,7 +131,7 @@ function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: An
       probability: pr[i]!,
       annual_value: v,
       value_at_risk: v === null ? null : pr[i]! * v,
-      value_class: classifyValue(v, isGrowing(row), threshold),
+      value_class: classifyValue(v, isGrowing(row, ctx.currency), threshold, ctx.currency),
       reasons: topReasons(model, d.encoder, xs, i, row, L),
       row,
     };
