@@ -71,7 +71,9 @@ export function editDistance(a: string, b: string): number {
 
 /** The candidates closest to `name` (at most 3), for hints such as `did you mean "churn-summary"?`. */
 export function closeMatches(name: string, candidates: Iterable<string>): string[] {
+  // Candidates may come from a schema's allowed values (cover: false | compact | full): compare text.
   const scored = [...candidates]
+    .map(String)
     .map((c) => ({ c, d: c.includes(name) || name.includes(c) ? 1 : editDistance(name, c) }))
     .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)))
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));

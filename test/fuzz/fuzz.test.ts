@@ -36,6 +36,9 @@ const regressions: string[] = [
   "data:266", // clv-contractual on a header-only subscriptions file
   "data:79", // cohort-projection --param cohort_grain=year
   "data:20992", // clv: BG/NBD, no customer made a repeat purchase
+  // crash (exit 70): a bad value of a union with a boolean (cover: false | compact | full) broke the did-you-mean
+  "def:1041",
+  "def:3537",
 ];
 
 const range = (kind: CaseKind, n: number) => Array.from({ length: n }, (_, i) => `${kind}:${i + 1}`);
