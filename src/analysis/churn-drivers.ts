@@ -199,6 +199,43 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
   params,
   needs: [periodNeeds()],
   mainTable: "segments",
+  outputs: {
+    scalars: {
+      period: { type: "string", format: "period", description: { "zh-CN": "期间", "en-US": "Period" } },
+      prev_period: { type: "string", format: "period", description: { "zh-CN": "期间（上期）", "en-US": "Period, previous period" } },
+      by: { type: "string", format: "label", description: { "zh-CN": "By", "en-US": "By" } },
+      by_label: { type: "string", format: "label", description: { "zh-CN": "By label", "en-US": "By label" } },
+      churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率", "en-US": "Churn rate" } },
+      prev_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率（上期）", "en-US": "Churn rate, previous period" } },
+      change: { type: "number", format: "number", description: { "zh-CN": "Change", "en-US": "Change" } },
+      rate_effect: { type: "number", format: "number", description: { "zh-CN": "Rate effect", "en-US": "Rate effect" } },
+      mix_effect: { type: "number", format: "number", description: { "zh-CN": "Mix effect", "en-US": "Mix effect" } },
+      top_segment: { type: "string", format: "label", description: { "zh-CN": "Top segment", "en-US": "Top segment" } },
+      top_rate_effect: { type: "number", format: "percent", description: { "zh-CN": "Top rate effect", "en-US": "Top rate effect" } },
+      top_mix_effect: { type: "number", format: "number", description: { "zh-CN": "Top mix effect", "en-US": "Top mix effect" } },
+      top_effect: { type: "number", format: "number", description: { "zh-CN": "Top effect", "en-US": "Top effect" } },
+    },
+    tables: {
+      segments: {
+        description: { "zh-CN": "流失率变化的驱动因素", "en-US": "What drove the change in churn" },
+        columns: {
+          segment: { type: "string", format: "label" },
+          prev_customers_start: { type: "integer", format: "count" },
+          prev_churned: { type: "integer", format: "count" },
+          prev_share: { type: "number", format: "percent" },
+          prev_churn_rate: { type: "number", format: "percent" },
+          customers_start: { type: "integer", format: "count" },
+          churned: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          churn_rate: { type: "number", format: "percent" },
+          rate_effect: { type: "number", format: "number" },
+          mix_effect: { type: "number", format: "number" },
+          effect: { type: "number", format: "number" },
+        },
+      },
+    },
+  },
+
   reductions(p, ctx) {
     checkBasisRole(ctx, "churn-drivers");
     const source = resolveBy(p.by, ctx);

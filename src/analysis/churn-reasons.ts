@@ -57,6 +57,88 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
   params,
   needs: [{ role: "churn_events", fields: ["customer_id", "date", "reason"], optional: ["type", "subtype"] }],
   mainTable: "reasons",
+  outputs: {
+    scalars: {
+      events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      lost_mrr: { type: "number", format: "currency", description: { "zh-CN": "流失MRR", "en-US": "Lost MRR" } },
+      top_category: { type: "string", format: "label", description: { "zh-CN": "Top category", "en-US": "Top category" } },
+      top_category_share: { type: "number", format: "percent", description: { "zh-CN": "Top category share", "en-US": "Top category share" } },
+      voluntary_share: { type: "number", format: "percent", description: { "zh-CN": "Voluntary share", "en-US": "Voluntary share" } },
+      involuntary_share: { type: "number", format: "percent", description: { "zh-CN": "Involuntary share", "en-US": "Involuntary share" } },
+      other_share: { type: "number", format: "percent", description: { "zh-CN": "Other share", "en-US": "Other share" } },
+      unknown_codes: { type: "integer", format: "count", description: { "zh-CN": "Unknown codes", "en-US": "Unknown codes" } },
+      events_previous: { type: "integer", format: "count", description: { "zh-CN": "Events previous", "en-US": "Events previous" } },
+      events_change: { type: "integer", format: "count", description: { "zh-CN": "Events change", "en-US": "Events change" } },
+      reason_labels: { type: "integer", format: "count", description: { "zh-CN": "Reason labels", "en-US": "Reason labels" } },
+      top_reason: { type: "string", format: "label", description: { "zh-CN": "Top reason", "en-US": "Top reason" } },
+      top_reason_share: { type: "number", format: "percent", description: { "zh-CN": "Top reason share", "en-US": "Top reason share" } },
+      unmapped_events: { type: "integer", format: "count", description: { "zh-CN": "Unmapped events", "en-US": "Unmapped events" } },
+      unmapped_share: { type: "number", format: "percent", description: { "zh-CN": "Unmapped share", "en-US": "Unmapped share" } },
+      missing_reasons: { type: "integer", format: "count", description: { "zh-CN": "Missing reasons", "en-US": "Missing reasons" } },
+      unknown_types: { type: "integer", format: "count", description: { "zh-CN": "Unknown types", "en-US": "Unknown types" } },
+      open_subtypes: { type: "integer", format: "count", description: { "zh-CN": "Open subtypes", "en-US": "Open subtypes" } },
+      dropped_events: { type: "integer", format: "count", description: { "zh-CN": "Dropped events", "en-US": "Dropped events" } },
+    },
+    tables: {
+      reasons: {
+        description: { "zh-CN": "流失原因与类型", "en-US": "Churn reasons and types" },
+        columns: {
+          reason: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          category: { type: "string", format: "label" },
+          category_label: { type: "string", format: "label" },
+          mapped: { type: "boolean" },
+          events: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          lost_mrr: { type: "number", format: "currency" },
+        },
+      },
+      categories: {
+        description: { "zh-CN": "Categories", "en-US": "Categories" },
+        columns: {
+          category: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          events: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          lost_mrr: { type: "number", format: "currency" },
+        },
+      },
+      types: {
+        description: { "zh-CN": "Types", "en-US": "Types" },
+        columns: {
+          type: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          events: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          lost_mrr: { type: "number", format: "currency" },
+        },
+      },
+      subtypes: {
+        description: { "zh-CN": "Subtypes", "en-US": "Subtypes" },
+        columns: {
+          type: { type: "string", format: "label" },
+          subtype: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          mapped: { type: "boolean" },
+          events: { type: "integer", format: "count" },
+          share_of_type: { type: "number", format: "percent" },
+          share: { type: "number", format: "percent" },
+          lost_mrr: { type: "number", format: "currency" },
+        },
+      },
+      trend: {
+        description: { "zh-CN": "Trend", "en-US": "Trend" },
+        columns: {
+          period: { type: "string", format: "period" },
+          category: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          events: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx) {
     parseReasonMap(p.reason_map); // fail early on a bad map

@@ -62,6 +62,41 @@ export const clvContractual: Analysis<ClvContractualParams> = {
   params,
   needs: [{ role: "subscriptions", fields: ["customer_id", "start_date", "end_date", "mrr"] }],
   mainTable: "customers",
+  outputs: {
+    scalars: {
+      alpha: { type: "number", format: "number", description: { "zh-CN": "Alpha", "en-US": "Alpha" } },
+      beta: { type: "number", format: "number", description: { "zh-CN": "Beta", "en-US": "Beta" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
+      period_discount_rate: { type: "number", format: "percent", description: { "zh-CN": "Period discount rate", "en-US": "Period discount rate" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      mrr: { type: "number", format: "currency", description: { "zh-CN": "月经常性收入", "en-US": "MRR" } },
+      total_clv: { type: "number", format: "currency", description: { "zh-CN": "Total clv", "en-US": "Total clv" } },
+      mean_clv: { type: "number", format: "currency", description: { "zh-CN": "Mean clv", "en-US": "Mean clv" } },
+    },
+    tables: {
+      customers: {
+        description: { "zh-CN": "合约型客户终身价值（sBG 留存模型）", "en-US": "Contractual customer lifetime value (sBG retention)" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          mrr: { type: "number", format: "currency" },
+          tenure_periods: { type: "integer", format: "count" },
+          expected_remaining_periods: { type: "number", format: "number" },
+          clv: { type: "number", format: "currency" },
+        },
+      },
+      survival: {
+        description: { "zh-CN": "生存率", "en-US": "Survival" },
+        columns: {
+          age: { type: "integer", format: "count" },
+          cohorts: { type: "integer", format: "count" },
+          customers: { type: "integer", format: "count" },
+          observed: { type: "number", format: "percent" },
+          fitted: { type: "number", format: "percent" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx) {
     const cohorts = completeCohorts(ctx.period.end, p.period, p.cohorts);

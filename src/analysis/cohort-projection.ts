@@ -91,6 +91,44 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
   // The churn basis's role — or the survivors param, which needs no dataset.
   needs: [[...spellNeeds(), { param: "survivors" }]],
   mainTable: "projection",
+  outputs: {
+    scalars: {
+      mode: { type: "string", format: "label", description: { "zh-CN": "Mode", "en-US": "Mode" } },
+      horizon: { type: "integer", format: "count", description: { "zh-CN": "期限", "en-US": "Horizon" } },
+      alpha: { type: "number", format: "number", description: { "zh-CN": "Alpha", "en-US": "Alpha" } },
+      beta: { type: "number", format: "number", description: { "zh-CN": "Beta", "en-US": "Beta" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
+      survival_at_horizon: { type: "number", format: "number", description: { "zh-CN": "Survival at horizon", "en-US": "Survival at horizon" } },
+      retention_at_horizon: { type: "number", format: "percent", description: { "zh-CN": "Retention at horizon", "en-US": "Retention at horizon" } },
+    },
+    tables: {
+      projection: {
+        description: { "zh-CN": "新客户群留存预测（sBG 模型）", "en-US": "Cohort retention projection (sBG)" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          age: { type: "integer", format: "count" },
+          observed_survivors: { type: "integer", format: "count" },
+          observed_survival: { type: "number", format: "percent" },
+          projected_survival: { type: "number", format: "percent" },
+          projected_survivors: { type: "number", format: "number" },
+          retention_rate: { type: "number", format: "percent" },
+        },
+      },
+      fits: {
+        description: { "zh-CN": "Fits", "en-US": "Fits" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          customers: { type: "integer", format: "count" },
+          observed_periods: { type: "integer", format: "count" },
+          alpha: { type: "number", format: "number" },
+          beta: { type: "number", format: "number" },
+          log_likelihood: { type: "number", format: "number" },
+          converged: { type: "boolean" },
+          error: { type: "string", format: "label" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx): Record<string, string> {
     if (parseSurvivors(p.survivors)) return {};

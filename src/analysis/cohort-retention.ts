@@ -63,6 +63,54 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
   params,
   needs: [spellNeeds()],
   mainTable: "cohorts",
+  outputs: {
+    scalars: {
+      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "Cohort grain", "en-US": "Cohort grain" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      retention_age_1: { type: "number", format: "percent", description: { "zh-CN": "Retention age 1", "en-US": "Retention age 1" } },
+      retention_age_3: { type: "number", format: "percent", description: { "zh-CN": "Retention age 3", "en-US": "Retention age 3" } },
+      retention_age_6: { type: "number", format: "percent", description: { "zh-CN": "Retention age 6", "en-US": "Retention age 6" } },
+      retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Retention age 12", "en-US": "Retention age 12" } },
+      net_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Net revenue retention age 12", "en-US": "Net revenue retention age 12" } },
+      gross_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Gross revenue retention age 12", "en-US": "Gross revenue retention age 12" } },
+    },
+    tables: {
+      cohorts: {
+        description: { "zh-CN": "新客户群留存", "en-US": "Cohort retention" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          age: { type: "integer", format: "count" },
+          customers: { type: "integer", format: "count" },
+          active: { type: "integer", format: "count" },
+          retention: { type: "number", format: "percent" },
+          mrr: { type: "number", format: "currency" },
+          net_revenue_retention: { type: "number", format: "percent" },
+          gross_revenue_retention: { type: "number", format: "percent" },
+        },
+      },
+      cohort_sizes: {
+        description: { "zh-CN": "Cohort sizes", "en-US": "Cohort sizes" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          cohort_start: { type: "date", format: "date" },
+          customers: { type: "integer", format: "count" },
+          starting_mrr: { type: "number", format: "currency" },
+          observed_ages: { type: "integer", format: "count" },
+        },
+      },
+      heatmap: {
+        description: { "zh-CN": "Heatmap", "en-US": "Heatmap" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          age: { type: "integer", format: "count" },
+          retention: { type: "number", format: "percent" },
+          label: { type: "string", format: "label" },
+          label_tone: { type: "string", format: "label" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx) {
     requireBasisRole(ctx, "cohort-retention");

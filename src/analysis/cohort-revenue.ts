@@ -56,6 +56,53 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
   params,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["cost"] }],
   mainTable: "cohort_revenue",
+  outputs: {
+    scalars: {
+      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "Cohort grain", "en-US": "Cohort grain" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
+      profit: { type: "number", format: "currency", description: { "zh-CN": "利润", "en-US": "Profit" } },
+      revenue_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 1", "en-US": "Revenue per customer 1" } },
+      profit_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 1", "en-US": "Profit per customer 1" } },
+      revenue_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 3", "en-US": "Revenue per customer 3" } },
+      profit_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 3", "en-US": "Profit per customer 3" } },
+      revenue_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 6", "en-US": "Revenue per customer 6" } },
+      profit_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 6", "en-US": "Profit per customer 6" } },
+      revenue_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 12", "en-US": "Revenue per customer 12" } },
+      profit_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 12", "en-US": "Profit per customer 12" } },
+    },
+    tables: {
+      cohort_revenue: {
+        description: { "zh-CN": "新客户群收入与利润", "en-US": "Revenue and profit per new cohort" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          age: { type: "integer", format: "count" },
+          customers: { type: "integer", format: "count" },
+          buyers: { type: "integer", format: "count" },
+          revenue: { type: "number", format: "currency" },
+          cost: { type: "number", format: "currency" },
+          profit: { type: "number", format: "currency" },
+          cumulative_revenue: { type: "number", format: "currency" },
+          cumulative_profit: { type: "number", format: "currency" },
+          revenue_per_customer: { type: "number", format: "currency" },
+          profit_per_customer: { type: "number", format: "currency" },
+        },
+      },
+      cohort_totals: {
+        description: { "zh-CN": "Cohort totals", "en-US": "Cohort totals" },
+        columns: {
+          cohort: { type: "string", format: "period" },
+          customers: { type: "integer", format: "count" },
+          periods_observed: { type: "integer", format: "count" },
+          revenue: { type: "number", format: "currency" },
+          profit: { type: "number", format: "currency" },
+          revenue_per_customer: { type: "number", format: "currency" },
+          profit_per_customer: { type: "number", format: "currency" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx) {
     const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);

@@ -92,6 +92,35 @@ export const cox: Analysis<CoxParams> = {
     ],
   ],
   mainTable: "coefficients",
+  outputs: {
+    scalars: {
+      n: { type: "integer", format: "count", description: { "zh-CN": "N", "en-US": "N" } },
+      events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
+      log_likelihood_null: { type: "number", format: "number", description: { "zh-CN": "Log likelihood null", "en-US": "Log likelihood null" } },
+      lr_chi2: { type: "number", format: "number", description: { "zh-CN": "Lr chi2", "en-US": "Lr chi2" } },
+      lr_df: { type: "integer", format: "count", description: { "zh-CN": "Lr df", "en-US": "Lr df" } },
+      lr_p: { type: "number", format: "number", description: { "zh-CN": "Lr p", "en-US": "Lr p" } },
+      concordance: { type: "number", format: "number", description: { "zh-CN": "Concordance", "en-US": "Concordance" } },
+    },
+    tables: {
+      coefficients: {
+        description: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
+        columns: {
+          name: { type: "string", format: "label" },
+          coef: { type: "number", format: "number" },
+          hazard_ratio: { type: "number", format: "ratio" },
+          se: { type: "number", format: "number" },
+          lower: { type: "number", format: "percent" },
+          upper: { type: "number", format: "percent" },
+          p: { type: "number", format: "number" },
+          z: { type: "number", format: "number" },
+          term: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     return {

@@ -101,6 +101,65 @@ export const cpm: Analysis<CpmParams> = {
   params: cpmParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
   mainTable: "groups",
+  outputs: {
+    scalars: {
+      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
+      previous_as_of: { type: "date", format: "date", description: { "zh-CN": "Previous as of", "en-US": "Previous as of" } },
+      spend_threshold: { type: "number", format: "currency", description: { "zh-CN": "Spend threshold", "en-US": "Spend threshold" } },
+      spend_threshold_source: { type: "string", format: "label", description: { "zh-CN": "Spend threshold source", "en-US": "Spend threshold source" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      current_customers: { type: "integer", format: "count", description: { "zh-CN": "Current customers", "en-US": "Current customers" } },
+      lapsed_customers: { type: "integer", format: "count", description: { "zh-CN": "Lapsed customers", "en-US": "Lapsed customers" } },
+      lapsed_share: { type: "number", format: "percent", description: { "zh-CN": "Lapsed share", "en-US": "Lapsed share" } },
+    },
+    tables: {
+      groups: {
+        description: { "zh-CN": "CPM 客户状态管理", "en-US": "CPM customer portfolio management" },
+        columns: {
+          group: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          status: { type: "string", format: "label" },
+          status_label: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          revenue: { type: "number", format: "currency" },
+          revenue_share: { type: "number", format: "percent" },
+          period_revenue: { type: "number", format: "currency" },
+          avg_spend: { type: "number", format: "currency" },
+          rule: { type: "string", format: "label" },
+          treatment: { type: "string", format: "label" },
+        },
+      },
+      transitions: {
+        description: { "zh-CN": "Transitions", "en-US": "Transitions" },
+        columns: {
+          from_group: { type: "string", format: "label" },
+          from_label: { type: "string", format: "label" },
+          to_group: { type: "string", format: "label" },
+          to_label: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          movement: { type: "string", format: "label" },
+          movement_label: { type: "string", format: "label" },
+          changed: { type: "boolean" },
+          customers_label: { type: "string", format: "label" },
+          moved_customers: { type: "integer", format: "count" },
+        },
+      },
+      customers: {
+        description: { "zh-CN": "客户数", "en-US": "Customers" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          purchases: { type: "integer", format: "count" },
+          tenure: { type: "integer", format: "days" },
+          spend: { type: "number", format: "currency" },
+          days_since: { type: "integer", format: "days" },
+          group: { type: "string", format: "label" },
+          previous_group: { type: "string", format: "label" },
+          period_revenue: { type: "number", format: "currency" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     const asOf = resolveAsOf(params.as_of, ctx);

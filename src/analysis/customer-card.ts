@@ -82,6 +82,62 @@ export const customerCard: Analysis<CustomerCardParams> = {
     return computeCard(data, params, ctx);
   },
   mainTable: "card",
+  outputs: {
+    scalars: {
+      customer_id: { type: "string", format: "label", description: { "zh-CN": "客户编号", "en-US": "Customer" } },
+      status: { type: "string", format: "label", description: { "zh-CN": "Status", "en-US": "Status" } },
+      segment: { type: "string", format: "label", description: { "zh-CN": "细分群体", "en-US": "Segment" } },
+      value_class: { type: "string", format: "label", description: { "zh-CN": "价值分类", "en-US": "Value class" } },
+      value_class_label: { type: "string", format: "label", description: { "zh-CN": "价值分类", "en-US": "Value class" } },
+      revenue_to_date: { type: "number", format: "currency", description: { "zh-CN": "Revenue to date", "en-US": "Revenue to date" } },
+      cost_to_date: { type: "number", format: "currency", description: { "zh-CN": "Cost to date", "en-US": "Cost to date" } },
+      contribution_to_date: { type: "number", format: "number", description: { "zh-CN": "Contribution to date", "en-US": "Contribution to date" } },
+      annual_value: { type: "number", format: "currency", description: { "zh-CN": "年价值", "en-US": "Annual value" } },
+      churn_probability: { type: "number", format: "percent", description: { "zh-CN": "Churn probability", "en-US": "Churn probability" } },
+      horizon_days: { type: "integer", format: "days", description: { "zh-CN": "Horizon days", "en-US": "Horizon days" } },
+      monthly_churn_probability: { type: "number", format: "percent", description: { "zh-CN": "Monthly churn probability", "en-US": "Monthly churn probability" } },
+      expected_lifetime_months: { type: "number", format: "months", description: { "zh-CN": "Expected lifetime months", "en-US": "Expected lifetime months" } },
+      clv: { type: "number", format: "currency", description: { "zh-CN": "客户终身价值", "en-US": "CLV" } },
+      recommended_action: { type: "string", format: "label", description: { "zh-CN": "Recommended action", "en-US": "Recommended action" } },
+      recommended_action_label: { type: "string", format: "label", description: { "zh-CN": "Recommended action label", "en-US": "Recommended action label" } },
+      tickets_total: { type: "integer", format: "count", description: { "zh-CN": "Tickets total", "en-US": "Tickets total" } },
+      open_tickets: { type: "integer", format: "count", description: { "zh-CN": "Open tickets", "en-US": "Open tickets" } },
+      last_satisfaction: { type: "integer", format: "count", description: { "zh-CN": "Last satisfaction", "en-US": "Last satisfaction" } },
+      reason_1: { type: "string", format: "label", description: { "zh-CN": "主要原因一", "en-US": "Top driver" } },
+      reason_2: { type: "string", format: "label", description: { "zh-CN": "主要原因二", "en-US": "Second driver" } },
+      reason_3: { type: "string", format: "label", description: { "zh-CN": "主要原因三", "en-US": "Third driver" } },
+    },
+    tables: {
+      card: {
+        description: { "zh-CN": "客户贡献度卡片", "en-US": "Customer card" },
+        columns: {
+          item: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          value: { type: ["string", "number"] },
+        },
+      },
+      reasons: {
+        description: { "zh-CN": "主要原因", "en-US": "Top reasons" },
+        columns: {
+          rank: { type: "integer", format: "count" },
+          column: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          value: { type: "string", format: "label" },
+          contribution: { type: "number", format: "number" },
+        },
+      },
+      tickets: {
+        description: { "zh-CN": "Tickets", "en-US": "Tickets" },
+        columns: {
+          date: { type: "date", format: "date" },
+          category: { type: "string", format: "label" },
+          satisfaction: { type: "integer", format: "count" },
+          resolved_date: { type: "date", format: "date" },
+          days_to_resolve: { type: "integer", format: "days" },
+        },
+      },
+    },
+  },
   chart() {
     return null;
   },

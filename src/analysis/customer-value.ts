@@ -94,6 +94,56 @@ export const customerValue: Analysis<CustomerValueParams> = {
   params: customerValueParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "classes",
+  outputs: {
+    scalars: {
+      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
+      cost: { type: "number", format: "currency", description: { "zh-CN": "成本", "en-US": "Cost" } },
+      value: { type: "number", format: "currency", description: { "zh-CN": "价值", "en-US": "Value" } },
+      most_valuable_customers: { type: "integer", format: "count", description: { "zh-CN": "Most valuable customers", "en-US": "Most valuable customers" } },
+      most_valuable_value_share: { type: "number", format: "percent", description: { "zh-CN": "Most valuable value share", "en-US": "Most valuable value share" } },
+      most_growable_customers: { type: "integer", format: "count", description: { "zh-CN": "Most growable customers", "en-US": "Most growable customers" } },
+      growth_gap: { type: "number", format: "number", description: { "zh-CN": "Growth gap", "en-US": "Growth gap" } },
+      negative_value_customers: { type: "number", format: "currency", description: { "zh-CN": "Negative value customers", "en-US": "Negative value customers" } },
+      negative_value_total: { type: "number", format: "currency", description: { "zh-CN": "Negative value total", "en-US": "Negative value total" } },
+    },
+    tables: {
+      classes: {
+        description: { "zh-CN": "客户价值分析", "en-US": "Customer value" },
+        columns: {
+          class: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          revenue: { type: "number", format: "currency" },
+          cost: { type: "number", format: "currency" },
+          value: { type: "number", format: "currency" },
+          value_share: { type: "number", format: "percent" },
+          avg_value: { type: "number", format: "currency" },
+          gap: { type: "number", format: "number" },
+          treatment: { type: "string", format: "label" },
+        },
+      },
+      customers: {
+        description: { "zh-CN": "客户数", "en-US": "Customers" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          peer_group: { type: "string", format: "label" },
+          revenue: { type: "number", format: "currency" },
+          cost: { type: "number", format: "currency" },
+          value: { type: "number", format: "currency" },
+          potential: { type: "number", format: "number" },
+          gap: { type: "number", format: "number" },
+          class: { type: "string", format: "label" },
+          purchases: { type: "integer", format: "count" },
+          repeat_frequency: { type: "number", format: "number" },
+          purchase_rate: { type: "number", format: "percent" },
+          spend_trend: { type: "number", format: "currency" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     const asOf = addDays(ctx.period.end, -1);

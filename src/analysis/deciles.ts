@@ -53,6 +53,34 @@ export const deciles: Analysis<DecilesParams> = {
   params: decilesParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "deciles",
+  outputs: {
+    scalars: {
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      total_value: { type: "number", format: "currency", description: { "zh-CN": "Total value", "en-US": "Total value" } },
+      share_for_80pct: { type: "number", format: "percent", description: { "zh-CN": "Share for 80pct", "en-US": "Share for 80pct" } },
+      customers_for_80pct: { type: "integer", format: "count", description: { "zh-CN": "Customers for 80pct", "en-US": "Customers for 80pct" } },
+      top_decile_share: { type: "number", format: "percent", description: { "zh-CN": "Top decile share", "en-US": "Top decile share" } },
+      top_20pct_share: { type: "number", format: "percent", description: { "zh-CN": "Top 20pct share", "en-US": "Top 20pct share" } },
+      negative_customers: { type: "integer", format: "count", description: { "zh-CN": "Negative customers", "en-US": "Negative customers" } },
+      negative_value: { type: "number", format: "currency", description: { "zh-CN": "Negative value", "en-US": "Negative value" } },
+    },
+    tables: {
+      deciles: {
+        description: { "zh-CN": "十分位法分析", "en-US": "Decile analysis" },
+        columns: {
+          decile: { type: "integer", format: "count" },
+          customers: { type: "integer", format: "count" },
+          total: { type: "number", format: "number" },
+          average: { type: "number", format: "number" },
+          share: { type: "number", format: "percent" },
+          cumulative_share: { type: "number", format: "percent" },
+          cumulative_customer_share: { type: "number", format: "percent" },
+          min_value: { type: "number", format: "currency" },
+          max_value: { type: "number", format: "currency" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     if (params.measure === "profit" && !(ctx.fields.transactions ?? []).includes("cost")) {

@@ -87,6 +87,30 @@ export const hazard: Analysis<HazardParams> = {
   params: hazardParams,
   needs: lifetimeNeeds,
   mainTable: "hazard",
+  outputs: {
+    scalars: {
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
+      time_unit: { type: "string", format: "label", description: { "zh-CN": "Time unit", "en-US": "Time unit" } },
+      groups: { type: "integer", format: "count", description: { "zh-CN": "Groups", "en-US": "Groups" } },
+    },
+    tables: {
+      hazard: {
+        description: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
+        columns: {
+          group: { type: "string", format: "label" },
+          time: { type: "number", format: "number" },
+          at_risk: { type: "integer", format: "count" },
+          events: { type: "integer", format: "count" },
+          censored: { type: "integer", format: "count" },
+          cumulative_hazard: { type: "number", format: "number" },
+          variance: { type: "number", format: "number" },
+          lower: { type: "number", format: "percent" },
+          upper: { type: "number", format: "percent" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     return lifetimeCountsReductions(params, ctx);

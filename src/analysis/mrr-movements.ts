@@ -68,6 +68,48 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
   params,
   needs: [periodNeeds(true)],
   mainTable: "movements",
+  outputs: {
+    scalars: {
+      period: { type: "string", format: "period", description: { "zh-CN": "期间", "en-US": "Period" } },
+      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "Revenue basis", "en-US": "Revenue basis" } },
+      mrr_start: { type: "number", format: "currency", description: { "zh-CN": "期初MRR", "en-US": "MRR at start" } },
+      new_mrr: { type: "number", format: "currency", description: { "zh-CN": "New mrr", "en-US": "New mrr" } },
+      expansion_mrr: { type: "number", format: "currency", description: { "zh-CN": "Expansion mrr", "en-US": "Expansion mrr" } },
+      reactivation_mrr: { type: "number", format: "currency", description: { "zh-CN": "Reactivation mrr", "en-US": "Reactivation mrr" } },
+      contraction_mrr: { type: "number", format: "currency", description: { "zh-CN": "Contraction mrr", "en-US": "Contraction mrr" } },
+      churned_mrr: { type: "number", format: "currency", description: { "zh-CN": "Churned mrr", "en-US": "Churned mrr" } },
+      mrr_end: { type: "number", format: "currency", description: { "zh-CN": "期末MRR", "en-US": "MRR at end" } },
+      net_new_mrr: { type: "number", format: "currency", description: { "zh-CN": "Net new mrr", "en-US": "Net new mrr" } },
+      customers_moved: { type: "integer", format: "count", description: { "zh-CN": "Customers moved", "en-US": "Customers moved" } },
+      new_customers: { type: "integer", format: "count", description: { "zh-CN": "新增客户", "en-US": "New customers" } },
+      expansion_customers: { type: "integer", format: "count", description: { "zh-CN": "Expansion customers", "en-US": "Expansion customers" } },
+      reactivation_customers: { type: "integer", format: "count", description: { "zh-CN": "Reactivation customers", "en-US": "Reactivation customers" } },
+      contraction_customers: { type: "integer", format: "count", description: { "zh-CN": "Contraction customers", "en-US": "Contraction customers" } },
+      churned_customers: { type: "integer", format: "count", description: { "zh-CN": "Churned customers", "en-US": "Churned customers" } },
+    },
+    tables: {
+      movements: {
+        description: { "zh-CN": "MRR 变动明细", "en-US": "MRR movements" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          movement: { type: "string", format: "label" },
+          mrr_start: { type: "number", format: "currency" },
+          mrr_end: { type: "number", format: "currency" },
+          delta: { type: "integer", format: "count" },
+        },
+      },
+      bridge: {
+        description: { "zh-CN": "Bridge", "en-US": "Bridge" },
+        columns: {
+          step: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          value: { type: "number", format: "currency" },
+          kind: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+        },
+      },
+    },
+  },
 
   reductions(p, ctx) {
     checkBasisRole(ctx, "mrr-movements");

@@ -95,6 +95,46 @@ export const playbook: Analysis<PlaybookParams> = {
     };
   },
   mainTable: "actions",
+  outputs: {
+    scalars: {
+      at_risk_customers: { type: "integer", format: "count", description: { "zh-CN": "At risk customers", "en-US": "At risk customers" } },
+      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "Scored customers", "en-US": "Scored customers" } },
+      min_probability: { type: "number", format: "percent", description: { "zh-CN": "Min probability", "en-US": "Min probability" } },
+      expected_churners: { type: "number", format: "count", description: { "zh-CN": "预计流失客户数", "en-US": "Expected churners" } },
+      value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "风险价值", "en-US": "Value at risk" } },
+      value_basis: { type: "string", format: "label", description: { "zh-CN": "Value basis", "en-US": "Value basis" } },
+      usage_median: { type: "integer", format: "count", description: { "zh-CN": "Usage median", "en-US": "Usage median" } },
+    },
+    tables: {
+      actions: {
+        description: { "zh-CN": "挽留策略", "en-US": "Retention playbook" },
+        columns: {
+          action: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          rule: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          expected_churners: { type: "number", format: "count" },
+          annual_value: { type: "number", format: "currency" },
+          value_at_risk: { type: "number", format: "currency" },
+        },
+      },
+      assignments: {
+        description: { "zh-CN": "Assignments", "en-US": "Assignments" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          action: { type: "string", format: "label" },
+          action_label: { type: "string", format: "label" },
+          rule: { type: "integer", format: "count" },
+          probability: { type: "number", format: "percent" },
+          annual_value: { type: "number", format: "currency" },
+          value_at_risk: { type: "number", format: "currency" },
+          value_class: { type: "string", format: "label" },
+          value_class_label: { type: "string", format: "label" },
+          reason_1: { type: "string", format: "label" },
+        },
+      },
+    },
+  },
   chart(result, _params, ctx) {
     if (!result.tables.actions?.some((r) => (r.customers as number) > 0)) return null;
     const L = ctx.locale;

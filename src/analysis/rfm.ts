@@ -62,6 +62,45 @@ export const rfm: Analysis<RfmParams> = {
   params: rfmParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
   mainTable: "segments",
+  outputs: {
+    scalars: {
+      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
+      return_rows: { type: "integer", format: "count", description: { "zh-CN": "Return rows", "en-US": "Return rows" } },
+      unscored_customers: { type: "integer", format: "count", description: { "zh-CN": "Unscored customers", "en-US": "Unscored customers" } },
+    },
+    tables: {
+      customers: {
+        description: { "zh-CN": "客户数", "en-US": "Customers" },
+        columns: {
+          customer_id: { type: "string", format: "label" },
+          recency: { type: "integer", format: "days" },
+          frequency: { type: "integer", format: "count" },
+          monetary: { type: "number", format: "currency" },
+          r_score: { type: "integer", format: "count" },
+          f_score: { type: "integer", format: "count" },
+          m_score: { type: "integer", format: "count" },
+          segment: { type: "string", format: "label" },
+        },
+      },
+      segments: {
+        description: { "zh-CN": "RFM 分析", "en-US": "RFM analysis" },
+        columns: {
+          segment: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          revenue: { type: "number", format: "currency" },
+          revenue_share: { type: "number", format: "percent" },
+          avg_recency: { type: "number", format: "number" },
+          avg_frequency: { type: "number", format: "number" },
+          avg_monetary: { type: "number", format: "currency" },
+          action: { type: "string", format: "label" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     const asOf = resolveAsOf(params.as_of, ctx);

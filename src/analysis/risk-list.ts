@@ -87,6 +87,63 @@ export const riskList: Analysis<RiskListParams> = {
     };
   },
   mainTable: "risk_list",
+  outputs: {
+    scalars: {
+      model: { type: "string", format: "label", description: { "zh-CN": "模型", "en-US": "Model" } },
+      horizon_days: { type: "integer", format: "days", description: { "zh-CN": "Horizon days", "en-US": "Horizon days" } },
+      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "Scored customers", "en-US": "Scored customers" } },
+      training_rows: { type: "integer", format: "count", description: { "zh-CN": "Training rows", "en-US": "Training rows" } },
+      expected_churners: { type: "number", format: "count", description: { "zh-CN": "预计流失客户数", "en-US": "Expected churners" } },
+      total_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "Total value at risk", "en-US": "Total value at risk" } },
+      top_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "Top value at risk", "en-US": "Top value at risk" } },
+      top_share_of_value_at_risk: { type: "number", format: "percent", description: { "zh-CN": "Top share of value at risk", "en-US": "Top share of value at risk" } },
+      value_basis: { type: "string", format: "label", description: { "zh-CN": "Value basis", "en-US": "Value basis" } },
+    },
+    tables: {
+      risk_list: {
+        description: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
+        columns: {
+          rank: { type: "integer", format: "count" },
+          customer_id: { type: "string", format: "label" },
+          probability: { type: "number", format: "percent" },
+          annual_value: { type: "number", format: "currency" },
+          value_at_risk: { type: "number", format: "currency" },
+          value_class: { type: "string", format: "label" },
+          value_class_label: { type: "string", format: "label" },
+          plan: { type: "string", format: "label" },
+          reason_1: { type: "string", format: "label" },
+          reason_2: { type: "string", format: "label" },
+          reason_3: { type: "string", format: "label" },
+        },
+      },
+      top: {
+        description: { "zh-CN": "Top", "en-US": "Top" },
+        columns: {
+          rank: { type: "integer", format: "count" },
+          customer_id: { type: "string", format: "label" },
+          probability: { type: "number", format: "percent" },
+          annual_value: { type: "number", format: "currency" },
+          value_at_risk: { type: "number", format: "currency" },
+          value_class: { type: "string", format: "label" },
+          value_class_label: { type: "string", format: "label" },
+          plan: { type: "string", format: "label" },
+          reason_1: { type: "string", format: "label" },
+          reason_2: { type: "string", format: "label" },
+          reason_3: { type: "string", format: "label" },
+        },
+      },
+      by_value_class: {
+        description: { "zh-CN": "By value class", "en-US": "By value class" },
+        columns: {
+          value_class: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          expected_churners: { type: "number", format: "count" },
+          value_at_risk: { type: "number", format: "currency" },
+        },
+      },
+    },
+  },
   chart(result, params, ctx) {
     if (!result.tables.top?.length) return null;
     const L = ctx.locale;

@@ -98,6 +98,44 @@ export const segments: Analysis<SegmentsParams> = {
   params: segmentsParams,
   needs: [{ role: "customers", fields: ["customer_id"] }],
   mainTable: "segments",
+  outputs: {
+    scalars: {
+      "top_repeat_<attribute>": { type: "string", format: "label", description: { "zh-CN": "该属性中复购率最高的细分", "en-US": "The segment of this attribute with the highest repeat rate" }, optional: true },
+      attributes: { type: "integer", format: "count", description: { "zh-CN": "Attributes", "en-US": "Attributes" } },
+      churn_source: { type: "string", format: "label", description: { "zh-CN": "Churn source", "en-US": "Churn source" } },
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+    },
+    tables: {
+      segments: {
+        description: { "zh-CN": "市场细分分析", "en-US": "Segment analysis" },
+        columns: {
+          attribute: { type: "string", format: "label" },
+          segment: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          share: { type: "number", format: "percent" },
+          buyers: { type: "integer", format: "count" },
+          repeat_rate: { type: "number", format: "percent" },
+          customers_at_start: { type: "integer", format: "count" },
+          churned: { type: "integer", format: "count" },
+          churn_rate: { type: "number", format: "percent" },
+          avg_value: { type: "number", format: "currency" },
+          highest_repeat: { type: "boolean" },
+          attribute_label: { type: "string", format: "label" },
+          label: { type: "string", format: "label" },
+        },
+      },
+      highlights: {
+        description: { "zh-CN": "Highlights", "en-US": "Highlights" },
+        columns: {
+          attribute: { type: "string", format: "label" },
+          attribute_label: { type: "string", format: "label" },
+          segment: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          repeat_rate: { type: "number", format: "percent" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     const { names } = attributes(params, ctx);

@@ -96,6 +96,68 @@ export const survival: Analysis<SurvivalParams> = {
   params: survivalParams,
   needs: lifetimeNeeds,
   mainTable: "curve",
+  outputs: {
+    scalars: {
+      customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
+      events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
+      time_unit: { type: "string", format: "label", description: { "zh-CN": "Time unit", "en-US": "Time unit" } },
+      median: { type: "number", format: "number", description: { "zh-CN": "Median", "en-US": "Median" } },
+      median_lifetime: { type: "number", format: "number", description: { "zh-CN": "Median lifetime", "en-US": "Median lifetime" } },
+      median_lower: { type: "number", format: "number", description: { "zh-CN": "Median lower", "en-US": "Median lower" } },
+      median_upper: { type: "number", format: "number", description: { "zh-CN": "Median upper", "en-US": "Median upper" } },
+      logrank_chi2: { type: "number", format: "number", description: { "zh-CN": "Logrank chi2", "en-US": "Logrank chi2" } },
+      logrank_df: { type: "integer", format: "count", description: { "zh-CN": "Logrank df", "en-US": "Logrank df" } },
+      logrank_p: { type: "number", format: "number", description: { "zh-CN": "Logrank p", "en-US": "Logrank p" } },
+    },
+    tables: {
+      curve: {
+        description: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
+        columns: {
+          group: { type: "string", format: "label" },
+          time: { type: "number", format: "number" },
+          at_risk: { type: "integer", format: "count" },
+          events: { type: "integer", format: "count" },
+          censored: { type: "integer", format: "count" },
+          survival: { type: "number", format: "percent" },
+          lower: { type: "number", format: "percent" },
+          upper: { type: "number", format: "percent" },
+          cumulative_hazard: { type: "number", format: "number" },
+        },
+      },
+      horizons: {
+        description: { "zh-CN": "Horizons", "en-US": "Horizons" },
+        columns: {
+          group: { type: "string", format: "label" },
+          time: { type: "integer", format: "count" },
+          survival: { type: "number", format: "percent" },
+          lower: { type: "number", format: "percent" },
+          upper: { type: "number", format: "percent" },
+        },
+      },
+      groups: {
+        description: { "zh-CN": "Groups", "en-US": "Groups" },
+        columns: {
+          group: { type: "string", format: "label" },
+          customers: { type: "integer", format: "count" },
+          events: { type: "integer", format: "count" },
+          expected_events: { type: "number", format: "count" },
+          median: { type: "number", format: "number" },
+          median_lower: { type: "number", format: "number" },
+          median_upper: { type: "number", format: "number" },
+          restricted_mean: { type: "number", format: "number" },
+        },
+      },
+      medians: {
+        description: { "zh-CN": "Medians", "en-US": "Medians" },
+        columns: {
+          group: { type: "string", format: "label" },
+          median: { type: "number", format: "number" },
+          lower: { type: "number", format: "percent" },
+          upper: { type: "number", format: "percent" },
+        },
+      },
+    },
+  },
 
   reductions(params, ctx) {
     parseHorizons(params.horizons);

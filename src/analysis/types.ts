@@ -75,6 +75,50 @@ export function isParamNeed(n: Need): n is ParamNeed {
   return "param" in n;
 }
 
+/** The type of a declared output value (null is always allowed: a missing value). */
+export const outputTypes = ["string", "number", "integer", "boolean", "date"] as const;
+export type OutputType = (typeof outputTypes)[number];
+/**
+ * How a declared numeric or text output is presented: percent (a ratio shown ×100 %), currency
+ * (in the report's currency), count (a whole number of things), number, ratio (a plain ratio such
+ * as a hazard ratio or quick ratio), date, period (2026-10, 2026-Q3), label (text), days and
+ * months (durations).
+ */
+export const outputFormats = ["percent", "currency", "count", "number", "ratio", "date", "period", "label", "days", "months"] as const;
+export type OutputFormat = (typeof outputFormats)[number];
+
+export interface ScalarDecl {
+  /** One type, or the types a value may take (e.g. the mixed value column of a card). */
+  type: OutputType | OutputType[];
+  format?: OutputFormat;
+  unit?: string;
+  description: Localized;
+  /** Present only with some params or data. */
+  optional?: true;
+}
+
+export interface ColumnDecl {
+  type: OutputType | OutputType[];
+  format?: OutputFormat;
+  description?: Localized;
+  optional?: true;
+}
+
+export interface TableDecl {
+  description: Localized;
+  columns: Record<string, ColumnDecl>;
+  /** Present only with some params or data. */
+  optional?: true;
+  /** Columns named after the data (e.g. one per attribute value or per age): not declared one by one. */
+  openColumns?: true;
+}
+
+/** The declared shape of an analysis's result: checked against every result in the tests. */
+export interface AnalysisOutputs {
+  scalars: Record<string, ScalarDecl>;
+  tables: Record<string, TableDecl>;
+}
+
 export interface Analysis<P = any> {
   /** kebab-case id, equal to the file name. */
   id: string;
@@ -98,6 +142,13 @@ export interface Analysis<P = any> {
   compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext): AnalysisResult;
   /** The table printed by `analyze --format csv` and shown by a table cell by default. */
   mainTable: string;
+  /**
+   * The declared outputs: every scalar and table (with its columns) the result may hold, with
+   * type, format and meaning. Every analysis of the registry declares them (the contract test
+   * checks results against them); only the runner's pseudo-analyses of transform cells, whose
+   * tables have no declared shape, leave them out.
+   */
+  outputs?: AnalysisOutputs;
   /** The default chart (a declarative Plot spec over the result's tables), if any. */
   chart?(result: AnalysisResult, params: P, ctx: AnalysisContext): import("../charts/spec.js").ChartSpec | null;
 }

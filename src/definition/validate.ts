@@ -10,6 +10,7 @@ import { registry } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
 import { cellKinds, cellSchemas, ReportSpec, type CellKind, type ReportSpecT } from "./spec.js";
 import { checkTransformStep } from "./transform.js";
+import { referenceProblems } from "./references.js";
 import { isRole, roleNames } from "../data/roles.js";
 
 export interface Problem {
@@ -46,6 +47,18 @@ export class SourceMap {
       }
     }
     return { line: 1, column: 1 };
+  }
+
+  /** The YAML node at `path` (undefined when absent): for positions inside a value (references.ts, templates.ts). */
+  node(path: Path): Node | undefined {
+    const n = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    return (n ?? undefined) as Node | undefined;
+  }
+
+  /** Line and column (1-based) of a character offset of the source text. */
+  position(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
   }
 }
 
@@ -108,7 +121,7 @@ export function parseReport(text: string, file: string): ParsedReport {
       } else if (!v(cell)) problems.push(...schemaProblems(v.errors ?? [], path, source));
     });
   }
-  if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source));
+  if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source), ...referenceProblems(s, kinds, source, text));
   if (problems.length) throw definitionError(file, problems);
   return { spec: s, source, cellKinds: kinds };
 }

@@ -86,6 +86,7 @@ const words: Record<string, [zh: string, en: string]> = {
   auc: ["AUC", "AUC"],
 };
 
+// Name patterns of the guess above (undeclared tables only).
 const percentLike = /(_rate|_share|^share|retention|_pct|^nrr$|^grr$|probability|^auc$|lift_share|cumulative_share)$/;
 const currencyLike = /(^|_)(mrr|revenue|amount|value|clv|cost|profit|spend|monetary|arr)($|_)/;
 const countLike = /^(customers|count|active|churned|reactivated|new_customers|events|at_risk|censored|n)$|_(count|customers)$/;
@@ -97,8 +98,12 @@ export function columnLabel(key: string, locale: Locale): string {
   return human.charAt(0).toUpperCase() + human.slice(1);
 }
 
-/** A format for a column, from its name and its values. */
-export function columnFormat(key: string, rows: Row[]): ValueFormat {
+/**
+ * A format guessed from a column's name and values — ONLY for tables that have no declared
+ * outputs (transform cells' tables, derived tables). Analysis tables are formatted by their
+ * declaration (render/output-formats.ts).
+ */
+export function guessColumnFormat(key: string, rows: Row[]): ValueFormat {
   const sample = rows.find((r) => r[key] !== null && r[key] !== undefined)?.[key];
   if (typeof sample === "string") {
     if (key === "period" || key === "cohort") return "period";
@@ -133,3 +138,6 @@ export function roleLabel(role: string, locale: Locale): string {
   const w = roleNames[role];
   return w ? (locale === "zh-CN" ? w[0] : w[1]) : role;
 }
+
+/** The former name of guessColumnFormat (undeclared tables only). */
+export const columnFormat = guessColumnFormat;

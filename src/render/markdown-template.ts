@@ -6,15 +6,18 @@ import type { Locale } from "../analysis/types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { createHandlebars } from "./helpers.js";
 
+/** Helpers markdown cells have besides render/helpers.ts. */
+export const markdownHelpers = {
+  /** {{abs x}} */
+  abs: (v: unknown) => (typeof v === "number" ? Math.abs(v) : v),
+  /** {{#if (gt a b)}} … {{/if}} */
+  gt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a > b,
+  lt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a < b,
+};
+
 export function compileMarkdownTemplate(text: string, locale: Locale, currency: string): (context: Record<string, unknown>) => string {
   const hb = createHandlebars({ locale, currency });
-  hb.registerHelper({
-    /** {{abs x}} */
-    abs: (v: unknown) => (typeof v === "number" ? Math.abs(v) : v),
-    /** {{#if (gt a b)}} … {{/if}} */
-    gt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a > b,
-    lt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a < b,
-  });
+  hb.registerHelper(markdownHelpers);
   let template: Handlebars.TemplateDelegate;
   try {
     template = hb.compile(text, { strict: true, knownHelpersOnly: false });

@@ -7,7 +7,7 @@
 
 import ExcelJS from "exceljs";
 import type { Row, Value } from "../analysis/types.js";
-import { columnFormat } from "../render/column-labels.js";
+import { guessColumnFormat } from "../render/column-labels.js";
 import type { ValueFormat } from "../util/format.js";
 import { defuseFormula } from "./csv.js";
 
@@ -15,6 +15,8 @@ export interface XlsxTable {
   /** The table's name as in tables/<name>.csv (the sheet is named after it). */
   name: string;
   rows: Row[];
+  /** The columns' declared formats (analysis tables); a table without them (a transform's) gets a guess from names and values. */
+  formats?: Record<string, ValueFormat>;
 }
 
 /** The Excel number format of a column kind. */
@@ -88,7 +90,7 @@ export async function tablesXlsx(tables: XlsxTable[], options: { currency?: stri
   for (const t of tables) {
     const ws = wb.addWorksheet(sheetName(t.name, used), { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
     const keys = [...new Set(t.rows.flatMap((r) => Object.keys(r)))];
-    const formats = keys.map((k) => columnFormat(k, t.rows));
+    const formats = keys.map((k) => t.formats?.[k] ?? guessColumnFormat(k, t.rows));
     const widths = keys.map((k) => k.length);
     ws.addRow(keys.map((k) => defuseFormula(k)));
     for (const r of t.rows) {

@@ -1,0 +1,45 @@
+// Formats of result values from the analyses' declared outputs (analysis/types.ts AnalysisOutputs):
+// a table column or scalar is presented as its analysis declares it, never guessed from its name.
+
+import type { Analysis, OutputFormat, OutputType } from "../analysis/types.js";
+import type { ValueFormat } from "../util/format.js";
+
+/** The presentation format of a declared output format (and type, when no format is declared). */
+export function valueFormat(format: OutputFormat | undefined, type?: OutputType | OutputType[]): ValueFormat {
+  switch (format) {
+    case "percent":
+    case "currency":
+    case "number":
+    case "date":
+    case "period":
+    case "days":
+    case "months":
+      return format;
+    case "count":
+      return "integer";
+    case "ratio":
+      return "number";
+    case "label":
+      return "text";
+    case undefined:
+      return type === "date" ? "date" : type === "integer" ? "integer" : type === "number" ? "number" : "text";
+  }
+}
+
+/** The declared format of a table column, or undefined when the analysis declares no such column. */
+export function declaredColumnFormat(analysis: Analysis, table: string, column: string): ValueFormat | undefined {
+  const c = analysis.outputs?.tables[table]?.columns[column];
+  return c ? valueFormat(c.format, c.type) : undefined;
+}
+
+/** The declared format of a scalar, or undefined when the analysis declares no such scalar. */
+export function declaredScalarFormat(analysis: Analysis, scalar: string): ValueFormat | undefined {
+  const s = analysis.outputs?.scalars[scalar];
+  return s ? valueFormat(s.format, s.type) : undefined;
+}
+
+/** The declared formats of a table's columns (undefined when the analysis declares no outputs, e.g. a transform). */
+export function declaredTableFormats(analysis: Analysis, table: string): Record<string, ValueFormat> | undefined {
+  const t = analysis.outputs?.tables[table];
+  return t ? Object.fromEntries(Object.entries(t.columns).map(([k, c]) => [k, valueFormat(c.format, c.type)])) : undefined;
+}
