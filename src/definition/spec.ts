@@ -49,13 +49,13 @@ export const ChurnSpec = Type.Object(
     basis: literals(["subscriptions", "inactivity"] as const, {
       description: "How churn is recognised: `subscriptions` (contractual: the end of the last active subscription) or `inactivity` (non-contractual: no purchase for `days` days).",
     }),
-    days: Type.Optional(Type.Integer({ minimum: 1, default: 90, description: "Inactivity window in days (basis: inactivity)." })),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3660, default: 90, description: "Inactivity window in days (basis: inactivity; at most 10 years)." })),
     recognition: Type.Optional(
       literals(["period_end", "cancellation"] as const, {
         description: "Basis subscriptions: when churn is recognised — at the end of the paid period (end_date; default) or when the customer cancels (the subscriptions' cancel_date field).",
       }),
     ),
-    grace_days: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: "Past-due grace (basis: subscriptions): a customer counts as churned this many days after the subscription ends; a renewal within the grace period is not a churn." })),
+    grace_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 366, default: 0, description: "Past-due grace (basis: subscriptions): a customer counts as churned this many days after the subscription ends; a renewal within the grace period is not a churn." })),
   },
   { additionalProperties: false },
 );

@@ -112,12 +112,12 @@ function parseChurn(text: string | undefined, hasSubscriptions: boolean): ChurnB
   const [kind, days] = text.split(":");
   if (kind === "subscriptions") {
     const g = days ? Number(days) : 0;
-    if (!Number.isInteger(g) || g < 0) throw new ChurnbookError("bad-flag", `--churn subscriptions:<grace days> needs a whole number of days, got "${days}"`, { exitCode: 2 });
+    if (!Number.isInteger(g) || g < 0 || g > 366) throw new ChurnbookError("bad-flag", `--churn subscriptions:<grace days> needs a whole number of days from 0 to 366, got "${days}"`, { exitCode: 2 });
     return { kind, graceDays: g };
   }
   if (kind === "inactivity") {
     const d = days ? Number(days) : 90;
-    if (!Number.isInteger(d) || d <= 0) throw new ChurnbookError("bad-flag", `--churn inactivity:<days> needs a positive whole number of days, got "${days}"`, { exitCode: 2 });
+    if (!Number.isInteger(d) || d <= 0 || d > 3660) throw new ChurnbookError("bad-flag", `--churn inactivity:<days> needs a whole number of days from 1 to 3660, got "${days}"`, { exitCode: 2 });
     return { kind, days: d };
   }
   throw new ChurnbookError("bad-flag", `--churn must be "subscriptions" or "inactivity[:days]", got "${text}"`, { exitCode: 2 });
