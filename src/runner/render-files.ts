@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { loadReport, type Report } from "../definition/index.js";
 import type { BrowserSession } from "../print/browser.js";
 import type { ReportDocument } from "../render/document.js";
+import { renderReport } from "../render/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import { toCsv } from "./csv.js";
 import { paramsFolder, writeAtomically } from "./outputs.js";
@@ -13,6 +14,7 @@ import { runReport, type ProgressEvent, type RunResult } from "./run.js";
 import type { CellCache } from "./cache.js";
 import { printCached, renderHtmlCached } from "./print-cache.js";
 import { tablesXlsx, type XlsxTable } from "./xlsx.js";
+import { declaredTableFormats } from "../render/output-formats.js";
 
 export interface RenderFilesOptions {
   overrides?: Record<string, string>;
@@ -110,7 +112,7 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     for (const [name, rows] of Object.entries(r.result.tables)) {
       const table = name === r.analysis.mainTable ? id : `${id}.${name}`;
       files[`tables/${table}.csv`] = toCsv(rows);
-      tables.push({ name: table, rows });
+      tables.push({ name: table, rows, formats: declaredTableFormats(r.analysis, name) });
     }
   }
   // The same tables as one typed workbook for the client's analysts.
