@@ -72,6 +72,19 @@ export interface ParsedReport {
   cellKinds: CellKind[];
 }
 
+/** The path of the first value that contains itself (through YAML aliases), or null. */
+function selfContaining(value: unknown, path: (string | number)[] = [], open = new Set<object>()): (string | number)[] | null {
+  if (value === null || typeof value !== "object") return null;
+  if (open.has(value)) return path;
+  open.add(value);
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const found = selfContaining(v, [...path, k], open);
+    if (found) return found;
+  }
+  open.delete(value);
+  return null;
+}
+
 /** Parses and validates; throws one ChurnbookError listing every problem. */
 export function parseReport(text: string, file: string): ParsedReport {
   const lines = new LineCounter();
@@ -84,6 +97,9 @@ export function parseReport(text: string, file: string): ParsedReport {
   }
   if (problems.length) throw definitionError(file, problems);
   const spec = doc.toJS() as unknown;
+  // An alias inside the node it names (`a: &x [*x]`) makes a value that contains itself.
+  const loop = selfContaining(spec);
+  if (loop) throw definitionError(file, [{ ...source.locate(loop), message: "a YAML alias refers to the value that contains it (a loop)", hint: "an alias (*name) may only repeat a value defined before it, outside itself" }]);
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw definitionError(file, [{ line: 1, column: 1, message: "a report definition must be a mapping with title, datasets and cells" }]);
   }

@@ -39,6 +39,10 @@ const regressions: string[] = [
   // crash (exit 70): a bad value of a union with a boolean (cover: false | compact | full) broke the did-you-mean
   "def:1041",
   "def:3537",
+  // crash (exit 70): a huge churn window (days: 9007199254740993) reached SQL; now bounded by the schema
+  "def:21265",
+  // crash (exit 70): a self-referencing YAML alias (&x [*x]) looped; now a located definition error
+  "def:23748",
 ];
 
 const range = (kind: CaseKind, n: number) => Array.from({ length: n }, (_, i) => `${kind}:${i + 1}`);
