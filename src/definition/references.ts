@@ -271,11 +271,12 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
   for (const key of ["title", "description", "currency"] as const) if (typeof spec[key] === "string") templateParamProblems(spec[key] as string, [key]);
   for (const key of ["accent", "logo_text", "name"] as const) if (typeof spec.theme?.[key] === "string") templateParamProblems(spec.theme[key] as string, ["theme", key]);
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
-    templateParamProblems(d.path, ["datasets", name, "path"]);
+    // A dataset whose name breaks the name pattern is not checked by the schema: its values may be anything.
+    if (typeof d?.path === "string") templateParamProblems(d.path, ["datasets", name, "path"]);
     // A columns: mapping renames file columns to the role's fields: a key close to a field the
     // mapping does not provide is a typo of that field.
-    const role = (d.role as Role | undefined) ?? (isRole(name) ? name : undefined);
-    if (!role) continue;
+    const role = (d?.role as Role | undefined) ?? (isRole(name) ? name : undefined);
+    if (!role || !isRole(role) || typeof d.columns !== "object" || d.columns === null) continue;
     const fields = Object.keys(roles[role]);
     for (const key of Object.keys(d.columns ?? {})) {
       if (fields.includes(key)) continue;
