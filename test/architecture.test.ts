@@ -11,8 +11,9 @@ const order = ["util", "definition", "data", "analysis", "charts", "render", "pr
 // Specs shared by several stages are types only; importing their types is allowed.
 const typeOnlyShared = new Set(["charts/spec.ts", "render/document.ts", "definition/normalize.ts", "analysis/types.ts"]);
 // The definition is validated against the vocabularies of later stages (dataset roles, the
-// analysis registry and its params, Plot mark names) so that errors point into the YAML.
-const vocabularies = new Set(["data/roles.ts", "analysis/registry.ts", "analysis/params.ts", "analysis/types.ts", "charts/spec.ts"]);
+// analysis registry, its params and declared outputs, Plot mark names, the template helpers
+// and parser) so that errors point into the YAML.
+const vocabularies = new Set(["data/roles.ts", "analysis/registry.ts", "analysis/params.ts", "analysis/types.ts", "analysis/outputs.ts", "charts/spec.ts", "render/template-check.ts"]);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -27,7 +27,8 @@ describe("preview", () => {
       expect(second.match(/class="nb-cell error"/g)).toHaveLength(1);
 
       // A definition error: the located message instead of the report.
-      writeFileSync(file, readFileSync(file, "utf8").replace("analysis: churn-summary", "analysis: churn-sumary"));
+      // (validate now also rejects the bad table reference above: put it back, so this is the one problem)
+      writeFileSync(file, readFileSync(file, "utf8").replace("table: lost.no_such_table", "table: lost.lost_customers").replace("analysis: churn-summary", "analysis: churn-sumary"));
       const third = await (await fetch(preview.url)).text();
       expect(third).toMatch(/<section class="nb-cell error" id="nb-cell-summary".*report\.yaml:\d+:\d+<\/div><pre class="nb-message">unknown analysis &quot;churn-sumary&quot;/);
       // The other cells keep their last good output.
