@@ -202,6 +202,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     warnings.push(...fixed.warnings);
     params.period = period.label;
     const currency = fillTemplate(report.currency, params, { file: report.file });
+    checkCurrency(currency, report.file);
     const theme = { ...report.theme, accent: report.theme.accent ? fillTemplate(report.theme.accent, params, { file: report.file }) : undefined, logoText: report.theme.logoText ? fillTemplate(report.theme.logoText, params, { file: report.file }) : undefined };
     const ctx: AnalysisContext = {
       period,
@@ -452,4 +453,20 @@ export function withoutRepeats(definitions: MetricDefinition[], locale: ReportDo
     const note = locale === "zh-CN" ? "（其余定义同上。）" : " (Other definitions as above.)";
     return { ...d, definition: kept.join(locale === "zh-CN" ? "" : " ").trim() + (earlier ? note : "") };
   });
+}
+
+/** The report currency must be an ISO 4217 code that number formatting knows (it may come from a param). */
+export function checkCurrency(currency: string, file?: string): void {
+  let ok = /^[A-Z]{3}$/.test(currency);
+  try {
+    if (ok) new Intl.NumberFormat("en-US", { style: "currency", currency });
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ChurnbookError("bad-currency", `${file ? "currency" : "--currency"} ${JSON.stringify(currency.slice(0, 20))} is not an ISO 4217 currency code`, {
+      location: file ? { file } : {},
+      hint: "write a three-letter code such as CNY, USD or EUR (in currency:, or in the parameter it names)",
+    });
+  }
 }

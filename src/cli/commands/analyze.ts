@@ -16,6 +16,7 @@ import { ChurnbookError, closeMatches, isChurnbookError } from "../../util/error
 import { parsePeriod } from "../../util/period.js";
 import { keyValues } from "../flags.js";
 import type { Printer } from "../output.js";
+import { checkCurrency } from "../../runner/run.js";
 
 export interface AnalyzeArgs {
   analysis?: string;
@@ -91,6 +92,7 @@ export async function analyze(args: AnalyzeArgs, warnings: string[] = []) {
     }
     const partly = checkPeriodCoverage(period, extent);
     if (partly) warnings.push(partly);
+    checkCurrency(args.currency ?? "USD");
     const ctx: AnalysisContext = { period, locale: args.locale ?? "en-US", currency: args.currency ?? "USD", churn, returns: args.returns ?? "net", fields: Object.fromEntries(loaded.map((d) => [d.role, d.fields])) };
     checkNeeds(analysis, ctx, params as Record<string, unknown>);
     // An error of the analysis itself (a model that cannot be fitted on these data) names the
