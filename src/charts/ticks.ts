@@ -4,7 +4,7 @@
 
 import { format as d3Format, timeFormatLocale, utcFormat } from "d3";
 import type { Locale } from "../analysis/types.js";
-import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber } from "../util/format.js";
+import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber, withMinus } from "../util/format.js";
 import type { ScaleSpec } from "./spec.js";
 
 export type TickFormatter = (value: unknown, index?: number, ticks?: ArrayLike<unknown>) => string;
@@ -49,7 +49,7 @@ function unitTick(v: unknown, ticks: ArrayLike<unknown> | undefined, locale: Loc
       placed = true;
     }
   }
-  return out;
+  return withMinus(out);
 }
 
 export function numberTickFormat(format: NonNullable<ScaleSpec["format"]>, locale: Locale, currency: string): TickFormatter {

@@ -15,7 +15,7 @@ import type { Locale, Row } from "../analysis/types.js";
 import { renderChart, type ChartResult } from "../charts/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } from "./document.js";
-import { computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "../util/format.js";
+import { columnFormat, computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "../util/format.js";
 import { createHandlebars } from "./helpers.js";
 import { label } from "./labels.js";
 import { findingText } from "./findings.js";
@@ -146,11 +146,13 @@ function kpiView(item: KpiItem, locale: Locale, currency: string) {
 }
 
 function tableView(columns: ColumnSpec[], rows: Row[], locale: Locale, currency: string) {
+  // One number format per column: the same decimals in every cell of it.
+  const formats = columns.map((c) => columnFormat(rows.map((r) => r[c.key]), c.format));
   return {
     columns: columns.map((c) => ({ label: c.label, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format) })),
     rows: rows.map((r) =>
-      columns.map((c) => {
-        const text = formatValue(r[c.key] ?? null, c.format, locale, currency);
+      columns.map((c, i) => {
+        const text = formatValue(r[c.key] ?? null, c.format, locale, currency, formats[i]);
         return { text, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format), missing: text === missing };
       }),
     ),

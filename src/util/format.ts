@@ -19,8 +19,21 @@ export interface FormatOptions {
    * Tables use full figures. Applies to number, integer and currency.
    */
   compact?: boolean;
-  /** Fraction digits for percent (default 1) and number (default up to 1). */
+  /** Fraction digits for percent (default 1) and number (default up to 1); for currency, exact. */
   digits?: number;
+  /**
+   * Show exactly `digits` fraction digits (not up to): one format per table column, so
+   * 1.5 and 2 print as 1.5 and 2.0 (see columnFormat).
+   */
+  fixed?: boolean;
+}
+
+/** The typographic minus sign (U+2212): Intl writes a hyphen-minus, which reads as a dash. */
+export const minusSign = "\u2212";
+
+/** A formatted negative number with the minus sign, not the hyphen Intl writes. */
+export function withMinus(text: string): string {
+  return text.replace("-", minusSign);
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -68,15 +81,15 @@ export function formatNumber(value: unknown, locale: Locale, options: FormatOpti
   const n = toFiniteNumber(value);
   if (n === null) return missing;
   const digits = options.digits ?? 1;
-  if (wantsCompact(n, options)) return nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
-  return nf(locale, { maximumFractionDigits: digits }).format(unsignedZero(n, digits));
+  if (wantsCompact(n, options)) return withMinus(nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n));
+  return withMinus(nf(locale, { minimumFractionDigits: options.fixed ? digits : 0, maximumFractionDigits: digits }).format(unsignedZero(n, digits)));
 }
 
 export function formatInteger(value: unknown, locale: Locale, options: FormatOptions = {}): string {
   const n = toFiniteNumber(value);
   if (n === null) return missing;
-  if (wantsCompact(n, options)) return nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
-  return nf(locale, { maximumFractionDigits: 0 }).format(unsignedZero(Math.round(n), 0));
+  if (wantsCompact(n, options)) return withMinus(nf(locale, { notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n));
+  return withMinus(nf(locale, { maximumFractionDigits: 0 }).format(unsignedZero(Math.round(n), 0)));
 }
 
 /** A ratio (0.123) as a percentage with one decimal (12.3%). */
@@ -84,7 +97,7 @@ export function formatPercent(value: unknown, locale: Locale, options: FormatOpt
   const n = toFiniteNumber(value);
   if (n === null) return missing;
   const digits = options.digits ?? 1;
-  return nf(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits + 2));
+  return withMinus(nf(locale, { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits + 2)));
 }
 
 /**
@@ -95,10 +108,30 @@ export function formatCurrency(value: unknown, locale: Locale, currency: string,
   const n = toFiniteNumber(value);
   if (n === null) return missing;
   const base: Intl.NumberFormatOptions = { style: "currency", currency, currencyDisplay: "narrowSymbol" };
-  if (wantsCompact(n, options)) return nf(locale, { ...base, notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n);
-  // Whole amounts and amounts of a thousand or more show no cents.
-  const digits = Math.abs(n) >= 1000 || Number.isInteger(n) ? 0 : 2;
-  return nf(locale, { ...base, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits));
+  if (wantsCompact(n, options)) return withMinus(nf(locale, { ...base, notation: "compact", maximumFractionDigits: compactDigits(n, locale) }).format(n));
+  // Whole amounts and amounts of a thousand or more show no cents (a table column decides once for all its cells).
+  const digits = options.digits ?? (Math.abs(n) >= 1000 || Number.isInteger(n) ? 0 : 2);
+  return withMinus(nf(locale, { ...base, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(n, digits)));
+}
+
+/**
+ * One number format for a whole table column: the same decimals in every cell (a column of
+ * amounts shows cents everywhere or nowhere; a column of numbers 1.5 and 2 shows 1.5 and 2.0).
+ * Amounts: no cents when any amount is 1,000 or more or all are whole; numbers, months and
+ * days: one decimal when any value needs it. Other formats need nothing.
+ */
+export function columnFormat(values: readonly unknown[], format: ValueFormat): FormatOptions {
+  const ns = values.map(toFiniteNumber).filter((v): v is number => v !== null);
+  switch (format) {
+    case "currency":
+      return { digits: ns.some((v) => Math.abs(v) >= 1000) || ns.every((v) => Number.isInteger(v)) ? 0 : 2 };
+    case "number":
+    case "months":
+    case "days":
+      return { digits: ns.some((v) => Math.round(v * 10) % 10 !== 0) ? 1 : 0, fixed: true };
+    default:
+      return {};
+  }
 }
 
 /** Parses yyyy-mm-dd (optionally with a time) as a UTC date; null when not a date. */
@@ -161,10 +194,10 @@ export function formatPeriod(label: unknown, locale: Locale): string {
 }
 
 /** A duration in months or days: 3.2个月 / 3.2 months; 12天 / 12 days. */
-function formatDuration(value: unknown, unit: "months" | "days", locale: Locale): string {
+function formatDuration(value: unknown, unit: "months" | "days", locale: Locale, options: FormatOptions = {}): string {
   const n = toFiniteNumber(value);
   if (n === null) return missing;
-  const text = formatNumber(n, locale);
+  const text = formatNumber(n, locale, options);
   if (locale === "zh-CN") return unit === "months" ? `${text}个月` : `${text}天`;
   const one = Math.abs(n) === 1;
   return `${text} ${unit === "months" ? (one ? "month" : "months") : one ? "day" : "days"}`;
@@ -188,7 +221,7 @@ export function formatValue(value: Value | Date | undefined, format: ValueFormat
       return formatPeriod(value, locale);
     case "months":
     case "days":
-      return formatDuration(value, format, locale);
+      return formatDuration(value, format, locale, options);
     case "text":
       if (typeof value === "number" && !Number.isFinite(value)) return missing;
       return value instanceof Date ? formatDate(value, locale) : String(value);

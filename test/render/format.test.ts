@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeDelta, deltaTone, formatCurrency, formatDate, formatPeriod, formatValue } from "../../src/util/format.js";
+import { columnFormat, computeDelta, deltaTone, formatCurrency, formatDate, formatPeriod, formatValue } from "../../src/util/format.js";
 
 describe("formatValue en-US", () => {
   const f = (v: unknown, format: Parameters<typeof formatValue>[1], compact = false) => formatValue(v as never, format, "en-US", "USD", { compact });
@@ -60,5 +60,31 @@ describe("deltas", () => {
     expect(deltaTone("up", "down")).toBe("bad");
     expect(deltaTone("down", "down")).toBe("good");
     expect(deltaTone("flat", "up")).toBe("neutral");
+  });
+});
+
+describe("one number format per column", () => {
+  const cells = (values: number[], format: "currency" | "number" | "months", locale: "en-US" | "zh-CN" = "en-US") => {
+    const options = columnFormat(values, format);
+    return values.map((v) => formatValue(v, format, locale, locale === "zh-CN" ? "CNY" : "USD", options));
+  };
+  it("prints negative numbers with the minus sign U+2212, never a hyphen", () => {
+    expect(formatValue(-19294, "currency", "zh-CN", "CNY")).toBe("\u2212¥19,294");
+    expect(formatValue(-805.38, "currency", "en-US", "USD")).toBe("\u2212$805.38");
+    expect(formatValue(-0.053, "percent", "en-US", "USD")).toBe("\u22125.3%");
+    expect(formatValue(-35_000, "number", "zh-CN", "CNY", { compact: true })).toBe("\u22123.5万");
+    expect(formatValue(-3, "integer", "en-US", "USD")).toBe("\u22123");
+  });
+  it("gives a column of amounts cents everywhere or nowhere", () => {
+    // The playbook's value at risk: one small negative amount among thousands.
+    expect(cells([-805.38, 23317, 0], "currency")).toEqual(["\u2212$805", "$23,317", "$0"]);
+    expect(cells([99.5, 12, 0], "currency")).toEqual(["$99.50", "$12.00", "$0.00"]);
+    expect(cells([12, 40], "currency")).toEqual(["$12", "$40"]);
+  });
+  it("gives a column of numbers the same decimals", () => {
+    // Expected churners 1.5, 2, 0.8, 0 read as 1.5, 2.0, 0.8, 0.0.
+    expect(cells([1.5, 2, 0.8, 0], "number")).toEqual(["1.5", "2.0", "0.8", "0.0"]);
+    expect(cells([1, 2.04, 3], "number")).toEqual(["1", "2", "3"]);
+    expect(cells([3.25, 1], "months", "zh-CN")).toEqual(["3.3个月", "1.0个月"]);
   });
 });
