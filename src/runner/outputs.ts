@@ -1,7 +1,9 @@
 // Atomic output: everything is written to a temporary sibling folder, then swapped into
-// place with renames. A failed run leaves the previous output untouched.
+// place with renames. A failed run leaves the previous output untouched. A render replaces
+// only the formats it made: `render --format html` keeps the folder's PDFs (linked into the
+// new folder before the swap), a PDF-only render keeps report.html.
 
-import { mkdir, rename, rm, writeFile, stat } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, rm, writeFile, stat } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Value } from "../analysis/types.js";
@@ -18,7 +20,23 @@ export function paramsFolder(params: Record<string, Value>, defaults: Record<str
   return [clean(params.period ?? "all"), ...rest].join("_");
 }
 
-export async function writeAtomically(target: string, files: Record<string, string | Uint8Array>): Promise<void> {
+/** The files of a previous output that a render of `formats` does not make, and so keeps. */
+export function keptOutputs(formats: readonly string[]): (name: string) => boolean {
+  return (name) => (!formats.includes("pdf") && name.endsWith(".pdf")) || (!formats.includes("html") && name === "report.html");
+}
+
+/** The top-level files of an existing output folder that `keep` selects (none when there is no folder). */
+export async function existingOutputs(target: string, keep: (name: string) => boolean): Promise<string[]> {
+  const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && keep(e.name)).map((e) => e.name).sort();
+}
+
+export interface WriteOptions {
+  /** Top-level files of the previous output to carry over when `files` does not replace them. */
+  keep?: (name: string) => boolean;
+}
+
+export async function writeAtomically(target: string, files: Record<string, string | Uint8Array>, options: WriteOptions = {}): Promise<void> {
   const parent = dirname(target);
   const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const base = target.slice(parent.length + 1);
@@ -38,6 +56,14 @@ export async function writeAtomically(target: string, files: Record<string, stri
       await writeFile(path, content).catch((e: unknown) => fail(e, path));
     }
     const exists = await stat(target).then(() => true, () => false);
+    if (exists && options.keep) {
+      for (const name of await existingOutputs(target, options.keep)) {
+        if (name in files) continue;
+        const from = join(target, name), to = join(tmp, name);
+        // A hard link costs nothing and leaves the previous folder whole until the swap.
+        await link(from, to).catch(() => copyFile(from, to)).catch((e: unknown) => fail(e, to));
+      }
+    }
     if (exists) await rename(target, old).catch((e: unknown) => fail(e, target));
     try {
       await rename(tmp, target);

@@ -9,7 +9,7 @@ import type { ReportDocument } from "../render/document.js";
 import { renderReport } from "../render/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import { toCsv } from "./csv.js";
-import { paramsFolder, writeAtomically } from "./outputs.js";
+import { existingOutputs, keptOutputs, paramsFolder, writeAtomically } from "./outputs.js";
 import { runReport, type ProgressEvent, type RunResult } from "./run.js";
 import type { CellCache } from "./cache.js";
 import { printCached, renderHtmlCached } from "./print-cache.js";
@@ -117,6 +117,11 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   }
   // The same tables as one typed workbook for the client's analysts.
   files["tables.xlsx"] = await tablesXlsx(tables, { currency: run.document.currency, created: new Date(run.document.generatedAt) });
+  const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
+  const dir = options.dir ? options.dir(run.params, report) : resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
+  // Only the formats rendered are replaced: an earlier render's PDF survives an HTML-only render.
+  const keep = keptOutputs(formats);
+  const kept = (await existingOutputs(dir, keep)).filter((f) => !(f in files));
   const manifest = {
     report: report.name,
     definition: { file: report.file, sha256: report.hash },
@@ -136,11 +141,11 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
     // The definition's alerts evaluated on the results (runner/alerts.ts): fired and not evaluable.
     alerts: run.document.alerts ?? { fired: [], unavailable: [] },
     outputs: [...Object.keys(files), "manifest.json"].sort(),
+    // Files of formats not rendered this time, left from an earlier render (not made from these inputs).
+    ...(kept.length ? { kept } : {}),
   };
   files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";
-  const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
-  const dir = options.dir ? options.dir(run.params, report) : resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
   if (!formats.length) throw new ChurnbookError("bad-flag", "--format needs html, pdf or both", { exitCode: 2 });
-  await writeAtomically(dir, files);
+  await writeAtomically(dir, files, { keep });
   return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings, pages, run };
 }

@@ -2,7 +2,7 @@
 // the failure modes a user meets (a failed render keeps the previous output; an empty period).
 
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,7 +51,14 @@ describe("flagship report", () => {
 
   it("renders the en-US report for another client and currency", async () => {
     const out = mkdtempSync(join(tmpdir(), "churnbook-e2e-"));
+    // An earlier render's PDF in the folder: an HTML-only render replaces the HTML only.
+    const previous = join(out, "monthly-churn-en", "2026-09");
+    mkdirSync(previous, { recursive: true });
+    writeFileSync(join(previous, "report.pdf"), "%PDF-earlier");
     const result = await renderFiles(join(root, "reports/monthly-churn-en.yaml"), { out, now, formats: ["html"], overrides: { period: "2026-09" } });
+    expect(dir(result)).toBe(previous);
+    expect(readFileSync(join(previous, "report.pdf"), "utf8")).toBe("%PDF-earlier");
+    expect(JSON.parse(readFileSync(join(previous, "manifest.json"), "utf8")).kept).toEqual(["report.pdf"]);
     const html = readFileSync(join(dir(result), "report.html"), "utf8");
     expect(html).toContain("Globex Inc. Monthly Churn &amp; Retention Report");
     expect(html).toContain("September 2026");

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { paramsFolder, writeAtomically } from "../../src/runner/outputs.js";
+import { keptOutputs, paramsFolder, writeAtomically } from "../../src/runner/outputs.js";
 import { toCsv } from "../../src/runner/csv.js";
 import { fillTemplate } from "../../src/runner/params.js";
 
@@ -18,6 +18,25 @@ describe("atomic outputs", () => {
     // A write that fails halfway (a file name that cannot be created) leaves v2 untouched.
     await expect(writeAtomically(target, { "report.html": "v3", "bad\0name": "x" })).rejects.toThrow();
     expect(readFileSync(join(target, "report.html"), "utf8")).toBe("v2");
+    expect(readdirSync(join(root, "report"))).toEqual(["2026-10"]);
+  });
+
+  it("replaces only the formats rendered: an HTML-only write keeps the PDFs, a PDF-only one the HTML", async () => {
+    const root = mkdtempSync(join(tmpdir(), "churnbook-out-"));
+    const target = join(root, "report", "2026-10");
+    await writeAtomically(target, { "report.html": "h1", "report.pdf": "p1", "acme_2026-10_report.pdf": "n1", "manifest.json": "m1", "tables/a.csv": "x\n" });
+    await writeAtomically(target, { "report.html": "h2", "manifest.json": "m2" }, { keep: keptOutputs(["html"]) });
+    expect(readdirSync(target).sort()).toEqual(["acme_2026-10_report.pdf", "manifest.json", "report.html", "report.pdf"]);
+    expect(readFileSync(join(target, "report.pdf"), "utf8")).toBe("p1");
+    expect(readFileSync(join(target, "acme_2026-10_report.pdf"), "utf8")).toBe("n1");
+    expect(readFileSync(join(target, "report.html"), "utf8")).toBe("h2");
+    await writeAtomically(target, { "report.pdf": "p3", "manifest.json": "m3" }, { keep: keptOutputs(["pdf"]) });
+    expect(readdirSync(target).sort()).toEqual(["manifest.json", "report.html", "report.pdf"]);
+    expect(readFileSync(join(target, "report.html"), "utf8")).toBe("h2");
+    expect(readFileSync(join(target, "report.pdf"), "utf8")).toBe("p3");
+    // Both formats: nothing of the previous output survives.
+    await writeAtomically(target, { "report.html": "h4" }, { keep: keptOutputs(["html", "pdf"]) });
+    expect(readdirSync(target)).toEqual(["report.html"]);
     expect(readdirSync(join(root, "report"))).toEqual(["2026-10"]);
   });
 

@@ -24,8 +24,8 @@ export async function renderCommand(args: { report?: string; period?: string; pa
   const { servedRender, storeRender } = await import("../../runner/render-cache.js");
   const served = cache ? await servedRender(cache, request) : null;
   if (served) {
-    const { writeAtomically } = await import("../../runner/outputs.js");
-    await writeAtomically(served.dir, served.files);
+    const { keptOutputs, writeAtomically } = await import("../../runner/outputs.js");
+    await writeAtomically(served.dir, served.files, { keep: keptOutputs(formats) });
     for (const id of served.cells) {
       if (args.json) cellEvent({ id, ms: 0, cached: true });
       else printer.progress(`cached ${id}`);
