@@ -1,31 +1,32 @@
-// `npm run bench`: the first benchmark — a baseline, not a target.
+// `npm run bench`: churnbook against its floor, like for like.
 //
-// For each size in BENCH_SIZES (customers; default "10000,100000", "1000000" is opt-in):
-//   1. generate a sample company into bench/tmp/company-<n>/ unless it is already there
-//      (a cache; the generation time is recorded when it runs, in .generated.json beside
-//      the CSVs, and reported again — marked cached — when the data is reused),
-//   2. in a fresh child process (so each measurement's peak memory is its own), render the
-//      flagship report reports/monthly-churn.yaml for 2026-10 to HTML and PDF, timing each
-//      phase; in another, run the floor (bench/floor.ts: the same reductions as hand-written
-//      DuckDB SQL),
-//   3. check that the floor's numbers agree with the report's tables (the floor computes
-//      the same thing, so the ratios compare like with like).
-// Prints a table and writes bench/results.json with the machine described.
+// For each size in BENCH_SIZES (customers; default "10000,100000"; "1000000" is opt-in) and
+// each format in BENCH_FORMATS (default "csv,parquet"):
+//   1. generate a sample company into bench/tmp/company-<n>/ unless it is already there (a
+//      cache; .generated.json records how long it took) and write Parquet copies beside the
+//      CSVs (typed by DuckDB's read_csv_auto) for the Parquet runs,
+//   2. BENCH_REPEATS times (default 3), interleaved — floor, render, floor, render … — each in
+//      a fresh child process (cold: its own Node start-up, module loading, DuckDB and page
+//      cache as left by the other): the floor (bench/floor.ts: every reduction the report
+//      needs, as hand-written DuckDB SQL, results read into JavaScript) and the HTML render of
+//      reports/monthly-churn.yaml for 2026-10 (from Parquet: the same report with .parquet paths),
+//   3. check the floor's numbers against the report's tables (the last render's),
+//   4. print the medians and the ratios churnbook ÷ floor per phase — load ÷ the floor's read,
+//      analyses ÷ the floor's reductions, whole process ÷ whole process, peak RSS ÷ peak RSS —
+//      with the machine's load average around each measurement, and PASS/MISS per target
+//      (issue 14: at 10^6 whole ≤ 2×, load ≤ 1.5×, peak RSS ≤ 1.5×; at 10^5 whole ≤ 2.5×).
+// Writes bench/results.json with the machine described and every run.
 //
-// Phases: load = Σ dataset loads; analyses = Σ analysis cells; cells = Σ presentation cells
-// (markdown, KPI, table and chart specs); html = charts drawn + HTML rendered; pdf = the
-// printer (a second render with page numbers + Chromium). Peak RSS of the Node process, which
-// holds DuckDB (in-process): sampled every 20 ms, and the kernel's maxRSS — the sampler misses
-// peaks inside synchronous code, maxRSS does not. Chromium runs in its own processes and is
-// not counted.
+// Whole = wall time of the child process, from spawn to exit (start-up counts: the floor is a
+// Node process too). Peak RSS = the child's kernel maxRSS (Node + DuckDB in-process).
 
 import { spawnSync, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { floorQueryNames, runFloor, type FloorQueryName, type FloorResult } from "./floor.js";
+import { addMonths, floorTables, runFloor, type Columns, type FloorResult, type Format } from "./floor.js";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = resolve(benchDir, "..");
@@ -33,124 +34,123 @@ const tmpDir = join(benchDir, "tmp");
 const reportFile = join(rootDir, "reports", "monthly-churn.yaml");
 const period = "2026-10";
 const seed = 1;
-const datasetFiles = ["customers", "subscriptions", "transactions", "tickets", "churn_events", "usage"].map((t) => `${t}.csv`);
+const csvFiles = ["customers", "subscriptions", "transactions", "tickets", "churn_events", "usage"].map((t) => `${t}.csv`);
 
 interface RenderMeasure {
   ok: boolean;
   error?: string;
-  totalMs: number;
   loadMs: number;
   analysesMs: number;
-  cellsMs: number;
   htmlMs: number;
-  pdfMs: number;
-  /** Wall time not in the phases above: reading the definition, choosing the period, writing the outputs. */
-  otherMs: number;
   loads: { dataset: string; rows: number; ms: number }[];
   analyses: { id: string; ms: number }[];
-  warnings: number;
-  peakRssSampledMB: number;
   maxRssMB: number;
   dir?: string;
 }
 
-type FloorMeasure = Omit<FloorResult, "results"> & { peakRssSampledMB: number; maxRssMB: number };
+type FloorMeasure = Omit<FloorResult, "results"> & { maxRssMB: number };
 
-interface SizeResult {
+interface Run<T> {
+  /** Wall time of the child process, spawn to exit. */
+  wallMs: number;
+  /** os.loadavg() (1, 5, 15 min) just before the child started. */
+  load: number[];
+  m: T;
+}
+
+interface Target {
+  what: string;
+  ratio: number | null;
+  limit: number;
+  pass: boolean;
+}
+
+interface CaseResult {
   customers: number;
-  render: RenderMeasure;
-  floor: FloorMeasure;
-  check: { compared: number; mismatches: string[] } | null;
-  /** How long generating the data took (null: unknown), and whether this run reused it. */
+  format: Format;
+  rows: number;
   generation: { ms: number | null; cached: boolean };
-  rows: Record<string, number>;
-  events: number;
-  ratios: { load: number | null; analyses: number | null; sameReductions: number | null };
+  floor: Run<FloorMeasure>[];
+  render: Run<RenderMeasure>[];
+  median: { renderWall: number; floorWall: number; load: number; read: number; analyses: number; reductions: number; html: number; renderRss: number; floorRss: number };
+  ratios: { whole: number; load: number; analyses: number; rss: number };
+  loadAvg: { min: number; max: number };
+  check: { compared: number; mismatches: string[] } | null;
+  targets: Target[];
 }
 
-/** The report's analysis cells that compute what the floor computes. */
-const sameAs: Record<FloorQueryName, string> = { summary: "summary", trend: "trend", cohorts: "cohorts", reasons: "reasons" };
-
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const mb = (bytes: number) => Math.round(bytes / 1048576);
-
-/** The max of process.memoryUsage().rss, sampled every 20 ms. */
-function rssSampler() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  return {
-    reset() {
-      peak = process.memoryUsage().rss;
-    },
-    peak() {
-      return Math.max(peak, process.memoryUsage().rss);
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
-}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+};
 
 // ── children: one measurement each ───────────────────────────────────────────────────────
 
-async function measureRender(customers: number, outFile: string): Promise<void> {
+/** The report reading the Parquet copies: the flagship with .parquet dataset paths. */
+function reportFor(format: Format): string {
+  if (format === "csv") return reportFile;
+  const file = join(tmpDir, "monthly-churn-parquet.yaml");
+  const text = readFileSync(reportFile, "utf8").replace(/^# yaml-language-server.*\n/, "");
+  const changed = text.replace(/(\{\{client\}\}\/[a-z_]+)\.csv"/g, '$1.parquet"');
+  if (changed === text) throw new Error("reports/monthly-churn.yaml: no dataset path ending in .csv to point at the Parquet copies");
+  writeFileSync(file, changed);
+  return file;
+}
+
+async function measureRender(customers: number, format: Format, outFile: string): Promise<void> {
   const { renderFiles } = await import("../src/runner/render-files.js");
-  const client = `company-${customers}`;
-  const sampler = rssSampler();
   const loads: RenderMeasure["loads"] = [];
-  const log = (s: string) => process.stderr.write(`  [${customers}] ${s}\n`);
-  const t0 = performance.now();
   let render: RenderMeasure;
   try {
-    const r = await renderFiles(reportFile, {
-      overrides: { data_root: tmpDir, client, period },
-      formats: ["html", "pdf"],
+    const r = await renderFiles(reportFor(format), {
+      overrides: { data_root: tmpDir, client: `company-${customers}`, period },
+      formats: ["html"],
       out: join(tmpDir, "out"),
       onProgress: (e) => {
-        if (e.phase === "load") {
-          loads.push({ dataset: e.dataset, rows: e.rows, ms: e.ms });
-          log(`load ${e.dataset} ${e.rows} rows ${(e.ms / 1000).toFixed(2)} s`);
-        } else if (e.phase === "cell") log(`analysis ${e.id} ${(e.ms / 1000).toFixed(2)} s${e.error ? ` (error: ${e.error})` : ""}`);
-        else log(`${e.phase} ${(e.ms / 1000).toFixed(2)} s`);
+        if (e.phase === "load") loads.push({ dataset: e.dataset, rows: e.rows, ms: e.ms });
       },
     });
-    const totalMs = performance.now() - t0;
     const sum = (phase: string) => r.timings.filter((t) => t.phase === phase).reduce((s, t) => s + t.ms, 0);
-    const m = { loadMs: sum("load"), analysesMs: sum("analysis"), cellsMs: sum("cell"), htmlMs: sum("html"), pdfMs: sum("pdf") };
     render = {
       ok: true,
-      totalMs,
-      ...m,
-      otherMs: totalMs - (m.loadMs + m.analysesMs + m.cellsMs + m.htmlMs + m.pdfMs),
+      loadMs: sum("load"),
+      analysesMs: sum("analysis"),
+      htmlMs: sum("html"),
       loads,
       analyses: r.timings.filter((t) => t.phase === "analysis").map((t) => ({ id: t.id ?? "?", ms: t.ms })),
-      warnings: r.warnings.length,
-      peakRssSampledMB: mb(sampler.peak()),
       maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
       dir: r.dir,
     };
   } catch (e) {
-    const totalMs = performance.now() - t0;
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    log(`render failed: ${error}`);
-    render = {
-      ok: false, error, totalMs, loadMs: 0, analysesMs: 0, cellsMs: 0, htmlMs: 0, pdfMs: 0, otherMs: 0, loads, analyses: [], warnings: 0,
-      peakRssSampledMB: mb(sampler.peak()), maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
-    };
+    render = { ok: false, error, loadMs: 0, analysesMs: 0, htmlMs: 0, loads, analyses: [], maxRssMB: mb(process.resourceUsage().maxRSS * 1024) };
   }
-
-  sampler.stop();
   writeFileSync(outFile, JSON.stringify(render));
 }
 
-async function measureFloor(customers: number, outFile: string): Promise<void> {
-  const sampler = rssSampler();
-  process.stderr.write(`  [${customers}] floor\n`);
-  const f = await runFloor(join(tmpDir, `company-${customers}`), period);
-  const out: FloorResult & FloorMeasure = { ...f, peakRssSampledMB: mb(sampler.peak()), maxRssMB: mb(process.resourceUsage().maxRSS * 1024) };
-  sampler.stop();
-  writeFileSync(outFile, JSON.stringify(out));
+async function measureFloor(customers: number, format: Format, outFile: string): Promise<void> {
+  const f = await runFloor(join(tmpDir, `company-${customers}`), period, format);
+  // The comparison needs who is scored and how many first spells the Cox input holds, not the features.
+  const results = { ...f.results, training: {}, scoring: { customer_id: f.results.scoring?.customer_id ?? [] }, cox: { n: f.results.cox?.n ?? [] } };
+  writeFileSync(outFile, JSON.stringify({ ...f, results, maxRssMB: mb(process.resourceUsage().maxRSS * 1024) }, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
+}
+
+/** Runs this script as `--child render|floor <customers> <format> <out.json>`, timing the whole process. */
+function measureInChild<T>(kind: "render" | "floor", customers: number, format: Format): Run<T> {
+  const outFile = join(tmpDir, `${kind}-${customers}-${format}.json`);
+  rmSync(outFile, { force: true });
+  const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", kind, String(customers), format, outFile], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: process.env,
+  });
+  const wallMs = performance.now() - t0;
+  if (run.status !== 0 || !existsSync(outFile)) throw new Error(`the ${kind} measurement of ${customers} customers (${format}) failed (exit ${run.status ?? run.signal})`);
+  process.stderr.write(`  ${kind} ${customers} ${format}: ${(wallMs / 1000).toFixed(2)} s (load ${load[0]})\n`);
+  return { wallMs, load, m: JSON.parse(readFileSync(outFile, "utf8")) as T };
 }
 
 // ── the floor agrees with the report ─────────────────────────────────────────────────────
@@ -174,6 +174,19 @@ function parseCsv(text: string): Record<string, string>[] {
   return body.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i] ?? ""])));
 }
 
+/** Columns → row objects, keyed by `key(row)`. */
+function byKey(cols: Columns | undefined, key: (r: Record<string, unknown>) => string): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!cols) return out;
+  const names = Object.keys(cols);
+  const n = cols[names[0]!]?.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    const r = Object.fromEntries(names.map((c) => [c, cols[c]![i]]));
+    out.set(key(r), r);
+  }
+  return out;
+}
+
 const countKeys = ["customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end", "mrr_start", "mrr_end"];
 
 function compare(dir: string, floor: FloorResult["results"]): { compared: number; mismatches: string[] } {
@@ -181,80 +194,142 @@ function compare(dir: string, floor: FloorResult["results"]): { compared: number
   let compared = 0;
   const table = (name: string) => {
     const file = join(dir, "tables", `${name}.csv`);
-    return existsSync(file) ? parseCsv(readFileSync(file, "utf8")) : null;
+    if (existsSync(file)) return parseCsv(readFileSync(file, "utf8"));
+    mismatches.push(`tables/${name}.csv missing`);
+    return [];
   };
   const same = (what: string, report: unknown, mine: unknown) => {
     compared++;
-    const a = Number(report), b = Number(mine);
+    const a = Number(report === "" ? 0 : report), b = Number(mine ?? 0);
     if (!(Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= Math.max(0.005, 1e-9 * Math.abs(b)))) mismatches.push(`${what}: report ${String(report)} vs floor ${String(mine)}`);
   };
-  const summary = table("summary");
-  if (summary) {
-    const byMetric = new Map(summary.map((r) => [r.metric, r.value]));
-    for (const k of countKeys) same(`summary.${k}`, byMetric.get(k), floor.summary[0]?.[k]);
-  } else mismatches.push("tables/summary.csv missing");
+  const sameCount = (what: string, report: number, mine: number) => {
+    compared++;
+    if (report !== mine) mismatches.push(`${what}: ${report} in the report, ${mine} in the floor`);
+  };
+  const months = byKey(floor.periods, (r) => String(r.period));
+  const month = (start: string, k: number) => addMonths(start, k).slice(0, 7);
+
+  // The summary (P, P-1, P-12) and the trend (12 months, each with its previous month and year).
+  for (const r of table("summary")) {
+    if (!countKeys.includes(r.metric!)) continue;
+    same(`summary.${r.metric}`, r.value, months.get(period)?.[r.metric!]);
+    same(`summary.${r.metric}.previous`, r.previous, months.get(month(`${period}-01`, -1))?.[r.metric!]);
+    same(`summary.${r.metric}.last_year`, r.last_year, months.get(month(`${period}-01`, -12))?.[r.metric!]);
+  }
   const trend = table("trend");
-  if (trend) {
-    const mine = new Map(floor.trend.map((r) => [String(r.period), r]));
-    if (trend.length !== mine.size) mismatches.push(`trend: ${trend.length} periods in the report, ${mine.size} in the floor`);
-    for (const r of trend) for (const k of countKeys) same(`trend.${r.period}.${k}`, r[k], mine.get(r.period!)?.[k]);
-  } else mismatches.push("tables/trend.csv missing");
+  sameCount("trend periods", trend.length, 12);
+  for (const r of trend)
+    for (const k of countKeys) {
+      same(`trend.${r.period}.${k}`, r[k], months.get(r.period!)?.[k]);
+      same(`trend.${r.period}.prev_${k}`, r[`prev_${k}`], months.get(month(`${r.period}-01`, -1))?.[k]);
+      same(`trend.${r.period}.ly_${k}`, r[`ly_${k}`], months.get(month(`${r.period}-01`, -12))?.[k]);
+    }
+  // Leaky bucket and MRR bridge of P (outflows are negative in the report).
+  for (const r of table("bucket")) same(`bucket.${r.step}`, Math.abs(Number(r.value)), months.get(period)?.[r.step!]);
+  const moves = table("mrr");
+  sameCount("mrr movements", moves.length, floor.movements?.customer_id?.length ?? 0);
+  const mine = byKey(floor.movements, (r) => String(r.customer_id));
+  for (const r of moves) {
+    compared++;
+    if (mine.get(r.customer_id!)?.movement !== r.movement) mismatches.push(`mrr.${r.customer_id}: ${r.movement} in the report, ${String(mine.get(r.customer_id!)?.movement)} in the floor`);
+  }
+  // Cohorts and early churn (lost within h months = customers − first spell still running at age h).
+  const cells = byKey(floor.cohorts, (r) => `${r.cohort}/${r.age}`);
   const cohorts = table("cohorts");
-  if (cohorts) {
-    const mine = new Map(floor.cohorts.map((r) => [`${r.cohort}/${r.age}`, r]));
-    if (cohorts.length !== mine.size) mismatches.push(`cohorts: ${cohorts.length} cells in the report, ${mine.size} in the floor`);
-    for (const r of cohorts) for (const k of ["customers", "active"]) same(`cohorts.${r.cohort}/${r.age}.${k}`, r[k], mine.get(`${r.cohort}/${r.age}`)?.[k]);
-  } else mismatches.push("tables/cohorts.csv missing");
-  const reasons = table("reasons");
-  if (reasons) {
-    const mine = new Map(floor.reasons.map((r) => [String(r.reason), r.events]));
-    for (const r of reasons) same(`reasons.${r.reason}.events`, r.events, mine.get(r.reason!));
-    if (reasons.length !== mine.size) mismatches.push(`reasons: ${reasons.length} reasons in the report, ${mine.size} in the floor`);
-  } else mismatches.push("tables/reasons.csv missing");
+  sameCount("cohort cells", cohorts.length, cells.size);
+  for (const r of cohorts) for (const k of ["customers", "active", "mrr"]) same(`cohorts.${r.cohort}/${r.age}.${k}`, r[k], cells.get(`${r.cohort}/${r.age}`)?.[k]);
+  for (const r of table("early")) {
+    // A cohort too young for the horizon has no lost count.
+    same(`early.${r.cohort}/${r.horizon}.customers`, r.customers, cells.get(`${r.cohort}/0`)?.customers);
+    const c = cells.get(`${r.cohort}/${r.horizon}`);
+    if (r.lost !== "") same(`early.${r.cohort}/${r.horizon}.lost`, r.lost, c ? Number(c.customers) - Number(c.survivors) : null);
+  }
+  // Reasons of P.
+  const reasons = new Map<string, { events: number; lost_mrr: number }>();
+  const rc = floor.reasons;
+  for (let i = 0; i < (rc?.period?.length ?? 0); i++) {
+    if (rc!.period![i] !== period) continue;
+    const k = String(rc!.reason![i]), x = reasons.get(k) ?? { events: 0, lost_mrr: 0 };
+    x.events += Number(rc!.events![i]);
+    x.lost_mrr += Number(rc!.lost_mrr![i]);
+    reasons.set(k, x);
+  }
+  const rr = table("reasons");
+  sameCount("reasons", rr.length, reasons.size);
+  for (const r of rr) {
+    same(`reasons.${r.reason}.events`, r.events, reasons.get(r.reason!)?.events);
+    same(`reasons.${r.reason}.lost_mrr`, r.lost_mrr, reasons.get(r.reason!)?.lost_mrr);
+  }
+  // Churned value: 6 months of tiers, and P's most valuable churned customers in order.
+  const lost = byKey(floor.lost, (r) => String(r.period));
+  for (const r of table("lost.trend")) for (const k of ["base_customers", "churned_customers", "lost_mrr", "high_value_churned"]) same(`lost.${r.period}.${k}`, r[k], lost.get(r.period!)?.[k]);
+  const top = table("lost.lost_customers");
+  for (const [i, r] of top.entries()) {
+    compared++;
+    if (floor.lost_customers?.customer_id?.[i] !== r.customer_id) mismatches.push(`lost customer #${i + 1}: ${r.customer_id} in the report, ${String(floor.lost_customers?.customer_id?.[i])} in the floor`);
+  }
+  // Survival by plan (customers and events per group) and the Cox input (same spells).
+  const groups = new Map<string, { customers: number; events: number }>();
+  const sv = floor.survival;
+  for (let i = 0; i < (sv?.grp?.length ?? 0); i++) {
+    const g = groups.get(String(sv!.grp![i])) ?? { customers: 0, events: 0 };
+    g.customers += Number(sv!.events![i]) + Number(sv!.censored![i]);
+    g.events += Number(sv!.events![i]);
+    groups.set(String(sv!.grp![i]), g);
+  }
+  for (const r of table("survival.groups")) for (const k of ["customers", "events"] as const) same(`survival.${r.group}.${k}`, r[k], groups.get(r.group!)?.[k]);
+  const coxN = (floor.cox?.n ?? []).reduce((s: number, x) => s + Number(x), 0);
+  sameCount("cox input rows (first spells)", coxN, [...groups.values()].reduce((s, g) => s + g.customers, 0));
+  // Churn-drivers' history: customers at start and churned per month and plan.
+  const hist = byKey(floor.churn_by_plan, (r) => `${r.period}/${r.segment}`);
+  for (const r of table("why.history")) for (const k of ["customers_start", "churned"]) same(`why.${r.period}/${r.segment}.${k}`, r[k], hist.get(`${r.period}/${r.segment}`)?.[k]);
+  // The risk list scores every customer active at the period's end.
+  sameCount("risk list (customers scored)", table("risk").length, floor.scoring?.customer_id?.length ?? 0);
   return { compared, mismatches };
 }
 
-// ── parent: generate, measure each size in a child, report ───────────────────────────────
+// ── parent: generate, measure, report ────────────────────────────────────────────────────
 
-/** Runs this script as `--child render|floor <customers> <out.json>` and reads its result. */
-function measureInChild<T>(kind: "render" | "floor", customers: number): T {
-  const outFile = join(tmpDir, `${kind}-${customers}.json`);
-  rmSync(outFile, { force: true });
-  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", kind, String(customers), outFile], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: process.env,
-  });
-  if (run.status !== 0 || !existsSync(outFile)) throw new Error(`the ${kind} measurement of ${customers} customers failed (exit ${run.status ?? run.signal})`);
-  return JSON.parse(readFileSync(outFile, "utf8")) as T;
-}
-
-async function ensureCompany(customers: number): Promise<SizeResult["generation"]> {
+async function ensureCompany(customers: number): Promise<CaseResult["generation"]> {
   const dir = join(tmpDir, `company-${customers}`);
   const record = join(dir, ".generated.json");
-  if (datasetFiles.every((f) => existsSync(join(dir, f)))) {
+  let generation: CaseResult["generation"];
+  if (csvFiles.every((f) => existsSync(join(dir, f)))) {
     let ms: number | null = null;
     try {
       ms = (JSON.parse(readFileSync(record, "utf8")) as { ms: number }).ms;
     } catch {
       // generated outside the bench: time unknown
     }
-    return { ms, cached: true };
+    generation = { ms, cached: true };
+  } else {
+    const { generateToDir, defaultSampleStart, defaultSampleEnd } = await import("../src/sample/write.js");
+    process.stderr.write(`generating ${customers} customers into ${dir} …\n`);
+    const t0 = performance.now();
+    generateToDir({ seed, customers, start: defaultSampleStart, end: defaultSampleEnd }, dir);
+    const ms = performance.now() - t0;
+    writeFileSync(record, JSON.stringify({ ms: Math.round(ms), seed, customers, date: new Date().toISOString() }) + "\n");
+    generation = { ms, cached: false };
   }
-  const { generateToDir, defaultSampleStart, defaultSampleEnd } = await import("../src/sample/write.js");
-  process.stderr.write(`generating ${customers} customers into ${dir} …\n`);
-  const t0 = performance.now();
-  generateToDir({ seed, customers, start: defaultSampleStart, end: defaultSampleEnd }, dir);
-  const ms = performance.now() - t0;
-  writeFileSync(record, JSON.stringify({ ms: Math.round(ms), seed, customers, date: new Date().toISOString() }) + "\n");
-  return { ms, cached: false };
+  return generation;
 }
 
-function csvRows(file: string): number {
-  // Newlines minus the header; sample CSVs hold no quoted line breaks.
-  const buf = readFileSync(file);
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n - 1;
+/** Parquet copies of the report's CSVs, typed as read_csv_auto reads them. */
+async function ensureParquet(customers: number): Promise<void> {
+  const dir = join(tmpDir, `company-${customers}`);
+  if (floorTables.every((t) => existsSync(join(dir, `${t}.parquet`)))) return;
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const connection = await instance.connect();
+  process.stderr.write(`writing Parquet copies in ${dir} …\n`);
+  for (const t of floorTables) {
+    const tmp = join(dir, `.${t}.parquet.tmp`);
+    await connection.run(`COPY (SELECT * FROM read_csv_auto(${sqlString(join(dir, `${t}.csv`))})) TO ${sqlString(tmp)} (FORMAT parquet)`);
+    renameSync(tmp, join(dir, `${t}.parquet`));
+  }
+  connection.closeSync();
+  instance.closeSync();
 }
 
 async function machine() {
@@ -262,17 +337,9 @@ async function machine() {
   const nodeApi = (require("@duckdb/node-api/package.json") as { version: string }).version;
   let library = "unknown";
   try {
-    const { createEngine } = await import("../src/data/engine.js");
-    const e = await createEngine();
-    library = String((await e.query("SELECT version() AS v"))[0]?.v);
-    e.close();
-  } catch {
-    // keep "unknown"
-  }
-  let chromium = "unknown";
-  try {
-    const { resolveBrowser } = await import("../src/print/browser.js");
-    chromium = execFileSync(resolveBrowser(), ["--version"], { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const c = await (await DuckDBInstance.create(":memory:")).connect();
+    library = String((await c.runAndReadAll("SELECT version() AS v")).getRowsJS()[0]?.[0]);
   } catch {
     // keep "unknown"
   }
@@ -284,113 +351,137 @@ async function machine() {
     memoryGB: Math.round((os.totalmem() / 1073741824) * 10) / 10,
     node: process.version,
     duckdb: { nodeApi, library, threads: 2 },
-    chromium,
   };
 }
 
 const sec = (ms: number) => (ms / 1000).toFixed(2);
-const ratio = (a: number, b: number) => (b > 0 && a > 0 ? Math.round((a / b) * 10) / 10 : null);
+const x1 = (r: number) => `${r.toFixed(1)}×`;
 
-function printTable(results: SizeResult[]): void {
-  const head = ["customers", "rows", "gen s", "load s", "analyses s", "html s", "pdf s", "total s", "peak MB", "maxRSS MB", "floor load s", "floor sql s", "floor MB", "load ×", "analyses ×", "same 4 ×", "check"];
-  const body = results.map((r) => {
-    const ok = r.render.ok;
-    const dash = (s: string) => (ok ? s : "—");
-    return [
-      r.customers.toLocaleString("en-US"),
-      r.events.toLocaleString("en-US"),
-      `${r.generation.ms === null ? "?" : sec(r.generation.ms)}${r.generation.cached ? "*" : ""}`,
-      dash(sec(r.render.loadMs)),
-      dash(sec(r.render.analysesMs)),
-      dash(sec(r.render.htmlMs)),
-      dash(sec(r.render.pdfMs)),
-      dash(sec(r.render.totalMs)),
-      dash(String(r.render.peakRssSampledMB)),
-      dash(String(r.render.maxRssMB)),
-      sec(r.floor.loadMs),
-      sec(r.floor.queriesMs),
-      String(r.floor.maxRssMB),
-      r.ratios.load === null ? "—" : `${r.ratios.load}`,
-      r.ratios.analyses === null ? "—" : `${r.ratios.analyses}`,
-      r.ratios.sameReductions === null ? "—" : `${r.ratios.sameReductions}`,
-      r.check ? (r.check.mismatches.length ? `${r.check.mismatches.length} differ` : `ok (${r.check.compared})`) : "—",
-    ];
-  });
+/** Issue 14's targets: at 10^6 whole ≤ 2×, load ≤ 1.5×, peak RSS ≤ 1.5×; at 10^5 whole ≤ 2.5× (start-up weighs more). Smaller sizes: none. */
+function targetsFor(customers: number, ratios: CaseResult["ratios"]): Target[] {
+  const t = (what: string, ratio: number, limit: number): Target => ({ what, ratio, limit, pass: ratio <= limit });
+  if (customers >= 1_000_000) return [t("whole", ratios.whole, 2), t("load", ratios.load, 1.5), t("peak RSS", ratios.rss, 1.5)];
+  if (customers >= 100_000) return [t("whole", ratios.whole, 2.5), t("load", ratios.load, 1.5), t("peak RSS", ratios.rss, 1.5)];
+  return [];
+}
+
+function printTable(results: CaseResult[]): void {
+  const head = ["customers", "format", "rows", "render s", "floor s", "whole ×", "load s", "read s", "load ×", "analyses s", "reductions s", "analyses ×", "html s", "RSS MB", "floor MB", "RSS ×", "load avg", "check", "targets"];
+  const body = results.map((r) => [
+    r.customers.toLocaleString("en-US"),
+    r.format,
+    r.rows.toLocaleString("en-US"),
+    sec(r.median.renderWall),
+    sec(r.median.floorWall),
+    x1(r.ratios.whole),
+    sec(r.median.load),
+    sec(r.median.read),
+    x1(r.ratios.load),
+    sec(r.median.analyses),
+    sec(r.median.reductions),
+    x1(r.ratios.analyses),
+    sec(r.median.html),
+    String(r.median.renderRss),
+    String(r.median.floorRss),
+    x1(r.ratios.rss),
+    `${r.loadAvg.min.toFixed(1)}–${r.loadAvg.max.toFixed(1)}`,
+    r.check ? (r.check.mismatches.length ? `${r.check.mismatches.length} differ` : `ok (${r.check.compared})`) : "—",
+    r.targets.length ? r.targets.map((t) => `${t.what} ${t.pass ? "PASS" : "MISS"}`).join(", ") : "—",
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) => cells.map((c, i) => (i <= 1 || i >= 17 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(head));
   console.log(widths.map((w) => "─".repeat(w)).join("  "));
   for (const b of body) console.log(line(b));
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_SIZES ?? "10000,100000")
-    .split(",")
-    .map((s) => Number(s.trim().replaceAll("_", "")))
-    .filter((n) => Number.isInteger(n) && n > 0);
+  const list = (v: string | undefined, dflt: string) => (v ?? dflt).split(",").map((s) => s.trim()).filter(Boolean);
+  const sizes = list(process.env.BENCH_SIZES, "10000,100000").map((s) => Number(s.replaceAll("_", ""))).filter((n) => Number.isInteger(n) && n > 0);
+  const formats = list(process.env.BENCH_FORMATS, "csv,parquet") as Format[];
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   if (!sizes.length) throw new Error(`BENCH_SIZES: no valid size in "${process.env.BENCH_SIZES}"`);
+  if (formats.some((f) => f !== "csv" && f !== "parquet")) throw new Error(`BENCH_FORMATS: csv and/or parquet, not "${process.env.BENCH_FORMATS}"`);
+  if (!(Number.isInteger(repeats) && repeats > 0)) throw new Error(`BENCH_REPEATS: a positive whole number, not "${process.env.BENCH_REPEATS}"`);
   mkdirSync(tmpDir, { recursive: true });
   const info = await machine();
-  const results: SizeResult[] = [];
+  const results: CaseResult[] = [];
   for (const customers of sizes) {
     const generation = await ensureCompany(customers);
-    const dir = join(tmpDir, `company-${customers}`);
-    const rows = Object.fromEntries(datasetFiles.map((f) => [f.replace(/\.csv$/, ""), csvRows(join(dir, f))]));
-    process.stderr.write(`measuring ${customers} customers …\n`);
-    const render = measureInChild<RenderMeasure>("render", customers);
-    const { results: floorResults, ...floor } = measureInChild<FloorResult & FloorMeasure>("floor", customers);
-    const c = { customers, render, floor, check: render.ok && render.dir ? compare(render.dir, floorResults) : null };
-    const same = floorQueryNames.reduce((s, q) => s + (c.render.analyses.find((a) => a.id === sameAs[q])?.ms ?? 0), 0);
-    results.push({
-      ...c,
-      generation,
-      rows,
-      // The rows the report reads (usage.csv is not one of its datasets).
-      events: c.render.loads.length ? c.render.loads.reduce((s, l) => s + l.rows, 0) : Object.values(c.floor.loadByTable).reduce((s, t) => s + t.rows, 0),
-      ratios: c.render.ok
-        ? { load: ratio(c.render.loadMs, c.floor.loadMs), analyses: ratio(c.render.analysesMs, c.floor.queriesMs), sameReductions: ratio(same, c.floor.queriesMs) }
-        : { load: null, analyses: null, sameReductions: null },
-    });
+    if (formats.includes("parquet")) await ensureParquet(customers);
+    for (const format of formats) {
+      process.stderr.write(`measuring ${customers} customers from ${format} (${repeats}× floor, render) …\n`);
+      const floor: Run<FloorMeasure & { results?: FloorResult["results"] }>[] = [];
+      const render: Run<RenderMeasure>[] = [];
+      for (let i = 0; i < repeats; i++) {
+        floor.push(measureInChild("floor", customers, format));
+        render.push(measureInChild("render", customers, format));
+      }
+      const failed = render.find((r) => !r.m.ok);
+      if (failed) throw new Error(`the render of ${customers} customers (${format}) failed: ${failed.m.error}`);
+      const lastRender = render.at(-1)!.m, lastFloor = floor.at(-1)!.m;
+      const check = lastRender.dir && lastFloor.results ? compare(lastRender.dir, lastFloor.results) : null;
+      for (const f of floor) delete f.m.results;
+      const med = {
+        renderWall: median(render.map((r) => r.wallMs)),
+        floorWall: median(floor.map((r) => r.wallMs)),
+        load: median(render.map((r) => r.m.loadMs)),
+        read: median(floor.map((r) => r.m.readMs)),
+        analyses: median(render.map((r) => r.m.analysesMs)),
+        reductions: median(floor.map((r) => r.m.reductionsMs)),
+        html: median(render.map((r) => r.m.htmlMs)),
+        renderRss: median(render.map((r) => r.m.maxRssMB)),
+        floorRss: median(floor.map((r) => r.m.maxRssMB)),
+      };
+      const ratios = { whole: med.renderWall / med.floorWall, load: med.load / med.read, analyses: med.analyses / med.reductions, rss: med.renderRss / med.floorRss };
+      const loads = [...floor, ...render].map((r) => r.load[0]!);
+      results.push({
+        customers,
+        format,
+        rows: Object.values(lastFloor.readByTable).reduce((s, t) => s + t.rows, 0),
+        generation,
+        floor,
+        render,
+        median: med,
+        ratios,
+        loadAvg: { min: Math.min(...loads), max: Math.max(...loads) },
+        check,
+        targets: targetsFor(customers, ratios),
+      });
+    }
   }
 
-  console.log(`\nchurnbook bench — reports/monthly-churn.yaml, period ${period}, html+pdf; ${info.cpus}× ${info.cpu}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}, DuckDB ${info.duckdb.library} (node-api ${info.duckdb.nodeApi}, 2 threads)\n`);
+  console.log(
+    `\nchurnbook bench — reports/monthly-churn.yaml, period ${period}, HTML; median of ${repeats}, floor and render interleaved, each a fresh process; ` +
+      `${info.cpus}× ${info.cpu}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}, DuckDB ${info.duckdb.library} (node-api ${info.duckdb.nodeApi}, 2 threads)\n`,
+  );
   printTable(results);
   console.log(
-    "\nrows: rows of the five datasets the report loads · gen: sample generation (* = cached from an earlier run) · load/analyses/html/pdf: churnbook phases (html = charts + HTML) · peak MB: RSS sampled every 20 ms · maxRSS: kernel peak (Node + DuckDB; Chromium not counted)\n" +
-      "floor: read_csv_auto + hand-written SQL for the summary, 12-month trend, cohort matrix and reasons (queries best of 3; floor MB: its maxRSS, own process) · load ×: churnbook load ÷ floor load · analyses ×: all 10 analysis cells ÷ floor SQL · same 4 ×: the summary, trend, cohorts and reasons cells ÷ floor SQL · check: floor numbers equal to the report's tables",
+    "\nrows: rows of the five datasets the report loads · render/floor s: wall time of the whole process (start-up included) · load: churnbook's dataset loading; read: the floor's CREATE TABLE … read_csv_auto/read_parquet · " +
+      "analyses: churnbook's analysis cells; reductions: the floor's hand-written SQL for every cell (bench/floor.ts) with results read into JavaScript · html: charts + HTML · RSS: kernel maxRSS of the process (Node + DuckDB) · " +
+      "load avg: 1-minute load average before each measurement (2 cores) · check: the floor's numbers equal to the report's tables · targets (issue 14): 10^6 whole ≤ 2×, load ≤ 1.5×, RSS ≤ 1.5×; 10^5 whole ≤ 2.5×, load ≤ 1.5×, RSS ≤ 1.5×",
   );
   for (const r of results) {
-    if (!r.render.ok) console.log(`\n${r.customers}: render failed — ${r.render.error}`);
-    if (r.check?.mismatches.length) console.log(`\n${r.customers}: floor ≠ report:\n  ${r.check.mismatches.slice(0, 10).join("\n  ")}`);
+    const miss = r.targets.filter((t) => !t.pass);
+    if (miss.length) console.log(`\n${r.customers} ${r.format}: MISS ${miss.map((t) => `${t.what} ${x1(t.ratio!)} > ${t.limit}×`).join(", ")}`);
+    if (r.check?.mismatches.length) console.log(`\n${r.customers} ${r.format}: floor ≠ report:\n  ${r.check.mismatches.slice(0, 10).join("\n  ")}`);
+    const slow = r.render.at(-1)!.m.analyses.sort((a, b) => b.ms - a.ms).slice(0, 5);
+    console.log(`\n${r.customers} ${r.format}: slowest cells (last run) ${slow.map((a) => `${a.id} ${sec(a.ms)} s`).join(", ")}; floor reductions (last run) ${Object.entries(r.floor.at(-1)!.m.reductions).map(([k, v]) => `${k} ${sec(v)}`).join(", ")}`);
   }
 
-  // Whole milliseconds and MB (the ratios, with one decimal, are put back unrounded).
   const round = (v: unknown): unknown =>
-    typeof v === "number" ? Math.round(v) : Array.isArray(v) ? v.map(round) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v;
+    typeof v === "number" ? Math.round(v * 100) / 100 : Array.isArray(v) ? v.map(round) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v;
   const file = join(benchDir, "results.json");
   writeFileSync(
     file,
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: info,
-        report: "reports/monthly-churn.yaml",
-        period,
-        formats: ["html", "pdf"],
-        seed,
-        units: "times in ms, memory in MB; ratios churnbook ÷ floor",
-        sizes: results.map((r) => ({ ...(round(r) as object), ratios: r.ratios })),
-      },
-      null,
-      2,
-    ) + "\n",
+    JSON.stringify({ date: new Date().toISOString(), machine: info, report: "reports/monthly-churn.yaml", period, formats: ["html"], seed, repeats, units: "times in ms, memory in MB; ratios churnbook ÷ floor", cases: round(results) }, null, 2) + "\n",
   );
   console.log(`\nwrote ${file}`);
 }
 
 if (process.argv[2] === "--child") {
-  const [kind, customers, outFile] = process.argv.slice(3);
-  await (kind === "floor" ? measureFloor : measureRender)(Number(customers), outFile!);
+  const [kind, customers, format, outFile] = process.argv.slice(3);
+  await (kind === "floor" ? measureFloor : measureRender)(Number(customers), format as Format, outFile!);
   process.exit(0);
 } else {
   await main();
