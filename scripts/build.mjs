@@ -1,0 +1,61 @@
+// Compiles src/ to dist/ for the CLI (bin/churnbook.js): each .ts file transpiled to a .js file at
+// the same relative path, so paths resolved from import.meta.url (templates/, schema/,
+// package.json) are the same from either tree. Types are checked by `tsc --noEmit` (npm test),
+// not here: esbuild only strips them, exactly as tsx does when running the sources.
+// Plain JavaScript because it runs before anything is compiled (`prepare`, on `npm ci`).
+//
+// dist/.source-stamp records the sources it was built from (scripts/dist-stamp.mjs):
+// bin/churnbook.js compares it with src/ and runs the TypeScript sources instead of a stale build.
+
+import { build } from "esbuild";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { distDir, root, sourceStamp, srcDir, stampFile } from "./dist-stamp.mjs";
+
+/** The .ts files under a folder (not .d.ts). */
+function tsFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+export async function buildDist() {
+  const stamp = sourceStamp();
+  // Built beside dist/ and swapped in, so a failed build leaves the last good one and no file of a
+  // deleted source lingers.
+  const next = join(root, `dist.${process.pid}.tmp`);
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next);
+  try {
+    await build({
+      entryPoints: tsFiles(srcDir),
+      outdir: next,
+      outbase: srcDir,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: true,
+      logLevel: "warning",
+    });
+  } catch (e) {
+    rmSync(next, { recursive: true, force: true });
+    throw e;
+  }
+  writeFileSync(join(next, stampFile), stamp);
+  const old = join(root, `dist.${process.pid}.old`);
+  try {
+    renameSync(distDir, old);
+  } catch {
+    // no dist/ yet
+  }
+  renameSync(next, distDir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  await buildDist();
+  console.log(`built dist/ in ${Math.round(performance.now() - t0)} ms`);
+}
