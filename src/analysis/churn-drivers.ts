@@ -7,6 +7,7 @@ import { quoteIdent } from "../data/engine.js";
 import { attributeLabel } from "./attributes.js";
 import { checkBasisRole, periodCtes } from "./period-metrics/sql.js";
 import { includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -261,7 +262,6 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
     const prev = shiftPeriod(period, -1);
     const source = resolveBy(p.by, ctx);
     const L = ctx.locale;
-    const zh = L === "zh-CN";
     const bySeg = new Map<string, SegmentCounts>();
     // Past periods' rates per segment (the usual band): label → segment key → rate.
     const past = p.history > 0 ? periodsEndingWith(period, p.history + 1).slice(0, -1) : [];
@@ -329,23 +329,23 @@ export const churnDrivers: Analysis<ChurnDriversParams> = {
     };
     const notes: string[] = [];
     if (d.change === null)
-      notes.push(zh ? `${d.rate0 === null ? prev.label : period.label} 没有期初客户，无法分解流失率的变化。` : `No customers at the start of ${d.rate0 === null ? prev.label : period.label}: the change of the churn rate cannot be decomposed.`);
+      notes.push(msg(L).churnDrivers.noCustomersAtStart(d.rate0 === null ? prev.label : period.label));
     return { scalars, tables: { segments, history }, notes };
   },
 
   chart(result, _p, ctx): ChartSpec | null {
     const rows = result.tables.segments ?? [];
     if (rows.length === 0 || result.scalars.change === null) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).churnDrivers;
     // One bar per segment: its contribution (rate + mix effect) to the change of the churn rate.
     return {
-      title: zh ? "各细分对流失率变化的贡献" : "Contribution of each segment to the change in churn",
+      title: say.chartTitle,
       height: Math.max(120, 40 + 28 * rows.length),
       marks: [
         { mark: "barX", data: "segments", options: { x: "effect", y: "segment", sort: { y: "-x" } } },
         { mark: "ruleX", data: "segments", options: { x: 0, stroke: "#9aa5b1" } },
       ],
-      x: { label: zh ? "贡献（百分点）" : "Contribution (points)", format: "percent" },
+      x: { label: say.contribution, format: "percent" },
       y: { label: null },
     };
   },

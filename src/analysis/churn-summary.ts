@@ -6,6 +6,7 @@ import {
   assertBridge, basisDataset, conventionExplanations, droppedNotes, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
 } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -204,15 +205,15 @@ export const churnSummary: Analysis<ChurnSummaryParams> = {
     const tables: Record<string, Row[]> = { metrics };
     if (p.conventions === "compare") tables.conventions = compareConventions(rows.cur, ev, ctx.locale);
 
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).periodMetrics;
     const notes = [...droppedNotes(data.dropped?.[0], period.label, ctx.locale), ...metricNotes(cur, period.label, ctx.locale, p.convention)];
     if (basis === null)
-      notes.push(zh ? "没有 MRR（订阅）或金额（交易）字段，收入指标为空。" : "No mrr (subscriptions) or amount (transactions) field: the revenue metrics are null.");
+      notes.push(say.noRevenueField);
     else if (basis === "period_revenue")
-      notes.push(zh ? "非合约型（不活跃窗口）口径：MRR 类指标以期间收入计算，期初水平 = 上一期收入，期末水平 = 本期收入。" : "Inactivity basis: the MRR metrics use period revenue — the start level is the previous period's revenue, the end level this period's.");
+      notes.push(say.inactivityRevenue);
     const bad = Number(rows.cur.inconsistent_count ?? 0);
     if (bad > 0)
-      notes.push(zh ? `${bad} 条收入记录无法归属到客户（${String(rows.cur.inconsistent_customers)}），但收入桥仍然平衡。` : `${bad} revenue records could not be attributed to a customer (${String(rows.cur.inconsistent_customers)}); the bridge still reconciles.`);
+      notes.push(say.unattributedRevenue(bad, String(rows.cur.inconsistent_customers)));
     return { scalars, tables, notes };
   },
 

@@ -3,6 +3,7 @@ import type { Analysis, Row, Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, dailyEvents, droppedNotes, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   periods: periodsParam,
@@ -185,25 +186,24 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
       revenue_basis: revenueBasis(ctx),
       mean_churn_rate: defined.length ? defined.reduce((s, v) => s + v, 0) / defined.length : null,
     };
-    const zh = ctx.locale === "zh-CN";
     const notes: string[] = droppedNotes(data.dropped?.[0], shown[shown.length - 1]!.label, ctx.locale);
     const undefinedPeriods = trend.filter((r) => r.churn_rate === null).map((r) => String(r.period));
     if (undefinedPeriods.length)
-      notes.push(zh ? `以下各期期初没有客户，流失率无法计算：${undefinedPeriods.join("、")}。` : `Churn rate not defined (no customers at the start) for: ${undefinedPeriods.join(", ")}.`);
+      notes.push(msg(ctx.locale).churnTrend.undefinedPeriods(undefinedPeriods));
     return { scalars, tables: { trend, rates }, notes };
   },
 
   chart(result, _p, ctx) {
     if (!result.tables.rates?.some((r) => r.value !== null)) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).churnTrend;
     return {
-      title: zh ? "客户流失率与保持率趋势" : "Customer churn and retention rate",
+      title: say.chartTitle,
       marks: [
         { mark: "lineY", data: "rates", options: { x: "period", y: "value", stroke: "label", strokeWidth: 2 } },
         { mark: "dot", data: "rates", options: { x: "period", y: "value", fill: "label", r: 3 } },
       ],
-      x: { label: zh ? "期间" : "Period" },
-      y: { format: "percent", label: zh ? "比率" : "Rate", zero: true },
+      x: { label: say.period },
+      y: { format: "percent", label: say.rate, zero: true },
       color: { legend: true, domain: [metricLabels.churn_rate[ctx.locale], metricLabels.retention_rate[ctx.locale]], range: ["#c0392b", "#2e8b57"] },
     };
   },

@@ -10,6 +10,7 @@ import { droppedNotes } from "./period-metrics/metrics.js";
 import { droppedRowsSql } from "./period-metrics/sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   top_share: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.2, description: "Share of the starting base (by value) forming the high-value tier." }),
@@ -174,14 +175,14 @@ export const churnedValue: Analysis<ChurnValueParams> = {
 
   chart(result, p, ctx): ChartSpec | null {
     if (!result.tables.mix?.length || !result.scalars.base_customers) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).churnedValue;
     return {
-      title: zh ? "期初客户与流失客户的价值构成" : "Value mix: starting base vs churned",
+      title: say.chartTitle,
       height: 140,
       marks: [{ mark: "barX", data: "mix", options: { x: "share", y: "group_label", fill: "tier_label" } }],
-      x: { label: zh ? "占比" : "Share of customers", format: "percent", domain: [0, 1] },
+      x: { label: say.share, format: "percent", domain: [0, 1] },
       y: { label: null, domain: [...new Set(result.tables.mix.map((m) => m.group_label))] },
-      color: { legend: true, label: zh ? "价值分层" : "Value tier", domain: tiers.map((t) => tierLabel(t, p, ctx.locale)), range: ["#1f4e79", "#9ab7d3", "#d9e2ec"] },
+      color: { legend: true, label: say.tier, domain: tiers.map((t) => tierLabel(t, p, ctx.locale)), range: ["#1f4e79", "#9ab7d3", "#d9e2ec"] },
     };
   },
 };
@@ -329,11 +330,10 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
     reason_label: reasonLabel(r.reason, L),
   }));
 
-  const zh = L === "zh-CN";
   // Rows the spells never see (zero-length or inverted subscriptions, missing ids or dates).
   const notes: string[] = droppedNotes(data.dropped?.[0], cur.label, L);
-  if (baseN === 0) notes.push(zh ? `${cur.label} 期初没有活跃客户：无法划分价值层` : `no customers were active at the start of ${cur.label}: no value tiers`);
-  else if (churnedN === 0) notes.push(zh ? `期初客户中没有人在 ${cur.label} 流失` : `no customer of the starting base churned in ${cur.label}`);
+  if (baseN === 0) notes.push(msg(L).churnedValue.noBase(cur.label));
+  else if (churnedN === 0) notes.push(msg(L).churnedValue.noneChurned(cur.label));
   const joined = Number(data.joined_and_churned?.[0]?.customers ?? 0);
   if (joined > 0) {
     notes.push(

@@ -6,6 +6,7 @@ import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBas
 import { fitSbgPooled, type SbgFit, sbgRetention, sbgSurvival } from "./stats/sbg.js";
 import { splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter"), Type.Literal("year")], {
@@ -146,18 +147,18 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
 
   chart(result, p, ctx): ChartSpec | null {
     if (!result.tables.projection?.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).cohorts;
     const perCohort = p.mode === "per_cohort";
     const series = perCohort ? { stroke: "cohort" } : {};
     return {
-      title: zh ? "新客户群存活率：实际与 sBG 预测" : "Cohort survival: observed and sBG projection",
+      title: say.projectionTitle,
       marks: [
         { mark: "lineY", data: "projection", options: { x: "age", y: "projected_survival", ...series } },
         { mark: "dot", data: "projection", options: { x: "age", y: "observed_survival", ...(perCohort ? { stroke: "cohort" } : { stroke: "#1f2933" }), r: 2.5 } },
       ],
-      x: { label: zh ? "获客后期数" : "Periods since acquisition" },
-      y: { label: zh ? "存活率" : "Survival", format: "percent", domain: [0, 1] },
-      ...(perCohort ? { color: { legend: true, label: zh ? "获客期" : "Cohort" } } : {}),
+      x: { label: say.periodsSinceAcquisition },
+      y: { label: say.survival, format: "percent", domain: [0, 1] },
+      ...(perCohort ? { color: { legend: true, label: say.cohort } } : {}),
     };
   },
 };
@@ -219,7 +220,7 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
       const maxObs = s.survivors.length - 1;
       fits.push(fitRow(s.cohort.label, size, maxObs, fit));
       if (!fit.converged) {
-        notes.push(ctx.locale === "zh-CN" ? `${s.cohort.label} 群组：sBG 模型拟合失败（${fit.reason}）` : `cohort ${s.cohort.label}: the shifted-beta-geometric fit failed: ${fit.reason}`);
+        notes.push(msg(ctx.locale).cohorts.sbgFitFailed(s.cohort.label, String(fit.reason)));
         continue;
       }
       ok++;

@@ -2,6 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { cohortAgesSql, completeCohorts, hasSubscriptionMrr, maxObservableAge, ratio, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -124,10 +125,10 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
 
   chart(result, _p, ctx): ChartSpec | null {
     if (!result.tables.heatmap?.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).cohorts;
     const n = new Set(result.tables.heatmap.map((r) => r.cohort)).size;
     return {
-      title: zh ? "新客户群留存率" : "Customer retention by acquisition cohort",
+      title: say.retentionTitle,
       height: Math.max(160, 40 + 24 * n),
       marks: [
         { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort", fill: "retention", inset: 0.5 } },
@@ -135,9 +136,9 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
         { mark: "text", data: "heatmap", filter: { label_tone: "light" }, options: { x: "age", y: "cohort", text: "label", fill: "white", fontSize: 9 } },
         { mark: "text", data: "heatmap", filter: { label_tone: "dark" }, options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", fontSize: 9 } },
       ],
-      x: { label: zh ? "获客后期数" : "Periods since acquisition", type: "band" },
-      y: { label: zh ? "获客期" : "Cohort", type: "band" },
-      color: { label: zh ? "客户留存率" : "Customer retention rate", format: "percent", legend: true, type: "linear", scheme: "blues", domain: [0, 1] },
+      x: { label: say.periodsSinceAcquisition, type: "band" },
+      y: { label: say.cohort, type: "band" },
+      color: { label: say.retentionRate, format: "percent", legend: true, type: "linear", scheme: "blues", domain: [0, 1] },
     };
   },
 };
@@ -158,7 +159,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
     const observable = Math.min(p.periods, maxObservableAge(c, ctx.period.end, p.cohort_grain));
     sizes.push({ cohort: c.label, cohort_start: c.start, customers: size, starting_mrr: withMrr ? zero?.mrrStart ?? 0 : null, observed_ages: size > 0 ? observable + 1 : 0 });
     if (!byAge || size === 0) continue;
-    if (withMrr && zero!.mrrStart === 0) notes.push(ctx.locale === "zh-CN" ? `${c.label} 群组在获客时没有 MRR：其收入留存率无定义` : `cohort ${c.label} has no MRR at acquisition: its revenue retention is not defined`);
+    if (withMrr && zero!.mrrStart === 0) notes.push(msg(ctx.locale).cohorts.noMrrAtAcquisition(c.label));
     for (let k = 0; k <= p.periods; k++) {
       const cell = byAge.get(k);
       if (!cell) continue;
@@ -183,7 +184,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
       sums.set(k, s);
     }
   }
-  if (table.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${cohorts.at(-1)?.label ?? ctx.period.label} 的 ${cohorts.length} 个群组期内没有获得新客户` : `no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
+  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? ctx.period.label));
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,
     cohorts: sizes.filter((s) => (s.customers as number) > 0).length,

@@ -4,6 +4,7 @@ import { quoteLiteral } from "../data/engine.js";
 import { acquisitionSql, completeCohorts, grainMonths, maxObservableAge, ratio } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -134,13 +135,13 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
 
   chart(result, _p, ctx): ChartSpec | null {
     if (!result.tables.cohort_revenue?.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).cohorts;
     return {
-      title: zh ? "新客户群人均累计收入" : "Cumulative revenue per customer by cohort",
+      title: say.revenueTitle,
       marks: [{ mark: "lineY", data: "cohort_revenue", options: { x: "age", y: "revenue_per_customer", stroke: "cohort" } }],
-      x: { label: zh ? "获客后期数" : "Periods since acquisition" },
-      y: { label: zh ? "人均累计收入" : "Cumulative revenue per customer", format: "currency", zero: true },
-      color: { legend: true, label: zh ? "获客期" : "Cohort" },
+      x: { label: say.periodsSinceAcquisition },
+      y: { label: say.revenuePerCustomer, format: "currency", zero: true },
+      color: { legend: true, label: say.cohort },
     };
   },
 };
@@ -200,8 +201,8 @@ function revenueTables(data: Record<string, Row[]>, p: CohortRevenueParams, ctx:
     });
   }
   const notes: string[] = [];
-  if (table.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${cohorts.at(-1)?.label ?? ctx.period.label} 的 ${cohorts.length} 个群组期内没有获得新客户` : `no customers were acquired in the ${cohorts.length} cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`);
-  if (missingCost > 0) notes.push(ctx.locale === "zh-CN" ? `${missingCost} 笔交易没有成本：在成本与利润中按 0 计` : `${missingCost} transaction${missingCost === 1 ? " has" : "s have"} no cost: counted as 0 in cost and profit`);
+  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? ctx.period.label));
+  if (missingCost > 0) notes.push(msg(ctx.locale).cohorts.missingCost(missingCost));
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,
     cohorts: totals.length,

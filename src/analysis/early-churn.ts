@@ -3,6 +3,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -113,16 +114,16 @@ export const earlyChurn: Analysis<EarlyChurnParams> = {
 
   chart(result, _p, ctx): ChartSpec | null {
     if (!result.tables.early_churn?.some((r) => r.early_churn !== null)) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).cohorts;
     return {
-      title: zh ? "新客户群早期流失率" : "Early churn of new cohorts",
+      title: say.earlyChurnTitle,
       marks: [
         { mark: "lineY", data: "early_churn", options: { x: "cohort", y: "early_churn", stroke: "series" } },
         { mark: "dot", data: "early_churn", options: { x: "cohort", y: "early_churn", stroke: "series", fill: "series", r: 2.5 } },
       ],
-      x: { label: zh ? "获客期" : "Acquisition cohort" },
-      y: { label: zh ? "流失比例" : "Share of cohort lost", format: "percent", zero: true },
-      color: { legend: true, label: zh ? "期限" : "Horizon" },
+      x: { label: say.acquisitionCohort },
+      y: { label: say.shareLost, format: "percent", zero: true },
+      color: { legend: true, label: say.horizon },
     };
   },
 };
@@ -166,7 +167,7 @@ function earlyChurnTables(rows: Row[], p: EarlyChurnParams, ctx: AnalysisContext
     scalars[`early_churn_${h}`] = latestRate;
     scalars[`early_churn_${h}_previous`] = previous;
     scalars[`early_churn_${h}_slope`] = slope;
-    if (points.length === 0) notes.push(`no cohort is ${h} period${h === 1 ? "" : "s"} old yet: early churn within ${h} is not available`);
+    if (points.length === 0) notes.push(msg(ctx.locale).cohorts.notOldEnough(h));
   }
   table.sort((a, b) => (a.horizon as number) - (b.horizon as number) || String(a.cohort).localeCompare(String(b.cohort)));
   return { scalars, tables: { early_churn: table, trend }, notes };

@@ -3,6 +3,7 @@ import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, droppedNotes, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, droppedRowsSql, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   periods: periodsParam,
@@ -196,16 +197,15 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
 
   chart(result, _p, ctx) {
     if (!result.tables.waterfall?.length) return null;
-    const zh = ctx.locale === "zh-CN";
     const options = { x: "label", y: "value", kind: "kind" };
     // The flows (tens) would be slivers on a zero-based axis against the totals (thousands):
     // `zero: false` lets the renderer start the axis at a round level below the lowest bar
     // when it must, and say so under the chart.
     return {
-      title: zh ? `漏水桶：客户流入与流出（${String(result.scalars.period)}）` : `Leaky bucket: customers in and out (${String(result.scalars.period)})`,
+      title: msg(ctx.locale).leakyBucket.chartTitle(String(result.scalars.period)),
       marks: [{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options }],
       x: { label: null },
-      y: { format: "integer", label: zh ? "客户数" : "Customers", zero: false },
+      y: { format: "integer", label: msg(ctx.locale).common.customers, zero: false },
     };
   },
 };

@@ -4,6 +4,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
 import { boundaryTotalsSql, checkBasisRole, droppedRowsSql, movementLogSql, revenueBasis, type RevenueBasis } from "./period-metrics/sql.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -187,25 +188,24 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
     // Free customers have no MRR and so no movement: only the rows left out are noted here.
     const dropped = data.dropped?.[0];
     const notes: string[] = droppedNotes(dropped ? { ...dropped, free_customers: 0 } : undefined, period.label, ctx.locale);
-    const zh = ctx.locale === "zh-CN";
     if (bad.length)
-      notes.push(zh ? `${bad.length} 条收入记录无法归属到客户，但收入桥仍然平衡。` : `${bad.length} revenue records could not be attributed to a customer; the bridge still reconciles.`);
+      notes.push(msg(ctx.locale).periodMetrics.unattributedRevenueCount(bad.length));
     if (basis === "period_revenue")
-      notes.push(zh ? "非合约型口径：以上期收入为期初水平、本期收入为期末水平。" : "Inactivity basis: the start level is the previous period's revenue, the end level this period's revenue.");
+      notes.push(msg(ctx.locale).mrrMovements.inactivityLevels);
     return { scalars, tables: { movements: movements as Row[], bridge }, notes };
   },
 
   chart(result, _p, ctx) {
     if (!result.tables.bridge?.length || result.scalars.mrr_start === null) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).mrrMovements;
     const s = result.scalars;
     const rev = s.revenue_basis === "period_revenue";
     // Movements are small against the MRR totals: the axis may leave zero, as in the leaky bucket.
     const options = { x: "label", y: "value", kind: "kind" };
     return {
-      title: zh ? `${rev ? "收入" : "MRR"}桥（${String(s.period)}）` : `${rev ? "Revenue" : "MRR"} bridge (${String(s.period)})`,
+      title: say.chartTitle(rev, String(s.period)),
       marks: [{ mark: "waterfall", data: "bridge", options }],
-      y: { format: "currency", label: zh ? (rev ? "收入" : "MRR") : rev ? "Revenue" : "MRR", zero: false },
+      y: { format: "currency", label: say.axis(rev), zero: false },
       x: { label: null },
     };
   },

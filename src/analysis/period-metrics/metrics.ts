@@ -6,6 +6,7 @@
 import type { Locale, Localized, Row, Value } from "../types.js";
 import { ChurnbookError } from "../../util/errors.js";
 import { addDays, lastCompletePeriod, periodsEndingWith, type Grain, type Period } from "../../util/period.js";
+import { msg } from "../../locales/index.js";
 
 export const conventions = ["standard", "stripe", "rolling30"] as const;
 export type Convention = (typeof conventions)[number];
@@ -323,16 +324,12 @@ export function periodMetrics(row: Row, convention: Convention, ev?: DailyEvents
 /** Reader notes for a period's metrics (zero denominators), localised. */
 export function metricNotes(m: PeriodMetrics, label: string, locale: Locale, convention: Convention): string[] {
   const notes: string[] = [];
-  const zh = locale === "zh-CN";
-  if (m.customers_start === 0)
-    notes.push(zh ? `${label}：期初没有客户，客户流失率、保持率和增长率无法计算（为空）。` : `${label}: no customers at the start of the period; churn, retention and growth rates are undefined (null).`);
-  else if (m.churn_rate === null && convention !== "standard")
-    notes.push(zh ? `${label}：所选口径的流失率分母为零，流失率为空。` : `${label}: the churn-rate denominator of the selected convention is zero; the rate is null.`);
+  const say = msg(locale).periodMetrics;
+  if (m.customers_start === 0) notes.push(say.noCustomersAtStart(label));
+  else if (m.churn_rate === null && convention !== "standard") notes.push(say.zeroChurnDenominator(label));
   if (m.mrr_start !== null) {
-    if (m.mrr_start === 0)
-      notes.push(zh ? `${label}：期初MRR为零，MRR流失率、GRR和NRR无法计算（为空）。` : `${label}: MRR at start is zero; MRR churn rates, GRR and NRR are undefined (null).`);
-    if ((m.churned_mrr ?? 0) + (m.contraction_mrr ?? 0) === 0)
-      notes.push(zh ? `${label}：没有流失或收缩MRR，快速比率的分母为零，记为空（而非无穷大）。` : `${label}: no churned or contraction MRR, so the quick ratio's denominator is zero; it is reported as null, not infinity.`);
+    if (m.mrr_start === 0) notes.push(say.zeroMrrAtStart(label));
+    if ((m.churned_mrr ?? 0) + (m.contraction_mrr ?? 0) === 0) notes.push(say.zeroQuickRatioDenominator(label));
   }
   return notes;
 }
@@ -352,31 +349,14 @@ export function yearLag(grain: Grain): number {
 /** Reader notes for what the period metrics leave out (a droppedRowsSql row), localised. */
 export function droppedNotes(row: Row | undefined, label: string, locale: Locale): string[] {
   if (!row) return [];
-  const zh = locale === "zh-CN";
+  const say = msg(locale).dropped;
   const ds = String(row.dataset ?? "subscriptions");
   const n = (k: string) => int(row[k]);
-  const pl = (k: number, one: string, many: string) => (k === 1 ? one : many);
   const notes: string[] = [];
-  if (n("zero_length") > 0) {
-    const k = n("zero_length");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。` : `${k} subscription${pl(k, " ends", "s end")} on the day ${pl(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out.`);
-  }
-  if (n("ends_before_start") > 0) {
-    const k = n("ends_before_start");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除。` : `${k} subscription${pl(k, " ends", "s end")} before ${pl(k, "it starts", "they start")} in ${ds}: left out.`);
-  }
-  if (n("no_customer") > 0) {
-    const k = n("no_customer");
-    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号（customer_id），不计入客户数。` : `${k} row${pl(k, "", "s")} of ${ds} without a customer_id ${pl(k, "is", "are")} left out of the customer counts.`);
-  }
-  if (n("no_start") > 0) {
-    const k = n("no_start");
-    const field = ds === "transactions" ? "date" : "start_date";
-    notes.push(zh ? `${ds} 中有 ${k} 行没有日期（${field}），已剔除。` : `${k} row${pl(k, "", "s")} of ${ds} without a ${field} left out.`);
-  }
-  if (n("free_customers") > 0) {
-    const k = n("free_customers");
-    notes.push(zh ? `${label}：${k} 位免费客户（活跃期内 MRR 始终为 0）未计入（报告设置为包含免费客户时计入）。` : `${label}: ${k} free customer${pl(k, "", "s")} (no paid subscription or purchase in the spell) left out (counted when the report is set to include free customers).`);
-  }
+  if (n("zero_length") > 0) notes.push(say.zeroLength(ds, n("zero_length")));
+  if (n("ends_before_start") > 0) notes.push(say.endsBeforeStart(ds, n("ends_before_start")));
+  if (n("no_customer") > 0) notes.push(say.noCustomerCounted(ds, n("no_customer")));
+  if (n("no_start") > 0) notes.push(say.noDate(ds, n("no_start"), ds === "transactions" ? "date" : "start_date"));
+  if (n("free_customers") > 0) notes.push(say.freeCustomers(label, n("free_customers")));
   return notes;
 }
