@@ -43,13 +43,21 @@ export function netAmountSql(ctx: Partial<Pick<AnalysisContext, "fields" | "retu
   return exactMoneySql(signed);
 }
 
+const minorDigits = new Map<string, number>();
+
 /** Decimal places of a currency's minor unit (USD, CNY 2; JPY 0; KWD 3). */
 export function minorUnitDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  // Building an Intl formatter costs tens of microseconds and moneySign runs per scored customer: once per currency.
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    minorDigits.set(currency, digits);
   }
+  return digits;
 }
 
 /** Half a minor unit of the currency: the tolerance below which a money double is zero. */

@@ -120,24 +120,39 @@ export function fitEncoder(rows: readonly Row[], columns: readonly string[], opt
 export function encodeRows(enc: Encoder, rows: readonly Row[]): Float64Array {
   const p = enc.features.length, n = rows.length;
   const x = new Float64Array(n * p);
-  const byColumn = new Map(enc.rules.map((r) => [r.column, r]));
-  enc.features.forEach((f, j) => {
-    const rule = byColumn.get(f.column)!;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![f.column] ?? null;
-      let out: number;
-      if (rule.kind === "numeric") out = asNumber(v) ?? rule.fill;
-      else if (rule.kind === "binary") out = v !== null && ["yes", "true", "y"].includes(normBinary(String(v))) ? 1 : 0;
-      else {
-        let l = levelOf(v);
-        if (!rule.levels.includes(l)) l = "(other)";
-        out = l === f.level ? 1 : 0;
-      }
-      x[i * p + j] = out;
+  // Each source column once per row (not once per feature): a categorical value's level is looked
+  // up once and the one matching indicator, if kept, set to 1. Rows are read one at a time, all
+  // their columns together, and the matrix is written in its row-major order.
+  type Step = { rule: ColumnRule; j: number; slot: Map<string, number> | null; known: Set<string> | null };
+  const steps = enc.rules.flatMap((rule): Step[] => {
+    if (rule.kind === "categorical") {
+      const slot = new Map<string, number>();
+      enc.features.forEach((f, j) => {
+        if (f.column === rule.column && f.level !== null) slot.set(f.level, j);
+      });
+      const known = new Set(rule.levels);
+      return slot.size ? [{ rule, j: -1, slot, known }] : [];
     }
+    const j = enc.features.findIndex((f) => f.column === rule.column);
+    return j < 0 ? [] : [{ rule, j, slot: null, known: null }];
   });
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!, at = i * p;
+    for (const { rule, j, slot, known } of steps) {
+      const v = row[rule.column] ?? null;
+      if (rule.kind === "numeric") x[at + j] = asNumber(v) ?? rule.fill;
+      else if (rule.kind === "binary") x[at + j] = v !== null && yesWords.has(normBinary(String(v))) ? 1 : 0;
+      else {
+        const l = levelOf(v);
+        const k = slot!.get(known!.has(l) ? l : "(other)");
+        if (k !== undefined) x[at + k] = 1;
+      }
+    }
+  }
   return x;
 }
+
+const yesWords = new Set(["yes", "true", "y"]);
 
 /** The raw value behind a feature for display (the level for one-hot features). */
 export function featureValue(f: FeatureInfo, row: Row): Value {

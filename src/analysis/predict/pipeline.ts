@@ -295,14 +295,45 @@ export interface Reason {
  * only those raising the risk (> 0), largest first (ties: column name). Text: "label: value".
  */
 export function topReasons(model: Trained, enc: Encoder, x: Float64Array, i: number, row: Row, locale: Locale, k = 3): Reason[] {
-  const c = model.contributions(x, i);
-  const byColumn = new Map<string, number>();
-  enc.features.forEach((f, j) => byColumn.set(f.column, (byColumn.get(f.column) ?? 0) + c[j]!));
-  return [...byColumn]
-    .filter(([, v]) => v > 1e-12)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, k)
-    .map(([column, contribution]) => ({ column, contribution, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null, locale)}` }));
+  return reasonPicker(model, enc, locale, k)(x, i, row);
+}
+
+/**
+ * `topReasons` for many rows of one model: the grouping of features by source column and the
+ * order of the column names are worked out once, and each row sums into one reused buffer.
+ */
+export function reasonPicker(model: Trained, enc: Encoder, locale: Locale, k = 3): (x: Float64Array, i: number, row: Row) => Reason[] {
+  const columns: string[] = [];
+  const slot = new Map<string, number>();
+  const columnOf = Int32Array.from(enc.features, (f) => {
+    let c = slot.get(f.column);
+    if (c === undefined) slot.set(f.column, (c = columns.push(f.column) - 1));
+    return c;
+  });
+  // Ties between equal sums: by column name (localeCompare), then first appearance — the order a
+  // stable sort by (sum, name) of the columns in order of first appearance gives.
+  const rank = new Int32Array(columns.length);
+  columns.map((_, c) => c).sort((a, b) => columns[a]!.localeCompare(columns[b]!) || a - b).forEach((c, r) => (rank[c] = r));
+  const sums = new Float64Array(columns.length);
+  return (x, i, row) => {
+    const contributions = model.contributions(x, i);
+    sums.fill(0);
+    for (let j = 0; j < contributions.length; j++) sums[columnOf[j]!]! += contributions[j]!;
+    const top: number[] = [];
+    for (let c = 0; c < sums.length; c++) {
+      if (!(sums[c]! > 1e-12)) continue;
+      let at = top.length;
+      while (at > 0 && (sums[top[at - 1]!]! < sums[c]! || (sums[top[at - 1]!]! === sums[c]! && rank[top[at - 1]!]! > rank[c]!))) at--;
+      if (at < k) {
+        top.splice(at, 0, c);
+        if (top.length > k) top.pop();
+      }
+    }
+    return top.map((c) => {
+      const column = columns[c]!;
+      return { column, contribution: sums[c]!, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null, locale)}` };
+    });
+  };
 }
 
 /** A feature value for a reason text, in the report's number format (12.3万 / 123K for large values). */

@@ -14,7 +14,7 @@ import { Type } from "@sinclair/typebox";
 import type { Analysis, AnalysisContext, Locale, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
 import { compareMoney, moneySign } from "../money.js";
-import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, prepare, topReasons, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
+import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, prepare, reasonPicker, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
 export type ValueClass = (typeof valueClasses)[number];
@@ -124,6 +124,7 @@ function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: An
     return v === null ? null : v * vf.factor;
   });
   const threshold = o.mvcThreshold !== undefined ? o.mvcThreshold : mvcThreshold(values, ctx.currency);
+  const reasons = reasonPicker(model, d.encoder, L);
   const scored: Scored[] = active.map((row, i) => {
     const v = values[i]!;
     return {
@@ -132,7 +133,7 @@ function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: An
       annual_value: v,
       value_at_risk: v === null ? null : pr[i]! * v,
       value_class: classifyValue(v, isGrowing(row, ctx.currency), threshold, ctx.currency),
-      reasons: topReasons(model, d.encoder, xs, i, row, L),
+      reasons: reasons(xs, i, row),
       row,
     };
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { foldsByGroup, foldsByIndex, splitFold, takeRows, timeSplit } from "../../../src/analysis/predict/validation.js";
 import { fitEncoder, encodeRows } from "../../../src/analysis/predict/encode.js";
+import { reasonPicker, topReasons } from "../../../src/analysis/predict/pipeline.js";
 
 describe("validation splits", () => {
   it("k-fold by row index mod k and by customer", () => {
@@ -44,5 +45,33 @@ describe("generic encoding", () => {
     const rows = [{ s: 2, k: 1 }, { s: 4, k: 0 }, { s: null, k: 1 }];
     const enc = fitEncoder(rows, ["s", "k"], { meanImpute: ["s"] });
     expect(Array.from(encodeRows(enc, rows))).toEqual([2, 1, 4, 0, 3, 1]);
+  });
+});
+
+describe("top reasons", () => {
+  // A model whose contributions are given per row: reasons sum a column's one-hot levels, keep
+  // only sums > 0, largest first, equal sums by column name; at most k.
+  const enc = {
+    rules: [],
+    features: [
+      { name: "zeta", column: "zeta", level: null },
+      { name: "plan=Pro", column: "plan", level: "Pro" },
+      { name: "alpha", column: "alpha", level: null },
+      { name: "plan=Team", column: "plan", level: "Team" },
+      { name: "mid", column: "mid", level: null },
+    ],
+  };
+  const rows = [
+    [0.5, 0.2, 0.5, 0.3, 0.1], // plan 0.5, zeta 0.5, alpha 0.5: a three-way tie → alpha, plan, zeta
+    [-1, 0.4, 0, -0.5, 2], // plan −0.1 and alpha 0 never raise the risk
+  ];
+  const model = { kind: "logistic" as const, predict: () => new Float64Array(), contributions: (_x: Float64Array, i: number) => Float64Array.from(rows[i]!) };
+  const row = { zeta: 1, plan: "Pro", alpha: 2, mid: 3 };
+
+  it("groups one-hot levels, breaks ties by column name, and keeps the positive ones", () => {
+    const pick = reasonPicker(model, enc, "en-US", 2);
+    expect(pick(new Float64Array(), 0, row).map((r) => [r.column, r.contribution])).toEqual([["alpha", 0.5], ["plan", 0.5]]);
+    expect(pick(new Float64Array(), 1, row).map((r) => r.column)).toEqual(["mid"]);
+    expect(topReasons(model, enc, new Float64Array(), 0, row, "en-US").map((r) => r.text)).toEqual(["alpha: 2", "plan: Pro", "zeta: 1"]);
   });
 });
