@@ -7,7 +7,8 @@
 // the closest allowed names.
 
 import { isScalar, type Node, type Scalar } from "yaml";
-import { color } from "d3";
+// d3-color alone: the whole of d3 would add ~30 packages to the start-up of `validate`.
+import { color } from "d3-color";
 import { registry as defaultRegistry } from "../analysis/registry.js";
 import { scalarDecl } from "../analysis/outputs.js";
 import { isParamNeed, type Analysis, type RoleNeed } from "../analysis/types.js";

@@ -18,8 +18,16 @@
 // than its `op` functions; on top of that only value expressions are allowed (no block bodies,
 // no member access beyond a column, no params): anything else is a located definition error.
 
-import { parse } from "arquero";
+import { createRequire } from "node:module";
 import { closeMatches } from "../util/errors.js";
+
+/**
+ * Arquero, loaded on the first transform expression: most definitions have no transform cell, and
+ * Arquero is the largest module `validate` would otherwise load (synchronous `require` of an ES
+ * module: Node ≥ 20.19).
+ */
+let arquero: typeof import("arquero") | undefined;
+const loadArquero = (): typeof import("arquero") => (arquero ??= createRequire(import.meta.url)("arquero") as typeof import("arquero"));
 
 export const transformVerbs = ["filter", "derive", "groupby", "rollup", "orderby", "select", "join", "slice"] as const;
 export type TransformVerb = (typeof transformVerbs)[number];
@@ -51,7 +59,7 @@ const allowedNodes = new Set(["Column", "Literal", "Constant", "Function", "Call
 export function parseTransformExpression(expr: string): string[] {
   let ast: unknown;
   try {
-    ast = (parse({ e: expr }, { ast: true }) as { exprs: unknown[] }).exprs[0];
+    ast = (loadArquero().parse({ e: expr }, { ast: true }) as { exprs: unknown[] }).exprs[0];
   } catch (e) {
     throw new Error(((e as Error).message ?? String(e)).split("\n")[0]!);
   }
