@@ -16,7 +16,7 @@ import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Row } from "../analysis/types.js";
 import { deriveSql } from "./derive.js";
 import { csvProblemError, diagnoseCsv, duckdbReason, looksLikeHeader, prepareTextFile, type PreparedFile } from "./csv.js";
-import { countRows, dataExtent, eventDates, findingMessage, type DataFinding } from "./quality.js";
+import { countRows, dataExtent, eventDates, exampleRows, findingMessage, type DataFinding } from "./quality.js";
 
 export type { DataFinding } from "./quality.js";
 import type { DatasetDef } from "../definition/normalize.js";
@@ -62,6 +62,10 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   if (!info?.isFile()) {
     throw new ChurnbookError("missing-file", `file not found: ${src.file}`, { location: { dataset: src.name }, hint: "check the dataset's path (relative to the report file) and its parameters" });
   }
+  // The fingerprint is read while DuckDB reads the file (the hash runs on the main thread,
+  // DuckDB on its own): the same sha256, without a second pass after loading.
+  const fingerprint = sha256File(src.file);
+  fingerprint.catch(() => {}); // awaited below; a load error must not leave it unhandled
   const raw = `__raw_${src.name}`;
   const format = src.format ?? formatOf(src.file);
   const runDate = (options.now ?? new Date()).toISOString().slice(0, 10);
@@ -82,9 +86,11 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
         ? `read_parquet(${quoteLiteral(path)})`
         : format === "json"
           ? `read_json_auto(${quoteLiteral(path)})`
-          : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}${cleanNames(prepared?.header)}, null_padding = true, parallel = false)`;
+          : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}${cleanNames(prepared?.header)}, null_padding = true)`;
     try {
-      await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT row_number() OVER () AS __row, * FROM ${reader}`);
+      // Read in parallel; DuckDB keeps the file's order (insertion order is preserved), so a
+      // row's number is its rowid + 1 (row 1: the first line after the header).
+      await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT * FROM ${reader}`);
     } catch (e) {
       if (format !== "csv" || !prepared) throw new ChurnbookError("unreadable-file", `cannot read ${format.toUpperCase()} file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file } });
       // Only now: scan the file for the first line DuckDB cannot read, with its true line number.
@@ -144,35 +150,9 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     });
   }
 
-  // Exact duplicate rows (every column equal, as written in the file). The policy per role:
-  // - customers, subscriptions, churn events, lifetimes, summaries: a row states a fact once,
-  //   so a copy is a duplicated export: dropped (the first is kept) and reported;
-  // - event logs (transactions, tickets, usage) without a row id: two identical rows are
-  //   normally two identical line items (the same product twice on one invoice), so they are
-  //   kept and reported; with a row id column (e.g. transaction_id) a copy is a duplicate and
-  //   is dropped. A log in which half the rows or more repeat an earlier one looks like a file
-  //   concatenated with itself and is refused.
-  if (fileColumns.length) {
-    const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${quoteIdent(raw)})`;
-    const dup = await countRows(engine, ranked, "__k > 1");
-    if (dup.count) {
-      const rowId = fileColumns.find((c) => c !== mapping.get("customer_id") && /(^|_)(id|uuid|line_?no|row_?id)$/i.test(snake(c)));
-      if (eventLogs.has(src.role) && !rowId) {
-        const [t] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(raw)}`);
-        const total = Number(t!.n);
-        if (total >= 20 && dup.count * 2 >= total) {
-          throw new ChurnbookError("duplicated-file", `${dup.count} of the ${total} rows of dataset "${src.name}" repeat an earlier row exactly: the file looks concatenated with itself`, {
-            location: { dataset: src.name, row: dup.rows[0] },
-            hint: "remove the duplicated rows, or add a row id column (e.g. transaction_id) so that repeated identical purchases can be told from copies",
-          });
-        }
-        addFinding({ code: "duplicate-line-items", count: dup.count, rows: dup.rows, excluded: false });
-      } else {
-        await engine.query(`DELETE FROM ${quoteIdent(raw)} WHERE __row IN (SELECT __row FROM ${ranked} WHERE __k > 1)`);
-        addFinding({ code: "duplicate-rows", count: dup.count, rows: dup.rows, excluded: true });
-      }
-    }
-  }
+  const rawTable = quoteIdent(raw);
+  /** The raw rows with their row numbers (data rows: 1 = the line after the header). */
+  const numbered = `(SELECT rowid + 1 AS __row, * FROM ${rawTable})`;
 
   // Types: canonical fields by role, then declared types, then inferred for attributes.
   const typeOf = new Map<string, FieldType>();
@@ -183,77 +163,113 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     else if (fileTypes.get(column) === "VARCHAR") toInfer.push(field);
     else typeOf.set(field, fromDuck(fileTypes.get(column)!));
   }
-  if (toInfer.length) {
-    const counts = await engine.query(
-      `SELECT ${toInfer.map((f, i) => `count(*) FILTER (WHERE nullif(trim(${quoteIdent(mapping.get(f)!)}), '') IS NOT NULL AND TRY_CAST(trim(${quoteIdent(mapping.get(f)!)}) AS DOUBLE) IS NULL) AS bad${i}, count(nullif(trim(${quoteIdent(mapping.get(f)!)}), '')) AS n${i}`).join(", ")} FROM ${quoteIdent(raw)}`,
-    );
-    toInfer.forEach((f, i) => typeOf.set(f, counts[0]![`bad${i}`] === 0 && Number(counts[0]![`n${i}`]) > 0 ? "number" : "string"));
+
+  // One scan: the rows, whether any row repeats another exactly (distinct row hashes fewer than
+  // rows — equal rows hash equal, so as many hashes as rows proves there is no copy; fewer is
+  // checked exactly below), and for attributes whether every value reads as a number.
+  const [scan] = await engine.query(
+    `SELECT count(*) AS n${fileColumns.length ? `, count(DISTINCT hash(${fileColumns.map(quoteIdent).join(", ")})) AS distinct_rows` : ""}${toInfer
+      .map((f, i) => `, count(*) FILTER (WHERE nullif(trim(${quoteIdent(mapping.get(f)!)}), '') IS NOT NULL AND TRY_CAST(trim(${quoteIdent(mapping.get(f)!)}) AS DOUBLE) IS NULL) AS bad${i}, count(nullif(trim(${quoteIdent(mapping.get(f)!)}), '')) AS n${i}`)
+      .join("")} FROM ${rawTable}`,
+  );
+  const total = Number(scan!.n);
+  toInfer.forEach((f, i) => typeOf.set(f, scan![`bad${i}`] === 0 && Number(scan![`n${i}`]) > 0 ? "number" : "string"));
+
+  // Exact duplicate rows (every column equal, as written in the file). The policy per role:
+  // - customers, subscriptions, churn events, lifetimes, summaries: a row states a fact once,
+  //   so a copy is a duplicated export: dropped (the first is kept) and reported;
+  // - event logs (transactions, tickets, usage) without a row id: two identical rows are
+  //   normally two identical line items (the same product twice on one invoice), so they are
+  //   kept and reported; with a row id column (e.g. transaction_id) a copy is a duplicate and
+  //   is dropped. A log in which half the rows or more repeat an earlier one looks like a file
+  //   concatenated with itself and is refused.
+  if (fileColumns.length && Number(scan!.distinct_rows) < total) {
+    const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${numbered})`;
+    const dup = await countRows(engine, ranked, "__k > 1");
+    if (dup.count) {
+      const rowId = fileColumns.find((c) => c !== mapping.get("customer_id") && /(^|_)(id|uuid|line_?no|row_?id)$/i.test(snake(c)));
+      if (eventLogs.has(src.role) && !rowId) {
+        if (total >= 20 && dup.count * 2 >= total) {
+          throw new ChurnbookError("duplicated-file", `${dup.count} of the ${total} rows of dataset "${src.name}" repeat an earlier row exactly: the file looks concatenated with itself`, {
+            location: { dataset: src.name, row: dup.rows[0] },
+            hint: "remove the duplicated rows, or add a row id column (e.g. transaction_id) so that repeated identical purchases can be told from copies",
+          });
+        }
+        addFinding({ code: "duplicate-line-items", count: dup.count, rows: dup.rows, excluded: false });
+      } else {
+        // Deleting keeps the other rows' rowids: row numbers stay those of the file.
+        await engine.query(`DELETE FROM ${rawTable} WHERE rowid + 1 IN (SELECT __row FROM ${ranked} WHERE __k > 1)`);
+        addFinding({ code: "duplicate-rows", count: dup.count, rows: dup.rows, excluded: true });
+      }
+    }
   }
 
-  // Coerce each column; report the first value that does not parse. One scan finds, for
-  // every typed column, the first row whose text does not convert.
+  // Coerce each column in one pass into the role's table; a value that does not parse leaves a
+  // mark (__bad<i>) on its row, and only then is the first such row looked up and reported.
   const selects: string[] = [];
-  const checks: { field: string; column: string; t: FieldType; bad: string }[] = [];
+  const checks: { field: string; column: string; t: FieldType }[] = [];
   for (const [field, column] of mapping) {
     const t = typeOf.get(field)!;
     const expr = castSql(quoteIdent(column), t, fileTypes.get(column) === "VARCHAR", src.dateFormat);
-    if (fileTypes.get(column) === "VARCHAR" && t !== "string") checks.push({ field, column, t, bad: `nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL` });
+    if (fileTypes.get(column) === "VARCHAR" && t !== "string") selects.push(`nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL AS __bad${checks.push({ field, column, t }) - 1}`);
     selects.push(`${expr} AS ${quoteIdent(field)}`);
   }
+  const table = quoteIdent(src.role);
+  await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT rowid + 1 AS __row, ${selects.join(", ")} FROM ${rawTable}`);
+  const marks = checks.map((_, i) => `__bad${i}`);
   if (checks.length) {
-    const [first] = await engine.query(`SELECT ${checks.map((c, i) => `min(CASE WHEN ${c.bad} THEN __row END) AS c${i}`).join(", ")} FROM ${quoteIdent(raw)}`);
+    const [first] = await engine.query(`SELECT ${marks.map((m, i) => `min(__row) FILTER (WHERE ${m}) AS c${i}`).join(", ")} FROM ${table}`);
     const failed = checks
       .map((c, i) => ({ ...c, row: first![`c${i}`] as number | null }))
       .filter((c) => c.row !== null)
       .sort((a, b) => a.row! - b.row!)[0];
     if (failed) {
-      const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${quoteIdent(raw)} WHERE __row = ${failed.row}`);
+      const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${rawTable} WHERE rowid + 1 = ${failed.row}`);
+      await engine.query(`DROP TABLE ${table}`);
       throw new ChurnbookError("bad-value", `cannot read ${shortValue(bad!.v)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
         location: { dataset: src.name, column_name: failed.column, row: Number(failed.row) },
         hint: hintFor(failed.t, src.dateFormat),
       });
     }
   }
-  const typedTable = quoteIdent(`__typed_${src.name}`);
-  await engine.query(`CREATE OR REPLACE TEMP TABLE ${typedTable} AS SELECT __row, ${selects.join(", ")} FROM ${quoteIdent(raw)}`);
-  const [totals] = await engine.query(`SELECT count(*) AS n FROM ${quoteIdent(raw)}`);
-  await engine.query(`DROP TABLE ${quoteIdent(raw)}`);
-  const total = Number(totals!.n) + (findings[0]?.code === "duplicate-rows" ? findings[0].count : 0);
+  await engine.query(`DROP TABLE ${rawTable}`);
 
-  // Rows left out: no customer; a range that ends before it starts.
+  // Rows left out: no customer; a range that ends before it starts. Dates of events after the
+  // run date: kept, reported. One scan counts them all; row numbers are looked up only for
+  // what was found.
   const has = (f: string) => mapping.has(f) && typeOf.get(f) === "date";
   const excluded: { code: DataFinding["code"]; cond: string }[] = [];
   if (src.role !== "lifetimes") excluded.push({ code: "missing-customer-id", cond: "customer_id IS NULL" });
   if (src.role === "subscriptions" && has("start_date") && has("end_date")) excluded.push({ code: "end-before-start", cond: "end_date < start_date" });
   if (src.role === "tickets" && has("date") && has("resolved_date")) excluded.push({ code: "resolved-before-date", cond: "resolved_date < date" });
-  const leftOut: string[] = [];
-  for (const x of excluded) {
-    const where = [...leftOut.map((c) => `NOT coalesce(${c}, FALSE)`), x.cond].join(" AND ");
-    const found = await countRows(engine, typedTable, where);
-    if (found.count) addFinding({ code: x.code, count: found.count, rows: found.rows, excluded: true });
-    leftOut.push(x.cond);
-  }
-  const keep = leftOut.length ? leftOut.map((c) => `NOT coalesce(${c}, FALSE)`).join(" AND ") : "TRUE";
-
-  // Dates of events after the run date: kept, reported.
+  // Each exclusion counts the rows no earlier one left out.
+  const conds = excluded.map((x, i) => [...excluded.slice(0, i).map((p) => `NOT coalesce(${p.cond}, FALSE)`), x.cond].join(" AND "));
+  const keep = excluded.length ? excluded.map((x) => `NOT coalesce(${x.cond}, FALSE)`).join(" AND ") : "TRUE";
   const future = (eventDates[src.role] ?? []).filter(has);
-  if (future.length) {
-    const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
-    const found = await countRows(engine, typedTable, `(${keep}) AND (${future.map(after).join(" OR ")})`);
-    if (found.count) {
-      const [which] = await engine.query(`SELECT ${future.map((f, i) => `count(*) FILTER (WHERE ${after(f)}) AS f${i}`).join(", ")} FROM ${typedTable} WHERE ${keep}`);
-      addFinding({ code: "future-date", count: found.count, rows: found.rows, fields: future.filter((_, i) => Number(which![`f${i}`]) > 0), date: runDate, excluded: false });
-    }
+  const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
+  const futureCond = future.length ? `(${keep}) AND (${future.map(after).join(" OR ")})` : null;
+  const counted = [...conds, ...(futureCond ? [futureCond, ...future.map((f) => `(${keep}) AND ${after(f)}`)] : [])];
+  const [found] = counted.length ? await engine.query(`SELECT ${counted.map((c, i) => `count(*) FILTER (WHERE ${c}) AS x${i}`).join(", ")} FROM ${table}`) : [{}];
+  const examples = async (where: string) => (await engine.query(`SELECT __row FROM ${table} WHERE ${where} ORDER BY __row LIMIT ${exampleRows}`)).map((r) => Number(r.__row));
+  for (const [i, x] of excluded.entries()) {
+    const count = Number(found![`x${i}`]);
+    if (count) addFinding({ code: x.code, count, rows: await examples(conds[i]!), excluded: true });
+  }
+  if (futureCond) {
+    const count = Number(found![`x${conds.length}`]);
+    if (count) addFinding({ code: "future-date", count, rows: await examples(futureCond), fields: future.filter((_, i) => Number(found![`x${conds.length + 1 + i}`]) > 0), date: runDate, excluded: false });
   }
 
-  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, typedTable, keep, src, mapping, has("end_date"));
+  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, table, keep, src, mapping, has("end_date"));
 
+  // The table keeps the file's order (no sort): rows left out are deleted, the row numbers
+  // and marks dropped, derived fields added.
+  if (findings.some((f) => f.excluded && f.code !== "duplicate-rows")) await engine.query(`DELETE FROM ${table} WHERE NOT (${keep})`);
   const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
-  await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(src.role)} AS SELECT * EXCLUDE (__row)${derived.length ? ", " + derived.join(", ") : ""} FROM ${typedTable} WHERE ${keep} ORDER BY __row`);
-  await engine.query(`DROP TABLE ${typedTable}`);
-  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${quoteIdent(src.role)}`);
+  if (derived.length) await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${["__row", ...marks].join(", ")}), ${derived.join(", ")} FROM ${table}`);
+  else for (const c of ["__row", ...marks]) await engine.query(`ALTER TABLE ${table} DROP COLUMN ${c}`);
+  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${table}`);
   const dropped = total - Number(counts!.kept);
-
   const unique = uniqueFields[src.role];
   if (unique && mapping.has(unique)) {
     const dup = await engine.query(`SELECT ${quoteIdent(unique)} AS v, count(*) AS n FROM ${quoteIdent(src.role)} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, v LIMIT 3`);
@@ -275,7 +291,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     name: src.name,
     role: src.role,
     file: src.file,
-    sha256: await sha256File(src.file),
+    sha256: await fingerprint,
     bytes: info.size,
     rows: Number(counts!.kept),
     dropped,
