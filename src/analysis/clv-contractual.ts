@@ -6,6 +6,7 @@ import { cohortAgesSql, completeCohorts, grainMonths, readCells } from "./cohort
 import { spellsSql } from "./sql/spells.js";
 import { fitSbgPooled, sbgDerl, sbgSurvival } from "./stats/sbg.js";
 import type { Analysis, AnalysisResult, Row, Value } from "./types.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   period: Type.Union([Type.Literal("month"), Type.Literal("quarter"), Type.Literal("year")], {
@@ -116,7 +117,7 @@ export const clvContractual: Analysis<ClvContractualParams> = {
   },
 
   compute(data, p, ctx) {
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).clv;
     const notes: string[] = [];
     const cells = readCells(data.cells ?? []);
     const series: number[][] = [];
@@ -134,8 +135,8 @@ export const clvContractual: Analysis<ClvContractualParams> = {
     const { alpha, beta } = fit;
     const g = grainMonths(p.period);
     const d = Math.pow(1 + p.discount_rate, g) - 1;
-    if (alpha < 0.05) notes.push(zh ? `α = ${alpha.toPrecision(3)} 接近 0：模型认为大多数客户几乎不会流失，剩余寿命很长，CLV 主要由折现率决定，应视为上限。` : `α = ${alpha.toPrecision(3)} is close to 0: the model holds that most customers almost never churn, so residual lifetimes are long and CLV is driven by the discount rate; read it as an upper bound.`);
-    if (!(alpha > 1)) notes.push(zh ? "α ≤ 1：不折现的预期剩余期数为无穷大，已记为空；CLV 仍按折现计算。" : "α ≤ 1: the undiscounted expected remaining periods are infinite (shown empty); CLV is still finite with discounting.");
+    if (alpha < 0.05) notes.push(say.alphaNearZero(alpha.toPrecision(3)));
+    if (!(alpha > 1)) notes.push(say.alphaAtMostOne);
     const derl = new Map<number, number>();
     const rows: Row[] = (data.active ?? []).map((r) => {
       const k = Math.max(0, Number(r.tenure_periods));
@@ -151,7 +152,7 @@ export const clvContractual: Analysis<ClvContractualParams> = {
       };
     });
     rows.sort((u, v) => (v.clv as number) - (u.clv as number) || (String(u.customer_id) < String(v.customer_id) ? -1 : String(u.customer_id) > String(v.customer_id) ? 1 : 0));
-    if (rows.length === 0) notes.push(zh ? "报告期末没有在订客户。" : "No customer is active at the end of the report period.");
+    if (rows.length === 0) notes.push(say.noActiveCustomers);
 
     // Observed pooled survival vs the model, for the chart and the reader's check.
     const longest = Math.max(...series.map((s) => s.length));
@@ -178,16 +179,16 @@ export const clvContractual: Analysis<ClvContractualParams> = {
 
   chart(result, _p, ctx): ChartSpec | null {
     if (!result.tables.survival?.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).clv;
     return {
-      title: zh ? "新客户群存活率：实际与 sBG 模型" : "Cohort survival: observed vs sBG model",
-      caption: zh ? "点为实际合并存活率，线为 sBG 模型 S(t)。" : "Dots: observed pooled survival; line: sBG model S(t).",
+      title: say.sbgTitle,
+      caption: say.sbgCaption,
       marks: [
         { mark: "lineY", data: "survival", options: { x: "age", y: "fitted", stroke: "#d62728" } },
         { mark: "dot", data: "survival", options: { x: "age", y: "observed", fill: "#1f77b4", r: 3 } },
       ],
-      x: { label: zh ? "获客后期数" : "Periods since acquisition" },
-      y: { label: zh ? "存活率" : "Surviving share", format: "percent", domain: [0, 1], grid: true },
+      x: { label: msg(ctx.locale).cohorts.periodsSinceAcquisition },
+      y: { label: say.survivingShare, format: "percent", domain: [0, 1], grid: true },
     };
   },
 };

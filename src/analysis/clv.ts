@@ -8,6 +8,7 @@ import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUni
 import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
 import { bgNbdBoundaryNotes, bgNbdBoundaryScalar, bgNbdFitKind } from "./clv-boundary.js";
 import { isReturnSql, moneySign, netAmountSql } from "./money.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   unit: Type.Union([Type.Literal("day"), Type.Literal("week"), Type.Literal("month")], {
@@ -179,27 +180,27 @@ export const clv: Analysis<ClvParams> = {
   },
 
   chart(result, _p, ctx): ChartSpec | null {
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).clv;
     if (result.tables.tracking?.length) {
       return {
-        title: zh ? "累计重复购买次数：实际与模型" : "Cumulative repeat purchases: actual vs model",
-        caption: zh ? "实线为实际值，虚线为 BG/NBD 模型值；竖线为校准期末。" : "Solid: actual; dashed: BG/NBD model; the vertical rule marks the end of calibration.",
+        title: say.repeatTitle,
+        caption: say.repeatCaption,
         marks: [
           { mark: "lineY", data: "tracking", options: { x: "week", y: "actual_cumulative", stroke: "#1f77b4" } },
           { mark: "lineY", data: "tracking", options: { x: "week", y: "expected_cumulative", stroke: "#d62728", strokeDasharray: "5,3" } },
           { mark: "ruleX", data: "tracking", filter: { last_calibration_week: true }, options: { x: "week", stroke: "#888" } },
         ],
-        x: { label: zh ? "周" : "Week" },
-        y: { label: zh ? "累计重复购买次数" : "Cumulative repeat purchases", format: "integer", grid: true },
+        x: { label: say.week },
+        y: { label: say.repeatPurchases, format: "integer", grid: true },
       };
     }
     if (!result.tables.customers?.length) return null;
     const hasClv = result.tables.customers.some((r) => r.clv !== null);
     return {
-      title: zh ? "存活概率与客户终身价值" : "P(alive) and customer lifetime value",
+      title: say.aliveTitle,
       marks: [{ mark: "dot", data: "customers", options: { x: "p_alive", y: hasClv ? "clv" : "expected_purchases", r: 2, fillOpacity: 0.5, fill: "#1f77b4" } }],
-      x: { label: zh ? "存活概率" : "P(alive)", format: "percent" },
-      y: hasClv ? { label: zh ? "客户终身价值" : "CLV", format: "currency", grid: true } : { label: zh ? "预期购买次数" : "Expected purchases", format: "number", grid: true },
+      x: { label: say.pAlive, format: "percent" },
+      y: hasClv ? { label: say.clv, format: "currency", grid: true } : { label: say.expectedPurchases, format: "number", grid: true },
     };
   },
 };
@@ -237,7 +238,7 @@ interface Customer {
 const num = (v: Value | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null);
 
 function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisContext): AnalysisResult {
-  const zh = ctx.locale === "zh-CN";
+  const say = msg(ctx.locale).clv;
   const notes: string[] = [];
   const fromTx = data.meta !== undefined;
   const meta = data.meta?.[0];
@@ -251,17 +252,17 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
     holdout: num(r.holdout_frequency),
   }));
   const calibrated = fromTx && !!p.calibration_end;
-  if (p.calibration_end && !fromTx) notes.push(zh ? "输入为预先汇总的数据（summary），没有交易明细，无法划分验证期：已忽略 calibration_end。" : "The input is a precomputed summary without transactions, so there is no holdout: calibration_end is ignored.");
+  if (p.calibration_end && !fromTx) notes.push(say.summaryNoHoldout);
   if (calibrated && meta?.obs_end != null && String(meta.obs_end) <= p.calibration_end) {
     throw new ChurnbookError("bad-param", `calibration_end ${p.calibration_end} is not before the end of observation ${String(meta.obs_end)}: there is no holdout period`, {
       hint: "choose a calibration_end before the end of the data (or of observation_end), or leave it empty to fit on all data",
     });
   }
-  if (p.observation_end && !fromTx) notes.push(zh ? "输入为预先汇总的数据（summary）：已忽略 observation_end。" : "The input is a precomputed summary: observation_end is ignored.");
+  if (p.observation_end && !fromTx) notes.push(say.summaryNoObservationEnd);
   const empty = (): AnalysisResult => ({
     scalars: { ...nullScalars(), customers: 0 },
     tables: { customers: [], tracking: [], conditional: [] },
-    notes: [...notes, zh ? "没有可用的客户（样本期内没有交易）。" : "No customers: there are no transactions in the sample period."],
+    notes: [...notes, say.noCustomers],
   });
   if (customers.length === 0) {
     if (calibrated && meta?.obs_end != null) {
@@ -274,11 +275,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   // BG/NBD.
   const bg = fitBgNbd(customers);
   if (bg.homogeneousRate) {
-    notes.push(
-      zh
-        ? "各客户的购买频率没有差异（如按月固定付费），BG/NBD 取其极限形式：所有在网客户以同一速率 λ = r/α 购买（α 固定为大值），只估计 λ 与流失参数 a、b。订阅业务建议改用合约型 CLV（clv-contractual）。"
-        : "Purchase rates do not vary between customers (e.g. fixed monthly billing): BG/NBD is fitted in its limit — every live customer buys at one rate λ = r/α (α held large), and only λ and the drop-out parameters a, b are estimated. For subscriptions, contractual CLV (clv-contractual) fits better.",
-    );
+    notes.push(say.homogeneousRate);
   }
   // Other boundary cases (homogeneous drop-out, no drop-out, a parameter at 0 or ∞): clv-boundary.ts.
   notes.push(...bgNbdBoundaryNotes(bg, ctx.locale));
@@ -292,10 +289,10 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
   /** Without a Gamma–Gamma fit: the mean spend of repeat buyers (the fallback for one-time buyers). */
   let observedSpend: number | null | undefined;
   if (!hasMonetary) {
-    notes.push(zh ? "数据中没有金额（monetary），跳过 Gamma–Gamma 客单价模型：预期客单价与 CLV 为空。" : "No monetary values in the data: the Gamma–Gamma spend model is skipped, so expected spend and CLV are null.");
+    notes.push(say.noMonetary);
   } else {
     const excluded = customers.filter((c) => c.x > 0 && !positive(c.m)).length;
-    if (excluded > 0) notes.push(zh ? `${excluded} 位有重复购买但平均消费 ≤ 0 的客户未参与 Gamma–Gamma 拟合。` : `${excluded} customer(s) with repeat purchases but mean spend ≤ 0 were left out of the Gamma–Gamma fit.`);
+    if (excluded > 0) notes.push(say.nonPositiveSpend(excluded));
     try {
       gg = fitGammaGamma(customers.map((c) => ({ x: c.x, m: positive(c.m) ? c.m! : 0 })));
     } catch (e) {
@@ -304,13 +301,9 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
       if (!(e instanceof ChurnbookError && e.code === "model-fit-failed")) throw e;
       const repeat = customers.filter((c) => c.x > 0 && positive(c.m)).map((c) => c.m!);
       observedSpend = repeat.length ? repeat.reduce((a, b) => a + b, 0) / repeat.length : null;
-      notes.push(
-        zh
-          ? `Gamma–Gamma 客单价模型无法拟合（${/runs off/.test(e.message) ? "参数趋于边界，数据无法确定该模型" : /at least 2/.test(e.message) ? "有重复购买且消费为正的客户不足 2 位" : "似然最大化未收敛"}）：预期客单价改用客户自己的平均客单价，仅一次购买的客户用全体重复购买客户的平均值。`
-          : `The Gamma–Gamma spend model could not be fitted (${e.message}): expected spend is the customer's own average spend, and for one-time buyers the average over repeat buyers.`,
-      );
+      notes.push(say.spendFitFailed(/runs off/.test(e.message) ? "boundary" : /at least 2/.test(e.message) ? "too-few" : "not-converged", e.message));
     }
-    if (gg && gg.params.q <= 1) notes.push(zh ? "Gamma–Gamma 的 q ≤ 1：总体平均客单价无穷大，仅一次购买客户的预期客单价与 CLV 为空。" : "Gamma–Gamma q ≤ 1: the population mean spend is infinite, so expected spend and CLV of one-time buyers are null.");
+    if (gg && gg.params.q <= 1) notes.push(say.infiniteMeanSpend);
   }
 
   // Per-customer predictions (cached by identical summaries).
@@ -384,7 +377,7 @@ function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisCont
       mae: fit.mae,
       total_purchase_error: fit.actual > 0 ? (fit.predicted - fit.actual) / fit.actual : null,
     });
-    if (fit.actual === 0) notes.push(zh ? "验证期内没有购买：总购买误差无法计算。" : "No purchases in the holdout period: the total purchase error is not defined.");
+    if (fit.actual === 0) notes.push(msg(ctx.locale).clv.noHoldoutPurchases);
     conditional = fit.conditional;
     tracking = trackingTable(data.tracking ?? [], customers, params, periodScale(p), p.calibration_end);
   }

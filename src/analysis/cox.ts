@@ -10,6 +10,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { coxPH } from "./stats/cox-ph.js";
 import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
 import type { Analysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
+import { msg } from "../locales/index.js";
 
 export const coxParams = Type.Object({
   covariates: Type.String({
@@ -40,9 +41,6 @@ const definition: Localized = {
   ].join("\n"),
 };
 
-function say(ctx: AnalysisContext, zh: string, en: string): string {
-  return ctx.locale === "zh-CN" ? zh : en;
-}
 
 function covariatesOf(params: CoxParams, ctx: AnalysisContext): string[] {
   const asked = splitList(params.covariates);
@@ -135,7 +133,7 @@ export const cox: Analysis<CoxParams> = {
     const all = data.lifetimes ?? [];
     const rows = all.filter((r) => covariates.every((c) => r[c] !== null && r[c] !== undefined));
     const dropped = all.length - rows.length;
-    if (dropped > 0) notes.push(say(ctx, `${dropped} 位客户的协变量有缺失,未参与拟合`, `${dropped} customer${dropped === 1 ? "" : "s"} with a missing covariate ${dropped === 1 ? "was" : "were"} left out of the fit`));
+    if (dropped > 0) notes.push(msg(ctx.locale).lifetimes.coxMissingCovariate(dropped));
 
     const terms: Term[] = [];
     for (const c of covariates) {
@@ -144,7 +142,7 @@ export const cox: Analysis<CoxParams> = {
       if (numeric) {
         const nums = values.map((v) => Number(v));
         if (nums.length && nums.every((v) => v === nums[0])) {
-          notes.push(say(ctx, `“${c}”只有一个取值,未纳入模型`, `"${c}" takes a single value and is left out of the model`));
+          notes.push(msg(ctx.locale).lifetimes.coxSingleValue(c));
           continue;
         }
         terms.push({ name: c, value: (r) => Number(r[c]) });
@@ -157,7 +155,7 @@ export const cox: Analysis<CoxParams> = {
         });
       }
       if (levels.length < 2) {
-        notes.push(say(ctx, `“${c}”只有一个取值,未纳入模型`, `"${c}" takes a single value and is left out of the model`));
+        notes.push(msg(ctx.locale).lifetimes.coxSingleValue(c));
         continue;
       }
       for (const level of levels.slice(1)) terms.push({ name: `${c}=${level}`, value: (r) => (String(r[c]) === level ? 1 : 0) });
@@ -168,10 +166,10 @@ export const cox: Analysis<CoxParams> = {
     if (rows.length === 0 || events === 0 || terms.length === 0) {
       const why =
         rows.length === 0
-          ? say(ctx, "没有可用于拟合的客户", "no customers to fit the model on")
+          ? msg(ctx.locale).lifetimes.coxNoCustomers
           : events === 0
-            ? say(ctx, "没有流失事件:无法拟合 Cox 模型", "no churn events: the Cox model cannot be fitted")
-            : say(ctx, "没有可用的协变量", "no usable covariate");
+            ? msg(ctx.locale).lifetimes.coxNoEvents
+            : msg(ctx.locale).lifetimes.coxNoCovariate;
       return { scalars: emptyScalars, tables: { coefficients: [] }, notes: [...notes, why] };
     }
 
@@ -182,7 +180,7 @@ export const cox: Analysis<CoxParams> = {
       { names: terms.map((t) => t.name), confLevel: params.conf_level },
     );
     if (!fit.converged) {
-      notes.push(say(ctx, "模型未收敛(可能某个属性几乎完全区分了流失与未流失客户):系数与标准误不可靠", "the model did not converge (an attribute may separate churned from retained customers almost perfectly): coefficients and standard errors are unreliable"));
+      notes.push(msg(ctx.locale).lifetimes.coxNotConverged);
     }
     const coefficients: Row[] = terms
       .map((t, j) => ({
@@ -219,18 +217,18 @@ export const cox: Analysis<CoxParams> = {
   chart(result, params, ctx): ChartSpec | null {
     const rows = result.tables.coefficients ?? [];
     if (!rows.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).lifetimes;
     const level = Math.round(params.conf_level * 100);
     const terms = rows.map((r) => String(r.label ?? r.name));
     return {
-      title: zh ? "各属性的流失风险比" : "Hazard ratios of churn by attribute",
-      subtitle: zh ? "大于 1:流失更早(生命周期更短);小于 1:生命周期更长" : "Above 1: churn sooner (shorter lifetime); below 1: longer lifetime",
+      title: say.coxTitle,
+      subtitle: say.coxSubtitle,
       marks: [
         { mark: "ruleX", data: "coefficients", options: { x: 1, stroke: "#999", strokeDasharray: "4,3" } },
         { mark: "ruleY", data: "coefficients", options: { y: "label", x1: "lower", x2: "upper", stroke: "currentColor" } },
         { mark: "dot", data: "coefficients", options: { x: "hazard_ratio", y: "label", fill: "currentColor", r: 4 } },
       ],
-      x: { type: "log", label: zh ? `风险比(${level}% 置信区间,对数刻度)` : `Hazard ratio (${level}% CI, log scale)`, grid: true, format: "number", ticks: logTicks(rows) },
+      x: { type: "log", label: say.coxAxis(level), grid: true, format: "number", ticks: logTicks(rows) },
       y: { label: null, domain: terms },
       marginLeft: Math.min(220, 20 + 7 * Math.max(...terms.map((t) => t.length))),
     };

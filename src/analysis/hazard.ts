@@ -10,6 +10,7 @@ import type { TimeCount } from "./stats/kaplan-meier.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
+import { msg } from "../locales/index.js";
 
 export const hazardParams = Type.Object({
   by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups, one cumulative-hazard curve each; empty = one curve for all" }),
@@ -44,9 +45,6 @@ function definition(p: HazardParams): Localized {
 }
 
 
-function say(ctx: AnalysisContext, zh: string, en: string): string {
-  return ctx.locale === "zh-CN" ? zh : en;
-}
 
 /** Orders group labels numerically when all are numbers, else by code point. */
 function sortGroups(groups: string[]): string[] {
@@ -129,7 +127,7 @@ export const hazard: Analysis<HazardParams> = {
     const kept = rows.filter((r) => r.grp !== null);
     const missing = rows.filter((r) => r.grp === null).reduce((s, r) => s + r.events + r.censored, 0);
     if (by && missing > 0) {
-      notes.push(say(ctx, `${missing} 位客户没有“${by}”的取值,未计入分组曲线`, `${missing} customer${missing === 1 ? "" : "s"} without a value of "${by}" ${missing === 1 ? "is" : "are"} left out of the group curves`));
+      notes.push(msg(ctx.locale).lifetimes.missingGroupHazard(missing, by));
     }
     const customers = kept.reduce((s, r) => s + r.events + r.censored, 0);
     const events = kept.reduce((s, r) => s + r.events, 0);
@@ -137,7 +135,7 @@ export const hazard: Analysis<HazardParams> = {
       return {
         scalars: { customers: 0, events: 0, time_unit: timeUnit, groups: 0 },
         tables: { hazard: [] },
-        notes: [...notes, say(ctx, "没有客户生命周期数据:无法估计累计风险", "no customer lifetimes in the data: no cumulative hazard can be estimated")],
+        notes: [...notes, msg(ctx.locale).lifetimes.noLifetimesHazard],
       };
     }
     const labels = sortGroups([...new Set(kept.map((r) => r.grp!))]);
@@ -149,7 +147,7 @@ export const hazard: Analysis<HazardParams> = {
       if (points.length && points[0]!.time > 0) table.push(hazardRow(g, { time: 0, atRisk: n, events: 0, censored: 0, cumulativeHazard: 0, variance: 0, lower: 0, upper: 0 }));
       for (const p of points) table.push(hazardRow(g, p));
     }
-    if (events === 0) notes.push(say(ctx, "没有流失事件:累计风险始终为 0", "no churn events: the cumulative hazard stays at 0"));
+    if (events === 0) notes.push(msg(ctx.locale).lifetimes.noEvents);
     return {
       scalars: { customers, events, time_unit: timeUnit, groups: labels.length },
       tables: { hazard: table },
@@ -159,7 +157,7 @@ export const hazard: Analysis<HazardParams> = {
 
   chart(result, params, ctx): ChartSpec | null {
     if (!result.tables.hazard?.length) return null;
-    const zh = ctx.locale === "zh-CN";
-    return lifetimeStepChart(result.tables.hazard, { table: "hazard", y: "cumulative_hazard", title: ["客户累计流失风险", "Cumulative churn hazard"], yAxis: { label: zh ? "累计风险(每位客户的预期流失次数)" : "Cumulative hazard (expected churns per customer)", format: "number" } }, params, ctx);
+    const say = msg(ctx.locale).lifetimes;
+    return lifetimeStepChart(result.tables.hazard, { table: "hazard", y: "cumulative_hazard", title: say.hazardTitle, yAxis: { label: say.hazardAxis, format: "number" } }, params, ctx);
   },
 };

@@ -20,6 +20,7 @@ import { isReturnSql } from "./money.js";
 import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
 import { attributeLabel } from "./attributes.js";
 import type { Analysis, AnalysisContext, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 export const durationUnits = ["day", "month"] as const;
 export type DurationUnit = (typeof durationUnits)[number];
@@ -158,46 +159,20 @@ export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "chur
 
 /** Notes for the reader about everything the lifetimes leave out (see excludedLifetimesSql), in the report's language. */
 export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContext["locale"]): string[] {
-  const zh = locale === "zh-CN";
+  const say = msg(locale);
   const notes: string[] = [];
   const n = Number(data.excluded?.[0]?.n ?? 0);
-  if (n > 0) {
-    notes.push(
-      zh
-        ? `${n} 行 lifetimes 数据的时长缺失或为负、或流失标记缺失,已剔除`
-        : `${n} lifetimes row${n === 1 ? " was" : "s were"} left out (missing or negative duration, or missing event)`,
-    );
-  }
+  if (n > 0) notes.push(say.lifetimes.badLifetimeRows(n));
   const d = data.dropped?.[0];
   if (!d) return notes;
   const count = (k: string) => Number(d[k] ?? 0);
   const ds = String(d.dataset ?? "subscriptions");
-  const s = (k: number, one: string, many: string) => (k === 1 ? one : many);
-  if (count("zero_length") > 0) {
-    const k = count("zero_length");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入` : `${k} subscription${s(k, " ends", "s end")} on the day ${s(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out`);
-  }
-  if (count("ends_before_start") > 0) {
-    const k = count("ends_before_start");
-    notes.push(zh ? `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除` : `${k} subscription${s(k, " ends", "s end")} before ${s(k, "it starts", "they start")} in ${ds}: left out`);
-  }
-  if (count("no_customer") > 0) {
-    const k = count("no_customer");
-    notes.push(zh ? `${ds} 中有 ${k} 行没有客户编号（customer_id），已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a customer_id left out`);
-  }
-  if (count("no_start") > 0) {
-    const k = count("no_start");
-    const field = ds === "transactions" ? "date" : "start_date";
-    notes.push(zh ? `${ds} 中有 ${k} 行没有日期（${field}），已剔除` : `${k} row${s(k, "", "s")} of ${ds} without a ${field} left out`);
-  }
-  if (count("customers_left_out") > 0) {
-    const k = count("customers_left_out");
-    notes.push(
-      ds === "transactions"
-        ? zh ? `${k} 位客户没有任何有效购买（只有退货或缺少日期），不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable purchase (only returns, or no date) and ${s(k, "is", "are")} not in the lifetimes`
-        : zh ? `${k} 位客户没有任何有效订阅（都为零时长、结束早于开始或缺少开始日），不在生命周期数据中` : `${k} customer${s(k, " has", "s have")} no usable subscription (all zero-length, ending before the start, or without a start_date) and ${s(k, "is", "are")} not in the lifetimes`,
-    );
-  }
+  if (count("zero_length") > 0) notes.push(say.dropped.zeroLength(ds, count("zero_length")));
+  if (count("ends_before_start") > 0) notes.push(say.dropped.endsBeforeStart(ds, count("ends_before_start")));
+  if (count("no_customer") > 0) notes.push(say.dropped.noCustomer(ds, count("no_customer")));
+  if (count("no_start") > 0) notes.push(say.dropped.noDate(ds, count("no_start"), ds === "transactions" ? "date" : "start_date"));
+  const leftOut = count("customers_left_out");
+  if (leftOut > 0) notes.push(ds === "transactions" ? say.dropped.noUsablePurchase(leftOut) : say.dropped.noUsableSubscription(leftOut));
   // Customers whose first activity starts after the report period are simply later customers,
   // not dropped data: they are not counted and not noted.
   return notes;
@@ -209,24 +184,24 @@ export function excludedNote(data: Record<string, Row[]>, locale: AnalysisContex
  */
 export function lifetimeStepChart(
   rows: Row[],
-  options: { table: string; y: string; title: [zh: string, en: string]; yAxis: ScaleSpec },
+  options: { table: string; y: string; title: string; yAxis: ScaleSpec },
   params: { by: string; unit: string },
   ctx: Pick<AnalysisContext, "locale" | "fields" | "churn">,
 ): ChartSpec {
-  const zh = ctx.locale === "zh-CN";
-  const unitLabel = lifetimeSource(ctx) === "lifetimes" ? (zh ? "时长" : "duration") : params.unit === "month" ? (zh ? "月" : "months") : zh ? "天" : "days";
+  const say = msg(ctx.locale).lifetimes;
+  const unitLabel = say.unit(lifetimeSource(ctx) === "lifetimes" ? "duration" : params.unit === "month" ? "month" : "day");
   const groups = new Set(rows.map((r) => r.group)).size;
   const by = params.by.trim();
   // The attribute as readers name it (plan → 套餐 / Plan); an unknown column name as it is.
   const byLabel = by ? attributeLabel(by, ctx.locale) : null;
   return {
-    title: zh ? options.title[0] : options.title[1],
-    ...(byLabel ? { subtitle: zh ? (/[\x20-\x7e]/.test(byLabel) ? `按 ${byLabel} 分组` : `按${byLabel}分组`) : `By ${byLabel}` } : {}),
+    title: options.title,
+    ...(byLabel ? { subtitle: say.byGroup(byLabel) } : {}),
     marks: [
       { mark: "areaY", data: options.table, options: { x: "time", y1: "lower", y2: "upper", fill: "group", fillOpacity: 0.15, curve: "step-after" } },
       { mark: "lineY", data: options.table, options: { x: "time", y: options.y, stroke: "group", curve: "step-after" } },
     ],
-    x: { label: zh ? `客户生命周期（${unitLabel}）` : `Lifetime (${unitLabel})` },
+    x: { label: say.lifetimeAxis(unitLabel) },
     y: options.yAxis,
     color: { legend: groups > 1, label: byLabel },
   };

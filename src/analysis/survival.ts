@@ -12,6 +12,7 @@ import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart, splitList } from "./survival-data.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
+import { msg } from "../locales/index.js";
 
 export const survivalParams = Type.Object({
   by: Type.String({ default: "", description: "Attribute (of lifetimes or customers) whose values split customers into groups compared by the log-rank test; empty = one curve for all" }),
@@ -60,9 +61,6 @@ function sortGroups(groups: string[]): string[] {
   return [...groups].sort((a, b) => (numeric ? Number(a) - Number(b) : 0) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function say(ctx: AnalysisContext, zh: string, en: string): string {
-  return ctx.locale === "zh-CN" ? zh : en;
-}
 
 function mergeCounts(rows: readonly TimeCount[]): TimeCount[] {
   const map = new Map<number, TimeCount>();
@@ -179,20 +177,20 @@ export const survival: Analysis<SurvivalParams> = {
     const empty: AnalysisResult = {
       scalars: { customers: 0, events: 0, time_unit: timeUnit, median: null, median_lifetime: null, median_lower: null, median_upper: null, logrank_chi2: null, logrank_df: null, logrank_p: null },
       tables: { curve: [], horizons: [], groups: [], medians: [] },
-      notes: [...notes, say(ctx, "没有客户生命周期数据:无法估计生存曲线", "no customer lifetimes in the data: no survival curve can be estimated")],
+      notes: [...notes, msg(ctx.locale).lifetimes.noLifetimes],
     };
     if (rows.length === 0) return empty;
 
     const overall = kaplanMeierFromCounts(mergeCounts(rows), { confLevel });
     const missing = rows.filter((r) => r.grp === null).reduce((s, r) => s + r.events + r.censored, 0);
     if (by && missing > 0) {
-      notes.push(say(ctx, `${missing} 位客户没有“${by}”的取值,未计入分组曲线与检验`, `${missing} customer${missing === 1 ? "" : "s"} without a value of "${by}" are left out of the group curves and the log-rank test`));
+      notes.push(msg(ctx.locale).lifetimes.missingGroup(missing, by));
     }
     const labels = sortGroups([...new Set(rows.filter((r) => r.grp !== null).map((r) => r.grp!))]);
     const countsOf = (g: string) => rows.filter((r) => r.grp === g).map(({ time, events, censored }) => ({ time, events, censored }));
     const fits = new Map<string, KaplanMeierFit>(labels.map((g) => [g, kaplanMeierFromCounts(countsOf(g), { confLevel })]));
     const test = by && labels.length >= 2 ? logRankFromCounts(labels.map((g) => ({ group: g, counts: countsOf(g) }))) : null;
-    if (by && labels.length < 2) notes.push(say(ctx, `“${by}”只有 ${labels.length} 个取值:不做对数秩检验`, `"${by}" has ${labels.length} value${labels.length === 1 ? "" : "s"}: no log-rank test`));
+    if (by && labels.length < 2) notes.push(msg(ctx.locale).lifetimes.tooFewGroups(by, labels.length));
 
     const tau = horizons.length ? horizons[horizons.length - 1]! : undefined;
     const curve: Row[] = [];
@@ -226,9 +224,9 @@ export const survival: Analysis<SurvivalParams> = {
       });
       medianRows.push({ group: g, median: fit.median, lower: fit.medianLower, upper: fit.medianUpper });
     });
-    if (beyond) notes.push(say(ctx, "部分时点超出了最长观察时长,其生存率为空", "some horizons lie beyond the longest observed lifetime: their survival is null"));
-    if (overall.median === null) notes.push(say(ctx, "生存率未降到 50%:中位生命周期未达到", "survival never fell to 50%: the median lifetime is not reached"));
-    if (test && test.chi2 === null) notes.push(say(ctx, "对数秩检验无法计算(少于两组有预期流失)", "the log-rank test cannot be computed (fewer than two groups with expected churns)"));
+    if (beyond) notes.push(msg(ctx.locale).lifetimes.beyondLongest);
+    if (overall.median === null) notes.push(msg(ctx.locale).lifetimes.medianNotReached);
+    if (test && test.chi2 === null) notes.push(msg(ctx.locale).lifetimes.logRankUndefined);
 
     return {
       scalars: {
@@ -250,7 +248,7 @@ export const survival: Analysis<SurvivalParams> = {
 
   chart(result, params, ctx): ChartSpec | null {
     if (!result.tables.curve?.length) return null;
-    const zh = ctx.locale === "zh-CN";
-    return lifetimeStepChart(result.tables.curve, { table: "curve", y: "survival", title: ["客户生存曲线", "Customer survival"], yAxis: { label: zh ? "生存率(未流失比例)" : "Survival (share not churned)", format: "percent", domain: [0, 1] } }, params, ctx);
+    const say = msg(ctx.locale).lifetimes;
+    return lifetimeStepChart(result.tables.curve, { table: "curve", y: "survival", title: say.survivalTitle, yAxis: { label: say.survivalAxis, format: "percent", domain: [0, 1] } }, params, ctx);
   },
 };

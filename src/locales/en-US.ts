@@ -86,6 +86,75 @@ export const enUS = {
     notOldEnough: (h: number) => `no cohort is ${h} period${pl(h, "", "s")} old yet: early churn within ${h} is not available`,
   },
 
+  /** The survival family: lifetimes (survival-data), Kaplan–Meier, Nelson–Aalen and Cox. */
+  lifetimes: {
+    badLifetimeRows: (n: number) => `${n} lifetimes row${pl(n, " was", "s were")} left out (missing or negative duration, or missing event)`,
+    unit: (unit: "duration" | "month" | "day"): string => (unit === "duration" ? "duration" : unit === "month" ? "months" : "days"),
+    lifetimeAxis: (unit: string) => `Lifetime (${unit})`,
+    byGroup: (by: string) => `By ${by}`,
+    survivalTitle: "Customer survival",
+    survivalAxis: "Survival (share not churned)",
+    hazardTitle: "Cumulative churn hazard",
+    hazardAxis: "Cumulative hazard (expected churns per customer)",
+    noLifetimes: "no customer lifetimes in the data: no survival curve can be estimated",
+    noLifetimesHazard: "no customer lifetimes in the data: no cumulative hazard can be estimated",
+    missingGroup: (k: number, by: string) => `${k} customer${pl(k, "", "s")} without a value of "${by}" ${pl(k, "is", "are")} left out of the group curves and the log-rank test`,
+    missingGroupHazard: (k: number, by: string) => `${k} customer${pl(k, "", "s")} without a value of "${by}" ${pl(k, "is", "are")} left out of the group curves`,
+    tooFewGroups: (by: string, k: number) => `"${by}" has ${k} value${pl(k, "", "s")}: no log-rank test`,
+    beyondLongest: "some horizons lie beyond the longest observed lifetime: their survival is null",
+    medianNotReached: "survival never fell to 50%: the median lifetime is not reached",
+    logRankUndefined: "the log-rank test cannot be computed (fewer than two groups with expected churns)",
+    noEvents: "no churn events: the cumulative hazard stays at 0",
+    coxMissingCovariate: (k: number) => `${k} customer${pl(k, "", "s")} with a missing covariate ${pl(k, "was", "were")} left out of the fit`,
+    coxSingleValue: (c: string) => `"${c}" takes a single value and is left out of the model`,
+    coxNoCustomers: "no customers to fit the model on",
+    coxNoEvents: "no churn events: the Cox model cannot be fitted",
+    coxNoCovariate: "no usable covariate",
+    coxNotConverged: "the model did not converge (an attribute may separate churned from retained customers almost perfectly): coefficients and standard errors are unreliable",
+    coxTitle: "Hazard ratios of churn by attribute",
+    coxSubtitle: "Above 1: churn sooner (shorter lifetime); below 1: longer lifetime",
+    coxAxis: (level: number) => `Hazard ratio (${level}% CI, log scale)`,
+  },
+
+  /** BG/NBD + Gamma–Gamma (clv), its boundary cases (clv-boundary) and contractual sBG CLV. */
+  clv: {
+    summaryNoHoldout: "The input is a precomputed summary without transactions, so there is no holdout: calibration_end is ignored.",
+    summaryNoObservationEnd: "The input is a precomputed summary: observation_end is ignored.",
+    noCustomers: "No customers: there are no transactions in the sample period.",
+    homogeneousRate:
+      "Purchase rates do not vary between customers (e.g. fixed monthly billing): BG/NBD is fitted in its limit — every live customer buys at one rate λ = r/α (α held large), and only λ and the drop-out parameters a, b are estimated. For subscriptions, contractual CLV (clv-contractual) fits better.",
+    homogeneousDropout: (p: string) =>
+      `Drop-out does not vary between customers (a, b run off to infinity): BG/NBD is fitted in its limit, every customer dropping out after a purchase with one probability p = a/(a+b) = ${p}, purchase rates still Gamma(r, α). The a and b shown are stand-ins for the formulas (a + b = 10⁶), not estimates.`,
+    homogeneousBoth: (lambda: string, p: string) =>
+      `Drop-out does not vary between customers either (a, b run off to infinity): BG/NBD reduces to two parameters, the purchase rate λ = ${lambda} and one drop-out probability after each purchase, p = a/(a+b) = ${p}. The r, α, a and b shown are stand-ins for the formulas (α held large, a + b = 10⁶), not estimates.`,
+    noDropout: (mean: string, a: string, b: string) =>
+      `BG/NBD puts the mean drop-out probability a/(a+b) at ${mean}, practically 0 (a = ${a}, b = ${b}): the data show almost no customer dropping out, so the model takes every customer as alive (P(alive) about 1) and expected purchases and CLV continue the observed purchase rates with no attrition; read them as an upper bound. Check with a holdout (calibration_end) or a longer observation window.`,
+    boundaryParam: (name: string, value: string, large: boolean) => `${name} = ${value}${large ? " (running off to infinity)" : " (running off to 0)"}`,
+    atBoundary: (params: string[]) => `BG/NBD estimates at the boundary of the parameter space: ${params.join(", ")}. The data do not identify these parameters; predictions are the model's limit there and less reliable than usual.`,
+    noMonetary: "No monetary values in the data: the Gamma–Gamma spend model is skipped, so expected spend and CLV are null.",
+    nonPositiveSpend: (k: number) => `${k} customer(s) with repeat purchases but mean spend ≤ 0 were left out of the Gamma–Gamma fit.`,
+    /** `why` classifies the fit error; English states the error's own message. */
+    spendFitFailed: (_why: "boundary" | "too-few" | "not-converged", message: string) =>
+      `The Gamma–Gamma spend model could not be fitted (${message}): expected spend is the customer's own average spend, and for one-time buyers the average over repeat buyers.`,
+    infiniteMeanSpend: "Gamma–Gamma q ≤ 1: the population mean spend is infinite, so expected spend and CLV of one-time buyers are null.",
+    noHoldoutPurchases: "No purchases in the holdout period: the total purchase error is not defined.",
+    repeatTitle: "Cumulative repeat purchases: actual vs model",
+    repeatCaption: "Solid: actual; dashed: BG/NBD model; the vertical rule marks the end of calibration.",
+    week: "Week",
+    repeatPurchases: "Cumulative repeat purchases",
+    aliveTitle: "P(alive) and customer lifetime value",
+    pAlive: "P(alive)",
+    clv: "CLV",
+    expectedPurchases: "Expected purchases",
+    alphaNearZero: (alpha: string) =>
+      `α = ${alpha} is close to 0: the model holds that most customers almost never churn, so residual lifetimes are long and CLV is driven by the discount rate; read it as an upper bound.`,
+    alphaAtMostOne: "α ≤ 1: the undiscounted expected remaining periods are infinite (shown empty); CLV is still finite with discounting.",
+    noActiveCustomers: "No customer is active at the end of the report period.",
+    sbgTitle: "Cohort survival: observed vs sBG model",
+    sbgCaption: "Dots: observed pooled survival; line: sBG model S(t).",
+    survivingShare: "Surviving share",
+  },
+
   common: {
     customers: "Customers",
   },

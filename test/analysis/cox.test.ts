@@ -172,7 +172,7 @@ describe("cox", () => {
     expect(en!.marks[1]!.options).toMatchObject({ y: "label", x1: "lower", x2: "upper" });
     expect(en!.marks[2]!.options).toMatchObject({ x: "hazard_ratio", y: "label" });
     const zh = cox.chart!(r, resolveParams(cox, {}), ctxFor("zh-CN"));
-    expect(zh!.x!.label).toBe("风险比(95% 置信区间,对数刻度)");
+    expect(zh!.x!.label).toBe("风险比（95% 置信区间，对数刻度）");
   });
 });
 

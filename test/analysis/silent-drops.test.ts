@@ -32,20 +32,20 @@ describe("survival, hazard and cox: rows left out of the lifetimes are counted a
     const r = await runOnRows(survival, { subscriptions }, { unit: "day" });
     expect(r.scalars.customers).toBe(2); // a and b
     expect(r.notes).toEqual([
-      "2 subscriptions end on the day they start (zero length) in subscriptions: no activity spell, left out",
-      "1 subscription ends before it starts in subscriptions: left out",
-      "1 row of subscriptions without a customer_id left out",
-      "2 customers have no usable subscription (all zero-length, ending before the start, or without a start_date) and are not in the lifetimes",
+      "2 subscriptions end on the day they start (zero length) in subscriptions: no activity spell, left out.",
+      "1 subscription ends before it starts in subscriptions: left out.",
+      "1 row of subscriptions without a customer_id left out.",
+      "2 customers have no usable subscription (all zero-length, ending before the start, or without a start_date) and are not in the lifetimes.",
     ]);
   });
 
   it("survival (zh-CN): the same notes in Chinese", async () => {
     const r = await runOnRows(survival, { subscriptions }, { unit: "day" }, { locale: "zh-CN" });
     expect(r.notes!.slice(0, 4)).toEqual([
-      "subscriptions 中有 2 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入",
-      "subscriptions 中有 1 条订阅的结束日早于开始日，已剔除",
-      "subscriptions 中有 1 行没有客户编号（customer_id），已剔除",
-      "2 位客户没有任何有效订阅（都为零时长、结束早于开始或缺少开始日），不在生命周期数据中",
+      "subscriptions 中有 2 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。",
+      "subscriptions 中有 1 条订阅的结束日早于开始日，已剔除。",
+      "subscriptions 中有 1 行没有客户编号（customer_id），已剔除。",
+      "2 位客户没有任何有效订阅（都为零时长、结束早于开始或缺少开始日），不在生命周期数据中。",
     ]);
   });
 
@@ -71,9 +71,9 @@ describe("survival, hazard and cox: rows left out of the lifetimes are counted a
     const r = await runOnRows(survival, { transactions }, { unit: "day" }, { churn: { kind: "inactivity", days: 30 } });
     expect(r.scalars.customers).toBe(2);
     expect(r.notes).toEqual(expect.arrayContaining([
-      "1 row of transactions without a customer_id left out",
-      "1 row of transactions without a date left out",
-      "1 customer has no usable purchase (only returns, or no date) and is not in the lifetimes",
+      "1 row of transactions without a customer_id left out.",
+      "1 row of transactions without a date left out.",
+      "1 customer has no usable purchase (only returns, or no date) and is not in the lifetimes.",
     ]));
   });
 });

@@ -11,6 +11,7 @@ type Entry = { key: string; text: string };
 const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
+  "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],
 };
 
 /** Every message rendered: a string as it is; a function called with sample values (3 for each
@@ -35,9 +36,10 @@ export function asciiPunctuationNextToChinese(text: string): string[] {
   for (const m of text.matchAll(/[,:;()]/g)) {
     const before = text.slice(0, m.index).trimEnd().at(-1) ?? "";
     const after = text.slice(m.index! + 1).trimStart()[0] ?? "";
-    // "(" opens onto what follows; ")" closes what precedes: an English name in parentheses
-    // after Chinese, e.g. "客户编号(customer_id)", is still Chinese punctuation.
-    if (cjk.test(before) || cjk.test(after)) out.push(text.slice(Math.max(0, m.index! - 8), m.index! + 9));
+    // A ")" belongs to what it closes: "Gamma(r, α) 分布" is a formula followed by Chinese, but
+    // "(对数刻度)" and "客户编号(customer_id" are Chinese text in ASCII parentheses.
+    const wrong = m[0] === ")" ? cjk.test(before) : cjk.test(before) || cjk.test(after);
+    if (wrong) out.push(text.slice(Math.max(0, m.index! - 8), m.index! + 9));
   }
   return out;
 }
@@ -62,6 +64,6 @@ describe("message catalogues", () => {
   it("the punctuation check catches ASCII between Chinese and passes code and numbers", () => {
     expect(asciiPunctuationNextToChinese("大于 1:流失更早(生命周期更短);小于 1")).toHaveLength(4);
     expect(asciiPunctuationNextToChinese("时长,天")).toHaveLength(1);
-    expect(asciiPunctuationNextToChinese("存活概率 P(alive)；1,234.5；S(t)；min_peers = 5")).toEqual([]);
+    expect(asciiPunctuationNextToChinese("存活概率 P(alive)；1,234.5；S(t)；min_peers = 5；Gamma(r, α) 分布")).toEqual([]);
   });
 });
