@@ -100,9 +100,12 @@ export async function main(argv: string[]): Promise<number> {
       (a) => run(async () => (await import("./commands/validate.js")).validateCommand(a, printer))(),
     )
     .command(
-      "analyses",
-      "List the analyses with their params and required fields",
-      (y) => y.option("locale", { type: "string", default: "en-US" }),
+      "analyses [analysis]",
+      "List the analyses (or one) with their params, the data they need and their declared outputs",
+      (y) =>
+        y
+          .positional("analysis", { type: "string", describe: "One analysis id (default: all)" })
+          .option("locale", { choices: ["en-US", "zh-CN"] as const, default: "en-US" as const, describe: "Language of titles and output descriptions" }),
       (a) => run(async () => (await import("./commands/analyses.js")).analysesCommand(a, printer))(),
     )
     .command(
