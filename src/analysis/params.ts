@@ -25,15 +25,24 @@ export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unkn
   if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
   const value = structuredClone(raw);
   if (!validate(value)) {
-    const e = validate.errors![0]!;
-    throw new ChurnbookError("bad-param", `param ${describeParamError(e, raw)} for analysis "${analysis.id}"`, { location });
+    const { message, hint } = describeParamError(validate.errors!, raw);
+    throw new ChurnbookError("bad-param", `param ${message} for analysis "${analysis.id}"`, { location, hint });
   }
   return value as P;
 }
 
-function describeParamError(e: ErrorObject, raw: Record<string, unknown>): string {
+/** The first failing param, described; an enum (an `enum`, or a union of literals) lists its allowed values. */
+function describeParamError(errors: ErrorObject[], raw: Record<string, unknown>): { message: string; hint?: string } {
+  const e = errors[0]!;
   const key = e.instancePath.replace(/^\//, "").split("/")[0] ?? "";
   const got = key ? JSON.stringify(raw[key]) : "";
-  if (e.keyword === "enum") return `"${key}" must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
-  return `"${key}" ${e.message}, got ${got}`;
+  const allowed =
+    e.keyword === "enum"
+      ? (e.params as { allowedValues: unknown[] }).allowedValues
+      : errors.filter((x) => x.keyword === "const" && x.instancePath === e.instancePath).map((x) => (x.params as { allowedValue: unknown }).allowedValue);
+  if (allowed.length) {
+    const near = closeMatches(String(raw[key]), allowed.map(String));
+    return { message: `"${key}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`, hint: near.length ? `did you mean "${near[0]}"?` : undefined };
+  }
+  return { message: `"${key}" ${e.message}, got ${got}` };
 }

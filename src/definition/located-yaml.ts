@@ -6,20 +6,14 @@ import { Ajv } from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { LineCounter, parseDocument } from "yaml";
 import { ChurnbookError } from "../util/errors.js";
-import { schemaProblems, SourceMap, type Problem } from "./validate.js";
+import { problemsError, schemaProblems, SourceMap, yamlSyntaxProblem, type Problem } from "./validate.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<TSchema, ReturnType<typeof ajv.compile>>();
 
 /** One error listing every problem of a file ("what" names the kind of file in the message). */
 export function locatedError(file: string, what: string, problems: Problem[], code = "invalid-file"): ChurnbookError {
-  const lines = problems.map((p) => `${file}:${p.line}:${p.column} ${p.message}${p.hint ? `\n    ${p.hint}` : ""}`);
-  const first = problems[0]!;
-  return new ChurnbookError(code, problems.length === 1 ? first.message : `${problems.length} problems in the ${what}:\n  ${lines.join("\n  ")}`, {
-    hint: problems.length === 1 ? first.hint : undefined,
-    location: { file, line: first.line, column: first.column },
-    exitCode: 2,
-  });
+  return problemsError(file, what, problems, code);
 }
 
 /** Parses YAML text and validates it against a schema; throws a located error listing every problem. */
@@ -30,11 +24,7 @@ export function parseLocatedYaml<T>(text: string, file: string, schema: TSchema,
   const problems: Problem[] = [];
   try {
     doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    for (const e of doc.errors) {
-      const { line, col } = lines.linePos(e.pos[0]);
-      problems.push({ line, column: col, message: `YAML syntax error: ${e.message.split("\n")[0]}` });
-    }
-    if (problems.length) throw locatedError(file, what, problems, code);
+    if (doc.errors.length) throw locatedError(file, what, [yamlSyntaxProblem(doc.errors, lines)], code);
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     if (e instanceof ChurnbookError) throw e;
@@ -44,11 +34,9 @@ export function parseLocatedYaml<T>(text: string, file: string, schema: TSchema,
   let validate = compiled.get(schema);
   if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
   if (!validate(value)) {
-    // A union (a brand file's path, or the brand written inline) fails both ways: keep the
-    // errors from inside the value and drop "must be string" for the same value.
-    const errors = validate.errors ?? [];
-    const deeper = (path: string) => errors.some((x) => x.instancePath.startsWith(path + "/"));
-    problems.push(...schemaProblems(errors.filter((x) => !(x.keyword === "type" && deeper(x.instancePath))), [], source));
+    // A union (a brand file's path, or the brand written inline) fails both ways: schemaProblems
+    // keeps the errors from inside the value and drops "must be string" for the same value.
+    problems.push(...schemaProblems(validate.errors ?? [], [], source));
   }
   if (problems.length) throw locatedError(file, what, problems, code);
   return { value: value as T, source };

@@ -187,7 +187,12 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
     const parsed = parseTemplate(md);
     if ("error" in parsed) {
       const e = parsed.error;
-      out.push({ ...where(e), message: `markdown template of ${cellName(i)}: Handlebars parse error: ${e.message}`, hint: "Handlebars expressions are {{helper value}} or {{value}}; blocks are {{#if …}}…{{/if}} and {{#each …}}…{{/each}}" });
+      const atEnd = /got 'EOF'/.test(e.message);
+      out.push({
+        ...where(e),
+        message: `markdown template of ${cellName(i)}: Handlebars parse error: ${e.message}`,
+        hint: `${atEnd ? "the template ended inside a block or an expression: a block is not closed ({{#if …}} needs {{/if}}, {{#each …}} needs {{/each}}), or {{ is not closed with }}. " : ""}Handlebars expressions are {{helper value}} or {{value}}; blocks are {{#if …}}…{{/if}} and {{#each …}}…{{/each}}`,
+      });
       return out;
     }
     const uses = templateUses(parsed.ast);
@@ -214,8 +219,9 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
         if (root === "params" && second !== undefined && !paramNames.includes(second)) out.push({ ...where({ line: p.line, column: p.column + 7 }), message: `markdown refers to "${p.original}": no report parameter "${second}"`, hint: did(second, paramNames, "parameters") });
         continue;
       }
+      if (analysisCellIds.includes(root)) continue; // a cell whose analysis is unknown: reported at its analysis: key
       const names = [...analysisCellIds, ...paramNames, ...markdownRoots];
-      out.push({ ...where(p), message: `markdown refers to "${p.original}": no analysis cell or parameter "${root}"`, hint: did(root, names, "cells and parameters") });
+      out.push({ ...where(p), message: `markdown refers to "${p.original}": no analysis cell or parameter "${root}"`, hint: did(root, names, "cells and parameters"), key: `unknown cell ${root}` });
     }
     return out;
   }

@@ -3,7 +3,7 @@
 // Nothing renders from an invalid definition: all problems are collected, then thrown at once.
 
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { isPeriodLabel } from "../util/period.js";
 import { registry } from "../analysis/registry.js";
@@ -18,6 +18,8 @@ export interface Problem {
   column: number;
   message: string;
   hint?: string;
+  /** Problems with the same key are one slip seen at several places (a renamed cell that references still name). */
+  key?: string;
 }
 
 export type Path = (string | number)[];
@@ -53,6 +55,38 @@ export class SourceMap {
   node(path: Path): Node | undefined {
     const n = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
     return (n ?? undefined) as Node | undefined;
+  }
+
+  /** The plain value at `path` (undefined when absent). */
+  value(path: Path): unknown {
+    return this.doc.getIn(path);
+  }
+
+  /**
+   * How a message names the place at `path`: a cell by its id (or its kind and line), a list
+   * item by its list and position ("KPI 2 of cell \"kpis\""), never by a bare array index; a
+   * key by its name and the nearest list item holding it ("format of KPI 2 of cell \"kpis\"").
+   */
+  placeName(path: Path): string {
+    if (path.length === 0) return "";
+    if (path.length === 2 && path[0] === "cells" && typeof path[1] === "number") return this.cellName(path[1]);
+    const last = path[path.length - 1]!;
+    const own = typeof last === "number" ? `${itemNames[String(path[path.length - 2] ?? "")] ?? "item"} ${last + 1}` : String(last);
+    // The nearest list item above (a KPI, an alert, a cell) says which one is meant.
+    for (let n = path.length - 2; n >= 1; n--) if (typeof path[n] === "number") return `${own} of ${this.placeName(path.slice(0, n + 1))}`;
+    const named = path.length > 2 ? entryNames[String(path[0])] : undefined;
+    return named ? `${own} of ${named} "${path[1]}"` : own;
+  }
+
+  /** A cell named by its id, or by its kind and line when it has none. */
+  cellName(i: number): string {
+    const node = this.node(["cells", i]);
+    if (!isMap(node)) return `cell at line ${this.locate(["cells", i]).line}`;
+    const id = node.get("id");
+    if (typeof id === "string" && id) return `cell "${id}"`;
+    const keys = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
+    const kind = keys.filter((k) => (cellKinds as readonly string[]).includes(k));
+    return `${kind.length === 1 ? `${kind[0]} ` : ""}cell at line ${this.locate(["cells", i]).line}`;
   }
 
   /** Line and column (1-based) of a character offset of the source text. */
@@ -91,11 +125,7 @@ export function parseReport(text: string, file: string): ParsedReport {
   const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const source = new SourceMap(file, doc, lines);
   const problems: Problem[] = [];
-  for (const e of doc.errors) {
-    const { line, col } = lines.linePos(e.pos[0]);
-    problems.push({ line, column: col, message: `YAML syntax error: ${e.message.split("\n")[0]}` });
-  }
-  if (problems.length) throw definitionError(file, problems);
+  if (doc.errors.length) throw definitionError(file, [yamlSyntaxProblem(doc.errors, lines)]);
   const spec = doc.toJS() as unknown;
   // An alias inside the node it names (`a: &x [*x]`) makes a value that contains itself.
   const loop = selfContaining(spec);
@@ -148,35 +178,50 @@ function cellKindOf(cell: unknown): CellKind | undefined {
   return found.length === 1 ? found[0] : undefined;
 }
 
-/** Turns Ajv errors into located, readable problems (most specific first, duplicates dropped). */
+/** What one item of a list is called in messages (the list's key → the item's name). */
+const itemNames: Record<string, string> = { cells: "cell", kpi: "KPI", marks: "mark", columns: "column", steps: "step", alerts: "alert", clients: "client", domain: "domain value", range: "range value", ticks: "tick" };
+
+/** What one entry of a top-level map is called in messages. */
+const entryNames: Record<string, string> = { datasets: "dataset", params: "parameter" };
+
+/** Turns Ajv errors into located, readable problems: one per slip, duplicates dropped. */
 export function schemaProblems(errors: ErrorObject[], prefix: Path, source: SourceMap): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   // anyOf/union errors repeat their branches' errors: keep the leaf messages only.
   const leaves = errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf");
   const unionPaths = new Set(leaves.filter((e) => e.keyword === "const").map((e) => e.instancePath));
+  // A union of a scalar and an object (summary: true | { changes, actions }) fails both ways: when
+  // the object branch has something to say about the value, "must be boolean" is noise.
+  const insideObject = (path: string) => leaves.some((x) => x.instancePath.startsWith(path + "/") || (x.instancePath === path && (x.keyword === "additionalProperties" || x.keyword === "required")));
+  // A misspelt required key ("labl" for "label") is one slip, reported once: as the unknown key.
+  const extras = (path: string) => leaves.filter((x) => x.keyword === "additionalProperties" && x.instancePath === path).map((x) => (x.params as { additionalProperty: string }).additionalProperty);
   for (const e of leaves) {
     const path = [...prefix, ...e.instancePath.split("/").slice(1).map(unescapePointer)];
-    const keyName = String(path[path.length - 1] ?? "");
+    const place = source.placeName(path);
     let p: Problem;
     if (e.keyword === "additionalProperties") {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}));
-      const near = closeMatches(extra, allowed);
-      p = { ...source.locate([...path, extra], true), message: `unknown key "${extra}"${keyName ? ` in ${keyName}` : ""}`, hint: near.length ? `did you mean "${near[0]}"? expected one of: ${allowed.join(", ")}` : `expected one of: ${allowed.join(", ")}` };
+      const schema = e.parentSchema as { properties?: object; required?: string[] } | undefined;
+      const allowed = Object.keys(schema?.properties ?? {});
+      const present = source.value(path);
+      const missing = (schema?.required ?? []).filter((k) => !(present && typeof present === "object" && "has" in present && (present as { has(k: string): boolean }).has(k)));
+      const near = closeMatches(extra, [...missing, ...allowed.filter((k) => !missing.includes(k))]);
+      p = { ...source.locate([...path, extra], true), message: `unknown key "${extra}"${place ? ` in ${place}` : ""}`, hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}expected one of: ${allowed.join(", ")}` };
     } else if (e.keyword === "required") {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      p = { ...source.locate(path), message: `missing required key "${missing}"${keyName ? ` in ${keyName}` : ""}` };
+      if (extras(e.instancePath).some((x) => closeMatches(x, [missing]).length)) continue;
+      p = { ...source.locate(path), message: `missing required key "${missing}"${place ? ` in ${place}` : ""}` };
     } else if (e.keyword === "const" && unionPaths.has(e.instancePath)) {
       const allowed = leaves.filter((x) => x.keyword === "const" && x.instancePath === e.instancePath).map((x) => JSON.stringify((x.params as { allowedValue: unknown }).allowedValue));
-      const value = getPath(source, path);
+      const value = source.value(path);
       const near = closeMatches(String(value), allowed.map((a) => JSON.parse(a) as string));
-      p = { ...source.locate(path), message: `invalid ${keyName}: ${JSON.stringify(value)}`, hint: `expected one of ${allowed.join(", ")}${near.length ? `; did you mean "${near[0]}"?` : ""}` };
-    } else if (e.keyword === "type" && unionPaths.has(e.instancePath)) {
+      p = { ...source.locate(path), message: `invalid ${place}: ${JSON.stringify(value)}`, hint: `expected one of ${allowed.join(", ")}${near.length ? `; did you mean "${near[0]}"?` : ""}` };
+    } else if (e.keyword === "type" && (unionPaths.has(e.instancePath) || insideObject(e.instancePath))) {
       continue;
     } else {
-      const value = getPath(source, path);
-      p = { ...source.locate(path), message: `invalid ${keyName || "value"}${value !== undefined && typeof value !== "object" ? ` ${JSON.stringify(value)}` : ""}: ${e.message}` };
+      const value = source.value(path);
+      p = { ...source.locate(path), message: `invalid ${place || "value"}: ${value !== undefined && typeof value !== "object" ? `${JSON.stringify(value)} ` : ""}${e.message}` };
     }
     const key = `${p.line}:${p.column}:${p.message}`;
     if (!seen.has(key)) {
@@ -185,10 +230,6 @@ export function schemaProblems(errors: ErrorObject[], prefix: Path, source: Sour
     }
   }
   return out;
-}
-
-function getPath(source: SourceMap, path: Path): unknown {
-  return (source as unknown as { doc: Document }).doc.getIn(path);
 }
 
 function unescapePointer(s: string): string | number {
@@ -221,7 +262,7 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
     const target = ref.split(".")[0]!;
     if (!analysisIds.has(target)) {
       const near = closeMatches(target, analysisIds);
-      problems.push({ ...source.locate(path), message: `${what} refers to unknown analysis cell "${target}"`, hint: near.length ? `did you mean "${near[0]}"?` : `analysis cells: ${[...analysisIds].join(", ") || "(none)"}` });
+      problems.push({ ...source.locate(path), message: `${what} refers to unknown analysis cell "${target}"`, hint: near.length ? `did you mean "${near[0]}"?` : `analysis cells: ${[...analysisIds].join(", ") || "(none)"}`, key: `unknown cell ${target}` });
     }
   };
   cells.forEach((cell, i) => {
@@ -304,13 +345,52 @@ function withoutTemplates(params: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(params).filter(([, v]) => !(typeof v === "string" && v.includes("{{"))));
 }
 
-export function definitionError(file: string, problems: Problem[]): ChurnbookError {
-  const lines = problems.map((p) => `${file}:${p.line}:${p.column} ${p.message}${p.hint ? `\n    ${p.hint}` : ""}`);
-  const first = problems[0]!;
-  return new ChurnbookError("invalid-definition", problems.length === 1 ? `${first.message}` : `${problems.length} problems in the report definition:\n  ${lines.join("\n  ")}`, {
-    hint: problems.length === 1 ? first.hint : undefined,
+/**
+ * The first YAML syntax error only: after one slip (a bad indent, an unclosed quote) the parser's
+ * later errors follow from the first and point at lines that are fine.
+ */
+export function yamlSyntaxProblem(errors: readonly YAMLError[], lines: LineCounter): Problem {
+  const first = errors[0]!;
+  const { line, col } = lines.linePos(first.pos[0]);
+  const more = errors.length - 1;
+  return { line, column: col, message: `YAML syntax error: ${first.message.split("\n")[0]}`, hint: more ? `the parser reported ${more} more error${more === 1 ? "" : "s"} after this one; they usually follow from it` : undefined };
+}
+
+/** At most this many problems are listed; the rest are counted. */
+const maxProblems = 20;
+/** At most this many further places are listed for a problem repeated at several places. */
+const maxPlaces = 5;
+
+/**
+ * One error listing every problem of a file ("what" names the file: "report definition",
+ * "clients file"): in file order; the same problem at several places (one renamed cell that
+ * twenty references name) listed once with its other places; at most `maxProblems`, then "N more".
+ */
+export function problemsError(file: string, what: string, problems: Problem[], code: string): ChurnbookError {
+  const groups = new Map<string, Problem[]>();
+  for (const p of [...problems].sort((a, b) => a.line - b.line || a.column - b.column)) {
+    const key = p.key ?? `${p.message}\u0000${p.hint ?? ""}`;
+    const group = groups.get(key);
+    if (!group) groups.set(key, [p]);
+    else if (!group.some((q) => q.line === p.line && q.column === p.column)) group.push(p);
+  }
+  const condensed = [...groups.values()].map(([first, ...others]) => {
+    if (!others.length) return first!;
+    const places = others.slice(0, maxPlaces).map((q) => `${q.line}:${q.column}`).join(", ");
+    return { ...first!, message: `${first!.message} (also at ${places}${others.length > maxPlaces ? `, and ${others.length - maxPlaces} more places` : ""})` };
+  });
+  const shown = condensed.slice(0, maxProblems);
+  const rest = condensed.length - shown.length;
+  const lines = shown.map((p) => `${file}:${p.line}:${p.column} ${p.message}${p.hint ? `\n    ${p.hint}` : ""}`);
+  if (rest) lines.push(`… and ${rest} more problem${rest === 1 ? "" : "s"} (fix these first: later ones often follow from them)`);
+  const first = shown[0]!;
+  return new ChurnbookError(code, condensed.length === 1 ? first.message : `${condensed.length} problems in the ${what}:\n  ${lines.join("\n  ")}`, {
+    hint: condensed.length === 1 ? first.hint : undefined,
     location: { file, line: first.line, column: first.column },
     exitCode: 2,
   });
 }
 
+export function definitionError(file: string, problems: Problem[]): ChurnbookError {
+  return problemsError(file, "report definition", problems, "invalid-definition");
+}

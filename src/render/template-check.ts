@@ -54,7 +54,11 @@ export function parseTemplate(text: string): { ast: AST } | { error: TemplateSyn
     if (err.hash?.loc) {
       // "Parse error on line N:", the excerpt, the caret line, "Expecting …, got …".
       const detail = lines.slice(3).join(" ").trim() || lines[0]!;
-      return { error: { line: err.hash.loc.last_line, column: err.hash.loc.last_column, message: detail, expected: err.hash.expected?.map((x) => x.replace(/'/g, "")) } };
+      const expected = err.hash.expected?.map((x) => x.replace(/'/g, ""));
+      // The template ended inside a block: the parser points past the end; the opening tag is the slip.
+      const open = err.hash.token === "EOF" ? unclosedBlock(text) : undefined;
+      if (open) return { error: { ...open, message: `${detail}: the block {{#${open.name}}} opened here is never closed with {{/${open.name}}}`, expected } };
+      return { error: { line: err.hash.loc.last_line, column: err.hash.loc.last_column, message: detail, expected } };
     }
     if (typeof err.lineNumber === "number") {
       return { error: { line: err.lineNumber, column: err.column ?? 0, message: lines[0]!.replace(/ - \d+:\d+$/, "") } };
@@ -64,6 +68,19 @@ export function parseTemplate(text: string): { ast: AST } | { error: TemplateSyn
   } finally {
     parser.parseError = original;
   }
+}
+
+/** The last block opened ({{#name …}}) and not closed ({{/name}}), with its position (column 0-based). */
+function unclosedBlock(text: string): (TemplatePos & { name: string }) | undefined {
+  const open: { name: string; index: number }[] = [];
+  for (const m of text.matchAll(/\{\{~?\s*([#/])\s*([^\s}~]+)/g)) {
+    if (m[1] === "#") open.push({ name: m[2]!, index: m.index! });
+    else if (open.length && open[open.length - 1]!.name === m[2]) open.pop();
+  }
+  const last = open.pop();
+  if (!last) return undefined;
+  const before = text.slice(0, last.index).split("\n");
+  return { name: last.name, line: before.length, column: before[before.length - 1]!.length };
 }
 
 /** The helper calls and value paths of a parsed template. */

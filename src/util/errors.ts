@@ -72,10 +72,22 @@ export function editDistance(a: string, b: string): number {
 /** The candidates closest to `name` (at most 3), for hints such as `did you mean "churn-summary"?`. */
 export function closeMatches(name: string, candidates: Iterable<string>): string[] {
   // Candidates may come from a schema's allowed values (cover: false | compact | full): compare text.
+  // An abbreviation ("pct" for "percent") is as close as one typo. One name inside the other is
+  // close enough to offer, ranked by its edit distance, from three characters on (a one-letter
+  // helper "t" is inside every name).
+  const inside = (a: string, b: string) => b.length >= 3 && a.includes(b);
   const scored = [...candidates]
     .map(String)
-    .map((c) => ({ c, d: c.includes(name) || name.includes(c) ? 1 : editDistance(name, c) }))
-    .filter(({ c, d }) => d <= Math.max(2, Math.floor(c.length / 3)))
+    .map((c) => ({ c, d: abbreviates(name, c) ? 1 : editDistance(name, c), contains: inside(c, name) || inside(name, c) }))
+    .filter(({ c, d, contains }) => contains || d <= Math.max(2, Math.floor(c.length / 3)))
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
   return scored.slice(0, 3).map(({ c }) => c);
+}
+
+/** `short` is `long` with letters left out, from the same first letter ("pct" for "percent"). */
+function abbreviates(short: string, long: string): boolean {
+  if (short.length < 2 || short.length >= long.length || short[0] !== long[0]) return false;
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
 }

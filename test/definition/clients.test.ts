@@ -49,8 +49,9 @@ describe("clients.yaml", () => {
     expect(text).toContain(`${file}:4:5 unknown key "colour"`);
     expect(text).toContain(`${file}:6:5 unknown key "nme"`);
     expect(text).toContain('did you mean "name"?');
-    expect(text).toContain(`missing required key "name"`);
-    expect(text).toMatch(new RegExp(`${file}:7:\\d+ invalid id "Bad Id!"`));
+    // The misspelt "nme" is one problem: not also a missing "name".
+    expect(text).not.toContain(`missing required key "name"`);
+    expect(text).toMatch(new RegExp(`${file}:7:\\d+ invalid id of client 3: "Bad Id!" must match pattern`));
     const dup = await failure(parseClientsText("clients:\n  - id: acme\n    name: A\n  - id: ACME\n    name: B\n", file));
     expect(formatError(dup)).toMatch(/bad\.yaml:4:\d+: duplicate client id "ACME"/);
     const syntax = await failure(parseClientsText("clients:\n  - id: [acme\n", file));
@@ -77,7 +78,7 @@ describe("clients.yaml", () => {
     expect(ok.clients[0]!.brand!.logo!.mime).toBe("image/svg+xml");
     // A bad colour.
     e = await failure(parseClientsText("clients:\n  - id: x\n    name: X\n    brand: { colors: { primary: red } }\n", join(dir, "c.yaml")));
-    expect(formatError(e)).toMatch(/c\.yaml:4:\d+: invalid primary "red"/);
+    expect(formatError(e)).toMatch(/c\.yaml:4:\d+: invalid primary of client 1: "red" must match pattern/);
   });
 
   it("parameters and datasets are checked against the report", async () => {
