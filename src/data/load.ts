@@ -79,6 +79,8 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   const findings: DataFinding[] = [];
   const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
   let described: Row[] = [];
+  /** Whether the file was read typed (CSV fast path) with no row repeating another. */
+  let typedRead = false;
   try {
     const path = prepared?.path ?? src.file;
     const reader =
@@ -87,17 +89,19 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
         : format === "json"
           ? `read_json_auto(${quoteLiteral(path)})`
           : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}${cleanNames(prepared?.header)}, null_padding = true)`;
-    try {
-      // Read in parallel; DuckDB keeps the file's order (insertion order is preserved), so a
-      // row's number is its rowid + 1 (row 1: the first line after the header).
-      await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT * FROM ${reader}`);
-    } catch (e) {
+    // Read in parallel; DuckDB keeps the file's order (insertion order is preserved), so a
+    // row's number is its rowid + 1 (row 1: the first line after the header).
+    if (format === "csv") typedRead = await readCsvTyped(engine, raw, src, path, reader);
+    if (!typedRead)
+      try {
+        await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT * FROM ${reader}`);
+      } catch (e) {
       if (format !== "csv" || !prepared) throw new ChurnbookError("unreadable-file", `cannot read ${format.toUpperCase()} file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file } });
       // Only now: scan the file for the first line DuckDB cannot read, with its true line number.
       const problem = await diagnoseCsv(prepared.path, prepared.delimiter, prepared.header?.length ?? null);
       if (problem) throw csvProblemError(where, problem, prepared.header);
       throw new ChurnbookError("unreadable-file", `cannot read CSV file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file }, hint: "check that the file is a CSV export (one header line, one line per row); set the dataset's delimiter if it is not a comma" });
-    }
+      }
     described = await engine.query(`SELECT column_name, column_type AS data_type FROM (DESCRIBE ${quoteIdent(raw)})`);
     const n = described.filter((r) => r.column_name !== "__row").length;
     if (format === "csv" && prepared?.header && n > prepared.header.length) {
@@ -164,16 +168,19 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     else typeOf.set(field, fromDuck(fileTypes.get(column)!));
   }
 
-  // One scan: the rows, whether any row repeats another exactly (distinct row hashes fewer than
-  // rows — equal rows hash equal, so as many hashes as rows proves there is no copy; fewer is
-  // checked exactly below), and for attributes whether every value reads as a number.
+  // The rows and whether any row repeats another exactly (distinct row hashes fewer than rows —
+  // equal rows hash equal, so as many hashes as rows proves there is no copy; fewer is checked
+  // exactly below; a typed read has checked already); for attributes, whether some value is
+  // not a number and some value is there (EXISTS stops at the first: a text column is settled
+  // by its first rows, not a full scan).
+  const value = (f: string) => `nullif(trim(${quoteIdent(mapping.get(f)!)}), '')`;
   const [scan] = await engine.query(
-    `SELECT count(*) AS n${fileColumns.length ? `, count(DISTINCT hash(${fileColumns.map(quoteIdent).join(", ")})) AS distinct_rows` : ""}${toInfer
-      .map((f, i) => `, count(*) FILTER (WHERE nullif(trim(${quoteIdent(mapping.get(f)!)}), '') IS NOT NULL AND TRY_CAST(trim(${quoteIdent(mapping.get(f)!)}) AS DOUBLE) IS NULL) AS bad${i}, count(nullif(trim(${quoteIdent(mapping.get(f)!)}), '')) AS n${i}`)
-      .join("")} FROM ${rawTable}`,
+    `SELECT (SELECT count(*) FROM ${rawTable}) AS n${fileColumns.length && !typedRead ? `, (SELECT count(DISTINCT hash(${fileColumns.map(quoteIdent).join(", ")})) FROM ${rawTable}) AS distinct_rows` : ""}${toInfer
+      .map((f, i) => `, EXISTS (SELECT 1 FROM ${rawTable} WHERE ${value(f)} IS NOT NULL AND TRY_CAST(${value(f)} AS DOUBLE) IS NULL) AS bad${i}, EXISTS (SELECT 1 FROM ${rawTable} WHERE ${value(f)} IS NOT NULL) AS any${i}`)
+      .join("")}`,
   );
   const total = Number(scan!.n);
-  toInfer.forEach((f, i) => typeOf.set(f, scan![`bad${i}`] === 0 && Number(scan![`n${i}`]) > 0 ? "number" : "string"));
+  toInfer.forEach((f, i) => typeOf.set(f, scan![`bad${i}`] === false && scan![`any${i}`] === true ? "number" : "string"));
 
   // Exact duplicate rows (every column equal, as written in the file). The policy per role:
   // - customers, subscriptions, churn events, lifetimes, summaries: a row states a fact once,
@@ -183,7 +190,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   //   kept and reported; with a row id column (e.g. transaction_id) a copy is a duplicate and
   //   is dropped. A log in which half the rows or more repeat an earlier one looks like a file
   //   concatenated with itself and is refused.
-  if (fileColumns.length && Number(scan!.distinct_rows) < total) {
+  if (fileColumns.length && !typedRead && Number(scan!.distinct_rows) < total) {
     const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${numbered})`;
     const dup = await countRows(engine, ranked, "__k > 1");
     if (dup.count) {
@@ -301,6 +308,38 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
     minDate,
     maxDate,
   };
+}
+
+/**
+ * The fast path for CSV: read the file once, typed by DuckDB's own parser — canonical number
+ * fields as DOUBLE, dates (ISO, no date_format) as DATE, everything else as text — when that
+ * gives the values the text path would (castSql) and no row repeats another. A value the
+ * parser rejects, a line of the wrong shape, or rows whose typed values repeat (copies must be
+ * judged as written, and reported with their rows) send the file down the text path, which
+ * reads it as text and locates every problem. Returns whether `raw` now holds the typed rows.
+ */
+async function readCsvTyped(engine: Engine, raw: string, src: DatasetSource, path: string, textReader: string): Promise<boolean> {
+  const columns = (await engine.query(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${textReader})`).catch(() => [])).map((r) => String(r.column_name));
+  const byColumn = new Map(Object.entries(src.columns).map(([field, column]) => [column, field]));
+  const types = columns.map((c) => {
+    // As the mapping in loadDataset names fields: explicit mapping, canonical name, snake_case.
+    const field = byColumn.get(c) ?? (canonicalType(src.role, c) ? c : snake(c));
+    const t = canonicalType(src.role, field) ?? src.types[field];
+    return t === "number" ? "DOUBLE" : t === "date" && !src.dateFormat ? "DATE" : "VARCHAR";
+  });
+  if (columns.length < 2 || !types.some((t) => t !== "VARCHAR")) return false;
+  const spec = `{${columns.map((c, i) => `${quoteLiteral(c)}: '${types[i]}'`).join(", ")}}`;
+  const table = quoteIdent(raw);
+  try {
+    await engine.query(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv(${quoteLiteral(path)}, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, columns = ${spec}, null_padding = true)`);
+  } catch {
+    return false;
+  }
+  // Equal text gives equal typed values, so as many distinct row hashes as rows proves no copy.
+  const [c] = await engine.query(`SELECT count(*) AS n, count(DISTINCT hash(${columns.map(quoteIdent).join(", ")})) AS d FROM ${table}`);
+  if (Number(c!.d) === Number(c!.n)) return true;
+  await engine.query(`DROP TABLE ${table}`);
+  return false;
 }
 
 /**
