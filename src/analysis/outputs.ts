@@ -36,10 +36,15 @@ export function scalarDecl(outputs: AnalysisOutputs, name: string): ScalarDecl |
   return undefined;
 }
 
+/** A declared name as a regular expression source, unanchored: <placeholder> → [a-z0-9_]+ (also for the JSON Schema). */
+export function declaredNamePattern(key: string): string {
+  return key.split(/<[a-z_]+>/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[a-z0-9_]+");
+}
+
 const patterns = new Map<string, RegExp>();
 function patternOf(key: string): RegExp {
   let re = patterns.get(key);
-  if (!re) patterns.set(key, (re = new RegExp(`^${key.split(/<[a-z_]+>/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[a-z0-9_]+")}$`)));
+  if (!re) patterns.set(key, (re = new RegExp(`^${declaredNamePattern(key)}$`)));
   return re;
 }
 
