@@ -12,7 +12,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Locale, Row, Value } from "../analysis/types.js";
-import { formatValue, parseIsoDate } from "../util/format.js";
+import { formatValue, missing, parseIsoDate } from "../util/format.js";
 import { chartDocument } from "./dom.js";
 import { measureText } from "./measure.js";
 import type { ChartSpec, MarkSpec, MarkType, ScaleSpec } from "./spec.js";
@@ -349,6 +349,43 @@ function sameLayout(a: Layout, b: Layout): boolean {
   return a.marginTop === b.marginTop && a.marginLeft === b.marginLeft && a.marginRight === b.marginRight && a.marginBottom === b.marginBottom && a.xTickRotate === b.xTickRotate && JSON.stringify(a.xTicks) === JSON.stringify(b.xTicks) && JSON.stringify(a.legendMargins) === JSON.stringify(b.legendMargins);
 }
 
+/** Marks that get a <title> per datum (a line or an area is one path: its title would be its first point's). */
+const titledMarks = new Set<MarkType>(["barY", "barX", "rectY", "cell", "dot", "dotY", "tickX", "tickY", "ruleY", "ruleX", "text", "textY"]);
+
+/**
+ * A mark's tooltip: its channels' values, each formatted as its axis or legend formats it
+ * ("期间：2026年10月 · 比率：1.6%"), the series first; an interval (x1–x2) reads as one range.
+ * Null when the mark has no column channels.
+ */
+function markTitle(rows: PlotRow[], options: Record<string, unknown>, spec: ChartSpec, kinds: Record<ScaleKey, ValueKind>, opts: ChartOptions): ((d: PlotRow) => string) | null {
+  // A channel names a column, or is a constant ("steelblue", "currentColor") no row has.
+  const column = (channel: string) => {
+    const c = options[channel];
+    return typeof c === "string" && rows.length > 0 && c in rows[0]! ? c : undefined;
+  };
+  const formatter = (key: ScaleKey) => {
+    const tick = tickFormatFor(spec[key], kinds[key], opts);
+    return (v: unknown) =>
+      v === null || v === undefined ? missing : tick ? tick(v) : typeof v === "number" ? formatValue(v, "number", opts.locale, opts.currency) : v instanceof Date ? formatValue(v, "date", opts.locale, opts.currency) : String(v);
+  };
+  const sep = opts.locale === "zh-CN" ? "：" : ": ";
+  const fields: ((d: PlotRow) => string)[] = [];
+  const series = column("stroke") ?? column("fill");
+  if (series) {
+    const f = formatter("color");
+    const label = spec.color?.label ? `${spec.color.label}${sep}` : "";
+    fields.push((d) => `${label}${f(d[series])}`);
+  }
+  for (const key of ["x", "y"] as const) {
+    const label = spec[key]?.label ? `${spec[key]!.label}${sep}` : "";
+    const f = formatter(key);
+    const [one, lo, hi] = [column(key), column(`${key}1`), column(`${key}2`)];
+    if (lo && hi) fields.push((d) => `${label}${f(d[lo])} – ${f(d[hi])}`);
+    else if (one && one !== series) fields.push((d) => `${label}${f(d[one])}`);
+  }
+  return fields.length ? (d) => fields.map((field) => field(d)).join("\n") : null;
+}
+
 /** Renders a chart spec over result tables to trusted SVG markup, with any warnings. */
 export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions): ChartResult {
   const warnings: string[] = [];
@@ -427,7 +464,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       const yFormat = (v: number) => formatValue(v, labelFormat, opts.locale, opts.currency, { compact: labelFormat === "currency" });
       for (const kind of ["start", "in", "out"] as const) {
         const subset = bars.filter((b) => (kind === "start" ? b.kind === "start" || b.kind === "end" : b.kind === kind));
-        if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind] }));
+        if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind], title: (b: (typeof bars)[number]) => `${b.step}${opts.locale === "zh-CN" ? "：" : ": "}${(b.kind === "in" ? "+" : b.kind === "out" ? "−" : "") + yFormat(b.value)}` }));
       }
       if (axis) {
         const totals = bars.filter((b) => b.kind === "start" || b.kind === "end");
@@ -448,8 +485,13 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       continue;
     }
     const options: Record<string, unknown> = { ...m.options };
-    // A printed page has no pointer: tips would only add listeners and hidden markup.
+    // A printed page has no pointer: tips would only add listeners and hidden markup. A
+    // <title> per mark instead: the screen shows the values on hover, paper ignores it.
     delete options.tip;
+    if (options.title === undefined && titledMarks.has(m.mark)) {
+      const title = markTitle(rows, options, spec, kinds, opts);
+      if (title) options.title = title;
+    }
     if (fillMarks.has(m.mark) && options.fill === undefined && !(m.mark === "dot" && options.stroke !== undefined)) options.fill = accent;
     if (strokeMarks.has(m.mark) && options.stroke === undefined) options.stroke = accent;
     if (strokeMarks.has(m.mark) && options.strokeWidth === undefined) options.strokeWidth = 2;

@@ -15,7 +15,7 @@ import type { Locale, Row } from "../analysis/types.js";
 import { renderChart, type ChartResult } from "../charts/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } from "./document.js";
-import { columnFormat, computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing } from "../util/format.js";
+import { columnFormat, computeDelta, deltaTone, formatDate, formatInteger, formatPeriod, formatValue, missing, toFiniteNumber } from "../util/format.js";
 import { createHandlebars } from "./helpers.js";
 import { label } from "./labels.js";
 import { findingText } from "./findings.js";
@@ -145,17 +145,46 @@ function kpiView(item: KpiItem, locale: Locale, currency: string) {
   return { label: item.label, value: formatValue(item.value, item.format, locale, currency, { compact: item.format === "currency" }), deltas };
 }
 
+/**
+ * Page breaks in a long table: its first and last rows stay together (a title, a header and one
+ * row at the foot of a page, or "14 + 1" — a last row alone on the next page — never happen),
+ * and a short table is never split at all.
+ */
+const keptRows = 3;
+const unsplitTableRows = 6;
+
+/** What a cell's value sorts by in the HTML (the sort script): the raw number or ISO date. */
+function sortKey(value: Row[string] | undefined, format: ValueFormat): string | undefined {
+  if (numericFormats.has(format)) {
+    const n = toFiniteNumber(value);
+    return n === null ? undefined : String(n);
+  }
+  return (format === "date" || format === "period") && typeof value === "string" ? value : undefined;
+}
+
 function tableView(columns: ColumnSpec[], rows: Row[], locale: Locale, currency: string) {
   // One number format per column: the same decimals in every cell of it.
   const formats = columns.map((c) => columnFormat(rows.map((r) => r[c.key]), c.format));
+  const cells = rows.map((r, index) => ({
+    alt: index % 2 === 1,
+    cells: columns.map((c, i) => {
+      const text = formatValue(r[c.key] ?? null, c.format, locale, currency, formats[i]);
+      return { text, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format), missing: text === missing, sort: sortKey(r[c.key], c.format) };
+    }),
+  }));
+  const split = cells.length > unsplitTableRows;
+  const bodies = split
+    ? [
+        { keep: true, rows: cells.slice(0, keptRows) },
+        { keep: false, rows: cells.slice(keptRows, -keptRows) },
+        { keep: true, rows: cells.slice(-keptRows) },
+      ]
+    : cells.length ? [{ keep: false, rows: cells }] : [];
   return {
     columns: columns.map((c) => ({ label: c.label, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format) })),
-    rows: rows.map((r) =>
-      columns.map((c, i) => {
-        const text = formatValue(r[c.key] ?? null, c.format, locale, currency, formats[i]);
-        return { text, numeric: numericFormats.has(c.format), nowrap: nowrapFormats.has(c.format), missing: text === missing };
-      }),
-    ),
+    bodies,
+    empty: rows.length === 0,
+    unsplit: !split,
   };
 }
 

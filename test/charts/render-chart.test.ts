@@ -21,6 +21,18 @@ describe("renderChart", () => {
     expect(warnings[0]).toMatch(/strings that appear to be numbers/);
   });
 
+  it("gives each mark a <title> tooltip with its values formatted as the axes format them", () => {
+    const titles = (svg: string) => [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    const trend = { marks: [{ mark: "dot" as const, data: "t", options: { x: "period", y: "rate", fill: "series" } }], x: { label: "Period" }, y: { format: "percent" as const, label: "Rate" } };
+    const rows = [{ period: "2026-10", rate: 0.0162, series: "Churn" }];
+    // The series first, then each axis by its label, formatted as its ticks are.
+    expect(titles(renderChart(trend, { t: rows }, en).svg)).toEqual(["Churn\nPeriod: October 2026\nRate: 1.6%"]);
+    expect(titles(renderChart(trend, { t: rows }, zh).svg)).toEqual(["Churn\nPeriod：2026年10月\nRate：1.6%"]);
+    // An interval reads as a range; a constant colour ("currentColor") is no value.
+    const forest = { marks: [{ mark: "ruleY" as const, data: "c", options: { y: "term", x1: "lo", x2: "hi", stroke: "currentColor" } }], x: { label: "Hazard ratio", format: "number" as const } };
+    expect(titles(renderChart(forest, { c: [{ term: "Plan: Basic", lo: 0.5, hi: 1.25 }] }, en).svg)).toEqual(["Hazard ratio: 0.5 – 1.3\nPlan: Basic"]);
+  });
+
   it("warns about an unknown table", () => {
     const { warnings } = renderChart({ marks: [{ mark: "lineY", data: "missing", options: { x: "a", y: "b" } }] }, {}, en);
     expect(warnings[0]).toMatch(/no table "missing"/);

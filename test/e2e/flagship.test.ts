@@ -41,7 +41,10 @@ describe("flagship report", () => {
     expect(text).not.toMatch(/\bNaN\b|Infinity|undefined/);
 
     const html = readFileSync(join(dir, "report.html"), "utf8");
-    expect(html).not.toMatch(/<script|<link|src="http|href="http/i);
+    expect(html).not.toMatch(/<link|src="http|href="http/i);
+    // No script but the static table sorter, which makes no request.
+    expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script id="churnbook-table-sort">']);
+    expect(html.slice(html.indexOf('<script id="churnbook-table-sort">'))).not.toMatch(/fetch|XMLHttpRequest|import\(|src=/);
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
     expect(manifest.params).toMatchObject({ period: "2026-10", client: "acme" });
     expect(manifest.inputs.map((i: { dataset: string }) => i.dataset)).toEqual(["customers", "subscriptions", "transactions", "tickets", "churn_events"]);
