@@ -8,6 +8,7 @@ import {
 } from "./cohorts/churn-labels.js";
 import { ratio } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Locale, Localized, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 const params = Type.Object({
   reason_map: Type.String({
@@ -178,7 +179,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
   chart(result, _p, ctx): ChartSpec | null {
     const rows = result.tables.reasons ?? [];
     if (!rows.length) return null;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).churnReasons;
     // One bar per reason category, named in the report's language on the axis: no legend
     // needed, one colour, the count at the bar's end. When the taxonomy leaves reasons unmapped,
     // one bar per reason label of the data instead (the categories would hide them in one bar).
@@ -186,14 +187,14 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
     const table = byReason ? "reasons" : "categories";
     const bars = (byReason ? rows : result.tables.categories ?? []).length;
     return {
-      title: zh ? "流失原因" : "Churn by reason",
+      title: say.chartTitle,
       height: Math.max(120, 40 + 28 * bars),
       marks: [
         { mark: "barX", data: table, options: { x: "events", y: "label", sort: { y: "-x" } } },
         { mark: "text", data: table, options: { x: "events", y: "label", text: "events", textAnchor: "start", dx: 4, fill: "#1f2933" } },
         { mark: "ruleX", data: table, options: { x: 0, stroke: "#9aa5b1" } },
       ],
-      x: { label: zh ? "流失事件数" : "Churn events", format: "integer", nice: true },
+      x: { label: say.events, format: "integer", nice: true },
       y: { label: null },
     };
   },
@@ -221,10 +222,9 @@ function compareText(a: string, b: string): number {
 /** "a (3), b (2) … and 4 more" / "a (3)、b (2) 等 6 个": a counted list, count desc then label. */
 function countedList(counts: Map<string, number>, locale: Locale, max = 10): string {
   const all = [...counts.entries()].sort(([a, x], [b, y]) => y - x || compareText(a, b));
-  const shown = all.slice(0, max).map(([c, n]) => `${c} (${n})`);
-  const zh = locale === "zh-CN";
-  const rest = all.length - shown.length;
-  return shown.join(zh ? "、" : ", ") + (rest > 0 ? (zh ? ` 等，另有 ${rest} 个` : `, and ${rest} more`) : "");
+  const say = msg(locale).churnReasons;
+  const shown = all.slice(0, max).map(([c, n]) => say.counted(c, n));
+  return say.countedList(shown, all.length - shown.length);
 }
 
 function bump(m: Map<string, number>, k: string, n: number): void {
@@ -245,7 +245,7 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
   const withMrr = ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f));
   const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const L = ctx.locale;
-  const zh = L === "zh-CN";
+  const say = msg(L).churnReasons;
   const notes: string[] = [];
 
   const byReason = new Map<string, Group & { category: Category }>();
@@ -349,37 +349,25 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
 
   const dropped = Number(data.dropped?.[0]?.no_date ?? 0);
   if (dropped > 0)
-    notes.push(zh ? `${dropped} 条流失事件没有日期，未计入。` : `${dropped} churn event${dropped === 1 ? " has" : "s have"} no date and ${dropped === 1 ? "is" : "are"} left out.`);
-  if (total === 0) notes.push(zh ? `${ctx.period.label} 没有流失事件。` : `no churn events in ${ctx.period.label}`);
+    notes.push(say.noDate(dropped));
+  if (total === 0) notes.push(say.noEvents(ctx.period.label));
   const unmappedEvents = byCategory.get(unmappedCategory)!.events;
   if (unmappedReasons.size > 0) {
     const n = unmappedEvents - missingReason;
-    notes.push(
-      zh
-        ? `${n} 个流失事件的原因不在原因分类映射（reason_map 及内置类别名）中，按数据原样列出、类别记为“未映射”：${countedList(unmappedReasons, L)}。`
-        : `${n} churn event${n === 1 ? "'s reason is" : "s' reasons are"} not mapped by the reason taxonomy (reason_map and the built-in category names); listed as they are, category "unmapped": ${countedList(unmappedReasons, L)}`,
-    );
+    notes.push(say.unmapped(n, countedList(unmappedReasons, L)));
   }
   if (missingReason > 0)
-    notes.push(zh ? `${missingReason} 个流失事件没有填写原因，列为“${noReasonLabel[L]}”。` : `${missingReason} churn event${missingReason === 1 ? " has" : "s have"} no reason, listed as "${noReasonLabel[L]}".`);
+    notes.push(say.noReason(missingReason, noReasonLabel[L]));
   if (unknownTypes.size > 0) {
     const n = [...unknownTypes.values()].reduce((a, b) => a + b, 0);
-    notes.push(
-      zh
-        ? `${n} 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：${countedList(unknownTypes, L)}。`
-        : `${n} churn event${n === 1 ? "'s type is" : "s' types are"} not recognised (neither voluntary nor involuntary) and counted as not stated: ${countedList(unknownTypes, L)}`,
-    );
+    notes.push(say.unknownType(n, countedList(unknownTypes, L)));
   }
   if (openSubtypes.size > 0) {
     const n = [...openSubtypes.values()].reduce((a, b) => a + b, 0);
-    notes.push(
-      zh
-        ? `${n} 个流失事件的细分类型不在内置分类中，按数据原样列出：${countedList(openSubtypes, L)}。`
-        : `${n} churn event${n === 1 ? "'s subtype is" : "s' subtypes are"} not in the built-in taxonomy; listed as they are: ${countedList(openSubtypes, L)}`,
-    );
+    notes.push(say.openSubtype(n, countedList(openSubtypes, L)));
   }
   if (withMrr && unmatched > 0)
-    notes.push(zh ? `${unmatched} 个流失事件在流失日前一天没有有效订阅，流失 MRR 记为 0。` : `${unmatched} churn event${unmatched === 1 ? "" : "s"} had no active subscription the day before the churn date: lost MRR counted as 0`);
+    notes.push(say.noSubscription(unmatched));
 
   // Ties go to the taxonomy's order; "unmapped" is not a category of the taxonomy.
   const top = categories.filter((c) => c.category !== unmappedCategory && (c.events as number) > 0).sort((a, b) => (b.events as number) - (a.events as number))[0];

@@ -11,6 +11,7 @@ import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, sum } fr
 import { returnsRule } from "./money.js";
 import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 export const cpmParams = Type.Object({
   as_of: Type.String({ default: "", description: "As-of date yyyy-mm-dd; empty = the last day of the report period" }),
@@ -188,10 +189,10 @@ export const cpm: Analysis<CpmParams> = {
     const notes: string[] = [];
     const all = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const rows = all.filter((r) => num(r.purchases) > 0);
-    if (all.length > rows.length) notes.push(ctx.locale === "zh-CN" ? `${all.length - rows.length} 位客户只有退货、没有购买，未分组。` : `${all.length - rows.length} customer(s) with returns but no purchase are not grouped.`);
+    if (all.length > rows.length) notes.push(msg(ctx.locale).segmentation.cpmReturnsOnly(all.length - rows.length));
     const derived = params.spend_threshold <= 0;
     const threshold = derived ? quantile(rows.map((r) => num(r.spend)), params.spend_percentile / 100) : params.spend_threshold;
-    if (threshold === null) notes.push(ctx.locale === "zh-CN" ? `截至 ${asOf} 没有有购买的客户。` : `No customers with a purchase on or before ${asOf}.`);
+    if (threshold === null) notes.push(msg(ctx.locale).segmentation.noCustomersWithPurchase(asOf));
     const rules: CpmRules = { lapseDays: params.lapse_days, shortTenure: params.short_tenure_days, longTenure: params.long_tenure_days, spendThreshold: threshold ?? 0, currency: ctx.currency };
     const L = ctx.locale;
     const label = (g: string): string => (g === noneGroup ? noneLabel[L] : cpmText[g as CpmGroup].label[L]);
@@ -265,12 +266,11 @@ export const cpm: Analysis<CpmParams> = {
   },
 
   chart(result, _params, ctx) {
-    const zh = ctx.locale === "zh-CN";
     const rows = result.tables.groups ?? [];
     return {
-      title: zh ? "CPM 各组客户数" : "Customers by CPM group",
+      title: msg(ctx.locale).segmentation.cpmTitle,
       marks: [{ mark: "barX", data: "groups", options: { x: "customers", y: "label", fill: "status_label", tip: true } }],
-      x: { label: zh ? "客户数" : "Customers", format: "integer", grid: true },
+      x: { label: msg(ctx.locale).common.customers, format: "integer", grid: true },
       y: { label: null, domain: rows.map((r) => r.label) },
       color: { legend: true, domain: [statusLabel.current[ctx.locale], statusLabel.lapsed[ctx.locale]], range: ["#1f4e79", "#c0504d"] },
       marginLeft: 130,

@@ -11,6 +11,7 @@ import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList,
 import { exactMoneySql, moneySign, returnsRule } from "./money.js";
 import { classifyValue, valueClasses, valueClassText } from "./segmentation/value-classes.js";
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 
 export const customerValueParams = Type.Object({
   cost_columns: Type.String({ default: "", description: "Comma list of further cost columns (besides transactions.cost): transactions columns are summed per customer, customers columns taken per customer" }),
@@ -223,17 +224,17 @@ export const customerValue: Analysis<CustomerValueParams> = {
       };
     });
     const neg = classes[3]!;
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).segmentation;
     const costs = costColumns(params, ctx);
     if (costs.tx.length === 0 && costs.customers.length === 0 && !(ctx.fields.transactions ?? []).includes("cost")) {
-      notes.push(zh ? "未提供服务成本(交易表无 cost 字段,也未设参数 cost_columns):客户价值 = 净收入。" : "Cost to serve not provided (no transactions cost field, no cost_columns): value = net revenue.");
+      notes.push(say.noCostToServe);
     }
-    if (customers.length === 0) notes.push(zh ? `截至 ${asOf} 没有有交易的客户。` : `No customers with transactions on or before ${asOf}.`);
-    else if (moneySign(totalValue, ctx.currency) <= 0) notes.push(zh ? "客户价值合计不为正:价值占比为空。" : "Total customer value is not positive: value shares are empty.");
+    if (customers.length === 0) notes.push(say.noCustomersWithTransactions(asOf));
+    else if (moneySign(totalValue, ctx.currency) <= 0) notes.push(say.totalValueNotPositive);
     // Negative-value customers are a finding (the classes table, scalars and treatment), not a
     // data problem, so they are not repeated as a note (notes become report warnings).
     const noPotential = classified.filter((c) => c.potential === null).length;
-    if (noPotential > 0 && customers.length > 0) notes.push(zh ? `${noPotential} 位客户所在同类客户组少于 min_peers = ${params.min_peers} 位:无潜在价值与增长差距。` : `${noPotential} customer(s) are in peer groups smaller than min_peers = ${params.min_peers}: no potential value or gap.`);
+    if (noPotential > 0 && customers.length > 0) notes.push(say.smallPeerGroups(noPotential, params.min_peers));
     return {
       scalars: {
         as_of: asOf,
@@ -254,15 +255,15 @@ export const customerValue: Analysis<CustomerValueParams> = {
   },
 
   chart(_result, _params, ctx) {
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).segmentation;
     return {
-      title: zh ? "各类客户的价值" : "Value by customer class",
+      title: say.valueTitle,
       marks: [
         { mark: "barY", data: "classes", options: { x: "label", y: "value", fill: "class", tip: true } },
         { mark: "ruleY", data: "classes", options: { y: 0 } },
       ],
       x: { label: null, domain: valueClasses.map((k) => valueClassText[k].label[ctx.locale]) },
-      y: { label: zh ? "客户价值(收入 − 服务成本)" : "Value (revenue − cost to serve)", format: "currency", grid: true },
+      y: { label: say.valueAxis, format: "currency", grid: true },
       color: { legend: false, domain: [...valueClasses], range: ["#1f4e79", "#5b9bd5", "#bfbfbf", "#c0504d"] },
     } satisfies ChartSpec;
   },

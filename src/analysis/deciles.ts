@@ -10,6 +10,7 @@ import { num, purchaseRowsSql, ratio } from "./segmentation/common.js";
 import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
 import type { AnalysisContext, Analysis, Localized } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
+import { msg } from "../locales/index.js";
 
 export const decilesParams = Type.Object({
   measure: Type.Union([Type.Literal("revenue"), Type.Literal("profit")], { default: "revenue", description: "Value per customer: net revenue, or profit = net revenue − cost (needs transactions.cost)" }),
@@ -98,7 +99,7 @@ export const deciles: Analysis<DecilesParams> = {
 
   compute(data, params, ctx) {
     const notes: string[] = [];
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).segmentation;
     const sorted = sortByValue((data.customers ?? []).map((r) => ({ customer_id: String(r.customer_id), value: num(r.value) })));
     const n = sorted.length;
     const table = toDeciles(sorted);
@@ -106,10 +107,10 @@ export const deciles: Analysis<DecilesParams> = {
     const positive = moneySign(total, ctx.currency) > 0;
     const k = positive ? customersForShare(sorted, params.target_share) : null;
     const negative = sorted.filter((c) => moneySign(c.value, ctx.currency) < 0);
-    if (n === 0) notes.push(zh ? "窗口内没有有交易的客户。" : "No customers with transactions in the window.");
-    else if (!positive) notes.push(zh ? "客户价值净合计不为正:占比与 share_for_80pct 无定义。" : "The net total value is not positive: shares and share_for_80pct are not defined.");
-    if (n > 0 && n < 10) notes.push(zh ? `只有 ${n} 位客户:部分十分位组为空。` : `Only ${n} customer(s): some deciles are empty.`);
-    if (negative.length) notes.push(zh ? `${negative.length} 位客户的${params.measure === "profit" ? "利润" : "收入"}为负,排在最后;累计占比可能超过 100%。` : `${negative.length} customer(s) with negative ${params.measure} are ranked last; the cumulative share may exceed 100%.`);
+    if (n === 0) notes.push(say.noCustomersInWindow);
+    else if (!positive) notes.push(say.netTotalNotPositive);
+    if (n > 0 && n < 10) notes.push(say.fewCustomers(n));
+    if (negative.length) notes.push(say.negativeRankedLast(negative.length, params.measure === "profit"));
     return {
       scalars: {
         customers: n,
@@ -127,17 +128,17 @@ export const deciles: Analysis<DecilesParams> = {
   },
 
   chart(_result, params, ctx) {
-    const zh = ctx.locale === "zh-CN";
-    const what = params.measure === "profit" ? (zh ? "利润" : "profit") : zh ? "收入" : "revenue";
+    const say = msg(ctx.locale).segmentation;
+    const what = say.measure(params.measure === "profit");
     return {
-      title: zh ? `各十分位${what}占比与累计占比` : `Share of ${what} by decile, and cumulative share`,
+      title: say.decileTitle(what),
       marks: [
         { mark: "barY", data: "deciles", options: { x: "decile", y: "share", fill: "#1f4e79", tip: true } },
         { mark: "lineY", data: "deciles", options: { x: "decile", y: "cumulative_share", stroke: "#c0504d", marker: "circle" } },
         { mark: "ruleY", data: "deciles", options: { y: params.target_share, stroke: "#888", strokeDasharray: "4,3" } },
       ],
-      x: { label: zh ? "十分位(1 = 价值最高)" : "Decile (1 = highest value)" },
-      y: { label: zh ? `${what}占比` : `Share of ${what}`, format: "percent", grid: true },
+      x: { label: say.decileAxis },
+      y: { label: say.shareOf(what), format: "percent", grid: true },
     } satisfies ChartSpec;
   },
 };

@@ -9,6 +9,7 @@ import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, sp
 import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
+import { msg } from "../locales/index.js";
 
 const measures = ["recency", "frequency", "monetary"] as const;
 type Measure = (typeof measures)[number];
@@ -136,7 +137,7 @@ export const rfm: Analysis<RfmParams> = {
     const returnRows = sum(rows.map((r) => num(r.return_rows)));
     const scored = rows.filter((r) => r.recency !== null && num(r.frequency) > 0);
     const excluded = rows.length - scored.length;
-    if (excluded > 0) notes.push(ctx.locale === "zh-CN" ? `${excluded} 位客户截至 ${asOf} 只有退货、没有购买，未参与评分。` : `${excluded} customer(s) with returns but no purchase on or before ${asOf} are not scored.`);
+    if (excluded > 0) notes.push(msg(ctx.locale).segmentation.rfmReturnsOnly(excluded, asOf));
 
     const values: Record<Measure, number[]> = {
       recency: scored.map((r) => num(r.recency)),
@@ -148,10 +149,10 @@ export const rfm: Analysis<RfmParams> = {
       const byRank = rankMeasures.includes(m);
       let res = qcut(byRank ? rankFirst(values[m]) : values[m], bins);
       if (!res.unique && !byRank) {
-        notes.push(ctx.locale === "zh-CN" ? `${m}：取值分位点有重复，改按排名（同值按客户编号依次排名）分箱。` : `${m}: quantile edges are not unique (pandas qcut would raise "Bin edges must be unique"); binned on rank(method='first') instead.`);
+        notes.push(msg(ctx.locale).segmentation.rfmTiedEdges(m));
         res = qcut(rankFirst(values[m]), bins);
       }
-      if (!res.unique && scored.length > 0) notes.push(ctx.locale === "zh-CN" ? `${m}：客户少于两位，所有客户在同一档。` : `${m}: fewer than two customers; every customer is in one bin.`);
+      if (!res.unique && scored.length > 0) notes.push(msg(ctx.locale).segmentation.rfmOneBin(m));
       codes[m] = res.codes;
     }
 
@@ -187,8 +188,8 @@ export const rfm: Analysis<RfmParams> = {
         action: segmentAction(name, ctx.locale),
       };
     });
-    if (customers.length === 0) notes.push(ctx.locale === "zh-CN" ? `截至 ${asOf} 没有有购买的客户。` : `No customers with a purchase on or before ${asOf}.`);
-    else if (moneySign(totalSpend, ctx.currency) === 0) notes.push(ctx.locale === "zh-CN" ? "净消费额合计为 0：收入占比为空。" : "Total net spend is 0: revenue shares are empty.");
+    if (customers.length === 0) notes.push(msg(ctx.locale).segmentation.noCustomersWithPurchase(asOf));
+    else if (moneySign(totalSpend, ctx.currency) === 0) notes.push(msg(ctx.locale).segmentation.rfmZeroSpend);
     return {
       scalars: { as_of: asOf, customers: customers.length, revenue: totalSpend, return_rows: returnRows, unscored_customers: excluded },
       tables: { customers, segments },
@@ -197,14 +198,13 @@ export const rfm: Analysis<RfmParams> = {
   },
 
   chart(result, _params, ctx) {
-    const zh = ctx.locale === "zh-CN";
     const rows = result.tables.segments ?? [];
     return {
-      title: zh ? "RFM 细分客户数" : "Customers by RFM segment",
+      title: msg(ctx.locale).segmentation.rfmTitle,
       marks: [
         { mark: "barX", data: "segments", options: { x: "customers", y: "label", fill: "segment", tip: true } },
       ],
-      x: { label: zh ? "客户数" : "Customers", format: "integer", grid: true },
+      x: { label: msg(ctx.locale).common.customers, format: "integer", grid: true },
       y: { label: null, domain: rows.map((r) => r.label) },
       color: { legend: false },
       marginLeft: 130,

@@ -12,6 +12,7 @@ import { activeAt, spellsSql } from "./sql/spells.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList } from "./segmentation/common.js";
 import type { Analysis, AnalysisContext, Localized, Row, Value } from "./types.js";
 import { returnsRule } from "./money.js";
+import { msg } from "../locales/index.js";
 
 export const segmentsParams = Type.Object({
   by: Type.String({ default: "", description: "Comma list of customers attributes to segment by; empty = every attribute column except ids, dates, names and numeric columns" }),
@@ -182,9 +183,9 @@ export const segments: Analysis<SegmentsParams> = {
     const hasTx = ctx.fields.transactions !== undefined;
     const notes: string[] = [];
     const rows = data.segments ?? [];
-    if (names.length === 0) notes.push(ctx.locale === "zh-CN" ? "客户表没有可用于细分的属性列。" : "The customers dataset has no attribute columns to segment by.");
-    if (!hasTx) notes.push(ctx.locale === "zh-CN" ? "没有交易数据集：复购率为空。" : "No transactions dataset: repeat-purchase rates are empty.");
-    if (src === "none") notes.push(ctx.locale === "zh-CN" ? "没有流失口径所需的数据，也没有 churned 标签：流失率为空。" : "No churn basis data and no churned label: churn rates are empty.");
+    if (names.length === 0) notes.push(msg(ctx.locale).segmentation.noAttributes);
+    if (!hasTx) notes.push(msg(ctx.locale).segmentation.noTransactions);
+    if (src === "none") notes.push(msg(ctx.locale).segmentation.noChurnData);
     const out: Row[] = [];
     const highlights: Row[] = [];
     const scalars: Record<string, Value> = {};
@@ -193,11 +194,11 @@ export const segments: Analysis<SegmentsParams> = {
       const group = rows.filter((r) => r.attribute === a);
       const type = String(group[0]?.col_type ?? "VARCHAR");
       if (!explicit && !/^VARCHAR|^BOOLEAN|^ENUM/.test(type)) {
-        notes.push(ctx.locale === "zh-CN" ? `“${a}”为数值或日期列（${type}），已跳过；如需按其取值细分，请在参数 by 中列出。` : `"${a}" is skipped: a numeric or date column (${type}); name it in by to segment on its values.`);
+        notes.push(msg(ctx.locale).segmentation.skippedNumeric(a, type));
         continue;
       }
       if (!explicit && group.length > params.max_segments) {
-        notes.push(ctx.locale === "zh-CN" ? `“${a}”有 ${group.length} 个不同取值（超过 max_segments = ${params.max_segments}），已跳过。` : `"${a}" is skipped: ${group.length} distinct values (more than max_segments = ${params.max_segments}).`);
+        notes.push(msg(ctx.locale).segmentation.skippedTooMany(a, group.length, params.max_segments));
         continue;
       }
       used.push(a);
@@ -226,7 +227,7 @@ export const segments: Analysis<SegmentsParams> = {
         highlights.push({ attribute: a, attribute_label: attributeLabel(a, ctx.locale), segment: best.segment, customers: best.customers, repeat_rate: best.repeat_rate });
         scalars[`top_repeat_${a}`] = best.segment;
       } else if (hasTx) {
-        notes.push(ctx.locale === "zh-CN" ? `${a}：没有细分拥有 ${params.min_customers} 位以上有购买的客户，不标出复购率最高的细分。` : `${a}: no segment has ${params.min_customers}+ customers with purchases; no highest-repeat segment is called out.`);
+        notes.push(msg(ctx.locale).segmentation.noRepeatLeader(a, params.min_customers));
       }
       out.push(...segRows);
     }
@@ -238,13 +239,13 @@ export const segments: Analysis<SegmentsParams> = {
   },
 
   chart(result, _params, ctx) {
-    const zh = ctx.locale === "zh-CN";
+    const say = msg(ctx.locale).segmentation;
     const rows = result.tables.segments ?? [];
     if (rows.length === 0 || rows.every((r) => r.repeat_rate === null)) return null;
     return {
-      title: zh ? "各细分复购率" : "Repeat-purchase rate by segment",
+      title: say.repeatTitle,
       marks: [{ mark: "barX", data: "segments", options: { x: "repeat_rate", y: "label", fill: "highest_repeat", tip: true } }],
-      x: { label: zh ? "复购率" : "Repeat-purchase rate", format: "percent", grid: true },
+      x: { label: say.repeatRate, format: "percent", grid: true },
       y: { label: null, domain: rows.map((r) => r.label) },
       color: { legend: false, domain: [false, true], range: ["#9db4cc", "#1f4e79"] },
       marginLeft: 110,

@@ -155,6 +155,74 @@ export const enUS = {
     survivingShare: "Surviving share",
   },
 
+  /** Customer value, deciles, RFM, CPM and attribute segments. */
+  segmentation: {
+    noCostToServe: "Cost to serve not provided (no transactions cost field, no cost_columns): value = net revenue.",
+    noCustomersWithTransactions: (asOf: string) => `No customers with transactions on or before ${asOf}.`,
+    totalValueNotPositive: "Total customer value is not positive: value shares are empty.",
+    smallPeerGroups: (k: number, minPeers: number) => `${k} customer(s) are in peer groups smaller than min_peers = ${minPeers}: no potential value or gap.`,
+    valueTitle: "Value by customer class",
+    valueAxis: "Value (revenue − cost to serve)",
+    noCustomersInWindow: "No customers with transactions in the window.",
+    netTotalNotPositive: "The net total value is not positive: shares and share_for_80pct are not defined.",
+    fewCustomers: (n: number) => `Only ${n} customer(s): some deciles are empty.`,
+    negativeRankedLast: (k: number, profit: boolean) => `${k} customer(s) with negative ${profit ? "profit" : "revenue"} are ranked last; the cumulative share may exceed 100%.`,
+    measure: (profit: boolean): string => (profit ? "profit" : "revenue"),
+    decileTitle: (what: string) => `Share of ${what} by decile, and cumulative share`,
+    decileAxis: "Decile (1 = highest value)",
+    shareOf: (what: string) => `Share of ${what}`,
+    cpmLapsed: (days: number) => `no purchase for ≥ ${days} days`,
+    cpmRecent: (days: number) => `bought within ${days} days`,
+    /** The five CPM purchase patterns (0: one purchase; 1–4: spend below/above S, tenure below/above T). */
+    cpmBase: (i: number, spend: string, tenure: number): string =>
+      i === 0 ? "1 purchase" : `≥ 2 purchases, spend ${i <= 2 ? "<" : "≥"} ${spend}, tenure ${i % 2 === 1 ? "<" : "≥"} ${tenure} days`,
+    cpmRule: (base: string, lapse: string) => `${base}; ${lapse}`,
+    cpmReturnsOnly: (k: number) => `${k} customer(s) with returns but no purchase are not grouped.`,
+    noCustomersWithPurchase: (asOf: string) => `No customers with a purchase on or before ${asOf}.`,
+    cpmTitle: "Customers by CPM group",
+    rfmReturnsOnly: (k: number, asOf: string) => `${k} customer(s) with returns but no purchase on or before ${asOf} are not scored.`,
+    rfmTiedEdges: (m: string) => `${m}: quantile edges are not unique, so customers are binned on their rank (ties broken by customer id).`,
+    rfmOneBin: (m: string) => `${m}: fewer than two customers; every customer is in one bin.`,
+    rfmZeroSpend: "Total net spend is 0: revenue shares are empty.",
+    rfmTitle: "Customers by RFM segment",
+    noAttributes: "The customers dataset has no attribute columns to segment by.",
+    noTransactions: "No transactions dataset: repeat-purchase rates are empty.",
+    noChurnData: "No churn basis data and no churned label: churn rates are empty.",
+    skippedNumeric: (a: string, type: string) => `"${a}" is skipped: a numeric or date column (${type}); name it in by to segment on its values.`,
+    skippedTooMany: (a: string, k: number, max: number) => `"${a}" is skipped: ${k} distinct values (more than max_segments = ${max}).`,
+    noRepeatLeader: (a: string, min: number) => `${a}: no segment has ${min}+ customers with purchases; no highest-repeat segment is called out.`,
+    repeatTitle: "Repeat-purchase rate by segment",
+    repeatRate: "Repeat-purchase rate",
+  },
+
+  churnReasons: {
+    counted: (label: string, n: number) => `${label} (${n})`,
+    countedList: (shown: string[], rest: number) => shown.join(", ") + (rest > 0 ? `, and ${rest} more` : ""),
+    noDate: (k: number) => `${k} churn event${pl(k, " has", "s have")} no date and ${pl(k, "is", "are")} left out.`,
+    noEvents: (period: string) => `no churn events in ${period}`,
+    unmapped: (k: number, list: string) =>
+      `${k} churn event${pl(k, "'s reason is", "s' reasons are")} not mapped by the reason taxonomy (reason_map and the built-in category names); listed as they are, category "unmapped": ${list}`,
+    noReason: (k: number, label: string) => `${k} churn event${pl(k, " has", "s have")} no reason, listed as "${label}".`,
+    unknownType: (k: number, list: string) => `${k} churn event${pl(k, "'s type is", "s' types are")} not recognised (neither voluntary nor involuntary) and counted as not stated: ${list}`,
+    openSubtype: (k: number, list: string) => `${k} churn event${pl(k, "'s subtype is", "s' subtypes are")} not in the built-in taxonomy; listed as they are: ${list}`,
+    noSubscription: (k: number) => `${k} churn event${pl(k, "", "s")} had no active subscription the day before the churn date: lost MRR counted as 0`,
+    chartTitle: "Churn by reason",
+    events: "Churn events",
+  },
+
+  /** The churn model's notes (predict/). */
+  model: {
+    separated: (names: string[], l2: number) =>
+      `Logistic regression is (quasi-)completely separated: ${names.join(", ")} ${pl(names.length, "separates", "separate")} some customers' outcomes exactly, so the maximum-likelihood coefficients run off to infinity (standard errors far larger than the coefficients) and no finite estimate exists. The model was refitted with an L2 penalty (λ = ${l2} on standardised coefficients): those coefficients are shrunk, and their standard errors and p-values are indicative only. The fit's status is "separated", not "converged".`,
+    notConverged: "logistic regression did not converge: try l2 > 0",
+    leakColumn: (column: string, auc: string) => `${column} (AUC ${auc})`,
+    leaks: (columns: string[], leakAuc: number, low: string) =>
+      `${columns.join(", ")} alone almost perfectly separates churned from retained customers (single-feature AUC ≥ ${leakAuc} or ≤ ${low}): most likely the outcome recorded another way (such as a status column), so it is left out of the model`,
+    ids: (columns: string[]) =>
+      `${columns.join(", ")} ${pl(columns.length, "is an identifier or row number", "are identifiers or row numbers")} (a different value for every customer, named like an id or rising with the row order), not a customer trait, so ${pl(columns.length, "it is", "they are")} left out of the model`,
+    sentences: (parts: string[]) => `${parts.join("; ")}.`,
+  },
+
   common: {
     customers: "Customers",
   },

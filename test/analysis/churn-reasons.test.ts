@@ -92,9 +92,9 @@ describe("churn-reasons", () => {
     expect(r.scalars.lost_mrr).toBeNull();
     expect(r.tables.reasons!.every((x) => x.lost_mrr === null)).toBe(true);
     expect(r.notes).toEqual([
-      "1 个流失事件的原因不在原因分类映射（reason_map 及内置类别名）中，按数据原样列出、类别记为“未映射”：budget (1)。",
+      "1 个流失事件的原因不在原因分类映射（reason_map 及内置类别名）中，按数据原样列出、类别记为“未映射”：budget（1）。",
       "1 个流失事件没有填写原因，列为“（未填写）”。",
-      "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：weird (1)。",
+      "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：weird（1）。",
     ]);
     // Some reasons are unmapped: one bar per reason label of the data, on the axis; no colour legend.
     const chart = churnReasons.chart!(r, {} as never, { locale: "zh-CN" } as never)!;

@@ -133,8 +133,8 @@ describe("churn-reasons: open vocabularies", () => {
     expect(r.scalars).toMatchObject({ events: 3 + 1, open_subtypes: 2, unknown_types: 1, dropped_events: 1 });
     expect(r.notes).toEqual([
       "1 条流失事件没有日期，未计入。",
-      "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：churned? (1)。",
-      "2 个流失事件的细分类型不在内置分类中，按数据原样列出：card_expired (2)。",
+      "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：churned?（1）。",
+      "2 个流失事件的细分类型不在内置分类中，按数据原样列出：card_expired（2）。",
     ]);
   });
 });

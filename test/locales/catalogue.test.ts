@@ -12,6 +12,11 @@ const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
   "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],
+  "churnReasons.countedList": [["价格（3）", "服务（2）"], 4],
+  "model.separated": [["套餐", "区域"], 1],
+  "model.leaks": [["状态（AUC 0.999）"], 0.98, "0.02"],
+  "model.ids": [["编号"]],
+  "model.sentences": [["甲", "乙"]],
 };
 
 /** Every message rendered: a string as it is; a function called with sample values (3 for each

@@ -20,6 +20,7 @@
 
 import type { Locale, Row, Value } from "../types.js";
 import { rocAuc } from "./metrics.js";
+import { msg } from "../../locales/index.js";
 
 export interface ExcludedColumn {
   column: string;
@@ -131,25 +132,11 @@ export function screenColumns(rows: readonly Row[], columns: readonly string[], 
 /** The note saying which columns were left out and why, in the report's language. */
 export function exclusionNote(excluded: readonly ExcludedColumn[], locale: Locale, label: (column: string) => string): string | null {
   if (excluded.length === 0) return null;
-  const zh = locale === "zh-CN";
+  const say = msg(locale).model;
   const ids = excluded.filter((e) => e.reason === "id").map((e) => label(e.column));
-  const leaks = excluded.filter((e) => e.reason === "label");
+  const leaks = excluded.filter((e) => e.reason === "label").map((e) => say.leakColumn(label(e.column), e.auc!.toFixed(3)));
   const parts: string[] = [];
-  if (leaks.length) {
-    const list = leaks.map((e) => `${label(e.column)}（AUC ${e.auc!.toFixed(3)}）`);
-    const listEn = leaks.map((e) => `${label(e.column)} (AUC ${e.auc!.toFixed(3)})`);
-    parts.push(
-      zh
-        ? `字段 ${list.join("、")} 单独就几乎完全区分了流失与未流失客户（单特征 AUC ≥ ${leakAuc} 或 ≤ ${(1 - leakAuc).toFixed(2)}），很可能是结果本身的另一种记录（如状态字段），已从模型中排除`
-        : `${listEn.join(", ")} alone almost perfectly separates churned from retained customers (single-feature AUC ≥ ${leakAuc} or ≤ ${(1 - leakAuc).toFixed(2)}): most likely the outcome recorded another way (such as a status column), so it is left out of the model`,
-    );
-  }
-  if (ids.length) {
-    parts.push(
-      zh
-        ? `字段 ${ids.join("、")} 是编号或行号（每位客户取值各不相同，名称像编号或随行序单调变化），不反映客户特征，已从模型中排除`
-        : `${ids.join(", ")} ${ids.length > 1 ? "are identifiers or row numbers" : "is an identifier or row number"} (a different value for every customer, named like an id or rising with the row order), not a customer trait, so ${ids.length > 1 ? "they are" : "it is"} left out of the model`,
-    );
-  }
-  return zh ? `${parts.join("；")}。` : `${parts.join("; ")}.`;
+  if (leaks.length) parts.push(say.leaks(leaks, leakAuc, (1 - leakAuc).toFixed(2)));
+  if (ids.length) parts.push(say.ids(ids));
+  return say.sentences(parts);
 }

@@ -12,6 +12,7 @@ import { applyBins, fitGbdt, gbdtContributions, predictGbdt, type GbdtModel } fr
 import { exclusionNote, screenColumns, type ExcludedColumn } from "./leakage.js";
 import { fitLogistic, logisticContributions, predictLogistic, type LogisticModel } from "./logistic.js";
 import { splitFold, takeLabels, takeRows } from "./validation.js";
+import { msg } from "../../locales/index.js";
 
 export const modelKinds = ["logistic", "gbdt"] as const;
 export type ModelKind = (typeof modelKinds)[number];
@@ -160,18 +161,13 @@ export function modelNotes(prep: Prepared, model: Trained | null, enc: Encoder |
 
 /** Separation (with its L2 fallback) or no convergence of a logistic fit, in the report's language. */
 export function fitNotes(model: Trained, enc: Encoder, locale: Locale): string[] {
-  const zh = locale === "zh-CN";
   const notes: string[] = [];
   const m = model.logistic;
   if (m && m.status === "separated") {
     const names = [...new Set(m.separated.map((j) => featureLabel(enc.features[j]!.name, locale)))];
-    notes.push(
-      zh
-        ? `逻辑回归出现（准）完全分离：${names.join("、")} 把部分客户的结果完全区分开，最大似然系数趋于无穷（标准误远大于系数），不存在有限的估计。已改用 L2 正则化（标准化系数上 λ = ${m.l2}）重新拟合，这些系数被收缩、其标准误与 p 值仅供参考；拟合状态记为“分离”，不是“收敛”。`
-        : `Logistic regression is (quasi-)completely separated: ${names.join(", ")} ${names.length > 1 ? "separate" : "separates"} some customers' outcomes exactly, so the maximum-likelihood coefficients run off to infinity (standard errors far larger than the coefficients) and no finite estimate exists. The model was refitted with an L2 penalty (λ = ${m.l2} on standardised coefficients): those coefficients are shrunk, and their standard errors and p-values are indicative only. The fit's status is "separated", not "converged".`,
-    );
+    notes.push(msg(locale).model.separated(names, m.l2));
   } else if (m && !m.converged) {
-    notes.push(zh ? "逻辑回归未收敛：可设置 l2 > 0" : "logistic regression did not converge: try l2 > 0");
+    notes.push(msg(locale).model.notConverged);
   }
   return notes;
 }

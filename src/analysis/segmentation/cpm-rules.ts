@@ -13,6 +13,7 @@
 
 import type { Locale, Localized } from "../types.js";
 import { compareMoney } from "../money.js";
+import { msg } from "../../locales/index.js";
 
 export const cpmGroups = [
   "new", "semi_active", "active", "stable", "loyal",
@@ -99,11 +100,9 @@ export const cpmText: Record<CpmGroup, { label: Localized; treatment: Localized 
 /** The rule of a group in words, with the actual thresholds. */
 export function cpmRuleText(g: CpmGroup, r: CpmRules, locale: Locale, money: (x: number) => string): string {
   const i = cpmGroups.indexOf(g) % 5;
-  const zh = locale === "zh-CN";
-  const lapse = isLapsedGroup(g) ? (zh ? `≥ ${r.lapseDays} 天未购买` : `no purchase for ≥ ${r.lapseDays} days`) : zh ? `${r.lapseDays} 天内有购买` : `bought within ${r.lapseDays} days`;
-  const S = money(r.spendThreshold);
-  const base = zh
-    ? ["购买 1 次", `购买 ≥ 2 次,累计消费 < ${S},消费间隔 < ${r.shortTenure} 天`, `购买 ≥ 2 次,累计消费 < ${S},消费间隔 ≥ ${r.shortTenure} 天`, `购买 ≥ 2 次,累计消费 ≥ ${S},消费间隔 < ${r.longTenure} 天`, `购买 ≥ 2 次,累计消费 ≥ ${S},消费间隔 ≥ ${r.longTenure} 天`][i]!
-    : ["1 purchase", `≥ 2 purchases, spend < ${S}, tenure < ${r.shortTenure} days`, `≥ 2 purchases, spend < ${S}, tenure ≥ ${r.shortTenure} days`, `≥ 2 purchases, spend ≥ ${S}, tenure < ${r.longTenure} days`, `≥ 2 purchases, spend ≥ ${S}, tenure ≥ ${r.longTenure} days`][i]!;
-  return zh ? `${base};${lapse}` : `${base}; ${lapse}`;
+  const say = msg(locale).segmentation;
+  const lapse = isLapsedGroup(g) ? say.cpmLapsed(r.lapseDays) : say.cpmRecent(r.lapseDays);
+  // Groups 1–2 compare tenure with the short threshold, 3–4 with the long one.
+  const base = say.cpmBase(i, money(r.spendThreshold), i <= 2 ? r.shortTenure : r.longTenure);
+  return say.cpmRule(base, lapse);
 }
