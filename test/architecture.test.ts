@@ -15,6 +15,10 @@ const typeOnlyShared = new Set(["charts/spec.ts", "render/document.ts", "definit
 // and parser) so that errors point into the YAML.
 const vocabularies = new Set(["data/roles.ts", "analysis/registry.ts", "analysis/params.ts", "analysis/types.ts", "analysis/outputs.ts", "charts/spec.ts", "render/template-check.ts"]);
 
+// A stage that receives the product of an earlier one instead of calling it: print/ gets
+// rendered HTML and its print setup from the runner, and never renders (not even a type).
+const receivesOnly: Record<string, string[]> = { print: ["render"] };
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
@@ -33,6 +37,10 @@ describe("architecture", () => {
         const to = target.split("/")[0]!;
         // The message catalogues (locales/) hold words only: every stage may take its sentences from them.
         if (to === from || to === "util" || to === "locales" || to === "messages.ts") continue;
+        if (receivesOnly[from]?.includes(to)) {
+          violations.push(`${relative(src, file)} imports ${target} (${from}/ receives ${to}/'s output instead)`);
+          continue;
+        }
         if (m[2] && typeOnlyShared.has(target)) continue;
         if (from === "definition" && vocabularies.has(target)) continue;
         if (order.indexOf(to) > order.indexOf(from)) violations.push(`${relative(src, file)} imports ${target}`);

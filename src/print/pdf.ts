@@ -1,13 +1,11 @@
 // HTML → PDF in headless Chromium. The page is offline: request interception aborts every
 // request that is not data: or about: (a stray <img src="http://…"> fails closed instead
-// of leaking a request). A running header (client · period) and a localised footer
-// ("Page X of Y" / "第X页 共Y页") come from Chromium's header/footer templates; page sizes
-// come from the CSS (@page and the named `wide` page), so preferCSSPageSize is on.
+// of leaking a request). A running header (client · period) and a footer with a localised
+// page counter ("Page X of Y" / "第X页 共Y页") come from Chromium's header/footer templates;
+// page sizes come from the CSS (@page and the named `wide` page), so preferCSSPageSize is on.
+// print/ receives finished HTML and the words around it: it never renders (render/ does).
 
 import type { Page } from "puppeteer-core";
-import type { Locale } from "../analysis/types.js";
-import { label } from "../render/labels.js";
-import { reportFontStack } from "../render/render-report.js";
 import { ChurnbookError } from "../util/errors.js";
 import { launchBrowser, type BrowserSession } from "./browser.js";
 import { assertFontCoverage, type FontCoverage } from "./fonts.js";
@@ -21,8 +19,11 @@ export interface PdfOptions {
   headerLogo?: string;
   /** Left side of the footer (e.g. the report title); the page counter is always on the right. */
   footerText?: string;
-  locale: Locale;
-  /** Reuse a launched browser (print/report.ts prints twice). Default: launch and close one. */
+  /** The footer's page counter in the report's language, {page} and {pages} standing for the numbers. */
+  pageCounter?: string;
+  /** Font of the running header and footer (CSS font-family); default sans-serif. */
+  fontFamily?: string;
+  /** Reuse a launched browser (a batch prints every report with one). Default: launch and close one. */
   session?: BrowserSession;
   /** Check glyph coverage before printing (default true); a custom coverage for tests. */
   fontCheck?: boolean | FontCoverage;
@@ -41,20 +42,24 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
+const defaultCounter = "Page {page} of {pages}";
+
 // Header and footer templates render in their own context: inline styles only, and an
 // explicit font size (Chromium's default there is 0).
-const chrome = `font-family: ${reportFontStack.replace(/"/g, "'")}; font-size: 7.5pt; color: #616e7c; width: 100%; margin: 0 16mm; display: flex; justify-content: space-between; align-items: center;`;
-
-export function headerTemplate(headerText: string, logo?: string): string {
-  const image = logo && /^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(logo) ? `<img src="${logo}" style="height: 5mm; max-width: 30mm; object-fit: contain;">` : "";
-  return `<div style="${chrome} padding-top: 3mm;"><span>${escapeHtml(headerText)}</span><span>${image}</span></div>`;
+function chrome(fontFamily = "sans-serif"): string {
+  return `font-family: ${escapeHtml(fontFamily.replace(/"/g, "'"))}; font-size: 7.5pt; color: #616e7c; width: 100%; margin: 0 16mm; display: flex; justify-content: space-between; align-items: center;`;
 }
 
-export function footerTemplate(footerText: string, locale: Locale): string {
-  const counter = escapeHtml(label("pageXofY", locale, { page: "\u0000P", pages: "\u0000T" }))
-    .replace("\u0000P", '<span class="pageNumber"></span>')
-    .replace("\u0000T", '<span class="totalPages"></span>');
-  return `<div style="${chrome} padding-bottom: 2mm;"><span>${escapeHtml(footerText)}</span><span>${counter}</span></div>`;
+export function headerTemplate(headerText: string, logo?: string, fontFamily?: string): string {
+  const image = logo && /^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(logo) ? `<img src="${logo}" style="height: 5mm; max-width: 30mm; object-fit: contain;">` : "";
+  return `<div style="${chrome(fontFamily)} padding-top: 3mm;"><span>${escapeHtml(headerText)}</span><span>${image}</span></div>`;
+}
+
+export function footerTemplate(footerText: string, pageCounter = defaultCounter, fontFamily?: string): string {
+  const counter = escapeHtml(pageCounter)
+    .replace("{page}", '<span class="pageNumber"></span>')
+    .replace("{pages}", '<span class="totalPages"></span>');
+  return `<div style="${chrome(fontFamily)} padding-bottom: 2mm;"><span>${escapeHtml(footerText)}</span><span>${counter}</span></div>`;
 }
 
 async function pageText(page: Page): Promise<string> {
@@ -70,13 +75,30 @@ async function pageText(page: Page): Promise<string> {
   });
 }
 
-/** Prints HTML to PDF and reports the requests it blocked. */
-export async function printPage(html: string, options: PdfOptions): Promise<PrintedPage> {
-  const session = options.session ?? (await launchBrowser());
+/** A report loaded in a browser page, ready to print (and to print again after changes). */
+export interface LoadedPage {
+  page: Page;
+  /** URLs of requests the page tried to make, all aborted. */
+  blockedRequests: string[];
+  warnings: string[];
+  print(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+function printFailed(e: unknown): unknown {
+  if (e instanceof ChurnbookError) return e;
+  return new ChurnbookError("print-failed", `printing the PDF failed: ${(e as Error).message.split("\n")[0]}`, { hint: "run with --debug for details; check that the browser starts (CHURNBOOK_CHROME)", cause: e });
+}
+
+/** Loads HTML into a new page of the session (offline, fonts loaded, glyphs checked). */
+export async function loadPage(html: string, session: BrowserSession, options: Omit<PdfOptions, "session">): Promise<LoadedPage> {
   const timeout = options.timeoutMs ?? 60_000;
   const blockedRequests: string[] = [];
   const warnings: string[] = [];
-  const page = await session.browser.newPage();
+  const page = await session.browser.newPage().catch((e: unknown) => {
+    throw printFailed(e);
+  });
+  const close = () => page.close().catch(() => undefined);
   try {
     page.setDefaultTimeout(timeout);
     await page.setJavaScriptEnabled(false);
@@ -95,25 +117,50 @@ export async function printPage(html: string, options: PdfOptions): Promise<Prin
       await document.fonts.ready;
     });
     if (options.fontCheck !== false) {
-      const text = (await pageText(page)) + options.headerText + (options.footerText ?? "") + label("pageXofY", options.locale, { page: 0, pages: 0 });
+      const counter = (options.pageCounter ?? defaultCounter).replace("{page}", "0").replace("{pages}", "0");
+      const text = (await pageText(page)) + options.headerText + (options.footerText ?? "") + counter;
       warnings.push(...assertFontCoverage(text, typeof options.fontCheck === "object" ? options.fontCheck : undefined));
     }
-    const pdf = await page.pdf({
-      format: options.size,
-      landscape: options.landscape,
-      printBackground: true,
-      preferCSSPageSize: true,
-      displayHeaderFooter: true,
-      headerTemplate: headerTemplate(options.headerText, options.headerLogo),
-      footerTemplate: footerTemplate(options.footerText ?? "", options.locale),
-      timeout,
-    });
-    return { pdf: new Uint8Array(pdf), blockedRequests, warnings };
   } catch (e) {
-    if (e instanceof ChurnbookError) throw e;
-    throw new ChurnbookError("print-failed", `printing the PDF failed: ${(e as Error).message.split("\n")[0]}`, { hint: "run with --debug for details; check that the browser starts (CHURNBOOK_CHROME)", cause: e });
+    await close();
+    throw printFailed(e);
+  }
+  const pdfOptions = {
+    format: options.size,
+    landscape: options.landscape,
+    printBackground: true,
+    preferCSSPageSize: true,
+    displayHeaderFooter: true,
+    headerTemplate: headerTemplate(options.headerText, options.headerLogo, options.fontFamily),
+    footerTemplate: footerTemplate(options.footerText ?? "", options.pageCounter, options.fontFamily),
+    timeout,
+  } as const;
+  return {
+    page,
+    blockedRequests,
+    warnings,
+    async print() {
+      try {
+        return new Uint8Array(await page.pdf(pdfOptions));
+      } catch (e) {
+        throw printFailed(e);
+      }
+    },
+    close,
+  };
+}
+
+/** Prints HTML to PDF and reports the requests it blocked. */
+export async function printPage(html: string, options: PdfOptions): Promise<PrintedPage> {
+  const session = options.session ?? (await launchBrowser());
+  try {
+    const loaded = await loadPage(html, session, options);
+    try {
+      return { pdf: await loaded.print(), blockedRequests: loaded.blockedRequests, warnings: loaded.warnings };
+    } finally {
+      await loaded.close();
+    }
   } finally {
-    await page.close().catch(() => undefined);
     if (!options.session) await session.close();
   }
 }

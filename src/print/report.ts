@@ -1,39 +1,55 @@
-// ReportDocument → PDF, with page numbers in the table of contents. Chromium supports no
-// target-counter(), so this prints twice: the first print's named destinations (one per TOC
-// anchor, see pdf-dests.ts) give each entry's page; the document is rendered again with
-// those numbers and printed. Page numbers take a fixed-width slot in the TOC, so filling
-// them in does not move anything; a third print happens only if the pages still moved.
+// A rendered report → PDF, with page numbers in its table of contents, in one print where
+// possible. Chromium supports no target-counter(), so a page number can only come from a
+// printed layout: the PDF's named destinations (one per in-document link target, see
+// pdf-dests.ts). render/ marks each number's slot with data-page-of="<anchor id>" and gives
+// it a fixed width, so the digits written into it move nothing. The HTML is loaded once; its
+// slots are filled with the pages the caller expects (the last print of the same contents)
+// and printed. The destinations then say where every anchor landed: when the expectation was
+// right — the usual case for a report printed before, and for a batch's clients after the
+// first — that print is the PDF. Otherwise the slots are corrected in the loaded page and it
+// prints again (a third time only if the pages still moved).
 
-import type { ReportDocument } from "../render/document.js";
-import { formatPeriod } from "../util/format.js";
-import { renderReport, type RenderOptions } from "../render/render-report.js";
 import { launchBrowser, type BrowserSession } from "./browser.js";
 import type { FontCoverage } from "./fonts.js";
 import { namedDestinationPages } from "./pdf-dests.js";
-import { printPage } from "./pdf.js";
+import { loadPage, type PdfOptions } from "./pdf.js";
+
+/** How the report is printed: page size, running header and footer (render/ makes these from the document). */
+export type PrintSetup = Omit<PdfOptions, "session" | "fontCheck" | "timeoutMs">;
 
 export interface PrintReportOptions {
-  /** Passed to renderReport (e.g. a chart renderer); tocPages is filled in here. */
-  render?: Omit<RenderOptions, "tocPages">;
   /** Reuse a launched browser (batch runs); default: launch one and close it. */
   session?: BrowserSession;
   fontCheck?: boolean | FontCoverage;
   timeoutMs?: number;
+  /** The page of each anchor as the caller expects it (e.g. from the last print of this report). */
+  expectedPages?: Record<string, number>;
 }
 
 export interface PrintedReport {
   pdf: Uint8Array;
-  /** The HTML that was printed (with TOC page numbers). */
+  /** The HTML that was printed (its page slots filled in). */
   html: string;
   warnings: string[];
   /** Page of each TOC entry, by anchor id. */
   tocPages: Record<string, number>;
   pageCount: number;
+  /** How many times the page was printed: 1 when the expected pages were right (or there are no slots). */
+  prints: number;
 }
 
-/** Running header: client · period (e.g. "Acme Retail · October 2026"). */
-export function runningHeader(doc: ReportDocument): string {
-  return [doc.client, formatPeriod(doc.period.label, doc.locale)].filter((s): s is string => Boolean(s)).join(" · ");
+// Slots: an element whose attribute data-page-of names an anchor, with only text inside.
+// render/ makes anchor ids of [A-Za-z0-9_-] only, so the attribute needs no unescaping.
+const slot = /(<([a-z][a-z0-9]*)\b[^>]*\sdata-page-of="([^"]*)"[^>]*>)[^<]*(<\/\2>)/g;
+
+/** The anchor ids whose page the HTML asks for, in document order, without repeats. */
+export function pageRefIds(html: string): string[] {
+  return [...new Set([...html.matchAll(slot)].map((m) => m[3]!))];
+}
+
+/** The HTML with each slot's text set to its anchor's page (empty when unknown). */
+export function fillPageRefs(html: string, pages: Record<string, number>): string {
+  return html.replace(slot, (_, open: string, _tag: string, id: string, close: string) => `${open}${pages[id] ?? ""}${close}`);
 }
 
 function samePages(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -46,43 +62,41 @@ function countPages(pdf: Uint8Array): number {
   return (text.match(/\/Type\s*\/Page\b/g) ?? []).length;
 }
 
-export async function printReport(doc: ReportDocument, options: PrintReportOptions = {}): Promise<PrintedReport> {
+export async function printReport(html: string, setup: PrintSetup, options: PrintReportOptions = {}): Promise<PrintedReport> {
+  const ids = pageRefIds(html);
+  const pagesOf = (pdf: Uint8Array): Record<string, number> => {
+    const dests = namedDestinationPages(pdf);
+    return Object.fromEntries(ids.filter((id) => dests.has(id)).map((id) => [id, dests.get(id)!]));
+  };
   const session = options.session ?? (await launchBrowser());
   try {
-    const pdfOptions = {
-      size: doc.page.size,
-      landscape: doc.page.orientation === "landscape",
-      headerText: runningHeader(doc),
-      footerText: doc.brand?.footerText ?? doc.title,
-      headerLogo: doc.brand?.logo?.dataUri,
-      locale: doc.locale,
-      session,
-      fontCheck: options.fontCheck,
-      timeoutMs: options.timeoutMs,
-    };
-    let rendered = renderReport(doc, options.render);
-    const warnings = [...rendered.warnings];
-    let printed = await printPage(rendered.html, pdfOptions);
-    warnings.push(...printed.warnings);
-    const ids = rendered.toc.map((e) => e.id);
-    const pagesOf = (pdf: Uint8Array) => {
-      const dests = namedDestinationPages(pdf);
-      return Object.fromEntries(ids.filter((id) => dests.has(id)).map((id) => [id, dests.get(id)!]));
-    };
-    let tocPages = pagesOf(printed.pdf);
-    if (ids.length > 0) {
-      if (Object.keys(tocPages).length < ids.length) {
-        warnings.push(`table of contents: no page number for ${ids.filter((id) => !(id in tocPages)).join(", ")}`);
+    let tocPages = Object.fromEntries(ids.filter((id) => options.expectedPages?.[id] !== undefined).map((id) => [id, options.expectedPages![id]!]));
+    const loaded = await loadPage(ids.length ? fillPageRefs(html, tocPages) : html, session, { ...setup, fontCheck: options.fontCheck, timeoutMs: options.timeoutMs });
+    try {
+      const warnings = [...loaded.warnings];
+      let pdf = await loaded.print();
+      let prints = 1;
+      if (ids.length > 0) {
+        // tocPages: the numbers in the slots. The slots' fixed width keeps the first correction final in practice.
+        for (let landed = pagesOf(pdf); !samePages(landed, tocPages); landed = pagesOf(pdf)) {
+          if (prints === 3) {
+            warnings.push("table of contents: the pages still moved after 3 prints; some page numbers may be off by one");
+            break;
+          }
+          tocPages = landed;
+          await loaded.page.evaluate((pages: Record<string, number>) => {
+            for (const el of document.querySelectorAll("[data-page-of]")) el.textContent = String(pages[el.getAttribute("data-page-of")!] ?? "");
+          }, tocPages);
+          pdf = await loaded.print();
+          prints++;
+        }
+        const missing = ids.filter((id) => !(id in tocPages));
+        if (missing.length) warnings.push(`table of contents: no page number for ${missing.join(", ")}`);
       }
-      for (let pass = 0; pass < 2; pass++) {
-        rendered = renderReport(doc, { ...options.render, tocPages });
-        printed = await printPage(rendered.html, { ...pdfOptions, fontCheck: false });
-        const again = pagesOf(printed.pdf);
-        if (samePages(again, tocPages)) break;
-        tocPages = again;
-      }
+      return { pdf, html: ids.length ? fillPageRefs(html, tocPages) : html, warnings: [...new Set(warnings)], tocPages, pageCount: countPages(pdf), prints };
+    } finally {
+      await loaded.close();
     }
-    return { pdf: printed.pdf, html: rendered.html, warnings: [...new Set(warnings)], tocPages, pageCount: countPages(printed.pdf) };
   } finally {
     if (!options.session) await session.close();
   }

@@ -6,8 +6,9 @@
 // Escaping: templates use {{ }} everywhere; {{{ }}} only for chart markup (TrustedSvg, which
 // charts/ serialised through the DOM) and for markdown HTML (rendered with raw HTML escaped).
 //
-// Page numbers in the table of contents need a printed layout; print/ renders once, finds
-// each entry's page in the PDF and renders again with `tocPages` (see print/report.ts).
+// Page numbers in the table of contents need a printed layout: each entry's number is an empty
+// slot marked data-page-of="<anchor id>" that print/ fills in from the printed PDF (see
+// print/report.ts); the HTML is rendered once.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -43,8 +44,6 @@ export interface ChartRenderContext {
 export interface RenderOptions {
   /** Renders a chart cell; default: charts/renderChart with the report's locale, font and width. */
   charts?: (cell: ChartCell, ctx: ChartRenderContext) => ChartResult;
-  /** Page number of each table-of-contents entry, by anchor id (from a first print pass). */
-  tocPages?: Record<string, number>;
   /** Directory of layout.hbs, partials/ and themes/ (default: the package's templates/). */
   templatesDir?: string;
 }
@@ -306,7 +305,7 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     generatedText: formatDate(doc.generatedAt, locale),
     accent,
     page: { size, orientation, wideOrientation: "landscape", coverHeight: coverHeight[size][orientation] },
-    toc: toc.map((e) => ({ ...e, page: options.tocPages?.[e.id] !== undefined ? String(options.tocPages[e.id]) : "" })),
+    toc,
     cells,
     appendix: { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage, summaryRules: doc.summary?.rules ?? [] },
     // Page one (templates/partials/summary.hbs): the cover style and the executive summary.

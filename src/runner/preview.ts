@@ -149,7 +149,7 @@ export async function startPreview(reportFile: string, options: PreviewOptions =
     const key = `${snap.file}:${snap.version}`;
     let p = printing.get(key);
     if (!p) {
-      p = printCached(snap.document!, cache);
+      p = printCached(snap.document!, { cache });
       printing.set(key, p);
       p.catch(() => printing.delete(key));
       if (printing.size > 4) printing.delete(printing.keys().next().value!);

@@ -43,7 +43,8 @@ export interface RenderFilesResult {
   dir: string;
   files: string[];
   warnings: string[];
-  timings: { phase: string; id?: string; ms: number }[];
+  /** prints: how many times the browser printed the PDF (0 from the cache, 1 when the contents' pages were as expected). */
+  timings: { phase: string; id?: string; ms: number; prints?: number }[];
   /** Pages of the PDF (null without one). */
   pages: number | null;
   run: RunResult;
@@ -70,12 +71,12 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   const loaded = await loadReport(reportFile);
   const report = options.adjustReport ? options.adjustReport(loaded) : loaded;
   const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress, cache: options.cache });
-  const timings = [...run.timings];
+  const timings: RenderFilesResult["timings"] = [...run.timings];
   const warnings = [...run.warnings];
   if (options.adjustDocument) run.document = options.adjustDocument(run.document);
 
-  // HTML first (charts are drawn here); with a PDF, the printer renders again with the table
-  // of contents' page numbers, and that HTML is the one written, so both outputs agree.
+  // HTML first (charts are drawn here); with a PDF, the printer fills in the table of contents'
+  // page numbers, and that HTML is the one written, so both outputs agree.
   let t0 = performance.now();
   const rendered = await renderHtmlCached(run.document, options.cache);
   let html = rendered.html;
@@ -88,9 +89,9 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
   let pages: number | null = null;
   if (formats.includes("pdf")) {
     t0 = performance.now();
-    const printed = await printCached(run.document, options.cache, options.session);
+    const printed = await printCached(run.document, { cache: options.cache, session: options.session, html });
     html = printed.html;
-    renderWarnings = printed.warnings;
+    renderWarnings = [...new Set([...renderWarnings, ...printed.warnings])];
     pages = printed.pageCount;
     const pdfNames = options.pdfNames ?? "both";
     if (pdfNames !== "named") files["report.pdf"] = printed.pdf;
@@ -99,7 +100,7 @@ export async function renderFiles(reportFile: string, options: RenderFilesOption
       files[namedPdf(client, run.document.period.label, report.name)] = printed.pdf;
     }
     const ms = performance.now() - t0;
-    timings.push({ phase: "pdf", ms });
+    timings.push({ phase: "pdf", ms, prints: printed.prints });
     progress({ phase: "pdf", ms, cached: printed.cached });
   }
   warnings.push(...renderWarnings);

@@ -7,7 +7,8 @@ import { launchBrowser, type BrowserSession } from "../../src/print/browser.js";
 import { assertFontCoverage, coverageFromRanges, fontconfigCoverage, missingCharacters, parseCharsets } from "../../src/print/fonts.js";
 import { namedDestinationPages } from "../../src/print/pdf-dests.js";
 import { printPage, printPdf } from "../../src/print/pdf.js";
-import { printReport } from "../../src/print/report.js";
+import { fillPageRefs, pageRefIds, printReport } from "../../src/print/report.js";
+import { printSetup, renderReport } from "../../src/render/index.js";
 import { resolveBrowser } from "../../src/print/browser.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { fixtureDocument } from "../render/fixtures.js";
@@ -37,10 +38,16 @@ function pdfPages(pdf: Uint8Array): number {
 }
 
 describe("printReport (zh-CN)", () => {
+  const doc = fixtureDocument("zh-CN", { atRiskRows: 12 });
+  const { html } = renderReport(doc);
+  const setup = printSetup(doc);
+  let first: Awaited<ReturnType<typeof printReport>>;
+
   it("prints the report with title, Chinese text, footer and TOC page numbers", async () => {
-    const doc = fixtureDocument("zh-CN", { atRiskRows: 12 });
-    const r = await printReport(doc, { session });
+    const r = (first = await printReport(html, setup, { session }));
     expect(r.warnings).toEqual([]);
+    // Nothing expected: one print to learn the pages, one with them.
+    expect(r.prints).toBe(2);
     const text = pdfText(r.pdf);
     expect(text).toContain("2026年10月客户流失与留存月报");
     expect(text).toContain("客户流失率");
@@ -51,27 +58,53 @@ describe("printReport (zh-CN)", () => {
     expect(pages).toBeGreaterThanOrEqual(6);
     expect(pages).toBeLessThanOrEqual(10);
     // Every TOC entry has a page, and that page holds the entry's text.
+    expect(Object.keys(r.tocPages)).toEqual(pageRefIds(html));
     const tocText = pdfText(r.pdf, 2);
-    for (const [id, page] of Object.entries(r.tocPages)) {
+    for (const page of Object.values(r.tocPages)) {
       expect(page).toBeGreaterThanOrEqual(3);
       expect(tocText).toMatch(new RegExp(`\\s${page}\\s`));
-      void id;
     }
     expect(pdfText(r.pdf, r.tocPages["appendix-title"])).toContain("附录");
     expect(pdfText(r.pdf, r.tocPages["tab-at-risk"])).toContain("高风险客户名单");
+    // The written HTML carries the same numbers.
+    expect(r.html).toBe(fillPageRefs(html, r.tocPages));
+    expect(r.html).toContain(`data-page-of="appendix-title">${r.tocPages["appendix-title"]}</span>`);
+  });
+
+  it("prints once when the expected pages are right, twice when they are wrong, with the same result", async () => {
+    const right = await printReport(html, setup, { session, expectedPages: first.tocPages });
+    expect(right.prints).toBe(1);
+    expect(right.tocPages).toEqual(first.tocPages);
+    expect(pdfText(right.pdf)).toBe(pdfText(first.pdf));
+    const shifted = Object.fromEntries(Object.entries(first.tocPages).map(([id, p]) => [id, p + 1]));
+    const wrong = await printReport(html, setup, { session, expectedPages: shifted });
+    expect(wrong.prints).toBe(2);
+    expect(wrong.tocPages).toEqual(first.tocPages);
+    expect(pdfText(wrong.pdf)).toBe(pdfText(first.pdf));
+    expect(namedDestinationPages(wrong.pdf).get("appendix-title")).toBe(first.tocPages["appendix-title"]);
+  });
+});
+
+describe("page slots", () => {
+  const html = `<ol><li><a href="#a"><span class="toc-page" data-page-of="a"></span></a></li><li><span data-page-of="b-2" class="x">9</span></li><li><span data-page-of="a"></span></li></ol>`;
+  it("lists the anchors asked for, once each, in order", () => {
+    expect(pageRefIds(html)).toEqual(["a", "b-2"]);
+  });
+  it("fills each slot with its anchor's page and empties unknown ones", () => {
+    expect(fillPageRefs(html, { a: 3 })).toBe(`<ol><li><a href="#a"><span class="toc-page" data-page-of="a">3</span></a></li><li><span data-page-of="b-2" class="x"></span></li><li><span data-page-of="a">3</span></li></ol>`);
   });
 });
 
 describe("printPdf", () => {
   it("makes no network request: external requests are aborted", async () => {
     const html = `<!DOCTYPE html><html><body><p>offline</p><img src="http://example.com/x.png"><link rel="stylesheet" href="https://example.com/a.css"></body></html>`;
-    const r = await printPage(html, { size: "A4", landscape: false, headerText: "h", footerText: "f", locale: "en-US", session });
+    const r = await printPage(html, { size: "A4", landscape: false, headerText: "h", footerText: "f", session });
     expect(r.blockedRequests).toEqual(expect.arrayContaining(["http://example.com/x.png", "https://example.com/a.css"]));
     expect(pdfText(r.pdf)).toContain("offline");
   });
 
   it("prints Letter landscape with a localised footer", async () => {
-    const pdf = await printPdf("<!DOCTYPE html><html><body><h1>Hello</h1></body></html>", { size: "Letter", landscape: true, headerText: "Acme · Q3 2026", footerText: "Report", locale: "en-US", session });
+    const pdf = await printPdf("<!DOCTYPE html><html><body><h1>Hello</h1></body></html>", { size: "Letter", landscape: true, headerText: "Acme · Q3 2026", footerText: "Report", session });
     const text = pdfText(pdf);
     expect(text).toContain("Page 1 of 1");
     expect(text).toContain("Acme · Q3 2026");
@@ -79,7 +112,7 @@ describe("printPdf", () => {
 
   it("fails naming characters no installed font covers", async () => {
     const html = `<!DOCTYPE html><html><body><p>客户 𠀀 ok</p></body></html>`;
-    const err = await printPage(html, { size: "A4", landscape: false, headerText: "", locale: "zh-CN", session }).catch((e: unknown) => e);
+    const err = await printPage(html, { size: "A4", landscape: false, headerText: "", pageCounter: "第{page}页 共{pages}页", session }).catch((e: unknown) => e);
     expect(isChurnbookError(err)).toBe(true);
     expect((err as Error).message).toBe("no installed font covers: 𠀀 (U+20000)");
     expect((err as { hint: string }).hint).toMatch(/fonts-noto-cjk/);

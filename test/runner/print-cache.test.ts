@@ -1,0 +1,55 @@
+// Printing through the cache: the HTML is rendered once and printed once when the table of
+// contents' pages are those of the last print with the same contents (a batch's previous
+// client, or the cache on disk for the next render), and not at all for an unchanged document.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { launchBrowser, type BrowserSession } from "../../src/print/browser.js";
+import { namedDestinationPages } from "../../src/print/pdf-dests.js";
+import { openCache } from "../../src/runner/cache.js";
+import { fixtureDocument } from "../render/fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "churnbook-print-cache-"));
+let session: BrowserSession;
+
+beforeAll(async () => {
+  session = await launchBrowser();
+});
+afterAll(async () => {
+  await session?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("printCached", () => {
+  const doc = fixtureDocument("en-US", { atRiskRows: 12 });
+  // Another client's report with the same contents: other words on the cover, same pages.
+  const other = { ...doc, client: "Initech", title: `${doc.title} (Initech)` };
+
+  it("prints a batch's next report once, with the previous report's pages confirmed", async () => {
+    vi.resetModules();
+    const { printCached } = await import("../../src/runner/print-cache.js");
+    const first = await printCached(doc, { session });
+    expect(first.prints).toBe(2);
+    const next = await printCached(other, { session });
+    expect(next.prints).toBe(1);
+    const pages = namedDestinationPages(next.pdf);
+    expect(pages.get("appendix-title")).toBeGreaterThan(2);
+    expect(next.html).toContain(`data-page-of="appendix-title">${pages.get("appendix-title")}</span>`);
+  });
+
+  it("learns the pages from the cache on disk in a new process, and serves an unchanged document without printing", async () => {
+    const cacheDir = join(dir, "cache");
+    vi.resetModules();
+    const before = await import("../../src/runner/print-cache.js");
+    expect((await before.printCached(doc, { session, cache: openCache(cacheDir) })).prints).toBe(2);
+    // A new process: nothing in memory, the cache on disk.
+    vi.resetModules();
+    const after = await import("../../src/runner/print-cache.js");
+    const cache = openCache(cacheDir);
+    expect((await after.printCached(other, { session, cache })).prints).toBe(1);
+    const again = await after.printCached(other, { session, cache });
+    expect(again).toMatchObject({ cached: true, prints: 0 });
+  });
+});
