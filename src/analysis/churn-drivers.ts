@@ -8,6 +8,7 @@ import { attributeLabel } from "./attributes.js";
 import { checkBasisRole, periodCtes } from "./period-metrics/sql.js";
 import { includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 const params = Type.Object({
   period: periodParam,
@@ -123,12 +124,12 @@ function segmentSql(ctx: AnalysisContext, periods: Period[], source: Source, inc
   let segExpr: string;
   if (source.kind === "tenure") {
     segJoin = `LEFT JOIN (SELECT customer_id, MIN(start_date) AS first_start FROM sp GROUP BY customer_id) f ON f.customer_id = b.customer_id`;
-    const m = "date_diff('month', f.first_start, b.s)";
+    const m = dialectOf(ctx).dateDiff("month", "f.first_start", "b.s");
     segExpr = `CASE WHEN f.first_start IS NULL THEN NULL WHEN ${m} < 3 THEN '0-3' WHEN ${m} < 12 THEN '3-12' WHEN ${m} < 24 THEN '12-24' ELSE '24+' END`;
   } else if (source.kind === "subscription-plan") {
     // The plan of the subscription active at the period start (the latest started; ties by plan).
     segJoin = `LEFT JOIN (
-        SELECT p.label, x.customer_id, (list(CAST(x.plan AS VARCHAR) ORDER BY x.start_date DESC, CAST(x.plan AS VARCHAR) DESC NULLS LAST))[1] AS seg
+        SELECT p.label, x.customer_id, (array_agg(CAST(x.plan AS VARCHAR) ORDER BY x.start_date DESC, CAST(x.plan AS VARCHAR) DESC NULLS LAST))[1] AS seg
         FROM p JOIN subscriptions x ON x.start_date < p.s AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)
         GROUP BY p.label, x.customer_id) sx ON sx.label = b.label AND sx.customer_id = b.customer_id`;
     segExpr = "sx.seg";

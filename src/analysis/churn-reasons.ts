@@ -151,7 +151,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
     const col = (f: string) => (fields.includes(f) ? `CAST(${f} AS VARCHAR)` : "CAST(NULL AS VARCHAR)");
     const mrr = withMrr
       ? `(SELECT COALESCE(SUM(COALESCE(s.mrr, 0)), 0) FROM subscriptions s WHERE s.customer_id = e.customer_id AND s.start_date < e.date AND (s.end_date IS NULL OR (s.end_date >= e.date AND s.end_date > s.start_date)))`
-      : "CAST(NULL AS DOUBLE)";
+      : "CAST(NULL AS DOUBLE PRECISION)";
     const matched = withMrr
       ? `EXISTS (SELECT 1 FROM subscriptions s WHERE s.customer_id = e.customer_id AND s.start_date < e.date AND (s.end_date IS NULL OR (s.end_date >= e.date AND s.end_date > s.start_date)))`
       : "TRUE";
@@ -163,9 +163,10 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         ),
         v AS (SELECT e.*, ${mrr} AS mrr, ${matched} AS matched FROM e)
         SELECT period_start, reason, type, subtype, CAST(COUNT(*) AS INTEGER) AS events,
-          ${withMrr ? "SUM(mrr)" : "CAST(NULL AS DOUBLE)"} AS lost_mrr,
+          ${withMrr ? "SUM(mrr)" : "CAST(NULL AS DOUBLE PRECISION)"} AS lost_mrr,
           CAST(SUM(CASE WHEN matched THEN 0 ELSE 1 END) AS INTEGER) AS unmatched
-        FROM v GROUP BY ALL ORDER BY ALL`,
+        FROM v GROUP BY period_start, reason, type, subtype
+        ORDER BY period_start NULLS LAST, reason NULLS LAST, type NULLS LAST, subtype NULLS LAST`,
       customers: `SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM churn_events
         WHERE date >= DATE ${quoteLiteral(ctx.period.start)} AND date < ${to}`,
       dropped: `SELECT CAST(COUNT(*) FILTER (WHERE date IS NULL) AS INTEGER) AS no_date FROM churn_events`,

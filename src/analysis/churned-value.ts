@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteLiteral } from "../data/engine.js";
+import { dialectOf } from "../data/dialects/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import { type Period, periodsEndingWith } from "../util/period.js";
 import { reasonLabel } from "./cohorts/churn-labels.js";
@@ -192,13 +193,14 @@ const date = (d: string) => `DATE ${quoteLiteral(d)}`;
 function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<string, string> {
   const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const subsBasis = ctx.churn.kind === "subscriptions";
+  const d = dialectOf(ctx);
   const validSubs = `(SELECT customer_id, start_date, end_date, COALESCE(mrr, 0) AS mrr FROM subscriptions WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date))`;
   // MRR covering the day before `at`, or revenue of the 12 months before `at`.
   const valueBefore = (who: string, at: string) =>
     subsBasis
-      ? `(SELECT CAST(COALESCE(SUM(${exactMoneySql("s.mrr")}), 0) AS DOUBLE) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
-      : `(SELECT CAST(COALESCE(SUM(${netAmountSql(ctx, "t")}), 0) AS DOUBLE) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= CAST(${at} - INTERVAL 12 MONTH AS DATE) AND t.date < ${at})`;
-  const known = subsBasis ? "TRUE" : `(sp.end_date <= (SELECT CAST(MAX(date) + INTERVAL 1 DAY AS DATE) FROM transactions))`;
+      ? `(SELECT CAST(COALESCE(SUM(${exactMoneySql("s.mrr", d)}), 0) AS DOUBLE PRECISION) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
+      : `(SELECT CAST(COALESCE(SUM(${netAmountSql(ctx, "t")}), 0) AS DOUBLE PRECISION) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= ${d.dateAdd(at, -12, "month")} AND t.date < ${at})`;
+  const known = subsBasis ? "TRUE" : `(sp.end_date <= (SELECT ${d.dateAdd("MAX(date)", 1, "day")} FROM transactions))`;
   const base = periods
     .map((per) => `SELECT ${quoteLiteral(per.start)} AS period_start, ${date(per.start)} AS ps, ${date(per.end)} AS pe, sp.customer_id, sp.end_date AS spell_end,
         (sp.end_date IS NOT NULL AND sp.end_date < ${date(per.end)} AND ${known}) AS churned
@@ -206,7 +208,7 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
     .join("\nUNION ALL\n");
   const rank = (share: number) => `GREATEST(1, CAST(CEIL(${share} * n - 1e-9) AS BIGINT))`;
   const lostMrr = subsBasis ? valueBefore("tiered.customer_id", "tiered.spell_end") : `${valueBefore("tiered.customer_id", "tiered.spell_end")} / 12`;
-  const head = `WITH sp AS (SELECT * FROM ${spellsSql(ctx)}),
+  const head = `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
     base AS (${base}),
     bv AS (SELECT base.*, ${valueBefore("base.customer_id", "base.ps")} AS value FROM base),
     ranked AS (
@@ -241,14 +243,14 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
       first AS (SELECT customer_id, start_date AS acquired FROM sp WHERE spell_no = 1)
       SELECT l.customer_id,
         ${names ? `(SELECT MIN(CAST(c.name AS VARCHAR)) FROM customers c WHERE c.customer_id = l.customer_id)` : "CAST(NULL AS VARCHAR)"} AS name,
-        l.tier, l.value, l.lost_mrr, l.spell_end AS churn_date, CAST(date_diff('day', f.acquired, l.spell_end) AS INTEGER) AS tenure_days,
-        ${events ? `(SELECT arg_max(CAST(e.reason AS VARCHAR), e.date) FROM churn_events e WHERE e.customer_id = l.customer_id AND e.date >= ${date(cur.start)} AND e.date < ${date(cur.end)})` : "CAST(NULL AS VARCHAR)"} AS reason
+        l.tier, l.value, l.lost_mrr, l.spell_end AS churn_date, CAST(${d.dateDiff("day", "f.acquired", "l.spell_end")} AS INTEGER) AS tenure_days,
+        ${events ? `(SELECT CAST(e.reason AS VARCHAR) FROM churn_events e WHERE e.customer_id = l.customer_id AND e.date >= ${date(cur.start)} AND e.date < ${date(cur.end)} AND e.reason IS NOT NULL ORDER BY e.date DESC, CAST(e.reason AS VARCHAR) LIMIT 1)` : "CAST(NULL AS VARCHAR)"} AS reason
       FROM lost l JOIN first f USING (customer_id)
       WHERE l.period_start = ${quoteLiteral(cur.start)}
       ORDER BY l.lost_mrr DESC, l.customer_id
       LIMIT ${Math.floor(p.top)}`,
     dropped: droppedRowsSql(ctx, cur, { includeFree: true }),
-    joined_and_churned: `WITH sp AS (SELECT * FROM ${spellsSql(ctx)})
+    joined_and_churned: `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells)
       SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM sp
       WHERE sp.start_date >= ${date(cur.start)} AND sp.end_date IS NOT NULL AND sp.end_date < ${date(cur.end)}
         AND NOT ${activeAt("sp", cur.start)} AND ${known}`,

@@ -5,6 +5,7 @@ import { acquisitionSql, completeCohorts, grainMonths, maxObservableAge, ratio }
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -114,9 +115,9 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
     const acq = acquisitionSql(acquisitionCtx(ctx), p.cohort_grain, from, to);
     return {
       sizes: `SELECT cohort_start, CAST(COUNT(*) AS INTEGER) AS customers FROM ${acq} AS a GROUP BY cohort_start ORDER BY cohort_start`,
-      revenue: `WITH a AS (SELECT * FROM ${acq}),
+      revenue: `WITH a AS (SELECT * FROM ${acq} AS acq),
         t AS (
-          SELECT a.cohort_start, t.customer_id, ${netAmountSql(ctx, "t")} AS amount, ${withCost ? exactMoneySql("t.cost") : "CAST(NULL AS DOUBLE)"} AS cost,
+          SELECT a.cohort_start, t.customer_id, ${netAmountSql(ctx, "t")} AS amount, ${withCost ? exactMoneySql("t.cost", dialectOf(ctx)) : "CAST(NULL AS DOUBLE)"} AS cost,
             CAST(floor(((year(t.date) - year(a.cohort_start)) * 12 + month(t.date) - month(a.cohort_start)) / ${g}) AS INTEGER) AS age
           FROM a JOIN transactions t ON t.customer_id = a.customer_id
           WHERE t.date IS NOT NULL AND t.date >= a.acquired AND t.date < ${end}

@@ -12,6 +12,7 @@ import { exactMoneySql, moneySign, returnsRule } from "./money.js";
 import { classifyValue, valueClasses, valueClassText } from "./segmentation/value-classes.js";
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 export const customerValueParams = Type.Object({
   cost_columns: Type.String({ default: "", description: "Comma list of further cost columns (besides transactions.cost): transactions columns are summed per customer, customers columns taken per customer" }),
@@ -161,7 +162,7 @@ export const customerValue: Analysis<CustomerValueParams> = {
         SUM(CASE WHEN date >= ${t0} THEN (DATE_DIFF('month', CAST(${t0} AS DATE), date) - 2.5) * net ELSE 0 END) / 17.5 AS spend_trend
         FROM ${purchaseRowsSql(ctx, asOf, undefined, costs.tx)} GROUP BY customer_id)`,
     ];
-    const customerCols = [...costs.customers.map((c, i) => `SUM(${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`)}) AS c_${i}`), ...peers.map((c, i) => `ANY_VALUE(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
+    const customerCols = [...costs.customers.map((c, i) => `SUM(${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`, dialectOf(ctx))}) AS c_${i}`), ...peers.map((c, i) => `ANY_VALUE(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
     if (customerCols.length) ctes.push(`cu AS (SELECT customer_id, ${customerCols.join(", ")} FROM customers GROUP BY customer_id)`);
     const ccost = costs.customers.map((_, i) => ` + COALESCE(cu.c_${i}, 0)`).join("");
     const peerSel = peers.map((_, i) => `, cu.p_${i}`).join("");

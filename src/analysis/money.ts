@@ -18,12 +18,13 @@
 // last purchase date, and never keeps a customer active (inactivity churn).
 
 import type { AnalysisContext, Localized, ReturnsConvention } from "./types.js";
+import { dialectOf, type Dialect } from "../data/dialects/index.js";
 
-/** SQL: an exact DECIMAL of a money expression (null stays null). */
-export function exactMoneySql(expr: string): string {
+/** SQL: an exact DECIMAL(38, 4) of a money expression (null stays null), in the engine's dialect. */
+export function exactMoneySql(expr: string, dialect: Dialect): string {
   // NaN and ±Infinity have no decimal: they become null (the loader refuses them in files;
-  // analyses that must notice them check isfinite on the raw column).
-  return `CAST(ROUND(CASE WHEN isfinite(CAST(${expr} AS DOUBLE)) THEN ${expr} END, 4) AS DECIMAL(38, 4))`;
+  // analyses that must notice them check isFinite on the raw column).
+  return dialect.exactDecimal(`CASE WHEN ${dialect.isFinite(expr)} THEN ${expr} END`, 4);
 }
 
 /** SQL predicate over the `transactions` table: the row is a return or cancellation. */
@@ -36,11 +37,11 @@ export function isReturnSql(ctx: Partial<Pick<AnalysisContext, "fields">>, alias
 }
 
 /** SQL: a transaction row's signed money under the returns convention (returns negative, or 0 when excluded). */
-export function netAmountSql(ctx: Partial<Pick<AnalysisContext, "fields" | "returns">>, alias = ""): string {
+export function netAmountSql(ctx: Partial<Pick<AnalysisContext, "fields" | "returns" | "dialect">>, alias = ""): string {
   const a = alias ? `${alias}.` : "";
   const ret = isReturnSql(ctx, alias);
   const signed = `CASE WHEN ${ret} THEN ${ctx.returns === "exclude" ? "0" : `-ABS(${a}amount)`} ELSE ${a}amount END`;
-  return exactMoneySql(signed);
+  return exactMoneySql(signed, dialectOf(ctx));
 }
 
 const minorDigits = new Map<string, number>();

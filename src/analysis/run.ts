@@ -12,7 +12,8 @@ import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, 
 export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared?: Map<string, Row[]>): Promise<AnalysisResult> {
   checkNeeds(analysis, ctx, params as Record<string, unknown>);
   const data: Record<string, Row[]> = {};
-  for (const [name, sql] of Object.entries(analysis.reductions(params, ctx))) {
+  // The reductions are written in the engine's dialect, whatever the caller's context says.
+  for (const [name, sql] of Object.entries(analysis.reductions(params, { ...ctx, dialect: engine.dialect }))) {
     let rows = shared?.get(sql);
     if (!rows) {
       rows = await engine.query(sql);

@@ -21,6 +21,7 @@ import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
 import { attributeLabel } from "./attributes.js";
 import type { Analysis, AnalysisContext, Row } from "./types.js";
 import { msg } from "../locales/index.js";
+import { dialectOf, type Dialect } from "../data/dialects/index.js";
 
 export const durationUnits = ["day", "month"] as const;
 export type DurationUnit = (typeof durationUnits)[number];
@@ -78,7 +79,7 @@ function checkAttribute(name: string, ctx: Pick<AnalysisContext, "fields" | "chu
  * SQL selecting one row per customer: duration (DOUBLE, in `unit` for the spells path),
  * event (BOOLEAN) and each attribute under its own name.
  */
-export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "period">, opts: { unit: DurationUnit; attributes: readonly string[] }): string {
+export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "period"> & Partial<Pick<AnalysisContext, "dialect">>, opts: { unit: DurationUnit; attributes: readonly string[] }): string {
   for (const a of opts.attributes) checkAttribute(a, ctx);
   const attrs = [...new Set(opts.attributes)];
   const source = lifetimeSource(ctx);
@@ -90,9 +91,9 @@ export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "pe
   const attrCols = attrs.map((a) => `${fromCustomers.includes(a) ? "c" : "l"}.${quoteIdent(a)} AS ${quoteIdent(a)}`);
   if (source === "lifetimes") {
     const hasId = lifetimeFields.includes("customer_id");
-    return `SELECT ${[`CAST(l.duration AS DOUBLE) AS duration`, `CAST(l.event AS BOOLEAN) AS event`, ...attrCols].join(", ")}
+    return `SELECT ${[`CAST(l.duration AS DOUBLE PRECISION) AS duration`, `CAST(l.event AS BOOLEAN) AS event`, ...attrCols].join(", ")}
       FROM lifetimes l ${customersJoin}
-      WHERE ${lifetimesKept("l")}
+      WHERE ${lifetimesKept("l", dialectOf(ctx))}
       ORDER BY duration, event DESC${hasId ? ", l.customer_id" : ""}`;
   }
   const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
@@ -103,7 +104,7 @@ export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "pe
       WHERE spell_no = 1 AND start_date < ${asOf}
     )
     SELECT ${[
-      `CAST(date_diff('day', l.start_date, CASE WHEN l.event THEN l.end_date ELSE ${asOf} END) AS DOUBLE) / ${perUnit} AS duration`,
+      `CAST(${dialectOf(ctx).dateDiff("day", "l.start_date", `CASE WHEN l.event THEN l.end_date ELSE ${asOf} END`)} AS DOUBLE PRECISION) / ${perUnit} AS duration`,
       `l.event AS event`,
       ...attrCols,
     ].join(", ")}
@@ -111,8 +112,8 @@ export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "pe
     ORDER BY duration, event DESC, l.customer_id`;
 }
 
-function lifetimesKept(alias: string): string {
-  return `${alias}.duration IS NOT NULL AND ${alias}.duration >= 0 AND isfinite(CAST(${alias}.duration AS DOUBLE)) AND ${alias}.event IS NOT NULL`;
+function lifetimesKept(alias: string, d: Dialect): string {
+  return `${alias}.duration IS NOT NULL AND ${alias}.duration >= 0 AND ${d.isFinite(`${alias}.duration`)} AND ${alias}.event IS NOT NULL`;
 }
 
 /**
@@ -125,7 +126,7 @@ function lifetimesKept(alias: string): string {
  *   at all (transactions: with no purchase — returns never make a customer active); and
  *   customers whose first spell starts on or after the as-of date (not customers yet).
  */
-export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "period">>): Record<string, string> {
+export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "period" | "dialect">>): Record<string, string> {
   if (lifetimeSource(ctx) !== "lifetimes") {
     if (!ctx.period) return {};
     const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
@@ -154,7 +155,7 @@ export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "chur
         FROM transactions`,
     };
   }
-  return { excluded: `SELECT COUNT(*) AS n FROM lifetimes l WHERE NOT (${lifetimesKept("l")})` };
+  return { excluded: `SELECT COUNT(*) AS n FROM lifetimes l WHERE NOT (${lifetimesKept("l", dialectOf(ctx))})` };
 }
 
 /** Notes for the reader about everything the lifetimes leave out (see excludedLifetimesSql), in the report's language. */
@@ -232,7 +233,7 @@ export function lifetimeCountsReductions(params: { by: string; unit: "day" | "mo
         COUNT(*) FILTER (WHERE event) AS events,
         COUNT(*) FILTER (WHERE NOT event) AS censored
       FROM (${base}) lt
-      GROUP BY ALL
+      GROUP BY 1, 2
       ORDER BY grp NULLS LAST, time`,
     ...excludedLifetimesSql(ctx),
   };

@@ -5,6 +5,7 @@
 import type { TObject } from "@sinclair/typebox";
 import type { Role } from "../data/roles.js";
 import type { Period } from "../util/period.js";
+import type { Dialect } from "../data/dialects/types.js";
 
 export type Value = string | number | boolean | null;
 export type Row = Record<string, Value>;
@@ -54,6 +55,9 @@ export interface AnalysisContext {
   returns?: ReturnsConvention;
   /** The fields available in each loaded role (canonical names plus attributes). */
   fields: Partial<Record<Role, string[]>>;
+  /** The SQL dialect of the engine the reductions run on (default DuckDB): read it with
+   * `dialectOf(ctx)` (data/dialects/) for the pieces of SQL that differ between engines. */
+  dialect?: Dialect;
 }
 
 export interface RoleNeed {

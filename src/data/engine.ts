@@ -5,10 +5,15 @@
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row, Value } from "../analysis/types.js";
 import { ChurnbookError } from "../util/errors.js";
+import { duckdb, type Dialect } from "./dialects/index.js";
 
+/** An SQL engine holding the role tables (DuckDB here; PostgreSQL in data/postgres.ts). */
 export interface Engine {
+  /** Its SQL differences (data/dialects/). */
+  readonly dialect: Dialect;
   query(sql: string): Promise<Row[]>;
-  /** Creates (or replaces) a table from plain rows; the column types are DuckDB type names. */
+  /** Creates (or replaces) a table from plain rows; the column types are DuckDB type names
+   * (VARCHAR, DATE, DOUBLE, BIGINT, INTEGER, BOOLEAN), which every engine maps to its own. */
   loadRows(name: string, columns: Record<string, string>, rows: Row[]): Promise<void>;
   close(): void;
 }
@@ -18,6 +23,7 @@ export async function createEngine(): Promise<Engine> {
   const instance: DuckDBInstance = await DuckDBInstance.create(":memory:", { threads: "2" });
   const connection: DuckDBConnection = await instance.connect();
   return {
+    dialect: duckdb,
     async query(sql) {
       const reader = await connection.runAndReadAll(sql).catch((e: unknown) => {
         throw resourceError(e) ?? e;
@@ -81,7 +87,7 @@ function toPlain(v: unknown): Value {
  * (exit 1) that says what to do. Any other engine error stays a bug (exit 70): the analyses'
  * SQL is ours, and the data reached it typed and checked.
  */
-function resourceError(e: unknown): ChurnbookError | null {
+export function resourceError(e: unknown): ChurnbookError | null {
   const message = String((e as Error)?.message ?? e);
   if (/Out of Memory|could not allocate|failed to allocate/i.test(message)) {
     return new ChurnbookError("out-of-memory", `the engine ran out of memory: ${message.split("\n")[0]}`, { hint: "free memory, or run on a sample (fewer customers or a shorter history); data from Parquet needs less memory than CSV", cause: e });

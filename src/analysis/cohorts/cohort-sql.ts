@@ -24,6 +24,7 @@ import { ChurnbookError } from "../../util/errors.js";
 import type { AnalysisContext, RoleNeed } from "../types.js";
 import { type Period, periodContaining, periodsEndingWith, shiftPeriod } from "../../util/period.js";
 import { spellsSql } from "../sql/spells.js";
+import { dialectOf } from "../../data/dialects/index.js";
 
 export const cohortGrains = ["month", "quarter", "year"] as const;
 export type CohortGrain = (typeof cohortGrains)[number];
@@ -52,7 +53,7 @@ const dateLit = (d: string) => `DATE ${quoteLiteral(d)}`;
  * SQL of (customer_id, acquired, first_end, cohort_start): each customer's first spell and
  * the start of its cohort period, for customers acquired in [from, to).
  */
-export function acquisitionSql(ctx: Pick<AnalysisContext, "churn">, grain: CohortGrain, from: string, to: string): string {
+export function acquisitionSql(ctx: Pick<AnalysisContext, "churn"> & Partial<Pick<AnalysisContext, "dialect">>, grain: CohortGrain, from: string, to: string): string {
   return `(SELECT customer_id, start_date AS acquired, end_date AS first_end,
       CAST(date_trunc('${grain}', start_date) AS DATE) AS cohort_start
     FROM ${spellsSql(ctx)} AS sp1
@@ -76,9 +77,10 @@ export interface CohortAgesOptions {
  * cohort_start, age, customers, active, survivors, and when `mrr`: mrr, mrr_start, mrr_capped
  * (else those are NULL). See the header for the definitions.
  */
-export function cohortAgesSql(ctx: Pick<AnalysisContext, "churn">, o: CohortAgesOptions): string {
+export function cohortAgesSql(ctx: Pick<AnalysisContext, "churn"> & Partial<Pick<AnalysisContext, "dialect">>, o: CohortAgesOptions): string {
+  const d = dialectOf(ctx);
   if (o.cohorts.length === 0) {
-    return `SELECT CAST(NULL AS DATE) AS cohort_start, 0 AS age, 0 AS customers, 0 AS active, 0 AS survivors, CAST(NULL AS DOUBLE) AS mrr, CAST(NULL AS DOUBLE) AS mrr_start, CAST(NULL AS DOUBLE) AS mrr_capped WHERE FALSE`;
+    return `SELECT CAST(NULL AS DATE) AS cohort_start, 0 AS age, 0 AS customers, 0 AS active, 0 AS survivors, CAST(NULL AS DOUBLE PRECISION) AS mrr, CAST(NULL AS DOUBLE PRECISION) AS mrr_start, CAST(NULL AS DOUBLE PRECISION) AS mrr_capped WHERE FALSE`;
   }
   const g = grainMonths(o.grain);
   const from = o.cohorts[0]!.start, to = o.cohorts[o.cohorts.length - 1]!.end;
@@ -88,15 +90,15 @@ export function cohortAgesSql(ctx: Pick<AnalysisContext, "churn">, o: CohortAges
   const mrrCols = o.mrr
     ? `, (SELECT COALESCE(SUM(s.mrr), 0) FROM ${subs} s WHERE s.customer_id = ca.customer_id AND s.start_date <= ca.d AND (s.end_date IS NULL OR s.end_date > ca.d)) AS mrr_k,
          (SELECT COALESCE(SUM(s.mrr), 0) FROM ${subs} s WHERE s.customer_id = ca.customer_id AND s.start_date <= ca.acquired AND (s.end_date IS NULL OR s.end_date > ca.acquired)) AS mrr_0`
-    : `, CAST(NULL AS DOUBLE) AS mrr_k, CAST(NULL AS DOUBLE) AS mrr_0`;
-  return `WITH sp AS (SELECT * FROM ${spellsSql(ctx)}),
-  coh AS (SELECT * FROM ${acquisitionSql(ctx, o.grain, from, to)}),
-  ages AS (SELECT CAST(range AS INTEGER) AS age FROM range(0, ${maxAge + 1})),
+    : `, CAST(NULL AS DOUBLE PRECISION) AS mrr_k, CAST(NULL AS DOUBLE PRECISION) AS mrr_0`;
+  return `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
+  coh AS (SELECT * FROM ${acquisitionSql(ctx, o.grain, from, to)} AS acq),
+  ages AS (SELECT CAST(g.age AS INTEGER) AS age FROM generate_series(0, ${maxAge}) AS g(age)),
   ca AS (
     SELECT coh.customer_id, coh.acquired, coh.first_end, coh.cohort_start, ages.age,
-      CAST(coh.acquired + to_months(ages.age * ${g}) AS DATE) AS d
+      ${d.dateAdd("coh.acquired", `ages.age * ${g}`, "month")} AS d
     FROM coh CROSS JOIN ages
-    WHERE CAST(coh.cohort_start + to_months((ages.age + 1) * ${g}) AS DATE) <= ${dateLit(o.periodEnd)}
+    WHERE ${d.dateAdd("coh.cohort_start", `(ages.age + 1) * ${g}`, "month")} <= ${dateLit(o.periodEnd)}
   ),
   cell AS (
     SELECT ca.cohort_start, ca.age, ca.customer_id,
@@ -108,9 +110,9 @@ export function cohortAgesSql(ctx: Pick<AnalysisContext, "churn">, o: CohortAges
   SELECT cohort_start, age, CAST(COUNT(*) AS INTEGER) AS customers,
     CAST(SUM(CASE WHEN is_active THEN 1 ELSE 0 END) AS INTEGER) AS active,
     CAST(SUM(CASE WHEN is_survivor THEN 1 ELSE 0 END) AS INTEGER) AS survivors,
-    ${o.mrr ? "SUM(mrr_k)" : "CAST(NULL AS DOUBLE)"} AS mrr,
-    ${o.mrr ? "SUM(mrr_0)" : "CAST(NULL AS DOUBLE)"} AS mrr_start,
-    ${o.mrr ? "SUM(LEAST(mrr_k, mrr_0))" : "CAST(NULL AS DOUBLE)"} AS mrr_capped
+    ${o.mrr ? "SUM(mrr_k)" : "CAST(NULL AS DOUBLE PRECISION)"} AS mrr,
+    ${o.mrr ? "SUM(mrr_0)" : "CAST(NULL AS DOUBLE PRECISION)"} AS mrr_start,
+    ${o.mrr ? "SUM(LEAST(mrr_k, mrr_0))" : "CAST(NULL AS DOUBLE PRECISION)"} AS mrr_capped
   FROM cell GROUP BY cohort_start, age ORDER BY cohort_start, age`;
 }
 

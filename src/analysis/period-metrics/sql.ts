@@ -29,6 +29,10 @@ import { quoteLiteral } from "../../data/engine.js";
 import { ChurnbookError } from "../../util/errors.js";
 import { shiftPeriod, type Period } from "../../util/period.js";
 import { exactMoneySql, netAmountSql } from "../money.js";
+import { dialectOf } from "../../data/dialects/index.js";
+
+/** What the SQL builders read of the context (the dialect: data/dialects/). */
+type SqlContext = Pick<AnalysisContext, "churn" | "fields"> & Partial<Pick<AnalysisContext, "dialect">>;
 
 const openEnd = "DATE '9999-12-31'";
 
@@ -80,12 +84,13 @@ export function uniquePeriods(periods: Period[]): Period[] {
 }
 
 /** The CTE list (without WITH) described in the file header. */
-export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions): string {
+export function periodCtes(ctx: SqlContext, periods: Period[], opts: PeriodSqlOptions): string {
   if (periods.length === 0) throw new Error("periodCtes: no periods");
+  const d = dialectOf(ctx);
   const contractual = ctx.churn.kind === "subscriptions";
   const basis = revenueBasis(ctx);
   const ctes: string[] = [];
-  ctes.push(`raw AS (SELECT * FROM ${spellsSql(ctx)})`);
+  ctes.push(`raw AS (SELECT * FROM ${spellsSql(ctx)} AS spells)`);
 
   const filterFree = !opts.includeFree && basis !== null;
   if (filterFree) {
@@ -132,9 +137,9 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
   if (basis === "mrr") {
     ctes.push(`v AS (
       SELECT p.label, x.customer_id,
-        COALESCE(SUM(${exactMoneySql("x.mrr")}) FILTER (WHERE x.start_date < p.s AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.s), 0) AS v_start,
-        COALESCE(SUM(${exactMoneySql("x.mrr")}) FILTER (WHERE x.start_date < p.e AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.e), 0) AS v_end,
-        BOOL_OR(NOT isfinite(CAST(x.mrr AS DOUBLE))) AS bad
+        COALESCE(SUM(${exactMoneySql("x.mrr", d)}) FILTER (WHERE x.start_date < p.s AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.s), 0) AS v_start,
+        COALESCE(SUM(${exactMoneySql("x.mrr", d)}) FILTER (WHERE x.start_date < p.e AND COALESCE(${mrrEndSql(ctx, "x")}, ${openEnd}) >= p.e), 0) AS v_end,
+        BOOL_OR(NOT ${d.isFinite("x.mrr")}) AS bad
       FROM p JOIN subscriptions x
         ON x.start_date < p.e AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)
       GROUP BY p.label, x.customer_id)`);
@@ -143,11 +148,11 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
       SELECT p.label, x.customer_id,
         COALESCE(SUM(${netAmountSql(ctx, "x")}) FILTER (WHERE x.date < p.s), 0) AS v_start,
         COALESCE(SUM(${netAmountSql(ctx, "x")}) FILTER (WHERE x.date >= p.s), 0) AS v_end,
-        BOOL_OR(NOT isfinite(CAST(x.amount AS DOUBLE))) AS bad
+        BOOL_OR(NOT ${d.isFinite("x.amount")}) AS bad
       FROM p JOIN transactions x ON x.date >= p.ps AND x.date < p.e
       GROUP BY p.label, x.customer_id)`);
   } else {
-    ctes.push(`v AS (SELECT CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS customer_id, CAST(0 AS DOUBLE) AS v_start, CAST(0 AS DOUBLE) AS v_end, FALSE AS bad WHERE FALSE)`);
+    ctes.push(`v AS (SELECT CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS customer_id, CAST(0 AS DOUBLE PRECISION) AS v_start, CAST(0 AS DOUBLE PRECISION) AS v_end, FALSE AS bad WHERE FALSE)`);
   }
 
   // r_s / r_e: "in the revenue base at the start / end". Contractual: active (spell) at the
@@ -184,10 +189,10 @@ export function periodCtes(ctx: Pick<AnalysisContext, "churn" | "fields">, perio
 }
 
 /** One row per period (column `label`) with the customer counts and the revenue bridge. */
-export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions): string {
+export function periodAggregateSql(ctx: SqlContext, periods: Period[], opts: PeriodSqlOptions): string {
   const ps = uniquePeriods(periods);
   const hasRevenue = revenueBasis(ctx) !== null;
-  const rev = (expr: string) => (hasRevenue ? expr : "CAST(NULL AS DOUBLE)");
+  const rev = (expr: string) => (hasRevenue ? expr : "CAST(NULL AS DOUBLE PRECISION)");
   return `WITH ${periodCtes(ctx, ps, opts)},
   agg AS (
     SELECT label,
@@ -210,10 +215,10 @@ export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields"
       ${rev("COALESCE(SUM(v_end) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_end,
       ${rev("COALESCE(SUM(LEAST(v_end, v_start)) FILTER (WHERE r_s AND ok), 0)")} AS cohort_mrr_kept,
       COUNT(*) FILTER (WHERE NOT ok) AS inconsistent_count,
-      array_to_string(list_slice(list(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok), 1, 10), ', ') AS inconsistent_customers,
-      array_to_string(list_slice(list(issue ORDER BY customer_id NULLS FIRST, issue) FILTER (WHERE NOT ok), 1, 10), '; ') AS inconsistent_details,
+      array_to_string((array_agg(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok))[1:10], ', ') AS inconsistent_customers,
+      array_to_string((array_agg(issue ORDER BY customer_id NULLS FIRST, issue) FILTER (WHERE NOT ok))[1:10], '; ') AS inconsistent_details,
       COUNT(*) FILTER (WHERE identity_broken) AS identity_broken_count,
-      array_to_string(list_slice(list(customer_id || ' (at start ' || CAST(a_s AS INTEGER) || ', new ' || n_new || ', reactivated ' || n_react || ', churned ' || n_churn || ', at end ' || CAST(a_e AS INTEGER) || ')' ORDER BY customer_id) FILTER (WHERE identity_broken), 1, 5), '; ') AS identity_broken_customers
+      array_to_string((array_agg(customer_id || ' (at start ' || CAST(a_s AS INTEGER) || ', new ' || n_new || ', reactivated ' || n_react || ', churned ' || n_churn || ', at end ' || CAST(a_e AS INTEGER) || ')' ORDER BY customer_id) FILTER (WHERE identity_broken))[1:5], '; ') AS identity_broken_customers
     FROM mc GROUP BY label)
   SELECT p.label, CAST(p.s AS VARCHAR) AS period_start, CAST(p.e AS VARCHAR) AS period_end,
     COALESCE(agg.customers_start, 0) AS customers_start, COALESCE(agg.new_customers, 0) AS new_customers,
@@ -233,7 +238,7 @@ export function periodAggregateSql(ctx: Pick<AnalysisContext, "churn" | "fields"
  * delta, `ok` (false for rows that cannot be attributed consistently) and `issue` (why not,
  * naming the customer; null when ok). Customers without
  * a movement are left out, unless inconsistent. */
-export function movementLogSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period, opts: PeriodSqlOptions): string {
+export function movementLogSql(ctx: SqlContext, period: Period, opts: PeriodSqlOptions): string {
   return `WITH ${periodCtes(ctx, [period], opts)}
   SELECT customer_id, movement, v_start AS mrr_start, v_end AS mrr_end, delta, ok, issue
   FROM mc WHERE movement IS NOT NULL OR NOT ok
@@ -241,13 +246,14 @@ export function movementLogSql(ctx: Pick<AnalysisContext, "churn" | "fields">, p
 }
 
 /** Boundary totals straight from the source (independent of the per-customer split). */
-export function boundaryTotalsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period): string {
+export function boundaryTotalsSql(ctx: SqlContext, period: Period): string {
   const basis = revenueBasis(ctx);
+  const d = dialectOf(ctx);
   if (basis === "mrr") {
     // Exact sums; NaN when a value in the window is not a finite number (the bridge check names it).
     const at = (b: string) => {
       const w = `start_date < ${dateLit(b)} AND COALESCE(${mrrEndSql(ctx)}, ${openEnd}) >= ${dateLit(b)}`;
-      return `CASE WHEN BOOL_OR(NOT isfinite(CAST(mrr AS DOUBLE))) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE) ELSE CAST(COALESCE(SUM(${exactMoneySql("mrr")}) FILTER (WHERE ${w}), 0) AS DOUBLE) END`;
+      return `CASE WHEN BOOL_OR(NOT ${d.isFinite("mrr")}) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE PRECISION) ELSE CAST(COALESCE(SUM(${exactMoneySql("mrr", d)}) FILTER (WHERE ${w}), 0) AS DOUBLE PRECISION) END`;
     };
     return `SELECT ${at(period.start)} AS mrr_start, ${at(period.end)} AS mrr_end FROM subscriptions WHERE start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`;
   }
@@ -255,19 +261,19 @@ export function boundaryTotalsSql(ctx: Pick<AnalysisContext, "churn" | "fields">
     const prev = shiftPeriod(period, -1);
     const sum = (a: string, b: string) => {
       const w = `date >= ${dateLit(a)} AND date < ${dateLit(b)}`;
-      return `CASE WHEN BOOL_OR(NOT isfinite(CAST(amount AS DOUBLE))) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE) ELSE CAST(COALESCE(SUM(${netAmountSql(ctx)}) FILTER (WHERE ${w}), 0) AS DOUBLE) END`;
+      return `CASE WHEN BOOL_OR(NOT ${d.isFinite("amount")}) FILTER (WHERE ${w}) THEN CAST('NaN' AS DOUBLE PRECISION) ELSE CAST(COALESCE(SUM(${netAmountSql(ctx)}) FILTER (WHERE ${w}), 0) AS DOUBLE PRECISION) END`;
     };
     return `SELECT ${sum(prev.start, period.start)} AS mrr_start, ${sum(period.start, period.end)} AS mrr_end FROM transactions`;
   }
-  return `SELECT CAST(NULL AS DOUBLE) AS mrr_start, CAST(NULL AS DOUBLE) AS mrr_end`;
+  return `SELECT CAST(NULL AS DOUBLE PRECISION) AS mrr_start, CAST(NULL AS DOUBLE PRECISION) AS mrr_end`;
 }
 
 /** Spell starts and (observed) ends per day before `until`: the input of the rolling 30-day
  * churn rate. One row per date with an event, ordered by date. */
-export function dailyEventsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, periods: Period[], opts: PeriodSqlOptions, until: string): string {
+export function dailyEventsSql(ctx: SqlContext, periods: Period[], opts: PeriodSqlOptions, until: string): string {
   return `WITH ${periodCtes(ctx, uniquePeriods(periods).slice(0, 1), opts)}
   SELECT CAST(d AS VARCHAR) AS date, CAST(SUM(starts) AS INTEGER) AS starts, CAST(SUM(ends) AS INTEGER) AS ends
-  FROM (SELECT start_date AS d, 1 AS starts, 0 AS ends FROM sp UNION ALL SELECT end_date AS d, 0 AS starts, 1 AS ends FROM sp WHERE end_date IS NOT NULL)
+  FROM (SELECT start_date AS d, 1 AS starts, 0 AS ends FROM sp UNION ALL SELECT end_date AS d, 0 AS starts, 1 AS ends FROM sp WHERE end_date IS NOT NULL) AS ev
   WHERE d < ${dateLit(until)}
   GROUP BY d ORDER BY d`;
 }
@@ -278,7 +284,7 @@ export function dailyEventsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, p
  * before they start; transactions: no customer_id, no date — and, unless include_free, the
  * customers whose only spells overlapping `period` are free (left out of every count).
  */
-export function droppedRowsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, period: Period, opts: PeriodSqlOptions): string {
+export function droppedRowsSql(ctx: SqlContext, period: Period, opts: PeriodSqlOptions): string {
   const contractual = ctx.churn.kind === "subscriptions";
   const rows = contractual
     ? `SELECT 'subscriptions' AS dataset,
@@ -298,7 +304,7 @@ export function droppedRowsSql(ctx: Pick<AnalysisContext, "churn" | "fields">, p
     ? `(SELECT CAST(COUNT(*) AS INTEGER) FROM (
           SELECT r.customer_id FROM raw r JOIN paid USING (customer_id, spell_no)
           WHERE r.start_date < ${dateLit(period.end)} AND (r.end_date IS NULL OR r.end_date >= ${dateLit(period.start)})
-          GROUP BY r.customer_id HAVING NOT BOOL_OR(paid.paid)))`
+          GROUP BY r.customer_id HAVING NOT BOOL_OR(paid.paid)) AS free)`
     : "0";
   return `WITH ${periodCtes(ctx, [period], opts)},
   dropped AS (${rows})

@@ -33,6 +33,7 @@ import type { AnalysisContext } from "../types.js";
 import { spellsSql } from "../sql/spells.js";
 import { addDays } from "../../util/period.js";
 import { exactMoneySql, netAmountSql } from "../money.js";
+import { dialectOf } from "../../data/dialects/index.js";
 
 export interface FeatureSqlOptions {
   /** ISO dates of the cutoffs. */
@@ -91,7 +92,8 @@ function usableFields(fields: AnalysisContext["fields"]): AnalysisContext["field
 }
 
 /** The feature SQL (see the header). Columns: customer_id, cutoff, [label,] features… */
-export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: FeatureSqlOptions): string {
+export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields"> & Partial<Pick<AnalysisContext, "dialect">>, o: FeatureSqlOptions): string {
+  const dl = dialectOf(ctx);
   const f = usableFields(ctx.fields);
   const has = (role: keyof typeof f, field: string) => (f[role] ?? []).includes(field);
   const asOf = d(o.asOf);
@@ -99,18 +101,18 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
   const ctes: string[] = [];
   // Censored views of the event tables (data as of asOf; one customer for the card).
   if (f.subscriptions) {
-    ctes.push(`subscriptions AS (SELECT customer_id, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date${has("subscriptions", "mrr") ? ", mrr" : ", CAST(NULL AS DOUBLE) AS mrr"}${has("subscriptions", "plan") ? ", plan" : ", CAST(NULL AS VARCHAR) AS plan"} FROM main.subscriptions WHERE start_date < ${asOf}${one})`);
+    ctes.push(`subscriptions AS (SELECT customer_id, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date${has("subscriptions", "mrr") ? ", mrr" : ", CAST(NULL AS DOUBLE PRECISION) AS mrr"}${has("subscriptions", "plan") ? ", plan" : ", CAST(NULL AS VARCHAR) AS plan"} FROM ${dl.table("subscriptions")} WHERE start_date < ${asOf}${one})`);
   }
   if (f.transactions) {
     // quantity stays: the spells below tell returns (negative amount or quantity) from purchases.
     // Money exact and returns-aware (money.ts), so features never depend on the row order.
-    ctes.push(`transactions AS (SELECT customer_id, date, ${netAmountSql({ ...ctx, fields: { transactions: ["amount", ...(has("transactions", "quantity") ? ["quantity"] : [])] } })} AS amount, ${exactMoneySql(has("transactions", "cost") ? "COALESCE(cost, 0)" : "0")} AS cost${has("transactions", "quantity") ? ", quantity" : ""} FROM main.transactions WHERE date < ${asOf}${one})`);
+    ctes.push(`transactions AS (SELECT customer_id, date, ${netAmountSql({ ...ctx, fields: { transactions: ["amount", ...(has("transactions", "quantity") ? ["quantity"] : [])] } })} AS amount, ${exactMoneySql(has("transactions", "cost") ? "COALESCE(cost, 0)" : "0", dl)} AS cost${has("transactions", "quantity") ? ", quantity" : ""} FROM ${dl.table("transactions")} WHERE date < ${asOf}${one})`);
   }
   if (f.tickets) {
-    ctes.push(`tickets AS (SELECT customer_id, date, ${has("tickets", "resolved_date") ? "resolved_date" : "CAST(NULL AS DATE)"} AS resolved_date, ${has("tickets", "satisfaction") ? "satisfaction" : "CAST(NULL AS DOUBLE)"} AS satisfaction FROM main.tickets WHERE date < ${asOf}${one})`);
+    ctes.push(`tickets AS (SELECT customer_id, date, ${has("tickets", "resolved_date") ? "resolved_date" : "CAST(NULL AS DATE)"} AS resolved_date, ${has("tickets", "satisfaction") ? "satisfaction" : "CAST(NULL AS DOUBLE PRECISION)"} AS satisfaction FROM ${dl.table("tickets")} WHERE date < ${asOf}${one})`);
   }
-  if (f.usage) ctes.push(`usage AS (SELECT customer_id, date, COALESCE("count", 0) AS n FROM main.usage WHERE date < ${asOf}${one})`);
-  ctes.push(`spells AS (SELECT customer_id, spell_no, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date FROM ${spellsSql(ctx)})`);
+  if (f.usage) ctes.push(`usage AS (SELECT customer_id, date, COALESCE("count", 0) AS n FROM ${dl.table("usage")} WHERE date < ${asOf}${one})`);
+  ctes.push(`spells AS (SELECT customer_id, spell_no, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date FROM ${spellsSql(ctx)} AS spells)`);
   ctes.push(`cut AS (SELECT CAST(c AS DATE) AS cutoff FROM (VALUES ${o.cutoffs.map((c) => `(${quoteLiteral(c)})`).join(", ")}) v(c))`);
   ctes.push(`pop AS (SELECT s.customer_id, cut.cutoff, s.start_date AS spell_start, s.end_date AS spell_end, s.spell_no
     FROM spells s JOIN cut ON s.start_date < cut.cutoff AND (s.end_date IS NULL OR s.end_date >= cut.cutoff))`);
@@ -120,7 +122,7 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
     "CAST(pop.cutoff AS VARCHAR) AS cutoff",
   ];
   if (o.horizonDays !== null) cols.push(`CASE WHEN pop.spell_end IS NOT NULL AND pop.spell_end < pop.cutoff + ${Math.round(o.horizonDays)} THEN 1 ELSE 0 END AS label`);
-  cols.push("CAST(pop.cutoff - pop.spell_start AS DOUBLE) AS tenure_days", "CAST(pop.spell_no - 1 AS DOUBLE) AS prior_spells");
+  cols.push("CAST(pop.cutoff - pop.spell_start AS DOUBLE PRECISION) AS tenure_days", "CAST(pop.spell_no - 1 AS DOUBLE PRECISION) AS prior_spells");
   const joins: string[] = [];
   const on = (alias: string) => `${alias}.customer_id = pop.customer_id AND ${alias}.cutoff = pop.cutoff`;
 
@@ -131,7 +133,7 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
         SUM(sb.mrr) FILTER (WHERE ${running("pop.cutoff - 90")}) AS mrr_90,
         SUM(sb.mrr) FILTER (WHERE ${running("pop.cutoff - 180")}) AS mrr_180,
         COUNT(*) FILTER (WHERE ${running("pop.cutoff")}) AS active_subscriptions,
-        ARG_MAX(sb.plan, sb.start_date) FILTER (WHERE ${running("pop.cutoff")} AND sb.plan IS NOT NULL) AS current_plan
+        (array_agg(sb.plan ORDER BY sb.start_date DESC, sb.plan) FILTER (WHERE ${running("pop.cutoff")} AND sb.plan IS NOT NULL))[1] AS current_plan
       FROM pop JOIN subscriptions sb ON sb.customer_id = pop.customer_id AND sb.start_date < pop.cutoff
       GROUP BY pop.customer_id, pop.cutoff)`);
     joins.push(`LEFT JOIN sub ON ${on("sub")}`);
@@ -142,7 +144,7 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
         "COALESCE(sub.mrr_now, 0) - COALESCE(sub.mrr_180, 0) AS mrr_change_180d",
       );
     }
-    cols.push("CAST(COALESCE(sub.active_subscriptions, 0) AS DOUBLE) AS active_subscriptions");
+    cols.push("CAST(COALESCE(sub.active_subscriptions, 0) AS DOUBLE PRECISION) AS active_subscriptions");
     if (has("subscriptions", "plan")) cols.push("COALESCE(sub.current_plan, '(none)') AS current_plan");
   }
   if (f.transactions) {
@@ -157,8 +159,8 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
       GROUP BY pop.customer_id, pop.cutoff)`);
     joins.push(`LEFT JOIN trx ON ${on("trx")}`);
     cols.push(
-      "CAST(COALESCE(pop.cutoff - trx.last_date, pop.cutoff - pop.spell_start) AS DOUBLE) AS recency_days",
-      "CAST(COALESCE(trx.frequency, 0) AS DOUBLE) AS frequency",
+      "CAST(COALESCE(pop.cutoff - trx.last_date, pop.cutoff - pop.spell_start) AS DOUBLE PRECISION) AS recency_days",
+      "CAST(COALESCE(trx.frequency, 0) AS DOUBLE PRECISION) AS frequency",
       "COALESCE(trx.monetary, 0) AS monetary",
       "COALESCE(trx.revenue_30d, 0) AS revenue_30d",
       "COALESCE(trx.revenue_90d, 0) AS revenue_90d",
@@ -179,26 +181,28 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
         COUNT(*) FILTER (WHERE ${w(180)}) AS tickets_180d,
         COUNT(*) AS tickets_total,
         COUNT(*) FILTER (WHERE tk.resolved_date IS NULL OR tk.resolved_date >= pop.cutoff) AS open_tickets,
-        AVG(tk.resolved_date - tk.date) FILTER (WHERE tk.resolved_date < pop.cutoff) AS avg_resolve_days,
-        ARG_MAX(tk.satisfaction, tk.date) FILTER (WHERE tk.satisfaction IS NOT NULL) AS last_satisfaction,
+        -- a double mean (a NUMERIC one, as PostgreSQL takes of integers, rounds differently)
+        AVG(CAST(tk.resolved_date - tk.date AS DOUBLE PRECISION)) FILTER (WHERE tk.resolved_date < pop.cutoff) AS avg_resolve_days,
+        -- the latest rating; of several on that day, the highest (a full order: same on every engine)
+        (array_agg(tk.satisfaction ORDER BY tk.date DESC, tk.satisfaction DESC) FILTER (WHERE tk.satisfaction IS NOT NULL))[1] AS last_satisfaction,
         AVG(tk.satisfaction) AS avg_satisfaction
       FROM pop JOIN tickets tk ON tk.customer_id = pop.customer_id AND tk.date < pop.cutoff
       GROUP BY pop.customer_id, pop.cutoff)`);
     joins.push(`LEFT JOIN tck ON ${on("tck")}`);
     cols.push(
-      "CAST(COALESCE(tck.tickets_30d, 0) AS DOUBLE) AS tickets_30d",
-      "CAST(COALESCE(tck.tickets_90d, 0) AS DOUBLE) AS tickets_90d",
-      "CAST(COALESCE(tck.tickets_180d, 0) AS DOUBLE) AS tickets_180d",
-      "CAST(COALESCE(tck.tickets_total, 0) AS DOUBLE) AS tickets_total",
+      "CAST(COALESCE(tck.tickets_30d, 0) AS DOUBLE PRECISION) AS tickets_30d",
+      "CAST(COALESCE(tck.tickets_90d, 0) AS DOUBLE PRECISION) AS tickets_90d",
+      "CAST(COALESCE(tck.tickets_180d, 0) AS DOUBLE PRECISION) AS tickets_180d",
+      "CAST(COALESCE(tck.tickets_total, 0) AS DOUBLE PRECISION) AS tickets_total",
     );
     if (has("tickets", "resolved_date")) {
-      cols.push("CAST(COALESCE(tck.open_tickets, 0) AS DOUBLE) AS open_tickets", "CAST(COALESCE(tck.avg_resolve_days, 0) AS DOUBLE) AS avg_resolve_days");
+      cols.push("CAST(COALESCE(tck.open_tickets, 0) AS DOUBLE PRECISION) AS open_tickets", "CAST(COALESCE(tck.avg_resolve_days, 0) AS DOUBLE PRECISION) AS avg_resolve_days");
     }
     if (has("tickets", "satisfaction")) {
       // left null for the unrated: the encoder fills them with the training mean (meanImputed)
       cols.push(
-        "CAST(tck.last_satisfaction AS DOUBLE) AS last_satisfaction",
-        "CAST(tck.avg_satisfaction AS DOUBLE) AS avg_satisfaction",
+        "CAST(tck.last_satisfaction AS DOUBLE PRECISION) AS last_satisfaction",
+        "CAST(tck.avg_satisfaction AS DOUBLE PRECISION) AS avg_satisfaction",
         "CASE WHEN tck.avg_satisfaction IS NULL THEN 0.0 ELSE 1.0 END AS has_rating",
       );
     }
@@ -213,21 +217,21 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields">, o: Fe
       GROUP BY pop.customer_id, pop.cutoff)`);
     joins.push(`LEFT JOIN usg ON ${on("usg")}`);
     cols.push(
-      "CAST(COALESCE(usg.usage_30d, 0) AS DOUBLE) AS usage_30d",
-      "CAST(COALESCE(usg.usage_90d, 0) AS DOUBLE) AS usage_90d",
+      "CAST(COALESCE(usg.usage_30d, 0) AS DOUBLE PRECISION) AS usage_30d",
+      "CAST(COALESCE(usg.usage_90d, 0) AS DOUBLE PRECISION) AS usage_90d",
       // usage_180d is left out for the same reason as revenue_180d (usage_trend_90d restates it).
-      "CAST(COALESCE(usg.usage_90d, 0) - (COALESCE(usg.usage_180d, 0) - COALESCE(usg.usage_90d, 0)) AS DOUBLE) AS usage_trend_90d",
-      "CAST(COALESCE(pop.cutoff - usg.last_date, pop.cutoff - pop.spell_start) AS DOUBLE) AS days_since_usage",
+      "CAST(COALESCE(usg.usage_90d, 0) - (COALESCE(usg.usage_180d, 0) - COALESCE(usg.usage_90d, 0)) AS DOUBLE PRECISION) AS usage_trend_90d",
+      "CAST(COALESCE(pop.cutoff - usg.last_date, pop.cutoff - pop.spell_start) AS DOUBLE PRECISION) AS days_since_usage",
     );
   }
   if (f.customers) {
     const attrs = attributeColumns(f.customers);
-    ctes.push(`cust AS (SELECT * FROM main.customers WHERE customer_id IS NOT NULL${one} QUALIFY ROW_NUMBER() OVER (PARTITION BY customer_id) = 1)`);
+    ctes.push(`cust AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY customer_id) AS __k FROM ${dl.table("customers")} WHERE customer_id IS NOT NULL${one}) AS c WHERE c.__k = 1)`);
     joins.push("LEFT JOIN cust ON cust.customer_id = pop.customer_id");
-    if (has("customers", "signup_date")) cols.push("CAST(GREATEST(pop.cutoff - cust.signup_date, 0) AS DOUBLE) AS account_age_days");
+    if (has("customers", "signup_date")) cols.push("CAST(GREATEST(pop.cutoff - cust.signup_date, 0) AS DOUBLE PRECISION) AS account_age_days");
     for (const a of attrs) cols.push(`cust.${quoteIdent(a)} AS ${quoteIdent(a)}`);
   }
-  const limit = o.limit !== undefined ? ` ORDER BY hash(pop.customer_id, pop.cutoff) LIMIT ${Math.max(1, Math.round(o.limit))}` : "";
+  const limit = o.limit !== undefined ? ` ORDER BY ${dl.hash(["pop.customer_id", "pop.cutoff"])} LIMIT ${Math.max(1, Math.round(o.limit))}` : "";
   const inner = `SELECT ${cols.join(",\n  ")}\nFROM pop ${joins.join(" ")}${limit}`;
-  return `WITH ${ctes.join(",\n")}\nSELECT * FROM (${inner}) ORDER BY cutoff, customer_id`;
+  return `WITH ${ctes.join(",\n")}\nSELECT * FROM (${inner}) AS features ORDER BY cutoff, customer_id`;
 }

@@ -11,6 +11,7 @@ import { ChurnbookError } from "../../util/errors.js";
 import { addDays } from "../../util/period.js";
 import type { AnalysisContext, Locale, Localized } from "../types.js";
 import { exactMoneySql, isReturnSql, netAmountSql } from "../money.js";
+import { dialectOf } from "../../data/dialects/index.js";
 
 /** The as-of date: the param when given (yyyy-mm-dd), else the last day of the report period. */
 export function resolveAsOf(param: string | undefined, ctx: Pick<AnalysisContext, "period">, name = "as_of"): string {
@@ -32,11 +33,11 @@ export function dateLit(d: string): string {
  * convention, an exact DECIMAL), cost (exact; 0 when the field is absent or null), and each
  * `extra` column as an exact DECIMAL named x_<i> (null → 0), as recorded.
  */
-export function purchaseRowsSql(ctx: Pick<AnalysisContext, "fields"> & Partial<Pick<AnalysisContext, "returns">>, asOf: string, since?: string, extra: readonly string[] = []): string {
+export function purchaseRowsSql(ctx: Pick<AnalysisContext, "fields"> & Partial<Pick<AnalysisContext, "returns" | "dialect">>, asOf: string, since?: string, extra: readonly string[] = []): string {
   const fields = ctx.fields.transactions ?? [];
-  const cost = exactMoneySql(fields.includes("cost") ? "COALESCE(cost, 0)" : "0");
+  const cost = exactMoneySql(fields.includes("cost") ? "COALESCE(cost, 0)" : "0", dialectOf(ctx));
   const from = since ? ` AND date >= ${dateLit(since)}` : "";
-  const xs = extra.map((c, i) => `, ${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`)} AS x_${i}`).join("");
+  const xs = extra.map((c, i) => `, ${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`, dialectOf(ctx))} AS x_${i}`).join("");
   return `(
     SELECT customer_id, date, ${isReturnSql(ctx)} AS is_return, ${netAmountSql(ctx)} AS net, ${cost} AS cost${xs}
     FROM transactions

@@ -24,21 +24,23 @@
 import type { AnalysisContext } from "../types.js";
 import { quoteLiteral } from "../../data/engine.js";
 import { isReturnSql } from "../money.js";
+import { dialectOf } from "../../data/dialects/index.js";
 
 const openEnd = "DATE '9999-12-31'";
 
 /** SQL selecting (customer_id, spell_no, start_date, end_date) for the report's churn basis. */
-export function spellsSql(ctx: Pick<AnalysisContext, "churn"> & Partial<Pick<AnalysisContext, "fields">>): string {
+export function spellsSql(ctx: Pick<AnalysisContext, "churn"> & Partial<Pick<AnalysisContext, "fields" | "dialect">>): string {
+  const d = dialectOf(ctx);
   const intervals =
     ctx.churn.kind === "subscriptions"
-      ? `SELECT customer_id, start_date AS s, COALESCE(CAST(${endOf(ctx.churn)} + INTERVAL ${Math.max(0, Math.round(ctx.churn.graceDays ?? 0))} DAY AS DATE), ${openEnd}) AS e
+      ? `SELECT customer_id, start_date AS s, COALESCE(${d.dateAdd(endOf(ctx.churn), Math.max(0, Math.round(ctx.churn.graceDays ?? 0)), "day")}, ${openEnd}) AS e
          FROM subscriptions
          WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)`
-      : `SELECT customer_id, date AS s, CAST(date + INTERVAL ${Math.round(ctx.churn.days)} DAY AS DATE) AS e
+      : `SELECT customer_id, date AS s, ${d.dateAdd("date", Math.round(ctx.churn.days), "day")} AS e
          FROM transactions
          WHERE customer_id IS NOT NULL AND date IS NOT NULL AND NOT ${isReturnSql(ctx)}`;
   return `(
-    WITH i AS (SELECT DISTINCT customer_id, s, e FROM (${intervals})),
+    WITH i AS (SELECT DISTINCT customer_id, s, e FROM (${intervals}) AS x),
     o AS (SELECT *, MAX(e) OVER (PARTITION BY customer_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end FROM i),
     g AS (SELECT *, SUM(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END) OVER (PARTITION BY customer_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS spell_no FROM o)
     SELECT customer_id, CAST(spell_no AS INTEGER) AS spell_no, MIN(s) AS start_date, NULLIF(MAX(e), ${openEnd}) AS end_date

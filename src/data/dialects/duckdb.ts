@@ -1,0 +1,16 @@
+// DuckDB (embedded, the default engine): its own functions for the dialect's pieces.
+
+import type { Dialect } from "./types.js";
+
+export const duckdb: Dialect = {
+  name: "duckdb",
+  types: { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" },
+  dateDiff: (unit, a, b) => `date_diff('${unit}', ${a}, ${b})`,
+  datePart: (part, d) => `${part}(${d})`,
+  dateAdd: (d, n, unit) => `CAST(${d} + to_${unit}s(CAST(${n} AS INTEGER)) AS DATE)`,
+  isFinite: (x) => `isfinite(CAST(${x} AS DOUBLE))`,
+  exactDecimal: (x, digits) => `CAST(ROUND(${x}, ${digits}) AS DECIMAL(38, ${digits}))`,
+  tryCast: (text, type) => `TRY_CAST(${text} AS ${{ number: "DOUBLE", integer: "BIGINT", date: "DATE", timestamp: "TIMESTAMP" }[type]})`,
+  hash: (values) => `hash(${values.join(", ")})`,
+  table: (name) => `main.${name}`,
+};

@@ -1,0 +1,35 @@
+// PostgreSQL (15 and later) and engines that speak its SQL. What DuckDB has built in and
+// PostgreSQL lacks is spelled out here: date_diff (date − date is whole days; months from
+// EXTRACT), isfinite over doubles, ROUND(double, n) (a cast to NUMERIC rounds half away from
+// zero), TRY_CAST (session functions in pg_temp that return NULL instead of failing; see
+// `setup`) and hash(). Role tables are the session's temporary tables (pg_temp).
+
+import type { Dialect } from "./types.js";
+
+export const postgres: Dialect & { setup: string[] } = {
+  name: "postgres",
+  types: { string: "text", date: "date", number: "double precision", integer: "bigint", boolean: "boolean" },
+  dateDiff: (unit, a, b) => {
+    if (unit === "day") return `(${b} - ${a})`;
+    const years = `(EXTRACT(YEAR FROM ${b}) - EXTRACT(YEAR FROM ${a}))`;
+    return unit === "year" ? `CAST(${years} AS INTEGER)` : `CAST(${years} * 12 + EXTRACT(MONTH FROM ${b}) - EXTRACT(MONTH FROM ${a}) AS INTEGER)`;
+  },
+  datePart: (part, d) => `CAST(EXTRACT(${part.toUpperCase()} FROM ${d}) AS INTEGER)`,
+  dateAdd: (d, n, unit) => (unit === "day" ? `CAST(${d} + CAST(${n} AS INTEGER) AS DATE)` : `CAST(${d} + CAST(${n} AS INTEGER) * INTERVAL '1 ${unit}' AS DATE)`),
+  isFinite: (x) => `(CAST(${x} AS double precision) NOT IN ('NaN', 'Infinity', '-Infinity'))`,
+  // float8 → numeric goes through the double's 15 significant digits, then rounds half away from zero.
+  exactDecimal: (x, digits) => `CAST(${x} AS NUMERIC(38, ${digits}))`,
+  tryCast: (text, type) => `pg_temp.churnbook_try_${type}(${text})`,
+  // The first 8 bytes of md5 as a signed BIGINT: stable across sessions and servers.
+  hash: (values) => `('x' || substr(md5(concat_ws('|', ${values.map((v) => `CAST(${v} AS text)`).join(", ")})), 1, 16))::bit(64)::bigint`,
+  table: (name) => `pg_temp.${name}`,
+  // Run once per session. PostgreSQL has no TRY_CAST; a PL/pgSQL block catches the conversion error.
+  setup: [
+    "SET TimeZone = 'UTC'",
+    "SET DateStyle = 'ISO, YMD'",
+    ...(["number:double precision", "integer:bigint", "date:date", "timestamp:timestamp"] as const).map((pair) => {
+      const [name, type] = pair.split(":") as [string, string];
+      return `CREATE FUNCTION pg_temp.churnbook_try_${name}(v text) RETURNS ${type} LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN CAST(v AS ${type}); EXCEPTION WHEN others THEN RETURN NULL; END $$`;
+    }),
+  ],
+};
