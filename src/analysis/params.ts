@@ -6,7 +6,8 @@ import type { TObject } from "@sinclair/typebox";
 import { ChurnbookError, closeMatches, type ErrorLocation } from "../util/errors.js";
 import type { Analysis } from "./types.js";
 
-const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+// Unoptimised code: each params schema is compiled once per run and checks a few values (see definition/validate.ts).
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false, code: { optimize: false } });
 const compiled = new WeakMap<TObject, ReturnType<typeof ajv.compile>>();
 
 export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
