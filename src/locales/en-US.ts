@@ -223,6 +223,59 @@ export const enUS = {
     sentences: (parts: string[]) => `${parts.join("; ")}.`,
   },
 
+  /** Alerts of page one (runner/alerts.ts): fired alerts and each rule in plain words. */
+  alerts: {
+    bandHistory: (periods: number, mean: string, upper: string) => `its mean over the past ${periods} periods ${mean}, usual upper limit ${upper}`,
+    bandLast: (last: string, upper: string) => `last period ${last}, usual upper limit ${upper}`,
+    segmentAbove: (by: string, segment: string, rate: string, basis: string) => `${by} "${segment}": churn rate ${rate}, above its usual band (${basis})`,
+    above: (name: string, value: string, threshold: string) => `${name} ${value}, above the threshold of ${threshold}`,
+    below: (name: string, value: string, threshold: string) => `${name} ${value}, below the threshold of ${threshold}`,
+    upBy: (name: string, change: string, from: string, to: string, limit: string) => `${name} up ${change} (${from} → ${to}), more than ${limit}`,
+    downBy: (name: string, change: string, from: string, to: string, limit: string) => `${name} down ${change} (${from} → ${to}), more than ${limit}`,
+    segmentRule: (minCustomers: number, sigma: number) =>
+      `Segment churn (by the churn-drivers attribute): a segment with at least ${minCustomers} customers at the start is flagged when its churn rate is above its usual upper limit = the mean of its churn rates over the past periods + ${sigma} × the larger of their standard deviation and the sampling error of a rate at this period's size; with fewer than 3 past periods, last period's rate + ${sigma} sampling errors.`,
+    ruleAbove: (threshold: string) => `above ${threshold}`,
+    ruleBelow: (threshold: string) => `below ${threshold}`,
+    ruleUpBy: (change: string) => `up more than ${change} on the period before`,
+    ruleDownBy: (change: string) => `down more than ${change} on the period before`,
+    monthlyThresholds: " (thresholds are monthly; a quarterly or yearly report compounds them over its months, e.g. 3% churn a month is about 8.7% a quarter)",
+    rule: (name: string, conditions: string[], note: string) => `${name}: alert when ${conditions.join(" or ")}${note}.`,
+  },
+
+  /** The executive summary of page one (runner/summary.ts). */
+  summary: {
+    heading: "Executive summary",
+    changes: "The most important changes",
+    drivers: "What drove the change in churn",
+    alerts: "Alerts",
+    noAlerts: "No alert threshold was crossed.",
+    actions: "What to do",
+    materialityTitle: "Summary: how the changes are ranked",
+    alertsTitle: "Summary: alert rules",
+    driversTitle: "Summary: what drove the change in churn",
+    /** The headline's comparison labels; `vsPrevious` is the grain's own ("vs last month"). */
+    vsPrevious: (_grain: "month" | "quarter" | "year", vsPrevious: string) => vsPrevious,
+    vsLastYear: "vs last year",
+    points: (sign: string, value: string) => `${sign}${value} pts`,
+    up: "up",
+    down: "down",
+    usualVariation: (z: string, unit: string, _adjective: string) => `, ${z}× its usual ${unit}-to-${unit} variation`,
+    moneyAtStake: (money: string) => ` (about ${money} of MRR at stake)`,
+    change: (name: string, value: string, vsPrevious: string, dir: string, delta: string, usual: string, money: string) => `${name} ${value}, ${dir} ${delta} ${vsPrevious}${usual}${money}.`,
+    materialityRule: (n: number) =>
+      `The candidates are customers, customer churn rate, net revenue retention, MRR, customer growth rate, gross revenue retention and gross MRR churn. Each one's change against the previous period, less the average period-to-period change (the trend), is divided by the standard deviation of those period-to-period changes over the churn trend before this period (its usual variation): the result says how many times its usual variation the change is. The changes are ranked by that multiple, largest first, and equal multiples by the money at stake (MRR metrics: the change itself; rates: the change × MRR at the start; customers: the change × the average MRR per customer). The summary lists the first ${n}; metrics that did not change are left out.`,
+    rose: "rose",
+    fell: "fell",
+    flat: "was flat",
+    drivers3: (vsPrevious: string, dir: string, total: string, from: string, to: string, by: string, rate: string, mix: string) =>
+      `Customer churn ${dir} ${total.replace(/ pts$/, " points")} ${vsPrevious} (${from} → ${to}). By ${by.toLowerCase()}: ${rate} from each ${by.toLowerCase()}'s own churn rate, ${mix} from the mix of customers across them.`,
+    topDriver: (segment: string, total: string, rate: string, mix: string, from: string, to: string) => ` The largest contribution: ${segment}, ${total} (${rate} own rate, ${mix} mix; churn ${from} → ${to}).`,
+    notSplit: (period: string) => `The change in churn cannot be split: ${period} had no customers at its start.`,
+    driversRule:
+      "The change of the churn rate is split into the change of each segment's own churn rate (weighted by its average share of the customers over the two periods) and the shift of customers between segments (weighted by their average churn rate); the two add up exactly to the change. The summary rounds points to one decimal so that the parts still add up to the total.",
+    action: (label: string, customers: string, n: number, atRisk: string, annual: string) => `${label}: ${customers} customer${pl(n, "", "s")}, ${atRisk} of annual value at risk (of ${annual}).`,
+  },
+
   common: {
     customers: "Customers",
   },

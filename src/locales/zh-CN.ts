@@ -207,6 +207,57 @@ export const zhCN: Messages = {
     sentences: (parts) => `${parts.join("；")}。`,
   },
 
+  alerts: {
+    bandHistory: (periods, mean, upper) => `过去 ${periods} 期平均 ${mean}，通常上限 ${upper}`,
+    bandLast: (last, upper) => `上期 ${last}，通常上限 ${upper}`,
+    segmentAbove: (by, segment, rate, basis) => `${by}“${segment}”的客户流失率 ${rate}，高于其通常区间（${basis}）`,
+    above: (name, value, threshold) => `${name} ${value}，高于警戒线 ${threshold}`,
+    below: (name, value, threshold) => `${name} ${value}，低于警戒线 ${threshold}`,
+    upBy: (name, change, from, to, limit) => `${name}上升 ${change}（${from} → ${to}），超过 ${limit}`,
+    downBy: (name, change, from, to, limit) => `${name}下降 ${change}（${from} → ${to}），超过 ${limit}`,
+    segmentRule: (minCustomers, sigma) =>
+      `细分客户流失率（按流失驱动因素的属性）：期初客户不少于 ${minCustomers} 位的细分，若本期流失率高于其通常上限即发出警报；通常上限 = 该细分过去各期流失率的平均值 + ${sigma} 倍（过去各期的标准差与按本期客户数计算的抽样误差中较大者）；过去不足 3 期时以上期流失率为中心、只用抽样误差。`,
+    ruleAbove: (threshold) => `高于 ${threshold}`,
+    ruleBelow: (threshold) => `低于 ${threshold}`,
+    ruleUpBy: (change) => `比上期上升超过 ${change}`,
+    ruleDownBy: (change) => `比上期下降超过 ${change}`,
+    monthlyThresholds: "（警戒线按月设定；季度和年度报告按相应月数复合换算，例如每月流失率 3% 相当于每季度约 8.7%）",
+    rule: (name, conditions, note) => `${name}${conditions.join("或")}时发出警报${note}。`,
+  },
+
+  summary: {
+    heading: "摘要",
+    changes: "本期最重要的变化",
+    drivers: "流失率变化的原因",
+    alerts: "警报",
+    noAlerts: "没有指标触发警报。",
+    actions: "建议行动",
+    materialityTitle: "摘要：重要变化的排序规则",
+    alertsTitle: "摘要：警报规则",
+    driversTitle: "摘要：流失率变化的拆分",
+    // 环比 for a month or quarter; a year's previous period is last year (同比 would repeat it).
+    vsPrevious: (grain, vsPrevious) => (grain === "year" ? vsPrevious : "环比"),
+    vsLastYear: "同比",
+    points: (sign, value) => `${sign}${value}个百分点`,
+    up: "上升",
+    down: "下降",
+    usualVariation: (z, _unit, adjective) => `，约为通常${adjective}波动的 ${z} 倍`,
+    moneyAtStake: (money) => `（涉及 MRR 约 ${money}）`,
+    change: (name, value, vsPrevious, dir, delta, usual, money) => `${name} ${value}，${vsPrevious}${dir} ${delta}${usual}${money}。`,
+    materialityRule: (n) =>
+      `候选指标为客户数、客户流失率、净收入留存率、MRR、客户增长率、总收入留存率和 MRR 总流失率。每个指标本期相对上期的变化，先减去过去各期环比变化的平均值（趋势），再除以这些环比变化的标准差（通常波动，取自流失趋势中当前期之前的各期），得到“相当于通常波动的几倍”；按这个倍数从大到小排序，倍数相同时按涉及的金额（MRR 指标为变化额本身；比率为变化 × 期初 MRR；客户数为变化 × 每位客户的平均 MRR）从大到小排序。摘要列出前 ${n} 项；变化为零的指标不列出。`,
+    rose: "上升",
+    fell: "下降",
+    flat: "持平",
+    drivers3: (vsPrevious, dir, total, from, to, by, rate, mix) =>
+      `客户流失率${vsPrevious}${dir} ${total}（${from} → ${to}）。按${by}拆分：各${by}自身流失率的变化贡献 ${rate}，客户在各${by}之间的结构变化贡献 ${mix}。`,
+    topDriver: (segment, total, rate, mix, from, to) => `贡献最大的是“${segment}”：${total}（自身流失率 ${rate}，结构 ${mix}；流失率 ${from} → ${to}）。`,
+    notSplit: (period) => `${period}期初没有客户，无法拆分流失率的变化。`,
+    driversRule:
+      "流失率的变化拆为两部分：各细分自身流失率的变化（按两期客户占比的平均加权），和客户在细分之间的结构变化（按两期流失率的平均加权）；两部分之和正好等于总变化。摘要中的百分点保留一位小数，并保证各部分相加等于总数。",
+    action: (label, customers, _n, atRisk, annual) => `${label}：${customers} 位客户，风险价值 ${atRisk}（年价值 ${annual}）。`,
+  },
+
   common: {
     customers: "客户数",
   },

@@ -10,6 +10,7 @@ import { formatCurrency, formatInteger, formatPercent } from "../util/format.js"
 import { parsePeriod, type Grain } from "../util/period.js";
 import type { ResultsById } from "./cells.js";
 import type { Alert, AlertEvaluation } from "../render/summary.js";
+import { msg } from "../locales/index.js";
 
 export type { Alert, AlertEvaluation };
 
@@ -119,7 +120,7 @@ export function periodThreshold(metric: AlertMetric, x: number, months: number):
 }
 
 export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale: Locale, currency: string): AlertEvaluation {
-  const zh = locale === "zh-CN";
+  const say = msg(locale).alerts;
   // The report period's length: thresholds are monthly (periodThreshold).
   const label = firstOf(results, "churn-summary")?.result.scalars.period;
   const months = typeof label === "string" ? monthsIn[parsePeriod(label).grain] : 1;
@@ -154,13 +155,7 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
         // Only a rise above the band is an alert (a segment churning less than usual is good news).
         if (r1 <= hi) continue;
         const seg = String(s.segment);
-        const basis = useHistory
-          ? zh
-            ? `过去 ${periods} 期平均 ${formatPercent(centre, locale)}，通常上限 ${formatPercent(hi, locale)}`
-            : `its mean over the past ${periods} periods ${formatPercent(centre, locale)}, usual upper limit ${formatPercent(hi, locale)}`
-          : zh
-            ? `上期 ${formatPercent(centre, locale)}，通常上限 ${formatPercent(hi, locale)}`
-            : `last period ${formatPercent(centre, locale)}, usual upper limit ${formatPercent(hi, locale)}`;
+        const basis = useHistory ? say.bandHistory(periods, formatPercent(centre, locale), formatPercent(hi, locale)) : say.bandLast(formatPercent(centre, locale), formatPercent(hi, locale));
         fired.push({
           metric: rule.metric,
           kind: "band",
@@ -169,7 +164,7 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
           previous: r0,
           segment: seg,
           line: rule.line,
-          text: zh ? `${by}“${seg}”的客户流失率 ${formatPercent(r1, locale)}，高于其通常区间（${basis}）` : `${by} "${seg}": churn rate ${formatPercent(r1, locale)}, above its usual band (${basis})`,
+          text: say.segmentAbove(by, seg, formatPercent(r1, locale), basis),
         });
       }
       continue;
@@ -191,8 +186,8 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
     const push = (k: Alert["kind"], threshold: number, text: string) => fired.push({ metric: rule.metric, kind: k, value, threshold, previous, line: rule.line, text });
     const above = rule.above === undefined ? undefined : periodThreshold(rule.metric, rule.above, months);
     const below = rule.below === undefined ? undefined : periodThreshold(rule.metric, rule.below, months);
-    if (above !== undefined && value > above) push("above", above, zh ? `${name} ${f(value)}，高于警戒线 ${f(above)}` : `${name} ${f(value)}, above the threshold of ${f(above)}`);
-    if (below !== undefined && value < below) push("below", below, zh ? `${name} ${f(value)}，低于警戒线 ${f(below)}` : `${name} ${f(value)}, below the threshold of ${f(below)}`);
+    if (above !== undefined && value > above) push("above", above, say.above(name, f(value), f(above)));
+    if (below !== undefined && value < below) push("below", below, say.below(name, f(value), f(below)));
     if ((rule.upBy !== undefined || rule.downBy !== undefined) && previous === null) {
       unavailable.push({ metric: rule.metric, line: rule.line, reason: "no value for the previous period" });
       continue;
@@ -200,9 +195,9 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
     if (previous !== null) {
       const d = value - previous;
       if (rule.upBy !== undefined && d > rule.upBy)
-        push("up_by", rule.upBy, zh ? `${name}上升 ${fmtChange(d, kind, locale, currency)}（${f(previous)} → ${f(value)}），超过 ${fmtChange(rule.upBy, kind, locale, currency)}` : `${name} up ${fmtChange(d, kind, locale, currency)} (${f(previous)} → ${f(value)}), more than ${fmtChange(rule.upBy, kind, locale, currency)}`);
+        push("up_by", rule.upBy, say.upBy(name, fmtChange(d, kind, locale, currency), f(previous), f(value), fmtChange(rule.upBy, kind, locale, currency)));
       if (rule.downBy !== undefined && -d > rule.downBy)
-        push("down_by", rule.downBy, zh ? `${name}下降 ${fmtChange(d, kind, locale, currency)}（${f(previous)} → ${f(value)}），超过 ${fmtChange(rule.downBy, kind, locale, currency)}` : `${name} down ${fmtChange(d, kind, locale, currency)} (${f(previous)} → ${f(value)}), more than ${fmtChange(rule.downBy, kind, locale, currency)}`);
+        push("down_by", rule.downBy, say.downBy(name, fmtChange(d, kind, locale, currency), f(previous), f(value), fmtChange(rule.downBy, kind, locale, currency)));
     }
   }
   return { fired, unavailable };
@@ -210,27 +205,20 @@ export function evaluateAlerts(rules: AlertRule[], results: ResultsById, locale:
 
 /** Each rule in plain words (the appendix). */
 export function alertRuleText(rule: AlertRule, locale: Locale, currency: string): string {
-  const zh = locale === "zh-CN";
+  const say = msg(locale).alerts;
   if (rule.metric === "segment_churn") {
     const s = rule.sigma ?? 2;
     const m = rule.minCustomers ?? 30;
-    return zh
-      ? `细分客户流失率（按流失驱动因素的属性）：期初客户不少于 ${m} 位的细分，若本期流失率高于其通常上限即发出警报；通常上限 = 该细分过去各期流失率的平均值 + ${s} 倍（过去各期的标准差与按本期客户数计算的抽样误差中较大者）；过去不足 3 期时以上期流失率为中心、只用抽样误差。`
-      : `Segment churn (by the churn-drivers attribute): a segment with at least ${m} customers at the start is flagged when its churn rate is above its usual upper limit = the mean of its churn rates over the past periods + ${s} × the larger of their standard deviation and the sampling error of a rate at this period's size; with fewer than 3 past periods, last period's rate + ${s} sampling errors.`;
+    return say.segmentRule(m, s);
   }
   const kind = kindOf(rule.metric);
   const f = (v: number) => fmt(v, kind, locale, currency);
   const parts: string[] = [];
-  if (rule.above !== undefined) parts.push(zh ? `高于 ${f(rule.above)}` : `above ${f(rule.above)}`);
-  if (rule.below !== undefined) parts.push(zh ? `低于 ${f(rule.below)}` : `below ${f(rule.below)}`);
-  if (rule.upBy !== undefined) parts.push(zh ? `比上期上升超过 ${fmtChange(rule.upBy, kind, locale, currency)}` : `up more than ${fmtChange(rule.upBy, kind, locale, currency)} on the period before`);
-  if (rule.downBy !== undefined) parts.push(zh ? `比上期下降超过 ${fmtChange(rule.downBy, kind, locale, currency)}` : `down more than ${fmtChange(rule.downBy, kind, locale, currency)} on the period before`);
+  if (rule.above !== undefined) parts.push(say.ruleAbove(f(rule.above)));
+  if (rule.below !== undefined) parts.push(say.ruleBelow(f(rule.below)));
+  if (rule.upBy !== undefined) parts.push(say.ruleUpBy(fmtChange(rule.upBy, kind, locale, currency)));
+  if (rule.downBy !== undefined) parts.push(say.ruleDownBy(fmtChange(rule.downBy, kind, locale, currency)));
   const name = alertMetricName(rule.metric, locale, rule.horizon);
   const scaled = (rule.above !== undefined || rule.below !== undefined) && periodThreshold(rule.metric, 0.5, 3) !== 0.5;
-  const note = !scaled
-    ? ""
-    : zh
-      ? "（警戒线按月设定；季度和年度报告按相应月数复合换算，例如每月流失率 3% 相当于每季度约 8.7%）"
-      : " (thresholds are monthly; a quarterly or yearly report compounds them over its months, e.g. 3% churn a month is about 8.7% a quarter)";
-  return zh ? `${name}${parts.join("或")}时发出警报${note}。` : `${name}: alert when ${parts.join(" or ")}${note}.`;
+  return say.rule(name, parts, scaled ? say.monthlyThresholds : "");
 }

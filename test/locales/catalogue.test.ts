@@ -17,6 +17,9 @@ const samples: Record<string, unknown[]> = {
   "model.leaks": [["状态（AUC 0.999）"], 0.98, "0.02"],
   "model.ids": [["编号"]],
   "model.sentences": [["甲", "乙"]],
+  "alerts.rule": ["流失率", ["高于 5%", "低于 1%"], ""],
+  "summary.vsPrevious": ["month", "vs last month"],
+  "summary.drivers3": ["vs last month", "rose", "1.4 pts", "3.0%", "4.4%", "Plan", "+0.9 pts", "+0.5 pts"],
 };
 
 /** Every message rendered: a string as it is; a function called with sample values (3 for each
