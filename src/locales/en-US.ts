@@ -10,6 +10,9 @@ export const enUS = {
   /** A list of names in running text. */
   list: (items: string[]) => items.join(", "),
 
+  /** The footnote of a markdown or KPI cell that shows a value the data leave undefined ("—"). */
+  missingValue: (refs: string[]) => `— means no value: ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} not defined for this period's data.`,
+
   /** Rows the period metrics and the lifetimes leave out (one droppedRowsSql row), by dataset. */
   dropped: {
     zeroLength: (ds: string, k: number) => `${k} subscription${pl(k, " ends", "s end")} on the day ${pl(k, "it starts", "they start")} (zero length) in ${ds}: no activity spell, left out.`,

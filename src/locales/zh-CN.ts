@@ -6,6 +6,8 @@ import type { Messages } from "./en-US.js";
 export const zhCN: Messages = {
   list: (items) => items.join("、"),
 
+  missingValue: (refs) => `“—”表示无值：本期数据下 ${refs.join("、")} 无定义。`,
+
   dropped: {
     zeroLength: (ds, k) => `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。`,
     endsBeforeStart: (ds, k) => `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除。`,

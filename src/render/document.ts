@@ -30,10 +30,11 @@ export interface KpiItem {
 
 /**
  * Chart, table and KPI cells may carry `notes`: the analysis notes (in the report's language)
- * of the results they are the first to show, printed in a note box right after the cell.
+ * of the results they are the first to show, printed in a note box right after the cell. KPI and
+ * markdown cells showing a value the data leave undefined ("—") carry a note saying which and why.
  */
 export type CellOutput =
-  | { kind: "markdown"; id: string; /** Markdown with Handlebars already applied (values escaped). */ markdown: string }
+  | { kind: "markdown"; id: string; /** Markdown with Handlebars already applied (values escaped). */ markdown: string; /** Why a value it shows is "—". */ notes?: string[] }
   | { kind: "kpi"; id: string; title?: string; items: KpiItem[]; notes?: string[] }
   | { kind: "chart"; id: string; title?: string; caption?: string; chart: ChartSpec; data: Record<string, Row[]>; landscape?: boolean; notes?: string[] }
   | { kind: "table"; id: string; title?: string; caption?: string; columns: ColumnSpec[]; rows: Row[]; totalRows: number; landscape?: boolean; notes?: string[] }

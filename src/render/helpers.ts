@@ -73,6 +73,15 @@ export function makeHelpers(ctx: HelperContext): Record<string, Handlebars.Helpe
   };
 }
 
+/** Helpers markdown cells have besides makeHelpers'. */
+export const markdownHelpers = {
+  /** {{abs x}} */
+  abs: (v: unknown) => (typeof v === "number" ? Math.abs(v) : v),
+  /** {{#if (gt a b)}} … {{/if}} */
+  gt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a > b,
+  lt: (a: unknown, b: unknown) => typeof a === "number" && typeof b === "number" && a < b,
+};
+
 /** An isolated Handlebars with the helpers registered (templates and markdown cells). */
 export function createHandlebars(ctx: HelperContext): typeof Handlebars {
   const hb = Handlebars.create();

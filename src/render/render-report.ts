@@ -271,9 +271,9 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
       }
     }
     // The analysis notes of the result this cell shows first: a note box right after it.
-    if ((cell.kind === "chart" || cell.kind === "table" || cell.kind === "kpi") && cell.notes?.length) {
+    if ((cell.kind === "chart" || cell.kind === "table" || cell.kind === "kpi" || cell.kind === "markdown") && cell.notes?.length) {
       // On the cell's (landscape) page when the cell is wide.
-      const wide = cell.kind === "kpi" ? false : cell.landscape === true || (cell.kind === "table" && cell.columns.length > wideTableColumns);
+      const wide = cell.kind === "kpi" || cell.kind === "markdown" ? false : cell.landscape === true || (cell.kind === "table" && cell.columns.length > wideTableColumns);
       cells.push({ partial: "notes", id: `${cell.id}-notes`, heading: notesHeading[locale], notes: cell.notes, wide });
     }
   }

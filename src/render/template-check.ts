@@ -3,8 +3,7 @@
 // uses, with their positions — so references can be checked without running anything.
 
 import Handlebars from "handlebars";
-import { makeHelpers } from "./helpers.js";
-import { markdownHelpers } from "./markdown-template.js";
+import { makeHelpers, markdownHelpers } from "./helpers.js";
 
 type AST = ReturnType<typeof Handlebars.parse>;
 

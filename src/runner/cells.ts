@@ -16,6 +16,7 @@ import { declaredColumnFormat } from "../render/output-formats.js";
 import { compileMarkdownTemplate } from "../render/markdown-template.js";
 import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
+import { msg } from "../locales/index.js";
 import type { Period } from "../util/period.js";
 
 export interface CellResult {
@@ -36,12 +37,16 @@ export interface Scope {
 
 export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope): CellOutput {
   switch (cell.kind) {
-    case "markdown":
-      return { kind: "markdown", id: cell.id, markdown: compileMarkdownTemplate(cell.markdown, scope.locale, scope.currency)(markdownContext(results, scope)) };
+    case "markdown": {
+      const out = compileMarkdownTemplate(cell.markdown, scope.locale, scope.currency)(markdownContext(results, scope));
+      return withNotes({ kind: "markdown", id: cell.id, markdown: out.markdown }, missingValueNotes(out.missing, results, scope));
+    }
     case "kpi": {
       const items = cell.items.map((i): KpiItem => ({ label: i.label, value: scalar(results, i.value), previous: i.previous ? scalar(results, i.previous) : undefined, lastYear: i.last_year ? scalar(results, i.last_year) : undefined, format: i.format, better: i.better }));
       const from = cell.items.flatMap((i) => [i.value, i.previous, i.last_year]).filter((r): r is string => !!r).map((r) => r.split(".")[0]!);
-      return withNotes({ kind: "kpi", id: cell.id, title: cell.title, items }, takeNotes(results, from, scope));
+      // A value the data leave undefined prints "—" (previous and last year are comparisons, and say "—" without a note).
+      const missing = cell.items.filter((i, j) => items[j]!.value === null).map((i) => i.value);
+      return withNotes({ kind: "kpi", id: cell.id, title: cell.title, items }, [...new Set([...missingValueNotes(missing, results, scope), ...takeNotes(results, from, scope)])]);
     }
     case "chart": {
       const r = need(results, cell.from);
@@ -120,14 +125,25 @@ export function takeNotes(results: ResultsById, ids: readonly string[], scope: P
     const r = results.get(id);
     if (!r) continue;
     shown.add(id);
-    for (const n of r.result.notes ?? []) {
-      const text = n.trim();
-      if (!text || out.includes(text)) continue;
-      if (scope.locale === "zh-CN" && !cjk.test(text)) continue;
-      out.push(text);
-    }
+    for (const text of readableNotes(r, scope.locale)) if (!out.includes(text)) out.push(text);
   }
   return out;
+}
+
+/**
+ * The footnote of a cell showing values that are null ("—"): which ones, then why — the notes of
+ * the analyses that computed them (e.g. "no customers at the start of the period"), whether or
+ * not a cell above showed them already.
+ */
+function missingValueNotes(refs: readonly string[], results: ResultsById, scope: Pick<Scope, "locale">): string[] {
+  if (!refs.length) return [];
+  const why = [...new Set(refs.map((r) => r.split(".")[0]!))].flatMap((id) => readableNotes(results.get(id), scope.locale));
+  return [...new Set([msg(scope.locale).missingValue([...refs]), ...why])];
+}
+
+/** An analysis result's notes a reader of the locale can read (see takeNotes). */
+function readableNotes(r: CellResult | undefined, locale: Locale): string[] {
+  return (r?.result.notes ?? []).map((n) => n.trim()).filter((n) => n && !(locale === "zh-CN" && !cjk.test(n)));
 }
 
 function withNotes<C extends Extract<CellOutput, { notes?: string[] }>>(cell: C, notes: string[]): C {
@@ -148,7 +164,11 @@ function contextOf(scope: Scope): AnalysisContext {
 export function markdownContext(results: ResultsById, scope: Scope): Record<string, unknown> {
   // {{grain.this_period}}, {{grain.vs_previous}}, …: words that follow the period's grain (render/period-words.ts).
   const ctx: Record<string, unknown> = { ...scope.params, params: scope.params, period: scope.period.label, grain: grainWords(scope.period.grain, scope.locale) };
-  for (const [id, r] of results) ctx[id] = { ...r.result.scalars, tables: r.result.tables, ...r.result.tables };
+  for (const [id, r] of results) {
+    // A declared scalar the result leaves out ("present only with some params or data") is a missing value, not a wrong name.
+    const declared = Object.keys(r.analysis.outputs?.scalars ?? {}).filter((k) => !k.includes("<"));
+    ctx[id] = { ...Object.fromEntries(declared.map((k) => [k, null])), ...r.result.scalars, tables: r.result.tables, ...r.result.tables };
+  }
   return ctx;
 }
 
@@ -172,7 +192,7 @@ function scalar(results: ResultsById, ref: string): number | null {
   const [id, ...rest] = ref.split(".");
   const key = rest.join(".");
   const r = need(results, id!);
-  if (!Object.hasOwn(r.result.scalars, key)) {
+  if (!Object.hasOwn(r.result.scalars, key) && !(r.analysis.outputs && Object.hasOwn(r.analysis.outputs.scalars, key))) {
     const near = closeMatches(key, Object.keys(r.result.scalars));
     throw new ChurnbookError("unknown-scalar", `analysis cell "${id}" (${r.analysis.id}) has no scalar "${key}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}scalars: ${Object.keys(r.result.scalars).join(", ")}` });
   }
