@@ -1,9 +1,9 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import type { Analysis, Locale, Row } from "./types.js";
-import { numberOrNull, predictionReductions, resolveSource } from "./predict/pipeline.js";
+import { numberOrNull } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
-import { byValueAtRisk, scoreBase, scoreOptions, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
+import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
 
 export const playbookParams = Type.Object({
   rules: Type.String({ default: "", description: `Ordered rules "condition -> action; …" (first match wins); empty = the defaults: ${defaultRules}` }),
@@ -35,16 +35,16 @@ export const playbook: Analysis<PlaybookParams> = {
   },
   params: playbookParams,
   needs: scoringNeeds,
-  reductions(params, ctx) {
+  reductions(params) {
     parseRules(params.rules || defaultRules);
-    const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined }, ctx);
+    return {};
   },
-  compute(data, params, ctx) {
+  // The scored base comes from the run's churn model, trained once for every cell that asks.
+  products: (params, ctx) => ({ [churnModel.id]: churnModelNeed(params, ctx) }),
+  compute(_data, params, ctx, products) {
     const L = ctx.locale;
     const rules = parseRules(params.rules || defaultRules);
-    const source = data.customers ? "flat" : "events";
-    const res = scoreBase(data, scoreOptions(params, source), ctx);
+    const res = churnModelOf(products);
     const usageMedian = median(res.scored.map((s) => numberOrNull(s.row.usage_30d)));
     const atRisk = res.scored.filter((s) => s.probability >= params.min_probability).sort(byValueAtRisk);
     const assignments: Row[] = atRisk.map((s) => {

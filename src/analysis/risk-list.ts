@@ -1,8 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import type { Analysis, Locale, Row } from "./types.js";
-import { predictionReductions, resolveSource } from "./predict/pipeline.js";
-import { byValueAtRisk, scoreBase, scoreOptions, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
+import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
 export const riskListParams = Type.Object({
   top: Type.Integer({ default: 20, minimum: 1, description: "Customers shown in the report (the main table holds every scored customer)" }),
@@ -51,14 +50,14 @@ export const riskList: Analysis<RiskListParams> = {
   },
   params: riskListParams,
   needs: scoringNeeds,
-  reductions(params, ctx) {
-    const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined }, ctx);
+  reductions() {
+    return {};
   },
-  compute(data, params, ctx) {
+  // The scored base comes from the run's churn model, trained once for every cell that asks.
+  products: (params, ctx) => ({ [churnModel.id]: churnModelNeed(params, ctx) }),
+  compute(_data, params, ctx, products) {
     const L = ctx.locale;
-    const source = data.customers ? "flat" : "events";
-    const res = scoreBase(data, scoreOptions(params, source), ctx);
+    const res = churnModelOf(products);
     const sorted = [...res.scored].sort(byValueAtRisk);
     const rows = sorted.map((s, i) => riskRow(s, i + 1, L));
     const top = rows.slice(0, params.top);

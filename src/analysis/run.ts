@@ -6,22 +6,52 @@ import { ChurnbookError } from "../util/errors.js";
 import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
 
 /**
- * Runs one analysis. `shared` (one per report run) holds the rows of reductions already run:
- * cells that ask the engine the same SQL get the same rows, which analyses never mutate.
+ * What the cells of one report run share: the rows of reductions already run, by SQL text (cells
+ * that ask the engine the same SQL get the same rows), and the products already computed, by
+ * product id, params and SQL (see Product). Analyses never mutate either.
  */
-export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared?: Map<string, Row[]>): Promise<AnalysisResult> {
+export interface RunShared {
+  rows: Map<string, Row[]>;
+  products: Map<string, unknown>;
+}
+
+export function runShared(): RunShared {
+  return { rows: new Map(), products: new Map() };
+}
+
+/** Runs one analysis: its products (computed once per `shared`), its reductions, then compute. */
+export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
   checkNeeds(analysis, ctx, params as Record<string, unknown>);
-  const data: Record<string, Row[]> = {};
-  // The reductions are written in the engine's dialect, whatever the caller's context says.
-  for (const [name, sql] of Object.entries(analysis.reductions(params, { ...ctx, dialect: engine.dialect }))) {
-    let rows = shared?.get(sql);
-    if (!rows) {
-      rows = await engine.query(sql);
-      shared?.set(sql, rows);
+  const fetch = async (reductions: Record<string, string>): Promise<Record<string, Row[]>> => {
+    const data: Record<string, Row[]> = {};
+    for (const [name, sql] of Object.entries(reductions)) {
+      let rows = shared.rows.get(sql);
+      if (!rows) {
+        rows = await engine.query(sql);
+        shared.rows.set(sql, rows);
+      }
+      data[name] = rows;
     }
-    data[name] = rows;
+    return data;
+  };
+  // The reductions are written in the engine's dialect, whatever the caller's context says.
+  const sqlCtx = { ...ctx, dialect: engine.dialect };
+  const products: Record<string, unknown> = {};
+  for (const [name, need] of Object.entries(analysis.products?.(params, ctx) ?? {})) {
+    const reductions = need.product.reductions(need.params, sqlCtx);
+    // The context too: its locale and currency reach texts and money signs, not the SQL.
+    const key = JSON.stringify([need.product.id, need.params, reductions, ctx]);
+    if (!shared.products.has(key)) shared.products.set(key, need.product.compute(await fetch(reductions), need.params, ctx));
+    products[name] = shared.products.get(key);
   }
-  return plainResult(analysis.compute(data, params, ctx));
+  return plainResult(analysis.compute(await fetch(analysis.reductions(params, sqlCtx)), params, ctx, products));
+}
+
+/** Every SQL text an analysis sends with these params: its own reductions and its products'. */
+export function reductionSql<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext): string[] {
+  const own = Object.values(analysis.reductions(params, ctx));
+  const products = Object.values(analysis.products?.(params, ctx) ?? {}).flatMap((n) => Object.values(n.product.reductions(n.params, ctx)));
+  return [...own, ...products];
 }
 
 /** The analysis's definition text for the params it ran with (and its result's facts, when known). */

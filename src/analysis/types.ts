@@ -123,6 +123,24 @@ export interface AnalysisOutputs {
   tables: Record<string, TableDecl>;
 }
 
+/**
+ * A computed product that several analyses share — the trained churn model that scores the
+ * active base for risk-list and playbook: its own SQL reductions and a pure computation over
+ * their rows. An analysis asks for it in `products`; the runner computes each distinct product
+ * (id, params and SQL) once per report run and hands the value to every analysis that asks.
+ */
+export interface Product<Q = any, T = unknown> {
+  id: string;
+  reductions(params: Q, ctx: AnalysisContext): Record<string, string>;
+  compute(data: Record<string, Row[]>, params: Q, ctx: AnalysisContext): T;
+}
+
+/** One product an analysis uses, with the params it is computed with. */
+export interface ProductNeed<Q = any, T = unknown> {
+  product: Product<Q, T>;
+  params: Q;
+}
+
 export interface Analysis<P = any> {
   /** kebab-case id, equal to the file name. */
   id: string;
@@ -142,8 +160,10 @@ export interface Analysis<P = any> {
   needs: Array<Need | Need[]>;
   /** SQL reductions over the role tables (named after their role), keyed by name. */
   reductions(params: P, ctx: AnalysisContext): Record<string, string>;
-  /** Pure computation over the reductions' rows. */
-  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext): AnalysisResult;
+  /** Computed products the analysis uses, by name (see Product); their values reach compute. */
+  products?(params: P, ctx: AnalysisContext): Record<string, ProductNeed>;
+  /** Pure computation over the reductions' rows (and the values of the products it asked for). */
+  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext, products?: Record<string, unknown>): AnalysisResult;
   /** The table printed by `analyze --format csv` and shown by a table cell by default. */
   mainTable: string;
   /**

@@ -14,7 +14,7 @@ import type { LoadedDataset } from "../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
-import { definitionOf, runAnalysis } from "../analysis/run.js";
+import { definitionOf, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
 import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
@@ -216,7 +216,8 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     // 4. Analyses and transforms, in definition order.
     const results: ResultsById = new Map();
     const analysisResults: CellResult[] = [];
-    const shared = new Map<string, Row[]>();
+    // Reductions and products (the churn model) computed once per run, whichever cells ask.
+    const shared = runShared();
     const failed = new Map<string, string>();
     const runs = new Map<string, CellRun>();
     const keys = new Map<string, string>();
@@ -238,7 +239,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
           const p = resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
           // The exact SQL the analysis asks for, and the datasets it reads.
-          const sql = Object.values(analysis.reductions(p, ctx)).sort();
+          const sql = reductionSql(analysis, p, ctx).sort();
           const reads = Object.keys(dataKeys).filter((role) => sql.some((q) => new RegExp(`\\b${role}\\b`).test(q))).sort();
           const key = cacheKey("analysis", version, analysis.id, p, { period, locale: ctx.locale, currency, churn: ctx.churn, returns: ctx.returns ?? "net", fields: ctx.fields }, sql, reads.map((r) => [r, dataKeys[r]]));
           run.key = key;

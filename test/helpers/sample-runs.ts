@@ -9,8 +9,8 @@ import { loadDataset } from "../../src/data/load.js";
 import type { Role } from "../../src/data/roles.js";
 import { registry } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
-import { runAnalysis } from "../../src/analysis/run.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "../../src/analysis/types.js";
+import { runAnalysis, runShared } from "../../src/analysis/run.js";
+import type { Analysis, AnalysisContext, AnalysisResult } from "../../src/analysis/types.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
 
@@ -89,7 +89,7 @@ export async function sampleRuns(options: { ids?: string[]; quick?: boolean } = 
       { label: "subscriptions", churn: { kind: "subscriptions" }, fields },
       { label: "inactivity", churn: { kind: "inactivity", days: 90 }, fields: Object.fromEntries(Object.entries(fields).filter(([r]) => r !== "subscriptions")) },
     ];
-    const shared = new Map<string, Row[]>();
+    const shared = runShared();
     for (const id of ids) {
       const a = registry.get(id)!;
       const card = { "customer-card": [{ customer_id: firstCustomer }] };

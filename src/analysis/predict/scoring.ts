@@ -11,10 +11,10 @@
 // - standard: the rest (value ≥ 0); unknown: no value.
 
 import { Type } from "@sinclair/typebox";
-import type { Analysis, AnalysisContext, Locale, Row } from "../types.js";
+import type { Analysis, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
 import { compareMoney, moneySign } from "../money.js";
-import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, prepare, reasonPicker, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
+import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, predictionReductions, prepare, reasonPicker, resolveSource, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
 export type ValueClass = (typeof valueClasses)[number];
@@ -81,27 +81,41 @@ export interface ScoreResult {
   notes: string[];
 }
 
-// risk-list, playbook and customer-card score the same base with the same options in one
-// report; the runner shares identical reductions between cells, so the scoring is memoised on
-// the (immutable) reduction rows and the options — a pure function, computed once.
-const memo = new WeakMap<object, Map<string, ScoreResult>>();
+/** What the churn model is trained and scored with: where the rows come from, and the model. */
+export interface ChurnModelParams {
+  horizonDays: number;
+  cutoffs: number;
+  /** Cap on the training rows (train_sample; none: all). */
+  limit?: number;
+  options: ScoreOptions;
+}
+
+/**
+ * The churn model of a report: the final model trained on past cutoffs and the active base it
+ * scores (unsorted). risk-list and playbook ask for it with the same params in one report, and
+ * the runner computes it once per run (analysis/run.ts).
+ */
+export const churnModel: Product<ChurnModelParams, ScoreResult> = {
+  id: "churn-model",
+  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit }, ctx),
+  compute: (data, q, ctx) => scoreBase(data, q.options, ctx),
+};
+
+/** The churn-model product a scoring analysis asks for, from its params. */
+export function churnModelNeed(p: ScoringParams, ctx: AnalysisContext): ProductNeed<ChurnModelParams, ScoreResult> {
+  const source = resolveSource(ctx, p.source);
+  return { product: churnModel, params: { horizonDays: p.horizon_days, cutoffs: p.cutoffs, limit: p.train_sample || undefined, options: scoreOptions(p, source) } };
+}
+
+/** The churn model's value among an analysis's products (the runner always computes it). */
+export function churnModelOf(products: Record<string, unknown> | undefined): ScoreResult {
+  const m = products?.[churnModel.id];
+  if (!m) throw new Error(`the runner did not compute the "${churnModel.id}" product`);
+  return m as ScoreResult;
+}
 
 /** Trains the final model and scores the active customers (unsorted). */
 export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
-  const anchor = Object.values(data)[0];
-  if (!anchor) return scoreBaseUncached(data, o, ctx);
-  const key = JSON.stringify([Object.keys(data), o, ctx.locale, ctx.period.label, ctx.churn]);
-  let byKey = memo.get(anchor);
-  if (!byKey) memo.set(anchor, (byKey = new Map()));
-  let result = byKey.get(key);
-  if (!result || Object.values(data).some((rows, i) => rows !== (result as ScoreResult & { inputs?: Row[][] }).inputs?.[i])) {
-    result = Object.assign(scoreBaseUncached(data, o, ctx), { inputs: Object.values(data) });
-    byKey.set(key, result);
-  }
-  return result;
-}
-
-function scoreBaseUncached(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
   const L = ctx.locale;
   const prep = prepare(data, o.source, ctx);
   const notes: string[] = [];
