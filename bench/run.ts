@@ -15,7 +15,7 @@
 //      analyses ÷ the floor's reductions, whole process ÷ whole process, peak RSS ÷ peak RSS —
 //      with the machine's load average around each measurement, and PASS/MISS per target
 //      (issue 14: at 10^6 whole ≤ 2×, load ≤ 1.5×, peak RSS ≤ 1.5×; at 10^5 whole ≤ 2.5×).
-// Writes bench/results.json with the machine described and every run.
+// Writes bench/results.json (or BENCH_OUT) with the machine described and every run.
 //
 // Whole = wall time of the child process, from spawn to exit (start-up counts: the floor is a
 // Node process too). Peak RSS = the child's kernel maxRSS (Node + DuckDB in-process).
@@ -471,7 +471,7 @@ async function main(): Promise<void> {
 
   const round = (v: unknown): unknown =>
     typeof v === "number" ? Math.round(v * 100) / 100 : Array.isArray(v) ? v.map(round) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v;
-  const file = join(benchDir, "results.json");
+  const file = resolve(process.env.BENCH_OUT ?? join(benchDir, "results.json"));
   writeFileSync(
     file,
     JSON.stringify({ date: new Date().toISOString(), machine: info, report: "reports/monthly-churn.yaml", period, formats: ["html"], seed, repeats, units: "times in ms, memory in MB; ratios churnbook ÷ floor", cases: round(results) }, null, 2) + "\n",
