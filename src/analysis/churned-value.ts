@@ -201,15 +201,16 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
       ? `(SELECT CAST(COALESCE(SUM(${exactMoneySql("s.mrr", d)}), 0) AS DOUBLE PRECISION) FROM ${validSubs} s WHERE s.customer_id = ${who} AND s.start_date < ${at} AND (s.end_date IS NULL OR s.end_date >= ${at}))`
       : `(SELECT CAST(COALESCE(SUM(${netAmountSql(ctx, "t")}), 0) AS DOUBLE PRECISION) FROM transactions t WHERE t.customer_id = ${who} AND t.date >= ${d.dateAdd(at, -12, "month")} AND t.date < ${at})`;
   const known = subsBasis ? "TRUE" : `(sp.end_date <= (SELECT ${d.dateAdd("MAX(date)", 1, "day")} FROM transactions))`;
-  const base = periods
+  const base = (pers: Period[]) => pers
     .map((per) => `SELECT ${quoteLiteral(per.start)} AS period_start, ${date(per.start)} AS ps, ${date(per.end)} AS pe, sp.customer_id, sp.end_date AS spell_end,
         (sp.end_date IS NOT NULL AND sp.end_date < ${date(per.end)} AND ${known}) AS churned
       FROM sp WHERE ${activeAt("sp", per.start)}`)
     .join("\nUNION ALL\n");
   const rank = (share: number) => `GREATEST(1, CAST(CEIL(${share} * n - 1e-9) AS BIGINT))`;
   const lostMrr = subsBasis ? valueBefore("tiered.customer_id", "tiered.spell_end") : `${valueBefore("tiered.customer_id", "tiered.spell_end")} / 12`;
-  const head = `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
-    base AS (${base}),
+  // The base, its values and tiers of the given periods (ranks and thresholds are per period).
+  const head = (pers: Period[]) => `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
+    base AS (${base(pers)}),
     bv AS (SELECT base.*, ${valueBefore("base.customer_id", "base.ps")} AS value FROM base),
     ranked AS (
       SELECT bv.*, COUNT(*) OVER (PARTITION BY period_start) AS n,
@@ -233,13 +234,14 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
   const names = (ctx.fields.customers ?? []).includes("name");
   const cur = ctx.period;
   return {
-    tiers: `${head}
+    tiers: `${head(periods)}
       SELECT t.period_start, t.tier, CAST(COUNT(*) AS INTEGER) AS base_customers, SUM(t.value) AS base_value,
         CAST(SUM(CASE WHEN t.churned THEN 1 ELSE 0 END) AS INTEGER) AS churned_customers,
         COALESCE((SELECT SUM(l.lost_mrr) FROM lost l WHERE l.period_start = t.period_start AND l.tier = t.tier), 0) AS lost_mrr,
         MAX(t.high_threshold) AS high_threshold, MAX(t.low_threshold) AS low_threshold
       FROM tiered t GROUP BY t.period_start, t.tier ORDER BY t.period_start, t.tier`,
-    lost: `${head},
+    // Only the report period's customers: its tiers alone, not every trend period's again.
+    lost: `${head(periods.filter((per) => per.start === cur.start))},
       first AS (SELECT customer_id, start_date AS acquired FROM sp WHERE spell_no = 1)
       SELECT l.customer_id,
         ${names ? `(SELECT MIN(CAST(c.name AS VARCHAR)) FROM customers c WHERE c.customer_id = l.customer_id)` : "CAST(NULL AS VARCHAR)"} AS name,
