@@ -321,7 +321,7 @@ export async function runBatch(reportFile: string, options: BatchOptions = {}): 
   const ledger = await readLedger(out);
   emit({ event: "batch", report: report.name, total: specs.length });
 
-  // The shared browser: launched once, when the first run gets to printing.
+  // The shared browser: launched once, when the first run that prints starts (its analyses overlap the start-up).
   let launches = 0;
   let session: Promise<BrowserSession> | null = null;
   const browser = () => {
@@ -387,7 +387,8 @@ export async function runBatch(reportFile: string, options: BatchOptions = {}): 
             now,
             keepGoing: options.keepGoing,
             pdfNames,
-            session: needsPdf ? await browser() : undefined,
+            // Not awaited: the first run's analyses overlap the browser's start-up.
+            session: needsPdf ? browser() : undefined,
             adjustReport: (r) => adjustForClient(r, client),
             adjustDocument: client ? (doc) => ({ ...doc, client: client.name, ...(client.brand ? { brand: client.brand } : {}) }) : undefined,
             dir: (params, r) => dirFor(client, params, r),

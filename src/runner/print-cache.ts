@@ -69,8 +69,8 @@ export interface CachedPdf {
 
 export interface PrintCachedOptions {
   cache?: CellCache;
-  /** Print with this browser instead of launching one. */
-  session?: BrowserSession;
+  /** Print with this browser instead of launching one (awaited only when printing). */
+  session?: BrowserSession | Promise<BrowserSession>;
   /** The document's HTML when the caller has it (else rendered, or taken from the cache). */
   html?: string;
 }
@@ -93,7 +93,7 @@ export async function printCached(doc: ReportDocument, options: PrintCachedOptio
   // Same entries, language and page size: most likely the same pages (a wrong guess costs one more print).
   const shape = cacheKey("toc-pages", setup.size, setup.landscape, doc.locale, pageRefIds(html));
   const expectedPages = lastPages.get(shape) ?? (cache ? await cache.get<Record<string, number>>("print", shape) : undefined);
-  const printed = await printReport(html, setup, { session, expectedPages });
+  const printed = await printReport(html, setup, { session: await session, expectedPages });
   lastPages.delete(shape);
   lastPages.set(shape, printed.tocPages);
   if (lastPages.size > 100) lastPages.delete(lastPages.keys().next().value!);

@@ -25,8 +25,8 @@ export interface RenderFilesOptions {
   onProgress?: (event: ProgressEvent | { phase: "html" | "pdf"; ms: number; cached?: boolean }) => void;
   /** The cell cache (runner/cache.ts): cells, and the HTML and PDF of an unchanged document. */
   cache?: CellCache;
-  /** Print with this browser instead of launching one (batch runs share one). */
-  session?: BrowserSession;
+  /** Print with this browser instead of launching one (batch runs share one, maybe still starting). */
+  session?: BrowserSession | Promise<BrowserSession>;
   /** Changes to the loaded definition before it runs (a batch client's locale, currency, data). */
   adjustReport?: (report: Report) => Report;
   /** Changes to the document before rendering (a batch client's brand and name). */
@@ -67,9 +67,22 @@ const version = (pkg: string): string => {
 
 export async function renderFiles(reportFile: string, options: RenderFilesOptions = {}): Promise<RenderFilesResult> {
   const formats = options.formats ?? ["html", "pdf"];
-  const progress = options.onProgress ?? (() => {});
   const loaded = await loadReport(reportFile);
   const report = options.adjustReport ? options.adjustReport(loaded) : loaded;
+  if (!formats.includes("pdf") || options.session) return renderLoaded(report, formats, options);
+  // A render that prints starts the browser before the analyses run, so that its start-up
+  // overlaps them; a failed launch is reported when the PDF needs the browser.
+  const launching = import("../print/browser.js").then((m) => m.launchBrowser());
+  launching.catch(() => {});
+  try {
+    return await renderLoaded(report, formats, { ...options, session: launching });
+  } finally {
+    await launching.then((s) => s.close(), () => {});
+  }
+}
+
+async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options: RenderFilesOptions): Promise<RenderFilesResult> {
+  const progress = options.onProgress ?? (() => {});
   const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress, cache: options.cache });
   const timings: RenderFilesResult["timings"] = [...run.timings];
   const warnings = [...run.warnings];
