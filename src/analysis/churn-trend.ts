@@ -134,7 +134,7 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
           period_start: { type: "date", format: "date" },
           metric: { type: "string", format: "label" },
           label: { type: "string", format: "label" },
-          value: { type: "number", format: "currency" },
+          value: { type: "number", format: "percent" },
         },
       },
     },
@@ -194,17 +194,20 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
   },
 
   chart(result, _p, ctx) {
-    if (!result.tables.rates?.some((r) => r.value !== null)) return null;
+    if (!result.tables.rates?.some((r) => r.metric === "churn_rate" && r.value !== null)) return null;
     const say = msg(ctx.locale).churnTrend;
+    // Churn on its own scale (a few per cent): on a shared 0–100 % axis with retention, both
+    // lines are flat. Retention is 1 − churn (the KPI cards show it), so it gets no panel.
+    const churn = { filter: { metric: "churn_rate" }, options: { x: "period", y: "value", stroke: "#c0392b" } } as const;
     return {
       title: say.chartTitle,
       marks: [
-        { mark: "lineY", data: "rates", options: { x: "period", y: "value", stroke: "label", strokeWidth: 2 } },
-        { mark: "dot", data: "rates", options: { x: "period", y: "value", fill: "label", r: 3 } },
+        { mark: "lineY", data: "rates", filter: churn.filter, options: { ...churn.options, strokeWidth: 2 } },
+        { mark: "dot", data: "rates", filter: churn.filter, options: { x: "period", y: "value", fill: "#c0392b", r: 3 } },
       ],
       x: { label: say.period },
-      y: { format: "percent", label: say.rate, zero: true },
-      color: { legend: true, domain: [metricLabels.churn_rate[ctx.locale], metricLabels.retention_rate[ctx.locale]], range: ["#c0392b", "#2e8b57"] },
+      y: { format: "percent", label: metricLabels.churn_rate[ctx.locale], zero: true },
     };
   },
+
 };

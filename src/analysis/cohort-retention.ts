@@ -3,6 +3,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { cohortAgesSql, completeCohorts, hasSubscriptionMrr, maxObservableAge, ratio, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { msg } from "../locales/index.js";
+import { formatInteger, formatPeriod } from "../util/format.js";
 
 const params = Type.Object({
   cohort_grain: Type.Union([Type.Literal("month"), Type.Literal("quarter")], {
@@ -15,10 +16,20 @@ const params = Type.Object({
 export type CohortRetentionParams = Static<typeof params>;
 
 /**
- * From this retention on, a heatmap cell (the "blues" scheme over [0, 1]) is dark enough for a
- * white label: blues(0.7) = #2f7ebc gives white text a contrast of 4.4:1, dark grey 6:1 below it.
+ * From this point of the colour ramp on, a heatmap cell (the "blues" scheme) is dark enough for
+ * a white label: blues(0.7) = #2f7ebc gives white text a contrast of 4.4:1, dark grey 6:1 below it.
  */
-const darkCellRetention = 0.7;
+const darkCellShare = 0.7;
+
+/**
+ * The low end of the heatmap's colour domain: the lowest retention shown, rounded down to 5 %,
+ * so 65–100 % uses the whole ramp (on [0, 1] every cell would be a similar dark blue). The
+ * domain ends at 100 % (age 0); a floor of at most 95 % keeps the ramp from collapsing.
+ */
+export function heatmapFloor(heatmap: Row[]): number {
+  const lowest = Math.min(1, ...heatmap.map((r) => r.retention).filter((v): v is number => typeof v === "number"));
+  return Math.min(0.95, Math.max(0, Math.floor(lowest * 20 + 1e-9) / 20));
+}
 
 /** The ages whose cohort-weighted average retention is reported as a scalar. */
 const scalarAges = [1, 3, 6, 12] as const;
@@ -104,6 +115,7 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
         description: { "zh-CN": "Heatmap", "en-US": "Heatmap" },
         columns: {
           cohort: { type: "string", format: "period" },
+          cohort_label: { type: "string", format: "label" },
           age: { type: "integer", format: "count" },
           retention: { type: "number", format: "percent" },
           label: { type: "string", format: "label" },
@@ -124,23 +136,27 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
   },
 
   chart(result, _p, ctx): ChartSpec | null {
-    if (!result.tables.heatmap?.length) return null;
+    const heatmap = result.tables.heatmap;
+    if (!heatmap?.length) return null;
     const say = msg(ctx.locale).cohorts;
-    const n = new Set(result.tables.heatmap.map((r) => r.cohort)).size;
+    // Cohorts by date (the rows' order), each labelled with its size.
+    const cohorts = [...new Set(heatmap.map((r) => String(r.cohort_label)))];
     return {
       title: say.retentionTitle,
-      height: Math.max(160, 40 + 24 * n),
+      height: Math.max(160, 40 + 24 * cohorts.length),
       marks: [
-        { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort", fill: "retention", inset: 0.5 } },
+        { mark: "cell", data: "heatmap", options: { x: "age", y: "cohort_label", fill: "retention", inset: 0.5 } },
         // Cell labels without a halo (it blurs at print size): white on dark cells, dark grey on light ones.
-        { mark: "text", data: "heatmap", filter: { label_tone: "light" }, options: { x: "age", y: "cohort", text: "label", fill: "white", fontSize: 9 } },
-        { mark: "text", data: "heatmap", filter: { label_tone: "dark" }, options: { x: "age", y: "cohort", text: "label", fill: "#1f2933", fontSize: 9 } },
+        { mark: "text", data: "heatmap", filter: { label_tone: "light" }, options: { x: "age", y: "cohort_label", text: "label", fill: "white", fontSize: 9 } },
+        { mark: "text", data: "heatmap", filter: { label_tone: "dark" }, options: { x: "age", y: "cohort_label", text: "label", fill: "#1f2933", fontSize: 9 } },
       ],
       x: { label: say.periodsSinceAcquisition, type: "band" },
-      y: { label: say.cohort, type: "band" },
-      color: { label: say.retentionRate, format: "percent", legend: true, type: "linear", scheme: "blues", domain: [0, 1] },
+      y: { label: say.cohortWithSize, type: "band", domain: cohorts },
+      // A sequential ramp for the one measure, over the data's range (heatmapFloor).
+      color: { label: say.retentionRate, format: "percent", legend: true, type: "linear", scheme: "blues", domain: [heatmapFloor(heatmap), 1] },
     };
   },
+
 };
 
 function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisContext): AnalysisResult {
@@ -174,7 +190,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
         net_revenue_retention: withMrr ? ratio(cell.mrr, cell.mrrStart) : null,
         gross_revenue_retention: withMrr ? ratio(cell.mrrCapped, cell.mrrStart) : null,
       });
-      heatmap.push({ cohort: c.label, age: k, retention, label: `${Math.round(retention * 100)}%`, label_tone: retention >= darkCellRetention ? "light" : "dark" });
+      heatmap.push({ cohort: c.label, cohort_label: msg(ctx.locale).cohorts.cohortSize(formatPeriod(c.label, ctx.locale), formatInteger(size, ctx.locale)), age: k, retention, label: `${Math.round(retention * 100)}%`, label_tone: "dark" });
       const s = sums.get(k) ?? { active: 0, customers: 0, mrr: 0, mrr0: 0, capped: 0 };
       s.active += cell.active;
       s.customers += cell.customers;
@@ -184,6 +200,9 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
       sums.set(k, s);
     }
   }
+  // Label colours by the cell's place on the colour ramp (the chart's domain, heatmapFloor–100 %).
+  const floor = heatmapFloor(heatmap);
+  for (const h of heatmap) h.label_tone = ((h.retention as number) - floor) / (1 - floor) >= darkCellShare ? "light" : "dark";
   if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? ctx.period.label));
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,

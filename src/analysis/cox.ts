@@ -4,6 +4,7 @@
 // stats/cox-ph.ts (Efron ties).
 
 import { Type, type Static } from "@sinclair/typebox";
+import { compareNatural, isNumberedOrdinal } from "../util/order.js";
 import { attributeLabel, attributeLevelLabel } from "./attributes.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
@@ -109,8 +110,8 @@ export const cox: Analysis<CoxParams> = {
           coef: { type: "number", format: "number" },
           hazard_ratio: { type: "number", format: "ratio" },
           se: { type: "number", format: "number" },
-          lower: { type: "number", format: "percent" },
-          upper: { type: "number", format: "percent" },
+          lower: { type: "number", format: "ratio" },
+          upper: { type: "number", format: "ratio" },
           p: { type: "number", format: "number" },
           z: { type: "number", format: "number" },
           term: { type: "string", format: "label" },
@@ -219,7 +220,7 @@ export const cox: Analysis<CoxParams> = {
     if (!rows.length) return null;
     const say = msg(ctx.locale).lifetimes;
     const level = Math.round(params.conf_level * 100);
-    const terms = rows.map((r) => String(r.label ?? r.name));
+    const terms = forestOrder(rows);
     return {
       title: say.coxTitle,
       subtitle: say.coxSubtitle,
@@ -234,6 +235,25 @@ export const cox: Analysis<CoxParams> = {
     };
   },
 };
+
+/**
+ * The forest's rows: attributes by their strongest term (rows come sorted by |z|), each
+ * attribute's levels together, numbered ranges in their natural order (company size 1-10,
+ * 11-50, 51-200 …) and other levels strongest first.
+ */
+function forestOrder(rows: Row[]): string[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const name = String(r.name);
+    const attribute = name.includes("=") ? name.slice(0, name.indexOf("=")) : name;
+    groups.set(attribute, [...(groups.get(attribute) ?? []), r]);
+  }
+  return [...groups.values()].flatMap((g) => {
+    const levels = g.map((r) => String(r.name).slice(String(r.name).indexOf("=") + 1));
+    const ordered = isNumberedOrdinal(levels) ? [...g].sort((a, b) => compareNatural(String(a.name).slice(String(a.name).indexOf("=") + 1), String(b.name).slice(String(b.name).indexOf("=") + 1))) : g;
+    return ordered.map((r) => String(r.label ?? r.name));
+  });
+}
 
 /** "plan=Basic" → "套餐：基础版"-style labels; a numeric covariate is its attribute's name. */
 function termLabel(term: string, locale: Locale): string {

@@ -13,6 +13,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Locale, Row, Value } from "../analysis/types.js";
 import { formatValue, missing, parseIsoDate } from "../util/format.js";
+import { compareNatural, isNumberedOrdinal } from "../util/order.js";
 import { chartDocument } from "./dom.js";
 import { measureText } from "./measure.js";
 import type { ChartSpec, MarkSpec, MarkType, ScaleSpec } from "./spec.js";
@@ -427,6 +428,12 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
     // they are categories in order, so say so.
     if (out.type === undefined && kinds[key] === "period") out.type = key === "x" || key === "y" ? "point" : undefined;
     if (out.type === undefined) delete out.type;
+    // Numbered categories (company size 1-10, 11-50, …, 1000+) in their natural order, not
+    // Plot's text order (1-10, 1000+, 11-50), unless a mark sorts the scale itself.
+    if ((key === "x" || key === "y") && out.domain === undefined && kinds[key] === "string" && usesBand(prepared, key) && !prepared.some(({ spec: m }) => m.options?.sort !== undefined)) {
+      const values = [...new Set(scaleValues(prepared, key).filter((v): v is string => typeof v === "string"))];
+      if (isNumberedOrdinal(values)) out.domain = values.sort(compareNatural);
+    }
     if (key === "y" && !usesBand(prepared, "y") && (kinds.y === "number" || kinds.y === "none")) {
       if (out.grid === undefined) out.grid = true;
       // End the axis on a round tick above the data (a 97% line otherwise floats over a 90% top tick).

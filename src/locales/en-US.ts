@@ -40,7 +40,7 @@ export const enUS = {
 
   churnTrend: {
     undefinedPeriods: (periods: string[]) => `Churn rate not defined (no customers at the start) for: ${periods.join(", ")}.`,
-    chartTitle: "Customer churn and retention rate",
+    chartTitle: "Customer churn rate",
     period: "Period",
     rate: "Rate",
   },
@@ -76,6 +76,8 @@ export const enUS = {
     sbgFitFailed: (cohort: string, reason: string) => `cohort ${cohort}: the shifted-beta-geometric fit failed: ${reason}`,
     periodsSinceAcquisition: "Periods since acquisition",
     cohort: "Cohort",
+    cohortWithSize: "Cohort (n = customers acquired)",
+    cohortSize: (cohort: string, n: string) => `${cohort} (n=${n})`,
     acquisitionCohort: "Acquisition cohort",
     retentionTitle: "Customer retention by acquisition cohort",
     retentionRate: "Customer retention rate",

@@ -32,7 +32,7 @@ export const zhCN: Messages = {
 
   churnTrend: {
     undefinedPeriods: (periods) => `以下各期期初没有客户，流失率无法计算：${periods.join("、")}。`,
-    chartTitle: "客户流失率与保持率趋势",
+    chartTitle: "客户流失率趋势",
     period: "期间",
     rate: "比率",
   },
@@ -68,6 +68,8 @@ export const zhCN: Messages = {
     sbgFitFailed: (cohort, reason) => `${cohort} 群组：sBG 模型拟合失败（${reason}）`,
     periodsSinceAcquisition: "获客后期数",
     cohort: "获客期",
+    cohortWithSize: "获客期（n = 获客数）",
+    cohortSize: (cohort, n) => `${cohort}（n=${n}）`,
     acquisitionCohort: "获客期",
     retentionTitle: "新客户群留存率",
     retentionRate: "客户留存率",

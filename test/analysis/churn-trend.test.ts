@@ -76,9 +76,12 @@ describe("churn-trend", () => {
     expect(rates[1]).toBeCloseTo(56 / 155, 12);
     expect(r.tables.rates!.map((x) => x.label)).toEqual(["客户流失率", "客户保持率", "客户流失率", "客户保持率"]);
     const chart = churnTrend.chart!(r, resolveParams(churnTrend, {}), { locale: "zh-CN" } as AnalysisContext)!;
-    expect(chart.title).toBe("客户流失率与保持率趋势");
+    expect(chart.title).toBe("客户流失率趋势");
     expect(chart.y!.format).toBe("percent");
+    // Churn alone on its own scale: retention never shares its 0–100 % axis.
+    expect(chart.marks.map((m) => m.filter)).toEqual([{ metric: "churn_rate" }, { metric: "churn_rate" }]);
     expect(chart.marks[0]).toMatchObject({ mark: "lineY", data: "rates" });
+    expect(chart.y!.domain).toBeUndefined();
   });
 
   it("inactivity basis", async () => {

@@ -56,15 +56,18 @@ describe("cohort-retention", () => {
     // Age 1 over Jan and Feb: (2 + 1)/(4 + 2).
     expect(r.scalars).toMatchObject({ cohorts: 3, customers: 7, retention_age_1: 0.5, retention_age_3: null, retention_age_12: null, net_revenue_retention_age_12: null });
     expect(r.notes).toEqual(["cohort 2026-03 has no MRR at acquisition: its revenue retention is not defined"]);
-    expect(r.tables.heatmap![1]).toEqual({ cohort: "2026-01", age: 1, retention: 0.5, label: "50%", label_tone: "dark" });
-    expect(r.tables.heatmap![0]).toMatchObject({ retention: 1, label_tone: "light" });
+    // Each cohort labelled with its size; label colours by the cell's place on the ramp over [50%, 100%].
+    expect(r.tables.heatmap![1]).toEqual({ cohort: "2026-01", cohort_label: "January 2026 (n=4)", age: 1, retention: 0.5, label: "50%", label_tone: "dark" });
+    expect(r.tables.heatmap!.map((h) => [h.retention, h.label_tone])).toEqual([[1, "light"], [0.5, "dark"], [0.75, "dark"], [1, "light"], [0.5, "dark"], [1, "light"]]);
     // Default chart: a heatmap with a continuous, percent-formatted colour legend and labels in the cells.
     const chart = cohortRetention.chart!(r, { cohort_grain: "month", periods: 3, cohorts: 3 }, { locale: "zh-CN" } as never)!;
-    expect(chart.marks.map((m) => [m.mark, m.data, m.options?.x, m.options?.y])).toEqual([["cell", "heatmap", "age", "cohort"], ["text", "heatmap", "age", "cohort"], ["text", "heatmap", "age", "cohort"]]);
+    expect(chart.marks.map((m) => [m.mark, m.data, m.options?.x, m.options?.y])).toEqual([["cell", "heatmap", "age", "cohort_label"], ["text", "heatmap", "age", "cohort_label"], ["text", "heatmap", "age", "cohort_label"]]);
+    // Cohorts by date, not by their labels' text order.
+    expect(chart.y!.domain).toEqual(["January 2026 (n=4)", "February 2026 (n=2)", "March 2026 (n=1)"]);
     expect(chart.marks[0]!.options).toMatchObject({ fill: "retention" });
     // Labels without a halo: white on dark cells, dark grey on light ones.
     expect(chart.marks.slice(1).map((m) => [m.filter, m.options?.text, m.options?.fill, m.options?.stroke])).toEqual([[{ label_tone: "light" }, "label", "white", undefined], [{ label_tone: "dark" }, "label", "#1f2933", undefined]]);
-    expect(chart.color).toMatchObject({ legend: true, format: "percent", type: "linear", label: "客户留存率", domain: [0, 1] });
+    expect(chart.color).toMatchObject({ legend: true, format: "percent", type: "linear", label: "客户留存率", domain: [0.5, 1] });
   });
 
   it("shows only the most recent complete cohorts, with empty ones sized 0", async () => {

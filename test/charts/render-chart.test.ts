@@ -33,6 +33,15 @@ describe("renderChart", () => {
     expect(titles(renderChart(forest, { c: [{ term: "Plan: Basic", lo: 0.5, hi: 1.25 }] }, en).svg)).toEqual(["Hazard ratio: 0.5 – 1.3\nPlan: Basic"]);
   });
 
+  it("orders numbered categories naturally (company size 1-10, 11-50 … 1000+), not as text", () => {
+    const rows = ["1000+", "11-50", "1-10", "201-1000", "51-200"].map((size, i) => ({ size, churn: 0.01 * (i + 1) }));
+    const svg = renderChart({ marks: [{ mark: "barY", data: "t", options: { x: "size", y: "churn" } }] }, { t: rows }, en).svg;
+    expect(tickTexts(svg, "x")).toEqual(["1-10", "11-50", "51-200", "201-1000", "1000+"]);
+    // A mark that sorts its scale (by value) keeps its order.
+    const sorted = renderChart({ marks: [{ mark: "barY", data: "t", options: { x: "size", y: "churn", sort: { x: "-y" } } }] }, { t: rows }, en).svg;
+    expect(tickTexts(sorted, "x")).toEqual(["51-200", "201-1000", "1-10", "11-50", "1000+"]);
+  });
+
   it("warns about an unknown table", () => {
     const { warnings } = renderChart({ marks: [{ mark: "lineY", data: "missing", options: { x: "a", y: "b" } }] }, {}, en);
     expect(warnings[0]).toMatch(/no table "missing"/);
