@@ -87,18 +87,27 @@ function missingFields(need: RoleNeed, ctx: AnalysisContext): string[] {
   return need.fields.filter((f) => !have.includes(f));
 }
 
-/** Replaces non-finite numbers by null and freezes nothing: results go straight to JSON. */
+/**
+ * Replaces non-finite numbers by null and freezes nothing: results go straight to JSON. Rows
+ * and tables without a non-finite number are kept as they are (no copy of a 10^6-row table).
+ */
 export function plainResult(result: AnalysisResult): AnalysisResult {
-  const fix = (v: Value): Value => (typeof v === "number" && !Number.isFinite(v) ? null : v);
+  const bad = (v: unknown) => typeof v === "number" && !Number.isFinite(v);
+  const fix = (v: Value): Value => (bad(v) ? null : v);
   const scalars: Record<string, Value> = {};
   for (const [k, v] of Object.entries(result.scalars)) scalars[k] = fix(v);
   const tables: Record<string, Row[]> = {};
   for (const [name, rows] of Object.entries(result.tables)) {
-    tables[name] = rows.map((r) => {
-      const o: Row = {};
-      for (const [k, v] of Object.entries(r)) o[k] = fix(v as Value);
-      return o;
-    });
+    let out: Row[] | null = null;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      let fixed: Row | null = null;
+      for (const k in r) {
+        if (bad(r[k])) (fixed ??= { ...r })[k] = null;
+      }
+      if (fixed) (out ??= rows.slice())[i] = fixed;
+    }
+    tables[name] = out ?? rows;
   }
   return { ...result, scalars, tables };
 }
