@@ -1,4 +1,4 @@
-// The pipeline's stages import only from earlier stages and util/ (type-only imports of the
+// The pipeline's stages import only from earlier stages, core/ and util/ (type-only imports of the
 // shared specs excepted): definition → data → analysis → charts → render → print, with the
 // runner and the CLI on top. This is the lint rule STYLE.md asks for.
 
@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const src = join(import.meta.dirname, "..", "src");
-const order = ["util", "definition", "data", "analysis", "charts", "render", "print", "runner", "sample", "cli"];
+const order = ["core", "util", "definition", "data", "analysis", "charts", "render", "print", "runner", "sample", "cli"];
 // Specs shared by several stages are types only; importing their types is allowed.
 const typeOnlyShared = new Set(["charts/spec.ts", "render/document.ts", "definition/normalize.ts", "analysis/types.ts"]);
 // The definition is validated against the vocabularies of later stages (dataset roles, the
@@ -36,7 +36,7 @@ describe("architecture", () => {
         const target = relative(src, join(file, "..", m[3]!)).replace(/\.js$/, ".ts");
         const to = target.split("/")[0]!;
         // The message catalogues (locales/) hold words only: every stage may take its sentences from them.
-        if (to === from || to === "util" || to === "locales" || to === "messages.ts") continue;
+        if (to === from || to === "core" || to === "util" || to === "locales" || to === "messages.ts") continue;
         if (receivesOnly[from]?.includes(to)) {
           violations.push(`${relative(src, file)} imports ${target} (${from}/ receives ${to}/'s output instead)`);
           continue;
@@ -47,5 +47,11 @@ describe("architecture", () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("core/ (the shared vocabulary) imports nothing of src/, and data/ and util/ take it from there", () => {
+    const imports = (dir: string) => files(join(src, dir)).flatMap((file) => [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.\.?\/[^"]+)"/gm)].map((m) => `${relative(src, file)} → ${relative(src, join(file, "..", m[1]!))}`));
+    expect(imports("core").filter((i) => !/→ core\//.test(i))).toEqual([]);
+    expect([...imports("data"), ...imports("util")].filter((i) => /→ analysis\//.test(i))).toEqual([]);
   });
 });

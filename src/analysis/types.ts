@@ -4,16 +4,12 @@
 
 import type { TObject } from "@sinclair/typebox";
 import type { Role } from "../data/roles.js";
-import type { Period } from "../util/period.js";
+import type { Period } from "../core/vocabulary.js";
 import type { Dialect } from "../data/dialects/types.js";
 
-export type Value = string | number | boolean | null;
-export type Row = Record<string, Value>;
-
-export const locales = ["zh-CN", "en-US"] as const;
-export type Locale = (typeof locales)[number];
-/** Text in every supported locale. */
-export type Localized = Record<Locale, string>;
+// The shared vocabulary lives in core/; re-exported here for the analyses and their users.
+export { locales, type ChurnBasis, type Locale, type Localized, type ReturnsConvention, type Row, type Value } from "../core/vocabulary.js";
+import type { ChurnBasis, Locale, Localized, ReturnsConvention, Row, Value } from "../core/vocabulary.js";
 
 /**
  * The result of an analysis. Tables are arrays of rows with snake_case keys in a declared
@@ -26,23 +22,6 @@ export interface AnalysisResult {
   /** Messages for the reader (e.g. "no customers at the start of the period"). */
   notes?: string[];
 }
-
-/** How churn is recognised for the report's customers (a dataset-level setting). */
-export type ChurnBasis =
-  /** Contractual: a customer churns when the last active subscription ends — or `graceDays`
-   * later (past-due grace: a renewal within the grace period continues the relationship). */
-  | {
-      kind: "subscriptions";
-      graceDays?: number;
-      /** When churn is recognised: at the end of the paid period (end_date, the default) or on
-       * the day the customer cancels (cancel_date, when the data has it). */
-      recognition?: "period_end" | "cancellation";
-    }
-  /** Non-contractual: a customer churns after `days` without a transaction, judged at the period end. */
-  | { kind: "inactivity"; days: number };
-
-/** How returns and cancellations (negative amount or quantity) count in money figures: see analysis/money.ts. */
-export type ReturnsConvention = "net" | "exclude";
 
 /** What the runner knows when it runs an analysis. */
 export interface AnalysisContext {

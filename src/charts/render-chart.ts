@@ -11,7 +11,7 @@
 // and the ⚠️ glyph Plot draws into the SVG is removed.
 
 import * as Plot from "@observablehq/plot";
-import type { Locale, Row, Value } from "../analysis/types.js";
+import type { Locale, Row, Value } from "../core/vocabulary.js";
 import { formatValue, missing, parseIsoDate } from "../util/format.js";
 import { compareNatural, isNumberedOrdinal } from "../util/order.js";
 import { chartDocument } from "./dom.js";

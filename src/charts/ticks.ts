@@ -3,7 +3,7 @@
 // ticks and table cells agree. Formatters get Plot's (value, index, ticks) arguments.
 
 import { format as d3Format, timeFormatLocale, utcFormat } from "d3";
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber, withMinus } from "../util/format.js";
 import type { ScaleSpec } from "./spec.js";
 

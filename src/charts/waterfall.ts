@@ -4,7 +4,7 @@
 // It expands into plain Plot marks: one barY per kind (so colours are constants, not a
 // colour scale that would collide with the chart's own), a zero rule and value labels.
 
-import type { Row } from "../analysis/types.js";
+import type { Row } from "../core/vocabulary.js";
 import { tickStep } from "d3";
 import { toFiniteNumber } from "../util/format.js";
 

@@ -3,7 +3,7 @@
 // DATE → ISO string, DECIMAL → number), so no analysis needs the raw events in JavaScript.
 
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBTypeId as TypeIds } from "@duckdb/node-api";
-import type { Row, Value } from "../analysis/types.js";
+import type { Row, Value } from "../core/vocabulary.js";
 import { ChurnbookError } from "../util/errors.js";
 import { duckdb, type Dialect } from "./dialects/index.js";
 

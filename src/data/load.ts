@@ -13,7 +13,7 @@ import { extname } from "node:path";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
-import type { Row } from "../analysis/types.js";
+import type { Row } from "../core/vocabulary.js";
 import { deriveSql } from "./derive.js";
 import { csvProblemError, diagnoseCsv, duckdbReason, looksLikeHeader, prepareTextFile, type PreparedFile } from "./csv.js";
 import { countRows, dataExtent, eventDates, exampleRows, findingMessage, type DataFinding } from "./quality.js";

@@ -6,7 +6,7 @@
 // The connection is named in the definition as `env:VARIABLE`, never written in it: the URL
 // (with its password) stays in the environment and is never printed.
 
-import type { Row, Value } from "../analysis/types.js";
+import type { Row, Value } from "../core/vocabulary.js";
 import { ChurnbookError } from "../util/errors.js";
 import { postgres } from "./dialects/postgres.js";
 import { quoteIdent, resourceError, type Engine } from "./engine.js";

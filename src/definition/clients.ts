@@ -12,7 +12,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { locales, type Locale } from "../analysis/types.js";
+import { locales, type Locale } from "../core/vocabulary.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { BrandSpec, loadBrandFile, resolveBrand, type Brand } from "./brand.js";
 import { locatedError, parseLocatedYaml } from "./located-yaml.js";

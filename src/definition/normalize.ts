@@ -3,7 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { basename, dirname, extname, resolve } from "node:path";
-import type { ChurnBasis, Locale, ReturnsConvention } from "../analysis/types.js";
+import type { ChurnBasis, Locale, ReturnsConvention } from "../core/vocabulary.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { isRole, type Encoding, type FieldType, type Role } from "../data/roles.js";
 import type { ValueFormat } from "../render/document.js";

@@ -7,7 +7,7 @@ import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { encodings, fieldTypes } from "../data/roles.js";
 import { roleNames } from "../data/roles.js";
 import { markTypes } from "../charts/spec.js";
-import { locales } from "../analysis/types.js";
+import { locales } from "../core/vocabulary.js";
 import { AlertSpec, CoverSpec, SummarySpec } from "./page-one.js";
 
 const literals = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>

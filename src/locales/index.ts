@@ -1,7 +1,7 @@
 // The message catalogues, one per locale (en-US.ts defines their shape). Analyses and the runner
 // take their words from `msg(locale)`; results stay plain data (the sentences in the report's locale).
 
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import { enUS, type Messages } from "./en-US.js";
 import { zhCN } from "./zh-CN.js";
 

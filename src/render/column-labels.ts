@@ -2,7 +2,7 @@
 // labels still reads in the report's language. Analyses use snake_case column names from a
 // shared vocabulary; unknown names fall back to a humanised form of the key.
 
-import type { Locale, Row } from "../analysis/types.js";
+import type { Locale, Row } from "../core/vocabulary.js";
 import type { ValueFormat } from "./document.js";
 
 const words: Record<string, [zh: string, en: string]> = {

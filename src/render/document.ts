@@ -2,7 +2,7 @@
 // plain; rendering is a pure function of this object (no data access, no clock).
 
 import type { ChartSpec } from "../charts/spec.js";
-import type { Locale, Row, Value } from "../analysis/types.js";
+import type { Locale, Row, Value } from "../core/vocabulary.js";
 import type { Period } from "../util/period.js";
 import type { DataFinding } from "../data/quality.js";
 import type { Brand } from "../definition/brand.js";

@@ -2,7 +2,7 @@
 // appendix: the run log and the manifest keep the English message; the report says it in
 // zh-CN or en-US from the finding's code, count and row numbers.
 
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import type { DataFinding } from "../data/quality.js";
 import { formatDate, formatInteger } from "../util/format.js";
 import { label, type LabelKey } from "./labels.js";

@@ -5,7 +5,7 @@
 // Helpers return plain strings, which Handlebars escapes; none returns a SafeString.
 
 import Handlebars from "handlebars";
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import type { ValueFormat } from "./document.js";
 import { computeDelta, deltaTone, formatCurrency, formatDate, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue } from "../util/format.js";
 import { label } from "./labels.js";

@@ -2,7 +2,7 @@
 // every locale. Templates reach them through the `t` helper; a missing key is a programming
 // error and fails loudly rather than printing a key name to a board.
 
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 
 export const labels = {
   contents: { "zh-CN": "目录", "en-US": "Contents" },

@@ -8,7 +8,7 @@
 // and the caller gets its name to add a footnote saying why.
 
 import type Handlebars from "handlebars";
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { createHandlebars, markdownHelpers } from "./helpers.js";
 import { parseTemplate, templateUses } from "./template-check.js";

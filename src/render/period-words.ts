@@ -3,7 +3,7 @@
 // read them as {{grain.this_period}}, {{grain.vs_previous}}, … and definition titles as
 // {{period_grain}} (Monthly / Quarterly / Annual, 月度 / 季度 / 年度).
 
-import type { Locale } from "../analysis/types.js";
+import type { Locale } from "../core/vocabulary.js";
 import type { Grain } from "../util/period.js";
 
 export interface GrainWords {

@@ -12,7 +12,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Locale, Row } from "../analysis/types.js";
+import type { Locale, Row } from "../core/vocabulary.js";
 import { renderChart, type ChartResult } from "../charts/index.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { CellOutput, ColumnSpec, KpiItem, ReportDocument, ValueFormat } from "./document.js";

@@ -5,7 +5,7 @@
 // Pure: no clock, no environment; the locale and currency are parameters. Dates are ISO
 // strings read as UTC calendar dates (never shifted by the machine's time zone).
 
-import type { Locale, Value } from "../analysis/types.js";
+import type { Locale, Value } from "../core/vocabulary.js";
 
 /** How a value is shown: the formats of table columns, KPI items and chart axes. */
 export type ValueFormat = "number" | "integer" | "percent" | "currency" | "date" | "period" | "text" | "months" | "days";

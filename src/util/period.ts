@@ -3,18 +3,8 @@
 
 import { ChurnbookError } from "./errors.js";
 
-export const grains = ["month", "quarter", "year"] as const;
-export type Grain = (typeof grains)[number];
-
-export interface Period {
-  grain: Grain;
-  /** First day, inclusive (ISO date). */
-  start: string;
-  /** First day of the next period, exclusive (ISO date). */
-  end: string;
-  /** Canonical label: 2026-10, 2026-Q3, 2026. */
-  label: string;
-}
+export { grains, type Grain, type Period } from "../core/vocabulary.js";
+import type { Grain, Period } from "../core/vocabulary.js";
 
 const monthsPer: Record<Grain, number> = { month: 1, quarter: 3, year: 12 };
 
