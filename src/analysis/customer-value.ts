@@ -185,7 +185,8 @@ export const customerValue: Analysis<CustomerValueParams> = {
       { topShare: params.top_share, growableShare: params.growable_share, peerPercentile: params.peer_percentile, minPeers: params.min_peers, currency: ctx.currency },
     );
     const asOfMonth = Number(asOf.slice(0, 4)) * 12 + Number(asOf.slice(5, 7));
-    const customers: Row[] = rows.map((r, i) => {
+    // Typed rows (not Row): value, revenue and cost are numbers, so the sums below need no casts.
+    const customers = rows.map((r, i) => {
       const c = classified[i]!;
       const first = r.first_purchase === null ? null : String(r.first_purchase);
       const months = first === null ? null : asOfMonth - (Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7))) + 1;
@@ -204,23 +205,23 @@ export const customerValue: Analysis<CustomerValueParams> = {
         purchase_rate: months === null ? null : ratio(num(r.active_months), months),
         spend_trend: numOrNull(r.spend_trend),
       };
-    }).sort((a, b) => (b.value as number) - (a.value as number) || compareIds(a.customer_id, b.customer_id));
+    }).sort((a, b) => b.value - a.value || compareIds(a.customer_id, b.customer_id));
 
-    const totalValue = sum(customers.map((c) => c.value as number));
+    const totalValue = sum(customers.map((c) => c.value));
     const classes: Row[] = valueClasses.map((k) => {
       const m = customers.filter((c) => c.class === k);
-      const value = sum(m.map((c) => c.value as number));
+      const value = sum(m.map((c) => c.value));
       return {
         class: k,
         label: valueClassText[k].label[ctx.locale],
         customers: m.length,
         share: ratio(m.length, customers.length),
-        revenue: sum(m.map((c) => c.revenue as number)),
-        cost: sum(m.map((c) => c.cost as number)),
+        revenue: sum(m.map((c) => c.revenue)),
+        cost: sum(m.map((c) => c.cost)),
         value,
         value_share: moneySign(totalValue, ctx.currency) > 0 ? value / totalValue : null,
         avg_value: ratio(value, m.length),
-        gap: k === "most_growable" ? sum(m.map((c) => (c.gap as number | null) ?? 0)) : null,
+        gap: k === "most_growable" ? sum(m.map((c) => c.gap ?? 0)) : null,
         treatment: valueClassText[k].treatment[ctx.locale],
       };
     });
@@ -240,8 +241,8 @@ export const customerValue: Analysis<CustomerValueParams> = {
       scalars: {
         as_of: asOf,
         customers: customers.length,
-        revenue: sum(customers.map((c) => c.revenue as number)),
-        cost: sum(customers.map((c) => c.cost as number)),
+        revenue: sum(customers.map((c) => c.revenue)),
+        cost: sum(customers.map((c) => c.cost)),
         value: totalValue,
         most_valuable_customers: classes[0]!.customers,
         most_valuable_value_share: classes[0]!.value_share,
