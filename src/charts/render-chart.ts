@@ -17,7 +17,7 @@ import { compareNatural, isNumberedOrdinal } from "../util/order.js";
 import { chartDocument } from "./dom.js";
 import { measureText } from "./measure.js";
 import type { ChartSpec, MarkSpec, MarkType, ScaleSpec } from "./spec.js";
-import { dateTickFormat, numberTickFormat, periodTickFormat, specifierTickFormat, type TickFormatter } from "./ticks.js";
+import { dateTickFormat, numberTickFormat, periodTickFormat, sharedUnitFormat, specifierTickFormat, type TickFormatter } from "./ticks.js";
 import { trustSerializedSvg, type TrustedSvg } from "./trusted.js";
 import { waterfallAxis, waterfallBars, waterfallColors } from "./waterfall.js";
 
@@ -468,7 +468,8 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       if (scales.y!.nice === undefined) scales.y!.nice = true;
       // Bar labels: exact counts; amounts compact (¥18.2万, $182.4K) so they fit their bar.
       const labelFormat = spec.y?.format ?? "number";
-      const yFormat = (v: number) => formatValue(v, labelFormat, opts.locale, opts.currency, { compact: labelFormat === "currency" });
+      // One unit for every bar label (¥88.0万 · ¥0.8万); counts in full.
+      const yFormat = labelFormat === "currency" ? sharedUnitFormat(bars.map((b) => b.value), labelFormat, opts.locale, opts.currency) : (v: number) => formatValue(v, labelFormat, opts.locale, opts.currency);
       for (const kind of ["start", "in", "out"] as const) {
         const subset = bars.filter((b) => (kind === "start" ? b.kind === "start" || b.kind === "end" : b.kind === kind));
         if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind], title: (b: (typeof bars)[number]) => `${b.step}${opts.locale === "zh-CN" ? "：" : ": "}${(b.kind === "in" ? "+" : b.kind === "out" ? "−" : "") + yFormat(b.value)}` }));

@@ -4,7 +4,7 @@
 
 import { format as d3Format, timeFormatLocale, utcFormat } from "d3";
 import type { Locale } from "../core/vocabulary.js";
-import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, missing, toFiniteNumber, withMinus } from "../util/format.js";
+import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue, missing, toFiniteNumber, withMinus } from "../util/format.js";
 import type { ScaleSpec } from "./spec.js";
 
 export type TickFormatter = (value: unknown, index?: number, ticks?: ArrayLike<unknown>) => string;
@@ -33,10 +33,14 @@ function unitTick(v: unknown, ticks: ArrayLike<unknown> | undefined, locale: Loc
   const unit = axisUnit(ticks, locale);
   const n = toFiniteNumber(v);
   if (!unit || n === null || n === 0) return null;
-  const digits = decimalsFor(ticks, 1 / unit.divisor);
+  return inUnit(n, unit, decimalsFor(ticks, 1 / unit.divisor), locale, currency);
+}
+
+/** n in the unit (万, K …) with the given decimals; the currency symbol and sign from Intl. */
+function inUnit(n: number, unit: { divisor: number; suffix: string }, digits: number, locale: Locale, currency: string | null): string {
   const scaled = n / unit.divisor;
-  if (currency === null) return formatNumber(scaled, locale, { digits }) + unit.suffix;
-  // The currency symbol and sign come from Intl; the unit goes after the digits.
+  if (currency === null) return formatNumber(scaled, locale, { digits, fixed: true }) + unit.suffix;
+  // The unit goes after the digits.
   const parts = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol", minimumFractionDigits: digits, maximumFractionDigits: digits }).formatToParts(scaled);
   let out = "";
   let placed = false;
@@ -50,6 +54,18 @@ function unitTick(v: unknown, ticks: ArrayLike<unknown> | undefined, locale: Loc
     }
   }
   return withMinus(out);
+}
+
+/**
+ * Labels for a set of values shown together (a bridge's bars): one unit for all of them, from
+ * the largest (¥88.0万 · ¥0.8万, never ¥88.0万 next to ¥8,444), one decimal (two when every
+ * value is below ten units). Counts and small values print in full.
+ */
+export function sharedUnitFormat(values: readonly number[], format: "currency" | "number" | "integer" | "percent", locale: Locale, currency: string): (v: number) => string {
+  const unit = format === "percent" ? null : axisUnit(values, locale);
+  if (!unit) return (v) => formatValue(v, format, locale, currency);
+  const digits = Math.max(...values.map((v) => Math.abs(v))) / unit.divisor < 10 ? 2 : 1;
+  return (v) => inUnit(v, unit, digits, locale, format === "currency" ? currency : null);
 }
 
 export function numberTickFormat(format: NonNullable<ScaleSpec["format"]>, locale: Locale, currency: string): TickFormatter {

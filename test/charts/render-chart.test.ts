@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderChart } from "../../src/charts/index.js";
 import { waterfallAxis, waterfallBars } from "../../src/charts/waterfall.js";
 import { measureText } from "../../src/charts/measure.js";
+import { sharedUnitFormat } from "../../src/charts/ticks.js";
 import { cohortRows, fontFamily, reasonRows, trendRows } from "./cases.js";
 
 const en = { locale: "en-US", currency: "USD", fontFamily } as const;
@@ -40,6 +41,15 @@ describe("renderChart", () => {
     // A mark that sorts its scale (by value) keeps its order.
     const sorted = renderChart({ marks: [{ mark: "barY", data: "t", options: { x: "size", y: "churn", sort: { x: "-y" } } }] }, { t: rows }, en).svg;
     expect(tickTexts(sorted, "x")).toEqual(["51-200", "201-1000", "1-10", "11-50", "1000+"]);
+  });
+
+  it("labels a bridge's bars in one unit with one number of decimals (never ¥88.0万 next to ¥8,444)", () => {
+    const zhLabel = sharedUnitFormat([5_153_000, 880_300, 8_444, -109_000], "currency", "zh-CN", "CNY");
+    expect([5_153_000, 880_300, 8_444, -109_000].map(zhLabel)).toEqual(["¥515.3万", "¥88.0万", "¥0.8万", "\u2212¥10.9万"]);
+    const enLabel = sharedUnitFormat([182_400, 8_750, 1_200], "currency", "en-US", "USD");
+    expect([182_400, 8_750, 1_200].map(enLabel)).toEqual(["$182.4K", "$8.8K", "$1.2K"]);
+    // Below ten thousand nothing is scaled.
+    expect(sharedUnitFormat([940, 78], "integer", "zh-CN", "CNY")(940)).toBe("940");
   });
 
   it("warns about an unknown table", () => {
