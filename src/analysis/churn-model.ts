@@ -146,24 +146,24 @@ export const churnModel: Analysis<ChurnModelParams> = {
   mainTable: "metrics",
   outputs: {
     scalars: {
-      source: { type: "string", format: "label", description: { "zh-CN": "Source", "en-US": "Source" } },
-      training_rows: { type: "integer", format: "count", description: { "zh-CN": "Training rows", "en-US": "Training rows" } },
+      source: { type: "string", format: "label", description: { "zh-CN": "数据来源", "en-US": "Source" } },
+      training_rows: { type: "integer", format: "count", description: { "zh-CN": "训练样本数", "en-US": "Training rows" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
-      churners: { type: "integer", format: "count", description: { "zh-CN": "Churners", "en-US": "Churners" } },
+      churners: { type: "integer", format: "count", description: { "zh-CN": "流失样本数", "en-US": "Churners" } },
       churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率", "en-US": "Churn rate" } },
-      features: { type: "integer", format: "count", description: { "zh-CN": "Features", "en-US": "Features" } },
-      folds: { type: "integer", format: "count", description: { "zh-CN": "Folds", "en-US": "Folds" } },
-      first_cutoff: { type: "date", format: "date", description: { "zh-CN": "First cutoff", "en-US": "First cutoff" } },
-      last_cutoff: { type: "date", format: "date", description: { "zh-CN": "Last cutoff", "en-US": "Last cutoff" } },
-      label_window_end: { type: "date", format: "date", description: { "zh-CN": "Label window end", "en-US": "Label window end" } },
-      scoring_date: { type: "date", format: "date", description: { "zh-CN": "Scoring date", "en-US": "Scoring date" } },
-      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "Scored customers", "en-US": "Scored customers" } },
-      best_model: { type: "string", format: "label", description: { "zh-CN": "Best model", "en-US": "Best model" } },
-      best_auc: { type: "number", format: "number", description: { "zh-CN": "Best auc", "en-US": "Best auc" } },
-      logistic_converged: { type: "boolean", description: { "zh-CN": "Logistic converged", "en-US": "Logistic converged" } },
-      logistic_status: { type: "string", format: "label", description: { "zh-CN": "Logistic status", "en-US": "Logistic status" } },
-      excluded_columns: { type: "string", format: "label", description: { "zh-CN": "Excluded columns", "en-US": "Excluded columns" } },
-      gbdt_rounds: { type: "integer", format: "count", description: { "zh-CN": "Gbdt rounds", "en-US": "Gbdt rounds" } },
+      features: { type: "integer", format: "count", description: { "zh-CN": "特征数", "en-US": "Features" } },
+      folds: { type: "integer", format: "count", description: { "zh-CN": "交叉验证折数", "en-US": "Folds" } },
+      first_cutoff: { type: "date", format: "date", description: { "zh-CN": "首个截断日", "en-US": "First cutoff" } },
+      last_cutoff: { type: "date", format: "date", description: { "zh-CN": "末个截断日", "en-US": "Last cutoff" } },
+      label_window_end: { type: "date", format: "date", description: { "zh-CN": "标签窗口结束日", "en-US": "Label window end" } },
+      scoring_date: { type: "date", format: "date", description: { "zh-CN": "评分日期", "en-US": "Scoring date" } },
+      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "已评分客户数", "en-US": "Scored customers" } },
+      best_model: { type: "string", format: "label", description: { "zh-CN": "最佳模型", "en-US": "Best model" } },
+      best_auc: { type: "number", format: "number", description: { "zh-CN": "最佳 AUC", "en-US": "Best AUC" } },
+      logistic_converged: { type: "boolean", description: { "zh-CN": "逻辑回归是否收敛", "en-US": "Logistic converged" } },
+      logistic_status: { type: "string", format: "label", description: { "zh-CN": "逻辑回归状态", "en-US": "Logistic status" } },
+      excluded_columns: { type: "string", format: "label", description: { "zh-CN": "排除的列", "en-US": "Excluded columns" } },
+      gbdt_rounds: { type: "integer", format: "count", description: { "zh-CN": "梯度提升树轮数", "en-US": "GBDT rounds" } },
     },
     tables: {
       metrics: {
@@ -181,7 +181,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       drivers: {
-        description: { "zh-CN": "Drivers", "en-US": "Drivers" },
+        description: { "zh-CN": "流失驱动因素", "en-US": "Drivers" },
         columns: {
           model: { type: "string", format: "label" },
           feature: { type: "string", format: "label" },
@@ -195,7 +195,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       coefficients: {
-        description: { "zh-CN": "Coefficients", "en-US": "Coefficients" },
+        description: { "zh-CN": "回归系数", "en-US": "Coefficients" },
         columns: {
           feature: { type: "string", format: "label" },
           label: { type: "string", format: "label" },
@@ -208,7 +208,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       gains: {
-        description: { "zh-CN": "Gains", "en-US": "Gains" },
+        description: { "zh-CN": "增益表", "en-US": "Gains" },
         columns: {
           model: { type: "string", format: "label" },
           decile: { type: "integer", format: "count" },
@@ -222,7 +222,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       calibration: {
-        description: { "zh-CN": "Calibration", "en-US": "Calibration" },
+        description: { "zh-CN": "校准", "en-US": "Calibration" },
         columns: {
           model: { type: "string", format: "label" },
           bin: { type: "integer", format: "count" },
@@ -234,7 +234,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       confusion: {
-        description: { "zh-CN": "Confusion", "en-US": "Confusion" },
+        description: { "zh-CN": "混淆矩阵", "en-US": "Confusion" },
         columns: {
           model: { type: "string", format: "label" },
           threshold: { type: "number", format: "number" },
@@ -253,7 +253,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       cost_curve: {
-        description: { "zh-CN": "Cost curve", "en-US": "Cost curve" },
+        description: { "zh-CN": "成本曲线", "en-US": "Cost curve" },
         columns: {
           model: { type: "string", format: "label" },
           threshold: { type: "number", format: "number" },
@@ -268,7 +268,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       scores: {
-        description: { "zh-CN": "Scores", "en-US": "Scores" },
+        description: { "zh-CN": "评分", "en-US": "Scores" },
         columns: {
           customer_id: { type: "string", format: "label" },
           model: { type: "string", format: "label" },
@@ -276,7 +276,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
         },
       },
       model_card: {
-        description: { "zh-CN": "Model card", "en-US": "Model card" },
+        description: { "zh-CN": "模型卡片", "en-US": "Model card" },
         columns: {
           item: { type: "string", format: "label" },
           label: { type: "string", format: "label" },

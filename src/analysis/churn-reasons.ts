@@ -63,23 +63,23 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
       events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       lost_mrr: { type: "number", format: "currency", description: { "zh-CN": "流失MRR", "en-US": "Lost MRR" } },
-      top_category: { type: "string", format: "label", description: { "zh-CN": "Top category", "en-US": "Top category" } },
-      top_category_share: { type: "number", format: "percent", description: { "zh-CN": "Top category share", "en-US": "Top category share" } },
-      voluntary_share: { type: "number", format: "percent", description: { "zh-CN": "Voluntary share", "en-US": "Voluntary share" } },
-      involuntary_share: { type: "number", format: "percent", description: { "zh-CN": "Involuntary share", "en-US": "Involuntary share" } },
-      other_share: { type: "number", format: "percent", description: { "zh-CN": "Other share", "en-US": "Other share" } },
-      unknown_codes: { type: "integer", format: "count", description: { "zh-CN": "Unknown codes", "en-US": "Unknown codes" } },
-      events_previous: { type: "integer", format: "count", description: { "zh-CN": "Events previous", "en-US": "Events previous" } },
-      events_change: { type: "integer", format: "count", description: { "zh-CN": "Events change", "en-US": "Events change" } },
-      reason_labels: { type: "integer", format: "count", description: { "zh-CN": "Reason labels", "en-US": "Reason labels" } },
-      top_reason: { type: "string", format: "label", description: { "zh-CN": "Top reason", "en-US": "Top reason" } },
-      top_reason_share: { type: "number", format: "percent", description: { "zh-CN": "Top reason share", "en-US": "Top reason share" } },
-      unmapped_events: { type: "integer", format: "count", description: { "zh-CN": "Unmapped events", "en-US": "Unmapped events" } },
-      unmapped_share: { type: "number", format: "percent", description: { "zh-CN": "Unmapped share", "en-US": "Unmapped share" } },
-      missing_reasons: { type: "integer", format: "count", description: { "zh-CN": "Missing reasons", "en-US": "Missing reasons" } },
-      unknown_types: { type: "integer", format: "count", description: { "zh-CN": "Unknown types", "en-US": "Unknown types" } },
-      open_subtypes: { type: "integer", format: "count", description: { "zh-CN": "Open subtypes", "en-US": "Open subtypes" } },
-      dropped_events: { type: "integer", format: "count", description: { "zh-CN": "Dropped events", "en-US": "Dropped events" } },
+      top_category: { type: "string", format: "label", description: { "zh-CN": "首要流失类别", "en-US": "Top category" } },
+      top_category_share: { type: "number", format: "percent", description: { "zh-CN": "首要流失类别占比", "en-US": "Top category share" } },
+      voluntary_share: { type: "number", format: "percent", description: { "zh-CN": "主动流失占比", "en-US": "Voluntary share" } },
+      involuntary_share: { type: "number", format: "percent", description: { "zh-CN": "被动流失占比", "en-US": "Involuntary share" } },
+      other_share: { type: "number", format: "percent", description: { "zh-CN": "其他流失占比", "en-US": "Other share" } },
+      unknown_codes: { type: "integer", format: "count", description: { "zh-CN": "未知原因代码数", "en-US": "Unknown codes" } },
+      events_previous: { type: "integer", format: "count", description: { "zh-CN": "上期流失事件数", "en-US": "Events previous" } },
+      events_change: { type: "integer", format: "count", description: { "zh-CN": "流失事件数变化", "en-US": "Events change" } },
+      reason_labels: { type: "integer", format: "count", description: { "zh-CN": "原因标签数", "en-US": "Reason labels" } },
+      top_reason: { type: "string", format: "label", description: { "zh-CN": "首要流失原因", "en-US": "Top reason" } },
+      top_reason_share: { type: "number", format: "percent", description: { "zh-CN": "首要流失原因占比", "en-US": "Top reason share" } },
+      unmapped_events: { type: "integer", format: "count", description: { "zh-CN": "未映射事件数", "en-US": "Unmapped events" } },
+      unmapped_share: { type: "number", format: "percent", description: { "zh-CN": "未映射事件占比", "en-US": "Unmapped share" } },
+      missing_reasons: { type: "integer", format: "count", description: { "zh-CN": "缺失原因数", "en-US": "Missing reasons" } },
+      unknown_types: { type: "integer", format: "count", description: { "zh-CN": "未知类型数", "en-US": "Unknown types" } },
+      open_subtypes: { type: "integer", format: "count", description: { "zh-CN": "自由填写的子类型数", "en-US": "Open subtypes" } },
+      dropped_events: { type: "integer", format: "count", description: { "zh-CN": "剔除的事件数", "en-US": "Dropped events" } },
     },
     tables: {
       reasons: {
@@ -96,7 +96,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         },
       },
       categories: {
-        description: { "zh-CN": "Categories", "en-US": "Categories" },
+        description: { "zh-CN": "流失类别", "en-US": "Categories" },
         columns: {
           category: { type: "string", format: "label" },
           label: { type: "string", format: "label" },
@@ -106,7 +106,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         },
       },
       types: {
-        description: { "zh-CN": "Types", "en-US": "Types" },
+        description: { "zh-CN": "流失类型", "en-US": "Types" },
         columns: {
           type: { type: "string", format: "label" },
           label: { type: "string", format: "label" },
@@ -116,7 +116,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         },
       },
       subtypes: {
-        description: { "zh-CN": "Subtypes", "en-US": "Subtypes" },
+        description: { "zh-CN": "流失子类型", "en-US": "Subtypes" },
         columns: {
           type: { type: "string", format: "label" },
           subtype: { type: "string", format: "label" },
@@ -129,7 +129,7 @@ export const churnReasons: Analysis<ChurnReasonsParams> = {
         },
       },
       trend: {
-        description: { "zh-CN": "Trend", "en-US": "Trend" },
+        description: { "zh-CN": "趋势", "en-US": "Trend" },
         columns: {
           period: { type: "string", format: "period" },
           category: { type: "string", format: "label" },

@@ -65,13 +65,13 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
   mainTable: "trend",
   outputs: {
     scalars: {
-      grain: { type: "string", format: "label", description: { "zh-CN": "Grain", "en-US": "Grain" } },
-      periods: { type: "integer", format: "count", description: { "zh-CN": "Periods", "en-US": "Periods" } },
-      first_period: { type: "string", format: "period", description: { "zh-CN": "First period", "en-US": "First period" } },
-      last_period: { type: "string", format: "period", description: { "zh-CN": "Last period", "en-US": "Last period" } },
-      convention: { type: "string", format: "label", description: { "zh-CN": "Convention", "en-US": "Convention" } },
-      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "Revenue basis", "en-US": "Revenue basis" } },
-      mean_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "Mean churn rate", "en-US": "Mean churn rate" } },
+      grain: { type: "string", format: "label", description: { "zh-CN": "期间粒度", "en-US": "Grain" } },
+      periods: { type: "integer", format: "count", description: { "zh-CN": "期数", "en-US": "Periods" } },
+      first_period: { type: "string", format: "period", description: { "zh-CN": "首期", "en-US": "First period" } },
+      last_period: { type: "string", format: "period", description: { "zh-CN": "末期", "en-US": "Last period" } },
+      convention: { type: "string", format: "label", description: { "zh-CN": "流失率口径", "en-US": "Convention" } },
+      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "收入口径", "en-US": "Revenue basis" } },
+      mean_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "平均客户流失率", "en-US": "Mean churn rate" } },
     },
     tables: {
       trend: {
@@ -128,7 +128,7 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
         },
       },
       rates: {
-        description: { "zh-CN": "Rates", "en-US": "Rates" },
+        description: { "zh-CN": "各期比率", "en-US": "Rates" },
         columns: {
           period: { type: "string", format: "period" },
           period_start: { type: "date", format: "date" },

@@ -79,22 +79,22 @@ export const churnedValue: Analysis<ChurnValueParams> = {
   mainTable: "tiers",
   outputs: {
     scalars: {
-      value_basis: { type: "string", format: "label", description: { "zh-CN": "Value basis", "en-US": "Value basis" } },
-      base_customers: { type: "integer", format: "count", description: { "zh-CN": "Base customers", "en-US": "Base customers" } },
-      churned_customers: { type: "integer", format: "count", description: { "zh-CN": "Churned customers", "en-US": "Churned customers" } },
+      value_basis: { type: "string", format: "label", description: { "zh-CN": "价值口径", "en-US": "Value basis" } },
+      base_customers: { type: "integer", format: "count", description: { "zh-CN": "客户基数", "en-US": "Base customers" } },
+      churned_customers: { type: "integer", format: "count", description: { "zh-CN": "流失客户数", "en-US": "Churned customers" } },
       churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率", "en-US": "Churn rate" } },
-      high_threshold: { type: "integer", format: "count", description: { "zh-CN": "High threshold", "en-US": "High threshold" } },
-      low_threshold: { type: "integer", format: "count", description: { "zh-CN": "Low threshold", "en-US": "Low threshold" } },
-      high_share_base: { type: "number", format: "percent", description: { "zh-CN": "High share base", "en-US": "High share base" } },
-      high_share_churned: { type: "number", format: "percent", description: { "zh-CN": "High share churned", "en-US": "High share churned" } },
-      high_value_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "High value churn rate", "en-US": "High value churn rate" } },
+      high_threshold: { type: "integer", format: "count", description: { "zh-CN": "高价值门槛", "en-US": "High threshold" } },
+      low_threshold: { type: "integer", format: "count", description: { "zh-CN": "低价值门槛", "en-US": "Low threshold" } },
+      high_share_base: { type: "number", format: "percent", description: { "zh-CN": "高价值客户在客户基数中的占比", "en-US": "High share base" } },
+      high_share_churned: { type: "number", format: "percent", description: { "zh-CN": "高价值客户在流失客户中的占比", "en-US": "High share churned" } },
+      high_value_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "高价值客户流失率", "en-US": "High value churn rate" } },
       lost_mrr: { type: "number", format: "currency", description: { "zh-CN": "流失MRR", "en-US": "Lost MRR" } },
-      lost_annual_revenue: { type: "number", format: "currency", description: { "zh-CN": "Lost annual revenue", "en-US": "Lost annual revenue" } },
-      high_value_lost_mrr: { type: "number", format: "currency", description: { "zh-CN": "High value lost mrr", "en-US": "High value lost mrr" } },
-      high_value_lost_share: { type: "number", format: "percent", description: { "zh-CN": "High value lost share", "en-US": "High value lost share" } },
-      high_share_churned_previous: { type: "number", format: "percent", description: { "zh-CN": "High share churned previous", "en-US": "High share churned previous" } },
-      high_value_alarm: { type: "boolean", description: { "zh-CN": "High value alarm", "en-US": "High value alarm" } },
-      joined_and_churned: { type: "integer", format: "count", description: { "zh-CN": "Joined and churned", "en-US": "Joined and churned" } },
+      lost_annual_revenue: { type: "number", format: "currency", description: { "zh-CN": "流失的年收入", "en-US": "Lost annual revenue" } },
+      high_value_lost_mrr: { type: "number", format: "currency", description: { "zh-CN": "高价值客户流失的 MRR", "en-US": "High value lost MRR" } },
+      high_value_lost_share: { type: "number", format: "percent", description: { "zh-CN": "高价值客户流失 MRR 的占比", "en-US": "High value lost share" } },
+      high_share_churned_previous: { type: "number", format: "percent", description: { "zh-CN": "上期高价值客户在流失客户中的占比", "en-US": "High share churned previous" } },
+      high_value_alarm: { type: "boolean", description: { "zh-CN": "高价值流失警报", "en-US": "High value alarm" } },
+      joined_and_churned: { type: "integer", format: "count", description: { "zh-CN": "当期加入并流失的客户数", "en-US": "Joined and churned" } },
     },
     tables: {
       tiers: {
@@ -114,7 +114,7 @@ export const churnedValue: Analysis<ChurnValueParams> = {
         },
       },
       lost_customers: {
-        description: { "zh-CN": "Lost customers", "en-US": "Lost customers" },
+        description: { "zh-CN": "流失客户明细", "en-US": "Lost customers" },
         columns: {
           customer_id: { type: "string", format: "label" },
           name: { type: "string", format: "label" },
@@ -130,7 +130,7 @@ export const churnedValue: Analysis<ChurnValueParams> = {
         },
       },
       trend: {
-        description: { "zh-CN": "Trend", "en-US": "Trend" },
+        description: { "zh-CN": "趋势", "en-US": "Trend" },
         columns: {
           period: { type: "string", format: "period" },
           base_customers: { type: "integer", format: "count" },
@@ -146,7 +146,7 @@ export const churnedValue: Analysis<ChurnValueParams> = {
         },
       },
       mix: {
-        description: { "zh-CN": "Mix", "en-US": "Mix" },
+        description: { "zh-CN": "价值构成", "en-US": "Mix" },
         columns: {
           group: { type: "string", format: "label" },
           group_label: { type: "string", format: "label" },

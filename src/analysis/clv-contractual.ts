@@ -65,15 +65,15 @@ export const clvContractual: Analysis<ClvContractualParams> = {
   mainTable: "customers",
   outputs: {
     scalars: {
-      alpha: { type: "number", format: "number", description: { "zh-CN": "Alpha", "en-US": "Alpha" } },
-      beta: { type: "number", format: "number", description: { "zh-CN": "Beta", "en-US": "Beta" } },
-      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
-      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
-      period_discount_rate: { type: "number", format: "percent", description: { "zh-CN": "Period discount rate", "en-US": "Period discount rate" } },
+      alpha: { type: "number", format: "number", description: { "zh-CN": "α 参数", "en-US": "Alpha" } },
+      beta: { type: "number", format: "number", description: { "zh-CN": "β 参数", "en-US": "Beta" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "对数似然", "en-US": "Log likelihood" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "群组数", "en-US": "Cohorts" } },
+      period_discount_rate: { type: "number", format: "percent", description: { "zh-CN": "每期贴现率", "en-US": "Period discount rate" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       mrr: { type: "number", format: "currency", description: { "zh-CN": "月经常性收入", "en-US": "MRR" } },
-      total_clv: { type: "number", format: "currency", description: { "zh-CN": "Total clv", "en-US": "Total clv" } },
-      mean_clv: { type: "number", format: "currency", description: { "zh-CN": "Mean clv", "en-US": "Mean clv" } },
+      total_clv: { type: "number", format: "currency", description: { "zh-CN": "客户终身价值合计", "en-US": "Total CLV" } },
+      mean_clv: { type: "number", format: "currency", description: { "zh-CN": "平均客户终身价值", "en-US": "Mean CLV" } },
     },
     tables: {
       customers: {

@@ -94,13 +94,13 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
   mainTable: "projection",
   outputs: {
     scalars: {
-      mode: { type: "string", format: "label", description: { "zh-CN": "Mode", "en-US": "Mode" } },
+      mode: { type: "string", format: "label", description: { "zh-CN": "模式", "en-US": "Mode" } },
       horizon: { type: "integer", format: "count", description: { "zh-CN": "期限", "en-US": "Horizon" } },
-      alpha: { type: "number", format: "number", description: { "zh-CN": "Alpha", "en-US": "Alpha" } },
-      beta: { type: "number", format: "number", description: { "zh-CN": "Beta", "en-US": "Beta" } },
-      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
-      survival_at_horizon: { type: "number", format: "number", description: { "zh-CN": "Survival at horizon", "en-US": "Survival at horizon" } },
-      retention_at_horizon: { type: "number", format: "percent", description: { "zh-CN": "Retention at horizon", "en-US": "Retention at horizon" } },
+      alpha: { type: "number", format: "number", description: { "zh-CN": "sBG 参数 α（流失概率 Beta 分布的参数）", "en-US": "sBG parameter α (of the beta distribution of churn probabilities)" } },
+      beta: { type: "number", format: "number", description: { "zh-CN": "sBG 参数 β（流失概率 Beta 分布的参数）", "en-US": "sBG parameter β (of the beta distribution of churn probabilities)" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "对数似然", "en-US": "Log likelihood" } },
+      survival_at_horizon: { type: "number", format: "number", description: { "zh-CN": "预测期末生存概率", "en-US": "Survival at horizon" } },
+      retention_at_horizon: { type: "number", format: "percent", description: { "zh-CN": "预测期末留存率", "en-US": "Retention at horizon" } },
     },
     tables: {
       projection: {
@@ -116,7 +116,7 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
         },
       },
       fits: {
-        description: { "zh-CN": "Fits", "en-US": "Fits" },
+        description: { "zh-CN": "拟合结果", "en-US": "Fits" },
         columns: {
           cohort: { type: "string", format: "period" },
           customers: { type: "integer", format: "count" },

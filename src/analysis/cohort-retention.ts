@@ -77,15 +77,15 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
   mainTable: "cohorts",
   outputs: {
     scalars: {
-      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "Cohort grain", "en-US": "Cohort grain" } },
-      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
+      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "群组粒度", "en-US": "Cohort grain" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "群组数", "en-US": "Cohorts" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
-      retention_age_1: { type: "number", format: "percent", description: { "zh-CN": "Retention age 1", "en-US": "Retention age 1" } },
-      retention_age_3: { type: "number", format: "percent", description: { "zh-CN": "Retention age 3", "en-US": "Retention age 3" } },
-      retention_age_6: { type: "number", format: "percent", description: { "zh-CN": "Retention age 6", "en-US": "Retention age 6" } },
-      retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Retention age 12", "en-US": "Retention age 12" } },
-      net_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Net revenue retention age 12", "en-US": "Net revenue retention age 12" } },
-      gross_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "Gross revenue retention age 12", "en-US": "Gross revenue retention age 12" } },
+      retention_age_1: { type: "number", format: "percent", description: { "zh-CN": "第 1 期留存率", "en-US": "Retention age 1" } },
+      retention_age_3: { type: "number", format: "percent", description: { "zh-CN": "第 3 期留存率", "en-US": "Retention age 3" } },
+      retention_age_6: { type: "number", format: "percent", description: { "zh-CN": "第 6 期留存率", "en-US": "Retention age 6" } },
+      retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "第 12 期留存率", "en-US": "Retention age 12" } },
+      net_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "第 12 期净收入留存率", "en-US": "Net revenue retention age 12" } },
+      gross_revenue_retention_age_12: { type: "number", format: "percent", description: { "zh-CN": "第 12 期毛收入留存率", "en-US": "Gross revenue retention age 12" } },
     },
     tables: {
       cohorts: {
@@ -102,7 +102,7 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
         },
       },
       cohort_sizes: {
-        description: { "zh-CN": "Cohort sizes", "en-US": "Cohort sizes" },
+        description: { "zh-CN": "群组规模", "en-US": "Cohort sizes" },
         columns: {
           cohort: { type: "string", format: "period" },
           cohort_start: { type: "date", format: "date" },
@@ -112,7 +112,7 @@ export const cohortRetention: Analysis<CohortRetentionParams> = {
         },
       },
       heatmap: {
-        description: { "zh-CN": "Heatmap", "en-US": "Heatmap" },
+        description: { "zh-CN": "留存热力图", "en-US": "Heatmap" },
         columns: {
           cohort: { type: "string", format: "period" },
           cohort_label: { type: "string", format: "label" },

@@ -60,19 +60,19 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
   mainTable: "cohort_revenue",
   outputs: {
     scalars: {
-      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "Cohort grain", "en-US": "Cohort grain" } },
-      cohorts: { type: "integer", format: "count", description: { "zh-CN": "Cohorts", "en-US": "Cohorts" } },
+      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "群组粒度", "en-US": "Cohort grain" } },
+      cohorts: { type: "integer", format: "count", description: { "zh-CN": "群组数", "en-US": "Cohorts" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
       profit: { type: "number", format: "currency", description: { "zh-CN": "利润", "en-US": "Profit" } },
-      revenue_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 1", "en-US": "Revenue per customer 1" } },
-      profit_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 1", "en-US": "Profit per customer 1" } },
-      revenue_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 3", "en-US": "Revenue per customer 3" } },
-      profit_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 3", "en-US": "Profit per customer 3" } },
-      revenue_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 6", "en-US": "Revenue per customer 6" } },
-      profit_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 6", "en-US": "Profit per customer 6" } },
-      revenue_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "Revenue per customer 12", "en-US": "Revenue per customer 12" } },
-      profit_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "Profit per customer 12", "en-US": "Profit per customer 12" } },
+      revenue_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "第 1 期人均收入", "en-US": "Revenue per customer 1" } },
+      profit_per_customer_1: { type: "number", format: "currency", description: { "zh-CN": "第 1 期人均利润", "en-US": "Profit per customer 1" } },
+      revenue_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "第 3 期人均收入", "en-US": "Revenue per customer 3" } },
+      profit_per_customer_3: { type: "number", format: "currency", description: { "zh-CN": "第 3 期人均利润", "en-US": "Profit per customer 3" } },
+      revenue_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "第 6 期人均收入", "en-US": "Revenue per customer 6" } },
+      profit_per_customer_6: { type: "number", format: "currency", description: { "zh-CN": "第 6 期人均利润", "en-US": "Profit per customer 6" } },
+      revenue_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "第 12 期人均收入", "en-US": "Revenue per customer 12" } },
+      profit_per_customer_12: { type: "number", format: "currency", description: { "zh-CN": "第 12 期人均利润", "en-US": "Profit per customer 12" } },
     },
     tables: {
       cohort_revenue: {
@@ -92,7 +92,7 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
         },
       },
       cohort_totals: {
-        description: { "zh-CN": "Cohort totals", "en-US": "Cohort totals" },
+        description: { "zh-CN": "群组合计", "en-US": "Cohort totals" },
         columns: {
           cohort: { type: "string", format: "period" },
           customers: { type: "integer", format: "count" },

@@ -93,14 +93,14 @@ export const cox: Analysis<CoxParams> = {
   mainTable: "coefficients",
   outputs: {
     scalars: {
-      n: { type: "integer", format: "count", description: { "zh-CN": "N", "en-US": "N" } },
+      n: { type: "integer", format: "count", description: { "zh-CN": "纳入模型的客户数", "en-US": "Customers in the model" } },
       events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
-      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "Log likelihood", "en-US": "Log likelihood" } },
-      log_likelihood_null: { type: "number", format: "number", description: { "zh-CN": "Log likelihood null", "en-US": "Log likelihood null" } },
-      lr_chi2: { type: "number", format: "number", description: { "zh-CN": "Lr chi2", "en-US": "Lr chi2" } },
-      lr_df: { type: "integer", format: "count", description: { "zh-CN": "Lr df", "en-US": "Lr df" } },
-      lr_p: { type: "number", format: "number", description: { "zh-CN": "Lr p", "en-US": "Lr p" } },
-      concordance: { type: "number", format: "number", description: { "zh-CN": "Concordance", "en-US": "Concordance" } },
+      log_likelihood: { type: "number", format: "number", description: { "zh-CN": "对数似然", "en-US": "Log likelihood" } },
+      log_likelihood_null: { type: "number", format: "number", description: { "zh-CN": "空模型对数似然", "en-US": "Log likelihood null" } },
+      lr_chi2: { type: "number", format: "number", description: { "zh-CN": "似然比检验卡方值", "en-US": "Likelihood-ratio chi2" } },
+      lr_df: { type: "integer", format: "count", description: { "zh-CN": "似然比检验自由度", "en-US": "Likelihood-ratio df" } },
+      lr_p: { type: "number", format: "number", description: { "zh-CN": "似然比检验 p 值", "en-US": "Likelihood-ratio p" } },
+      concordance: { type: "number", format: "number", description: { "zh-CN": "一致性指数（C 指数）", "en-US": "Concordance" } },
     },
     tables: {
       coefficients: {

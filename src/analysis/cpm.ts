@@ -104,14 +104,14 @@ export const cpm: Analysis<CpmParams> = {
   mainTable: "groups",
   outputs: {
     scalars: {
-      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
-      previous_as_of: { type: "date", format: "date", description: { "zh-CN": "Previous as of", "en-US": "Previous as of" } },
-      spend_threshold: { type: "number", format: "currency", description: { "zh-CN": "Spend threshold", "en-US": "Spend threshold" } },
-      spend_threshold_source: { type: "string", format: "label", description: { "zh-CN": "Spend threshold source", "en-US": "Spend threshold source" } },
+      as_of: { type: "date", format: "date", description: { "zh-CN": "截至日期", "en-US": "As of" } },
+      previous_as_of: { type: "date", format: "date", description: { "zh-CN": "上一截至日期", "en-US": "Previous as of" } },
+      spend_threshold: { type: "number", format: "currency", description: { "zh-CN": "消费金额门槛", "en-US": "Spend threshold" } },
+      spend_threshold_source: { type: "string", format: "label", description: { "zh-CN": "消费金额门槛来源", "en-US": "Spend threshold source" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
-      current_customers: { type: "integer", format: "count", description: { "zh-CN": "Current customers", "en-US": "Current customers" } },
-      lapsed_customers: { type: "integer", format: "count", description: { "zh-CN": "Lapsed customers", "en-US": "Lapsed customers" } },
-      lapsed_share: { type: "number", format: "percent", description: { "zh-CN": "Lapsed share", "en-US": "Lapsed share" } },
+      current_customers: { type: "integer", format: "count", description: { "zh-CN": "当前客户数", "en-US": "Current customers" } },
+      lapsed_customers: { type: "integer", format: "count", description: { "zh-CN": "休眠客户数", "en-US": "Lapsed customers" } },
+      lapsed_share: { type: "number", format: "percent", description: { "zh-CN": "休眠客户占比", "en-US": "Lapsed share" } },
     },
     tables: {
       groups: {
@@ -132,7 +132,7 @@ export const cpm: Analysis<CpmParams> = {
         },
       },
       transitions: {
-        description: { "zh-CN": "Transitions", "en-US": "Transitions" },
+        description: { "zh-CN": "客户状态转移", "en-US": "Transitions" },
         columns: {
           from_group: { type: "string", format: "label" },
           from_label: { type: "string", format: "label" },

@@ -98,17 +98,17 @@ export const customerValue: Analysis<CustomerValueParams> = {
   mainTable: "classes",
   outputs: {
     scalars: {
-      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
+      as_of: { type: "date", format: "date", description: { "zh-CN": "截至日期", "en-US": "As of" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
       cost: { type: "number", format: "currency", description: { "zh-CN": "成本", "en-US": "Cost" } },
       value: { type: "number", format: "currency", description: { "zh-CN": "价值", "en-US": "Value" } },
-      most_valuable_customers: { type: "integer", format: "count", description: { "zh-CN": "Most valuable customers", "en-US": "Most valuable customers" } },
-      most_valuable_value_share: { type: "number", format: "percent", description: { "zh-CN": "Most valuable value share", "en-US": "Most valuable value share" } },
-      most_growable_customers: { type: "integer", format: "count", description: { "zh-CN": "Most growable customers", "en-US": "Most growable customers" } },
-      growth_gap: { type: "number", format: "number", description: { "zh-CN": "Growth gap", "en-US": "Growth gap" } },
-      negative_value_customers: { type: "number", format: "currency", description: { "zh-CN": "Negative value customers", "en-US": "Negative value customers" } },
-      negative_value_total: { type: "number", format: "currency", description: { "zh-CN": "Negative value total", "en-US": "Negative value total" } },
+      most_valuable_customers: { type: "integer", format: "count", description: { "zh-CN": "最有价值客户数", "en-US": "Most valuable customers" } },
+      most_valuable_value_share: { type: "number", format: "percent", description: { "zh-CN": "最有价值客户的价值占比", "en-US": "Most valuable value share" } },
+      most_growable_customers: { type: "integer", format: "count", description: { "zh-CN": "最具增长性客户数", "en-US": "Most growable customers" } },
+      growth_gap: { type: "number", format: "number", description: { "zh-CN": "增长空间", "en-US": "Growth gap" } },
+      negative_value_customers: { type: "number", format: "currency", description: { "zh-CN": "负值客户数", "en-US": "Negative value customers" } },
+      negative_value_total: { type: "number", format: "currency", description: { "zh-CN": "负值客户价值合计", "en-US": "Negative value total" } },
     },
     tables: {
       classes: {

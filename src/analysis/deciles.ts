@@ -57,13 +57,13 @@ export const deciles: Analysis<DecilesParams> = {
   outputs: {
     scalars: {
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
-      total_value: { type: "number", format: "currency", description: { "zh-CN": "Total value", "en-US": "Total value" } },
-      share_for_80pct: { type: "number", format: "percent", description: { "zh-CN": "Share for 80pct", "en-US": "Share for 80pct" } },
-      customers_for_80pct: { type: "integer", format: "count", description: { "zh-CN": "Customers for 80pct", "en-US": "Customers for 80pct" } },
-      top_decile_share: { type: "number", format: "percent", description: { "zh-CN": "Top decile share", "en-US": "Top decile share" } },
-      top_20pct_share: { type: "number", format: "percent", description: { "zh-CN": "Top 20pct share", "en-US": "Top 20pct share" } },
-      negative_customers: { type: "integer", format: "count", description: { "zh-CN": "Negative customers", "en-US": "Negative customers" } },
-      negative_value: { type: "number", format: "currency", description: { "zh-CN": "Negative value", "en-US": "Negative value" } },
+      total_value: { type: "number", format: "currency", description: { "zh-CN": "客户价值合计", "en-US": "Total value" } },
+      share_for_80pct: { type: "number", format: "percent", description: { "zh-CN": "贡献 80% 收入的客户占比", "en-US": "Share for 80%" } },
+      customers_for_80pct: { type: "integer", format: "count", description: { "zh-CN": "贡献 80% 收入的客户数", "en-US": "Customers for 80%" } },
+      top_decile_share: { type: "number", format: "percent", description: { "zh-CN": "前 10% 客户的收入占比", "en-US": "Top decile share" } },
+      top_20pct_share: { type: "number", format: "percent", description: { "zh-CN": "前 20% 客户的收入占比", "en-US": "Top 20% share" } },
+      negative_customers: { type: "integer", format: "count", description: { "zh-CN": "负值客户数", "en-US": "Negative customers" } },
+      negative_value: { type: "number", format: "currency", description: { "zh-CN": "负值合计", "en-US": "Negative value" } },
     },
     tables: {
       deciles: {

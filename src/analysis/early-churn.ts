@@ -68,10 +68,10 @@ export const earlyChurn: Analysis<EarlyChurnParams> = {
   mainTable: "early_churn",
   outputs: {
     scalars: {
-      "early_churn_<h>": { type: "number", format: "percent", description: { "zh-CN": "最新群组在前 h 期内流失的比例（h 为 horizons 之一）", "en-US": "Share of the latest complete cohort lost within its first h periods (h one of the horizons)" }, optional: true },
+      "early_churn_<h>": { type: "number", format: "percent", description: { "zh-CN": "最新群组在前 h 期内流失的比例（h 为所设期数之一）", "en-US": "Share of the latest complete cohort lost within its first h periods (h one of the horizons)" }, optional: true },
       "early_churn_<h>_previous": { type: "number", format: "percent", description: { "zh-CN": "上一个群组在前 h 期内流失的比例", "en-US": "The same share for the cohort before it" }, optional: true },
       "early_churn_<h>_slope": { type: "number", format: "number", description: { "zh-CN": "前 h 期流失比例随群组变化的斜率（每期）", "en-US": "Trend slope of the within-h share across cohorts (per cohort period)" }, optional: true },
-      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "Cohort grain", "en-US": "Cohort grain" } },
+      cohort_grain: { type: "string", format: "label", description: { "zh-CN": "群组粒度", "en-US": "Cohort grain" } },
     },
     tables: {
       early_churn: {
@@ -86,7 +86,7 @@ export const earlyChurn: Analysis<EarlyChurnParams> = {
         },
       },
       trend: {
-        description: { "zh-CN": "Trend", "en-US": "Trend" },
+        description: { "zh-CN": "趋势", "en-US": "Trend" },
         columns: {
           horizon: { type: "integer", format: "count" },
           series: { type: "string", format: "label" },

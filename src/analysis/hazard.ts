@@ -89,8 +89,8 @@ export const hazard: Analysis<HazardParams> = {
     scalars: {
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
-      time_unit: { type: "string", format: "label", description: { "zh-CN": "Time unit", "en-US": "Time unit" } },
-      groups: { type: "integer", format: "count", description: { "zh-CN": "Groups", "en-US": "Groups" } },
+      time_unit: { type: "string", format: "label", description: { "zh-CN": "时间单位", "en-US": "Time unit" } },
+      groups: { type: "integer", format: "count", description: { "zh-CN": "分组", "en-US": "Groups" } },
     },
     tables: {
       hazard: {

@@ -101,17 +101,17 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
   outputs: {
     scalars: {
       period: { type: "string", format: "period", description: { "zh-CN": "期间", "en-US": "Period" } },
-      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "Revenue basis", "en-US": "Revenue basis" } },
+      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "收入口径", "en-US": "Revenue basis" } },
       customers_start: { type: "integer", format: "count", description: { "zh-CN": "期初客户数", "en-US": "Customers at start" } },
-      customers_in: { type: "integer", format: "count", description: { "zh-CN": "Customers in", "en-US": "Customers in" } },
-      customers_out: { type: "integer", format: "count", description: { "zh-CN": "Customers out", "en-US": "Customers out" } },
+      customers_in: { type: "integer", format: "count", description: { "zh-CN": "流入客户数", "en-US": "Customers in" } },
+      customers_out: { type: "integer", format: "count", description: { "zh-CN": "流出客户数", "en-US": "Customers out" } },
       customers_end: { type: "integer", format: "count", description: { "zh-CN": "期末客户数", "en-US": "Customers at end" } },
-      net_customers: { type: "integer", format: "count", description: { "zh-CN": "Net customers", "en-US": "Net customers" } },
+      net_customers: { type: "integer", format: "count", description: { "zh-CN": "客户净变动", "en-US": "Net customers" } },
       mrr_start: { type: "number", format: "currency", description: { "zh-CN": "期初MRR", "en-US": "MRR at start" } },
-      mrr_in: { type: "number", format: "currency", description: { "zh-CN": "Mrr in", "en-US": "Mrr in" } },
-      mrr_out: { type: "number", format: "currency", description: { "zh-CN": "Mrr out", "en-US": "Mrr out" } },
+      mrr_in: { type: "number", format: "currency", description: { "zh-CN": "流入 MRR", "en-US": "MRR in" } },
+      mrr_out: { type: "number", format: "currency", description: { "zh-CN": "流出 MRR", "en-US": "MRR out" } },
       mrr_end: { type: "number", format: "currency", description: { "zh-CN": "期末MRR", "en-US": "MRR at end" } },
-      net_new_mrr: { type: "number", format: "currency", description: { "zh-CN": "Net new mrr", "en-US": "Net new mrr" } },
+      net_new_mrr: { type: "number", format: "currency", description: { "zh-CN": "净新增 MRR", "en-US": "Net new MRR" } },
     },
     tables: {
       waterfall: {
@@ -125,7 +125,7 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
         },
       },
       flows: {
-        description: { "zh-CN": "Flows", "en-US": "Flows" },
+        description: { "zh-CN": "流入流出明细", "en-US": "Flows" },
         columns: {
           period: { type: "string", format: "period" },
           period_start: { type: "date", format: "date" },

@@ -72,21 +72,21 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
   outputs: {
     scalars: {
       period: { type: "string", format: "period", description: { "zh-CN": "期间", "en-US": "Period" } },
-      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "Revenue basis", "en-US": "Revenue basis" } },
+      revenue_basis: { type: "string", format: "label", description: { "zh-CN": "收入口径", "en-US": "Revenue basis" } },
       mrr_start: { type: "number", format: "currency", description: { "zh-CN": "期初MRR", "en-US": "MRR at start" } },
-      new_mrr: { type: "number", format: "currency", description: { "zh-CN": "New mrr", "en-US": "New mrr" } },
-      expansion_mrr: { type: "number", format: "currency", description: { "zh-CN": "Expansion mrr", "en-US": "Expansion mrr" } },
-      reactivation_mrr: { type: "number", format: "currency", description: { "zh-CN": "Reactivation mrr", "en-US": "Reactivation mrr" } },
-      contraction_mrr: { type: "number", format: "currency", description: { "zh-CN": "Contraction mrr", "en-US": "Contraction mrr" } },
-      churned_mrr: { type: "number", format: "currency", description: { "zh-CN": "Churned mrr", "en-US": "Churned mrr" } },
+      new_mrr: { type: "number", format: "currency", description: { "zh-CN": "新增 MRR", "en-US": "New MRR" } },
+      expansion_mrr: { type: "number", format: "currency", description: { "zh-CN": "扩展 MRR", "en-US": "Expansion MRR" } },
+      reactivation_mrr: { type: "number", format: "currency", description: { "zh-CN": "恢复 MRR", "en-US": "Reactivation MRR" } },
+      contraction_mrr: { type: "number", format: "currency", description: { "zh-CN": "收缩 MRR", "en-US": "Contraction MRR" } },
+      churned_mrr: { type: "number", format: "currency", description: { "zh-CN": "流失 MRR", "en-US": "Churned MRR" } },
       mrr_end: { type: "number", format: "currency", description: { "zh-CN": "期末MRR", "en-US": "MRR at end" } },
-      net_new_mrr: { type: "number", format: "currency", description: { "zh-CN": "Net new mrr", "en-US": "Net new mrr" } },
-      customers_moved: { type: "integer", format: "count", description: { "zh-CN": "Customers moved", "en-US": "Customers moved" } },
+      net_new_mrr: { type: "number", format: "currency", description: { "zh-CN": "净新增 MRR", "en-US": "Net new MRR" } },
+      customers_moved: { type: "integer", format: "count", description: { "zh-CN": "MRR 变动客户数", "en-US": "Customers moved" } },
       new_customers: { type: "integer", format: "count", description: { "zh-CN": "新增客户", "en-US": "New customers" } },
-      expansion_customers: { type: "integer", format: "count", description: { "zh-CN": "Expansion customers", "en-US": "Expansion customers" } },
-      reactivation_customers: { type: "integer", format: "count", description: { "zh-CN": "Reactivation customers", "en-US": "Reactivation customers" } },
-      contraction_customers: { type: "integer", format: "count", description: { "zh-CN": "Contraction customers", "en-US": "Contraction customers" } },
-      churned_customers: { type: "integer", format: "count", description: { "zh-CN": "Churned customers", "en-US": "Churned customers" } },
+      expansion_customers: { type: "integer", format: "count", description: { "zh-CN": "扩展客户数", "en-US": "Expansion customers" } },
+      reactivation_customers: { type: "integer", format: "count", description: { "zh-CN": "恢复客户数", "en-US": "Reactivation customers" } },
+      contraction_customers: { type: "integer", format: "count", description: { "zh-CN": "收缩客户数", "en-US": "Contraction customers" } },
+      churned_customers: { type: "integer", format: "count", description: { "zh-CN": "流失客户数", "en-US": "Churned customers" } },
     },
     tables: {
       movements: {
@@ -100,7 +100,7 @@ export const mrrMovements: Analysis<MrrMovementsParams> = {
         },
       },
       bridge: {
-        description: { "zh-CN": "Bridge", "en-US": "Bridge" },
+        description: { "zh-CN": "MRR 桥", "en-US": "Bridge" },
         columns: {
           step: { type: "string", format: "label" },
           label: { type: "string", format: "label" },

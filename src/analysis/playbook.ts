@@ -97,13 +97,13 @@ export const playbook: Analysis<PlaybookParams> = {
   mainTable: "actions",
   outputs: {
     scalars: {
-      at_risk_customers: { type: "integer", format: "count", description: { "zh-CN": "At risk customers", "en-US": "At risk customers" } },
-      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "Scored customers", "en-US": "Scored customers" } },
-      min_probability: { type: "number", format: "percent", description: { "zh-CN": "Min probability", "en-US": "Min probability" } },
+      at_risk_customers: { type: "integer", format: "count", description: { "zh-CN": "风险客户数", "en-US": "At risk customers" } },
+      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "已评分客户数", "en-US": "Scored customers" } },
+      min_probability: { type: "number", format: "percent", description: { "zh-CN": "最低流失概率", "en-US": "Min probability" } },
       expected_churners: { type: "number", format: "count", description: { "zh-CN": "预计流失客户数", "en-US": "Expected churners" } },
       value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "风险价值", "en-US": "Value at risk" } },
-      value_basis: { type: "string", format: "label", description: { "zh-CN": "Value basis", "en-US": "Value basis" } },
-      usage_median: { type: "integer", format: "count", description: { "zh-CN": "Usage median", "en-US": "Usage median" } },
+      value_basis: { type: "string", format: "label", description: { "zh-CN": "价值口径", "en-US": "Value basis" } },
+      usage_median: { type: "integer", format: "count", description: { "zh-CN": "使用量中位数", "en-US": "Usage median" } },
     },
     tables: {
       actions: {
@@ -119,7 +119,7 @@ export const playbook: Analysis<PlaybookParams> = {
         },
       },
       assignments: {
-        description: { "zh-CN": "Assignments", "en-US": "Assignments" },
+        description: { "zh-CN": "挽留策略分配", "en-US": "Assignments" },
         columns: {
           customer_id: { type: "string", format: "label" },
           action: { type: "string", format: "label" },

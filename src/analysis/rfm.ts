@@ -65,11 +65,11 @@ export const rfm: Analysis<RfmParams> = {
   mainTable: "segments",
   outputs: {
     scalars: {
-      as_of: { type: "date", format: "date", description: { "zh-CN": "As of", "en-US": "As of" } },
+      as_of: { type: "date", format: "date", description: { "zh-CN": "截至日期", "en-US": "As of" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
-      return_rows: { type: "integer", format: "count", description: { "zh-CN": "Return rows", "en-US": "Return rows" } },
-      unscored_customers: { type: "integer", format: "count", description: { "zh-CN": "Unscored customers", "en-US": "Unscored customers" } },
+      return_rows: { type: "integer", format: "count", description: { "zh-CN": "退货与取消记录数", "en-US": "Return rows" } },
+      unscored_customers: { type: "integer", format: "count", description: { "zh-CN": "未评分客户数", "en-US": "Unscored customers" } },
     },
     tables: {
       customers: {

@@ -89,14 +89,14 @@ export const riskList: Analysis<RiskListParams> = {
   outputs: {
     scalars: {
       model: { type: "string", format: "label", description: { "zh-CN": "模型", "en-US": "Model" } },
-      horizon_days: { type: "integer", format: "days", description: { "zh-CN": "Horizon days", "en-US": "Horizon days" } },
-      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "Scored customers", "en-US": "Scored customers" } },
-      training_rows: { type: "integer", format: "count", description: { "zh-CN": "Training rows", "en-US": "Training rows" } },
+      horizon_days: { type: "integer", format: "days", description: { "zh-CN": "预测天数", "en-US": "Horizon days" } },
+      scored_customers: { type: "integer", format: "count", description: { "zh-CN": "已评分客户数", "en-US": "Scored customers" } },
+      training_rows: { type: "integer", format: "count", description: { "zh-CN": "训练样本数", "en-US": "Training rows" } },
       expected_churners: { type: "number", format: "count", description: { "zh-CN": "预计流失客户数", "en-US": "Expected churners" } },
-      total_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "Total value at risk", "en-US": "Total value at risk" } },
-      top_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "Top value at risk", "en-US": "Top value at risk" } },
-      top_share_of_value_at_risk: { type: "number", format: "percent", description: { "zh-CN": "Top share of value at risk", "en-US": "Top share of value at risk" } },
-      value_basis: { type: "string", format: "label", description: { "zh-CN": "Value basis", "en-US": "Value basis" } },
+      total_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "风险价值合计", "en-US": "Total value at risk" } },
+      top_value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "名单客户的风险价值", "en-US": "Top value at risk" } },
+      top_share_of_value_at_risk: { type: "number", format: "percent", description: { "zh-CN": "名单客户的风险价值占比", "en-US": "Top share of value at risk" } },
+      value_basis: { type: "string", format: "label", description: { "zh-CN": "价值口径", "en-US": "Value basis" } },
     },
     tables: {
       risk_list: {
@@ -116,7 +116,7 @@ export const riskList: Analysis<RiskListParams> = {
         },
       },
       top: {
-        description: { "zh-CN": "Top", "en-US": "Top" },
+        description: { "zh-CN": "风险客户名单", "en-US": "Top" },
         columns: {
           rank: { type: "integer", format: "count" },
           customer_id: { type: "string", format: "label" },
@@ -132,7 +132,7 @@ export const riskList: Analysis<RiskListParams> = {
         },
       },
       by_value_class: {
-        description: { "zh-CN": "By value class", "en-US": "By value class" },
+        description: { "zh-CN": "按价值等级", "en-US": "By value class" },
         columns: {
           value_class: { type: "string", format: "label" },
           label: { type: "string", format: "label" },

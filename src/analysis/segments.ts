@@ -102,8 +102,8 @@ export const segments: Analysis<SegmentsParams> = {
   outputs: {
     scalars: {
       "top_repeat_<attribute>": { type: "string", format: "label", description: { "zh-CN": "该属性中复购率最高的细分", "en-US": "The segment of this attribute with the highest repeat rate" }, optional: true },
-      attributes: { type: "integer", format: "count", description: { "zh-CN": "Attributes", "en-US": "Attributes" } },
-      churn_source: { type: "string", format: "label", description: { "zh-CN": "Churn source", "en-US": "Churn source" } },
+      attributes: { type: "integer", format: "count", description: { "zh-CN": "属性数", "en-US": "Attributes" } },
+      churn_source: { type: "string", format: "label", description: { "zh-CN": "流失判定来源", "en-US": "Churn source" } },
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
     },
     tables: {
@@ -126,7 +126,7 @@ export const segments: Analysis<SegmentsParams> = {
         },
       },
       highlights: {
-        description: { "zh-CN": "Highlights", "en-US": "Highlights" },
+        description: { "zh-CN": "要点", "en-US": "Highlights" },
         columns: {
           attribute: { type: "string", format: "label" },
           attribute_label: { type: "string", format: "label" },

@@ -98,14 +98,14 @@ export const survival: Analysis<SurvivalParams> = {
     scalars: {
       customers: { type: "integer", format: "count", description: { "zh-CN": "客户数", "en-US": "Customers" } },
       events: { type: "integer", format: "count", description: { "zh-CN": "事件数", "en-US": "Events" } },
-      time_unit: { type: "string", format: "label", description: { "zh-CN": "Time unit", "en-US": "Time unit" } },
-      median: { type: "number", format: "number", description: { "zh-CN": "Median", "en-US": "Median" } },
-      median_lifetime: { type: "number", format: "number", description: { "zh-CN": "Median lifetime", "en-US": "Median lifetime" } },
-      median_lower: { type: "number", format: "number", description: { "zh-CN": "Median lower", "en-US": "Median lower" } },
-      median_upper: { type: "number", format: "number", description: { "zh-CN": "Median upper", "en-US": "Median upper" } },
-      logrank_chi2: { type: "number", format: "number", description: { "zh-CN": "Logrank chi2", "en-US": "Logrank chi2" } },
-      logrank_df: { type: "integer", format: "count", description: { "zh-CN": "Logrank df", "en-US": "Logrank df" } },
-      logrank_p: { type: "number", format: "number", description: { "zh-CN": "Logrank p", "en-US": "Logrank p" } },
+      time_unit: { type: "string", format: "label", description: { "zh-CN": "时间单位", "en-US": "Time unit" } },
+      median: { type: "number", format: "number", description: { "zh-CN": "中位数", "en-US": "Median" } },
+      median_lifetime: { type: "number", format: "number", description: { "zh-CN": "生命周期中位数", "en-US": "Median lifetime" } },
+      median_lower: { type: "number", format: "number", description: { "zh-CN": "中位数置信下限", "en-US": "Median lower" } },
+      median_upper: { type: "number", format: "number", description: { "zh-CN": "中位数置信上限", "en-US": "Median upper" } },
+      logrank_chi2: { type: "number", format: "number", description: { "zh-CN": "log-rank 检验卡方值", "en-US": "Log-rank chi2" } },
+      logrank_df: { type: "integer", format: "count", description: { "zh-CN": "log-rank 检验自由度", "en-US": "Log-rank df" } },
+      logrank_p: { type: "number", format: "number", description: { "zh-CN": "log-rank 检验 p 值", "en-US": "Log-rank p" } },
     },
     tables: {
       curve: {
@@ -123,7 +123,7 @@ export const survival: Analysis<SurvivalParams> = {
         },
       },
       horizons: {
-        description: { "zh-CN": "Horizons", "en-US": "Horizons" },
+        description: { "zh-CN": "各时点生存率", "en-US": "Horizons" },
         columns: {
           group: { type: "string", format: "label" },
           time: { type: "integer", format: "count" },
@@ -133,7 +133,7 @@ export const survival: Analysis<SurvivalParams> = {
         },
       },
       groups: {
-        description: { "zh-CN": "Groups", "en-US": "Groups" },
+        description: { "zh-CN": "分组", "en-US": "Groups" },
         columns: {
           group: { type: "string", format: "label" },
           customers: { type: "integer", format: "count" },
@@ -146,7 +146,7 @@ export const survival: Analysis<SurvivalParams> = {
         },
       },
       medians: {
-        description: { "zh-CN": "Medians", "en-US": "Medians" },
+        description: { "zh-CN": "各组中位数", "en-US": "Medians" },
         columns: {
           group: { type: "string", format: "label" },
           median: { type: "number", format: "number" },

@@ -33,6 +33,16 @@ describe("the analysis catalogue", () => {
     }
   });
 
+  it("describes every declared scalar and table in Chinese too, not an English copy", () => {
+    const english: string[] = [];
+    for (const a of analysisCatalog()) {
+      for (const o of [...a.scalars, ...a.tables, ...a.tables.flatMap((t) => t.columns)]) {
+        if (o.description && !/[\u4e00-\u9fff]/.test(o.description["zh-CN"])) english.push(`${a.id}.${o.name}: ${o.description["zh-CN"]}`);
+      }
+    }
+    expect(english).toEqual([]);
+  });
+
   it("gives params their type, default, allowed values and bounds", () => {
     const summary = analysisCatalog().find((a) => a.id === "churn-summary")!;
     expect(summary.params.find((p) => p.name === "convention")).toMatchObject({ type: "string", default: "standard", enum: ["standard", "stripe", "rolling30"] });
