@@ -44,6 +44,8 @@ export const labels = {
   findingRow: { "zh-CN": "（第 {rows} 行）", "en-US": " (row {rows})" },
   /** "Showing {shown} of {total} rows". */
   rowsShown: { "zh-CN": "显示 {shown} 行，共 {total} 行", "en-US": "Showing {shown} of {total} rows" },
+  /** A table wider than a landscape page: the columns it leaves out, by name. */
+  columnsLeftOut: { "zh-CN": "未显示 {count} 列（完整表格见导出的 CSV 与 xlsx 文件）：{columns}", "en-US": "{count} more columns not shown (the exported CSV and xlsx files have them all): {columns}" },
   cellFailed: { "zh-CN": "此部分生成失败", "en-US": "This section could not be produced" },
   noData: { "zh-CN": "无数据", "en-US": "No data" },
   confidential: { "zh-CN": "内部资料 · 注意保密", "en-US": "Confidential — for internal use" },

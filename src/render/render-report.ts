@@ -67,6 +67,11 @@ const numericFormats = new Set<ValueFormat>(["number", "integer", "percent", "cu
 const nowrapFormats = new Set<ValueFormat>([...numericFormats, "date", "period"]);
 /** Tables with more columns than this go on a landscape page. */
 export const wideTableColumns = 7;
+/**
+ * A landscape page holds this many columns legibly; a wider table shows its first columns and
+ * names the others under it, rather than the printer shrinking every page to fit it.
+ */
+export const maxTableColumns = 12;
 
 // Column widths in CSS px (96/in) of the printed content box, for charts.
 const contentWidthPx = { A4: { portrait: 672, landscape: 1030 }, Letter: { portrait: 696, landscape: 972 } } as const;
@@ -255,8 +260,13 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
         const wide = cell.landscape === true || cell.columns.length > wideTableColumns;
         const id = anchor(`tab-${cell.id}`);
         if (cell.title) toc.push({ id, text: cell.title, level: 2 });
-        const note = cell.totalRows > cell.rows.length ? label("rowsShown", locale, { shown: formatInteger(cell.rows.length, locale), total: formatInteger(cell.totalRows, locale) }) : undefined;
-        cells.push({ partial: "table", id: cell.id, anchor: id, title: cell.title, caption: cell.caption, wide, note, ...tableView(cell.columns, cell.rows, locale, currency) });
+        const shown = cell.columns.slice(0, maxTableColumns);
+        const leftOut = cell.columns.slice(maxTableColumns).map((c) => c.label);
+        const notes = [
+          cell.totalRows > cell.rows.length ? label("rowsShown", locale, { shown: formatInteger(cell.rows.length, locale), total: formatInteger(cell.totalRows, locale) }) : undefined,
+          leftOut.length ? label("columnsLeftOut", locale, { count: formatInteger(leftOut.length, locale), columns: leftOut.join(locale === "zh-CN" ? "、" : ", ") }) : undefined,
+        ].filter(Boolean);
+        cells.push({ partial: "table", id: cell.id, anchor: id, title: cell.title, caption: cell.caption, wide, note: notes.join(locale === "zh-CN" ? "；" : "; ") || undefined, ...tableView(shown, cell.rows, locale, currency) });
         break;
       }
       case "pagebreak":

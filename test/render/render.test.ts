@@ -57,6 +57,27 @@ describe("renderReport", () => {
     expect(html).toMatch(/<td class="num nowrap" data-sort="12000">¥12,000<\/td>/);
   });
 
+  it("never prints a table wider than a landscape page: its first 12 columns, the rest named under it", () => {
+    const doc = fixtureDocument("en-US");
+    const wide = doc.cells.find((c) => c.id === "segments-wide")! as Extract<(typeof doc.cells)[number], { kind: "table" }>;
+    wide.columns = Array.from({ length: 15 }, (_, i) => ({ key: `k${i}`, label: `Col ${i}`, format: "integer" as const }));
+    wide.rows = [Object.fromEntries(wide.columns.map((c, i) => [c.key, i]))];
+    const out = renderReport(doc).html;
+    const section = out.slice(out.indexOf('id="cell-segments-wide"'), out.indexOf("</section>", out.indexOf('id="cell-segments-wide"')));
+    expect([...section.matchAll(/<th /g)]).toHaveLength(12);
+    expect(section).toContain("3 more columns not shown (the exported CSV and xlsx files have them all): Col 12, Col 13, Col 14");
+  });
+
+  it("keeps a long table's first and last rows together and never splits a short one", () => {
+    const doc = fixtureDocument("zh-CN", { atRiskRows: 15 });
+    const out = renderReport(doc).html;
+    const bodies = [...out.matchAll(/<tbody( class="keep")?>([\s\S]*?)<\/tbody>/g)].map((m) => [m[1] ? "keep" : "", (m[2]!.match(/<tr/g) ?? []).length]);
+    // 15 rows: 3 kept with the header, 9, and the last 3 together (never "14 + 1").
+    expect(bodies).toContainEqual(["keep", 3]);
+    expect(bodies.filter(([k]) => k === "keep").length % 2).toBe(0);
+    expect(out).toMatch(/class="cell cell-table[^"]* unsplit"/);
+  });
+
   it("colours KPI deltas by which way is better", () => {
     // Churn rate rose (better: down) → bad; customers rose (better: up) → good.
     expect(html).toMatch(/kpi-delta bad"><dt>环比<\/dt><dd><span class="arrow" aria-hidden="true">▲<\/span>\+0\.3个百分点/);
