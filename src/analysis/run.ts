@@ -4,6 +4,7 @@
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
+import { msg } from "../locales/index.js";
 
 /**
  * What the cells of one report run share: the rows of reductions already run, by SQL text (cells
@@ -57,6 +58,19 @@ export function reductionSql<P>(analysis: Analysis<P>, params: P, ctx: AnalysisC
 /** The analysis's definition text for the params it ran with (and its result's facts, when known). */
 export function definitionOf<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
   return typeof analysis.definition === "function" ? analysis.definition(params, ctx, result) : analysis.definition;
+}
+
+/**
+ * An analysis's definition as the appendix prints it: `plain`, its metrics in words a manager
+ * reads (the catalogue's plainDefinitions); `full`, those words followed by the exact definition
+ * (formulas, model details). An analysis without plain words (a transform cell's pseudo-analysis)
+ * prints its definition as it is at both levels.
+ */
+export function appendixDefinition<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null, level: "plain" | "full"): string {
+  const plain = (msg(ctx.locale).plainDefinitions as Record<string, string | undefined>)[analysis.id];
+  const exact = definitionOf(analysis, params, ctx, result)[ctx.locale];
+  if (plain === undefined) return exact;
+  return level === "plain" ? plain : [plain, exact].filter(Boolean).join("\n");
 }
 
 /** Throws a clear error naming the missing role or field and the fields that exist. */

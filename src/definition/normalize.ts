@@ -11,7 +11,7 @@ import type { Grain } from "../util/period.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
 import type { SourceMap } from "./validate.js";
 import { normalizeTransformStep, type TransformStep } from "./transform.js";
-import { normalizeAlerts, normalizeCover, normalizeSummary, type AlertRule, type CoverSpecT as CoverSpecValue, type CoverStyle, type SummaryOptions } from "./page-one.js";
+import { normalizeAlerts, normalizeCover, normalizeSummary, type AlertRule, type AppendixLevel, type CoverSpecT as CoverSpecValue, type CoverStyle, type SummaryOptions } from "./page-one.js";
 
 export interface ReportParam {
   type: "period" | "string" | "number" | "integer" | "boolean";
@@ -77,6 +77,8 @@ export interface Report {
   schedule?: ReportSchedule;
   /** The first page: a full cover, a compact title block above the summary, or none. */
   cover: CoverStyle;
+  /** How much the appendix says: plain words (default), full formulas and settings, or none. */
+  appendix: AppendixLevel;
   /** The executive summary on page one (absent: none). */
   summary?: SummaryOptions;
   /** Alert thresholds (runner/alerts.ts). */
@@ -112,6 +114,7 @@ export function normalizeReport(spec: ReportSpecT, kinds: CellKind[], source: So
     cells: (spec.cells as Record<string, unknown>[]).map((c, i) => normalizeCell(c, kinds[i]!, i, source)),
     ...(spec.schedule ? { schedule: normalizeSchedule(spec.schedule, source) } : {}),
     cover: normalizeCover(spec.cover as CoverSpecValue),
+    appendix: (spec.appendix as AppendixLevel | undefined) ?? "plain",
     ...(normalizeSummary(spec.summary) ? { summary: normalizeSummary(spec.summary)! } : {}),
     alerts: normalizeAlerts(spec.alerts, source),
   };

@@ -18,6 +18,14 @@ export const CoverSpec = Type.Union([Type.Literal(false), literals(["compact", "
   description: "The first page: `full` (default) a cover page; `compact` a title block at the top of page one, followed by the executive summary; `false` no cover at all.",
 });
 
+export const appendixLevels = ["plain", "full", "none"] as const;
+export type AppendixLevel = (typeof appendixLevels)[number];
+
+export const AppendixSpec = literals(appendixLevels, {
+  description:
+    "How much the appendix says: `plain` (default) each metric's definition in words a manager reads, the summary's rules, the report's conventions and the data's coverage; `full` adds the formulas, model details and the settings each analysis ran with; `none` leaves the appendix out.",
+});
+
 export const SummarySpec = Type.Union(
   [
     Type.Boolean(),

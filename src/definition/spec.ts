@@ -8,7 +8,7 @@ import { encodings, fieldTypes } from "../data/roles.js";
 import { roleNames } from "../data/roles.js";
 import { markTypes } from "../charts/spec.js";
 import { locales } from "../core/vocabulary.js";
-import { AlertSpec, CoverSpec, SummarySpec } from "./page-one.js";
+import { AlertSpec, AppendixSpec, CoverSpec, SummarySpec } from "./page-one.js";
 
 const literals = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Union(values.map((v) => Type.Literal(v)) as never, options) as TSchema;
@@ -251,6 +251,7 @@ export const ReportSpec = Type.Object(
     ),
     schedule: Type.Optional(ScheduleSpec),
     cover: Type.Optional(CoverSpec),
+    appendix: Type.Optional(AppendixSpec),
     summary: Type.Optional(SummarySpec),
     alerts: Type.Optional(Type.Array(AlertSpec, { description: "Alert thresholds, evaluated on the results: an alert band on page one (with the summary) and the list in manifest.json." })),
     datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), DatasetSpec, { description: "Named data sources, loaded once and shared by all cells." }),

@@ -281,6 +281,41 @@ export const enUS = {
     action: (label: string, customers: string, n: number, atRisk: string, annual: string) => `${label}: ${customers} customer${pl(n, "", "s")}, ${atRisk} of annual value at risk (of ${annual}).`,
   },
 
+  /**
+   * Each analysis's metrics in words a manager reads: the `plain` appendix. Formulas, model
+   * internals, library equivalences and settings are the analysis's own `definition`, printed
+   * after these words in the `full` appendix only.
+   */
+  plainDefinitions: {
+    "churn-summary":
+      "Customers at the start are those active on the period's first day. Churned customers are those of them who had left by the end (their last subscription ended, or they stopped buying for the report's inactivity window). Churn rate = churned ÷ customers at the start; retention rate = 1 − churn rate; growth rate = change in customers ÷ customers at the start. MRR is monthly recurring revenue; its movements (new, expansion, reactivation, contraction, churn) explain how MRR at the start became MRR at the end. Gross revenue retention (GRR) is the share of the starting customers' MRR kept without counting upgrades; net revenue retention (NRR) counts their upgrades too. Quick ratio = MRR gained ÷ MRR lost. Each figure is shown with the previous period and the same period last year.",
+    "churn-trend": "The same customer and revenue figures as the churn summary, for each of the last periods, so that this period can be read against its recent history.",
+    "mrr-movements": "How MRR at the start became MRR at the end: MRR of new customers, upgrades (expansion), returning customers (reactivation), downgrades (contraction) and customers who left (churn). The movements add up exactly to the change.",
+    "leaky-bucket": "Customers (and revenue) flowing in — new and returning customers — and out — customers who left — between the start and the end of the period, and the same flows in the last periods.",
+    "churn-drivers":
+      "The change of the churn rate against the previous period, split into two parts that add up exactly: segments churning more or less than before (rate effect), and customers shifting between segments with different churn rates (mix effect).",
+    "churned-value": "The customers who left in the period, grouped by how valuable they were at the start (top, middle and bottom value tiers), with the MRR and yearly revenue lost and the largest losses by name.",
+    "early-churn": "For each group of customers acquired in the same month (or quarter), the share who left within their first 1, 3 and 6 periods, and whether newer groups leave sooner than older ones.",
+    "cohort-retention": "Customers acquired in the same month (or quarter) form a cohort; the table shows, for each later period, the share of each cohort still active and the share of its starting revenue it still brings.",
+    "cohort-revenue": "Revenue, cost and profit that each cohort of newly acquired customers brought in each later period, and the cumulative revenue and profit per customer.",
+    "cohort-projection": "A statistical retention model fitted to how many customers of each cohort remained in each period, used to project how many will remain in the periods ahead.",
+    "churn-reasons": "Customers who left in the period, by the reason they gave (price, service, product, competition, other) and by whether they chose to leave or lapsed (e.g. a failed payment), with the MRR lost and the recent trend.",
+    survival: "How long customers stay: the share of customers still active after each length of time, the median lifetime (the time by which half have left), and whether groups of customers differ significantly.",
+    hazard: "How the risk of leaving builds up over a customer's lifetime (the expected number of departures per customer by each length of time), overall or per group.",
+    cox: "Which customer attributes go with shorter or longer lifetimes, all else equal: a hazard ratio above 1 means customers with that attribute leave sooner, below 1 later, with a range of plausible values and a significance test.",
+    "churn-model": "A statistical model trained on past customers to estimate each active customer's chance of leaving in the next period, tested on customers it was not trained on; only information known before the period is used.",
+    "risk-list": "Every active customer with the estimated chance of leaving, the value at risk (chance × the customer's yearly value) and the main reasons for the risk, largest value at risk first.",
+    playbook: "At-risk customers assigned a retention action according to their segment and the reasons for their risk, with the number of customers and the value at risk each action addresses.",
+    "customer-card": "One customer's profile for a cancellation call: what they bring, their value class and lifetime value, their risk of leaving and its reasons, their complaints and the recommended offer.",
+    clv: "Customer lifetime value for customers who buy when they choose: the chance each customer is still active, how many purchases to expect, the expected spend per purchase, and the value of those future purchases today.",
+    "clv-contractual": "Customer lifetime value for subscribers: each active customer's MRR × margin × the number of renewals to expect, discounted to today, with renewals estimated from how long past cohorts stayed.",
+    rfm: "Customers scored on how recently they bought (recency), how often (frequency) and how much they spent (monetary), each on a scale of equal-sized groups, and named segments with a suggested action.",
+    cpm: "Customers in ten groups by how often they bought, how much they spent in total, how long they have been buying and whether they have bought recently, with how customers moved between groups and a treatment per group.",
+    deciles: "Customers ranked by revenue (or profit) and split into ten groups of equal size, with each group's share of the total and how many customers make up 80 % of it.",
+    segments: "For each customer attribute (region, industry, plan, channel…): how many customers bought again, how many left and their average value, segment by segment.",
+    "customer-value": "Each customer's value = revenue − cost to serve; the most valuable customers, those with the most room to grow compared with similar customers, and those who cost more than they bring.",
+  },
+
   common: {
     customers: "Customers",
   },

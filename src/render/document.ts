@@ -86,6 +86,8 @@ export interface ReportDocument {
   /** The definition's alerts evaluated on the results (also in manifest.json). */
   alerts?: AlertEvaluation;
   appendix: {
+    /** plain (absent): definitions in words; full: with formulas and settings; none: no appendix printed. */
+    level?: "plain" | "full" | "none";
     definitions: MetricDefinition[];
     conventions: { name: string; value: string }[];
     coverage: DatasetCoverage[];

@@ -288,7 +288,8 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     }
   }
   const appendixAnchor = anchor("appendix-title");
-  toc.push({ id: appendixAnchor, text: label("appendix", locale), level: 1 });
+  const withAppendix = doc.appendix.level !== "none";
+  if (withAppendix) toc.push({ id: appendixAnchor, text: label("appendix", locale), level: 1 });
 
   const coverage = doc.appendix.coverage.map((c) => ({
     name: c.name,
@@ -317,7 +318,7 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
     page: { size, orientation, wideOrientation: "landscape", coverHeight: coverHeight[size][orientation] },
     toc,
     cells,
-    appendix: { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage, summaryRules: doc.summary?.rules ?? [] },
+    appendix: withAppendix ? { anchor: appendixAnchor, definitions: doc.appendix.definitions, conventions: doc.appendix.conventions, coverage, summaryRules: doc.summary?.rules ?? [] } : null,
     // Page one (templates/partials/summary.hbs): the cover style and the executive summary.
     coverFull: (doc.cover ?? "full") === "full",
     coverCompact: doc.cover === "compact",

@@ -37,6 +37,8 @@ export function conventionsFor(report: Report, ran: { analysis: Analysis; params
   ];
   // The returns convention matters wherever transactions are read.
   if (report.datasets.some((d) => d.role === "transactions")) out.push({ name: text.returns[l], value: returnsRule(report.returns)[l] });
+  // The settings each analysis ran with are for analysts: the `full` appendix only.
+  if (report.appendix !== "full") return out;
   const seen = new Set<string>();
   for (const { analysis, params } of ran) {
     // Only what the definition changed: the defaults (seeds, model sizes, …) are documented in

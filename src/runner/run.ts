@@ -14,7 +14,7 @@ import type { LoadedDataset } from "../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
-import { definitionOf, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
+import { appendixDefinition, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
 import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
@@ -338,8 +338,10 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     // 6. Document.
     // Each analysis's definition as it ran (its cell's params and data facts); an analysis run by
     // several cells with the same text is defined once.
-    const used = [...new Map(analysisResults.map((r) => {
-      const text = definitionOf(r.analysis, r.params, r.ctx ?? ctx, r.result)[report.locale];
+    // The appendix level decides between plain words and the full formulas (none: no appendix).
+    const level = report.appendix ?? "plain";
+    const used = level === "none" ? [] : [...new Map(analysisResults.map((r) => {
+      const text = appendixDefinition(r.analysis, r.params, r.ctx ?? ctx, r.result, level);
       return [`${r.analysis.id}\u0000${text}`, { id: r.analysis.id, title: r.analysis.title[report.locale], definition: text }] as const;
     })).values()];
     // Page one: the alerts and the executive summary, from the results (runner/alerts.ts, summary.ts).
@@ -364,6 +366,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       ...(summary ? { summary } : {}),
       ...(report.alerts?.length ? { alerts } : {}),
       appendix: {
+        level,
         definitions: withoutRepeats(used, report.locale),
         conventions: conventionsFor(report, analysisResults, currency),
         coverage: datasets.map((d) => ({

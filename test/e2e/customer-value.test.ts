@@ -93,13 +93,16 @@ describe("customer value report", () => {
     for (const label of ["区域：华东", "冠军客户", "重要挽留客户", "最具增长性客户", "组间迁移"]) expect(text).toContain(label);
   }, 30_000);
 
-  it("states the params each cell ran with in the appendix (non-default cpm and value params)", async () => {
-    // A copy of the shipped definition whose cpm and customer-value cells run with other thresholds.
+  it("states the params each cell ran with in the full appendix (non-default cpm and value params)", async () => {
+    // A copy of the shipped definition whose cpm and customer-value cells run with other
+    // thresholds, with the full appendix (formulas and the settings each cell ran with).
     const dir = mkdtempSync(join(tmpdir(), "churnbook-cv-def-"));
     const yaml = readFileSync(report, "utf8")
       .replace("default: ../data,", `default: ${JSON.stringify(join(root, "data"))},`)
       .replace(/(\n\s*analysis: cpm)\n/, "$1\n    params: { lapse_days: 120, spend_percentile: 70, long_tenure_days: 150 }\n")
-      .replace(/(\n\s*analysis: customer-value)\n/, "$1\n    params: { top_share: 0.1, peer_percentile: 60, growable_share: 0.3 }\n");
+      .replace(/(\n\s*analysis: customer-value)\n/, "$1\n    params: { top_share: 0.1, peer_percentile: 60, growable_share: 0.3 }\n")
+      .replace(/\ndatasets:/, "\nappendix: full\ndatasets:");
+    expect(yaml).toContain("appendix: full");
     expect(yaml).toContain("lapse_days: 120");
     const file = join(dir, "customer-value.yaml");
     writeFileSync(file, yaml);
