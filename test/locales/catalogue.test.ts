@@ -10,6 +10,7 @@ type Entry = { key: string; text: string };
 /** Sample values for messages whose parameters are not plain numbers or strings. */
 const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
+  missingValue: [["summary.churn_rate"]],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
   "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],
   "churnReasons.countedList": [["价格（3）", "服务（2）"], 4],
