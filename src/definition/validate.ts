@@ -254,7 +254,7 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
   cells.forEach((cell, i) => {
     const id = cell.id as string | undefined;
     if (!id) return;
-    if (ids.has(id)) problems.push({ ...source.locate(["cells", i, "id"]), message: `duplicate cell id "${id}"`, hint: `first used by cell ${ids.get(id)! + 1}` });
+    if (ids.has(id)) problems.push({ ...source.locate(["cells", i, "id"]), message: `duplicate cell id "${id}"`, hint: `first used by the ${kinds[ids.get(id)!]} cell at line ${source.locate(["cells", ids.get(id)!]).line}` });
     ids.set(id, i);
     if (kinds[i] === "analysis" || kinds[i] === "transform") analysisIds.add(id);
   });
