@@ -38,6 +38,8 @@ afterAll(async () => {
 async function open(locale: string, width: number): Promise<void> {
   await page.setViewport({ width, height: 844 });
   await page.setContent(html[locale]!, { waitUntil: "load" });
+  // setContent keeps the previous document's scroll position.
+  await page.evaluate(() => window.scrollTo(0, 0));
   if (shots) await page.screenshot({ path: join(shots, `${locale}-${width}.png`) as `${string}.png` });
 }
 
