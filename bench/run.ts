@@ -45,10 +45,12 @@ interface RenderMeasure {
   loads: { dataset: string; rows: number; ms: number }[];
   analyses: { id: string; ms: number }[];
   maxRssMB: number;
+  /** CPU time of the process (user + system, all threads: Node and DuckDB), ms — less moved by other load than wall time. */
+  cpuMs: number;
   dir?: string;
 }
 
-type FloorMeasure = Omit<FloorResult, "results"> & { maxRssMB: number };
+type FloorMeasure = Omit<FloorResult, "results"> & { maxRssMB: number; cpuMs: number };
 
 interface Run<T> {
   /** Wall time of the child process, spawn to exit. */
@@ -72,8 +74,8 @@ interface CaseResult {
   generation: { ms: number | null; cached: boolean };
   floor: Run<FloorMeasure>[];
   render: Run<RenderMeasure>[];
-  median: { renderWall: number; floorWall: number; load: number; read: number; analyses: number; reductions: number; html: number; renderRss: number; floorRss: number };
-  ratios: { whole: number; load: number; analyses: number; rss: number };
+  median: { renderWall: number; floorWall: number; renderCpu: number; floorCpu: number; load: number; read: number; analyses: number; reductions: number; html: number; renderRss: number; floorRss: number };
+  ratios: { whole: number; cpu: number; load: number; analyses: number; rss: number };
   loadAvg: { min: number; max: number };
   check: { compared: number; mismatches: string[] } | null;
   targets: Target[];
@@ -81,6 +83,10 @@ interface CaseResult {
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const mb = (bytes: number) => Math.round(bytes / 1048576);
+const cpuMs = () => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1000;
+};
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
@@ -121,11 +127,12 @@ async function measureRender(customers: number, format: Format, outFile: string)
       loads,
       analyses: r.timings.filter((t) => t.phase === "analysis").map((t) => ({ id: t.id ?? "?", ms: t.ms })),
       maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
+      cpuMs: cpuMs(),
       dir: r.dir,
     };
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    render = { ok: false, error, loadMs: 0, analysesMs: 0, htmlMs: 0, loads, analyses: [], maxRssMB: mb(process.resourceUsage().maxRSS * 1024) };
+    render = { ok: false, error, loadMs: 0, analysesMs: 0, htmlMs: 0, loads, analyses: [], maxRssMB: mb(process.resourceUsage().maxRSS * 1024), cpuMs: cpuMs() };
   }
   writeFileSync(outFile, JSON.stringify(render));
 }
@@ -134,7 +141,7 @@ async function measureFloor(customers: number, format: Format, outFile: string):
   const f = await runFloor(join(tmpDir, `company-${customers}`), period, format);
   // The comparison needs who is scored and how many first spells the Cox input holds, not the features.
   const results = { ...f.results, training: {}, scoring: { customer_id: f.results.scoring?.customer_id ?? [] }, cox: { n: f.results.cox?.n ?? [] } };
-  writeFileSync(outFile, JSON.stringify({ ...f, results, maxRssMB: mb(process.resourceUsage().maxRSS * 1024) }, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
+  writeFileSync(outFile, JSON.stringify({ ...f, results, maxRssMB: mb(process.resourceUsage().maxRSS * 1024), cpuMs: cpuMs() }, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
 }
 
 /** Runs this script as `--child render|floor <customers> <format> <out.json>`, timing the whole process. */
@@ -366,7 +373,7 @@ function targetsFor(customers: number, ratios: CaseResult["ratios"]): Target[] {
 }
 
 function printTable(results: CaseResult[]): void {
-  const head = ["customers", "format", "rows", "render s", "floor s", "whole ×", "load s", "read s", "load ×", "analyses s", "reductions s", "analyses ×", "html s", "RSS MB", "floor MB", "RSS ×", "load avg", "check", "targets"];
+  const head = ["customers", "format", "rows", "render s", "floor s", "whole ×", "CPU s", "floor CPU s", "CPU ×", "load s", "read s", "load ×", "analyses s", "reductions s", "analyses ×", "html s", "RSS MB", "floor MB", "RSS ×", "load avg", "check", "targets"];
   const body = results.map((r) => [
     r.customers.toLocaleString("en-US"),
     r.format,
@@ -374,6 +381,9 @@ function printTable(results: CaseResult[]): void {
     sec(r.median.renderWall),
     sec(r.median.floorWall),
     x1(r.ratios.whole),
+    sec(r.median.renderCpu),
+    sec(r.median.floorCpu),
+    x1(r.ratios.cpu),
     sec(r.median.load),
     sec(r.median.read),
     x1(r.ratios.load),
@@ -389,7 +399,7 @@ function printTable(results: CaseResult[]): void {
     r.targets.length ? r.targets.map((t) => `${t.what} ${t.pass ? "PASS" : "MISS"}`).join(", ") : "—",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i <= 1 || i >= 17 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) => cells.map((c, i) => (i <= 1 || i >= 20 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(head));
   console.log(widths.map((w) => "─".repeat(w)).join("  "));
   for (const b of body) console.log(line(b));
@@ -425,6 +435,8 @@ async function main(): Promise<void> {
       const med = {
         renderWall: median(render.map((r) => r.wallMs)),
         floorWall: median(floor.map((r) => r.wallMs)),
+        renderCpu: median(render.map((r) => r.m.cpuMs)),
+        floorCpu: median(floor.map((r) => r.m.cpuMs)),
         load: median(render.map((r) => r.m.loadMs)),
         read: median(floor.map((r) => r.m.readMs)),
         analyses: median(render.map((r) => r.m.analysesMs)),
@@ -433,7 +445,7 @@ async function main(): Promise<void> {
         renderRss: median(render.map((r) => r.m.maxRssMB)),
         floorRss: median(floor.map((r) => r.m.maxRssMB)),
       };
-      const ratios = { whole: med.renderWall / med.floorWall, load: med.load / med.read, analyses: med.analyses / med.reductions, rss: med.renderRss / med.floorRss };
+      const ratios = { whole: med.renderWall / med.floorWall, cpu: med.renderCpu / med.floorCpu, load: med.load / med.read, analyses: med.analyses / med.reductions, rss: med.renderRss / med.floorRss };
       const loads = [...floor, ...render].map((r) => r.load[0]!);
       results.push({
         customers,
@@ -457,7 +469,7 @@ async function main(): Promise<void> {
   );
   printTable(results);
   console.log(
-    "\nrows: rows of the five datasets the report loads · render/floor s: wall time of the whole process (start-up included) · load: churnbook's dataset loading; read: the floor's CREATE TABLE … read_csv_auto/read_parquet · " +
+    "\nrows: rows of the five datasets the report loads · render/floor s: wall time of the whole process (start-up included) · CPU s: its CPU time (user + system, Node and DuckDB threads; on a shared machine steadier than wall time) · load: churnbook's dataset loading; read: the floor's CREATE TABLE … read_csv_auto/read_parquet · " +
       "analyses: churnbook's analysis cells; reductions: the floor's hand-written SQL for every cell (bench/floor.ts) with results read into JavaScript · html: charts + HTML · RSS: kernel maxRSS of the process (Node + DuckDB) · " +
       "load avg: 1-minute load average before each measurement (2 cores) · check: the floor's numbers equal to the report's tables · targets (issue 14): 10^6 whole ≤ 2×, load ≤ 1.5×, RSS ≤ 1.5×; 10^5 whole ≤ 2.5×, load ≤ 1.5×, RSS ≤ 1.5×",
   );
