@@ -5,7 +5,7 @@ import { baseDefinition, conventionParam, includeFreeParam, periodNeeds, periodP
 import {
   assertBridge, basisDataset, conventionExplanations, droppedNotes, conventions, dailyEvents, metricKeys, metricNotes, periodMetrics, type Convention, type PeriodMetrics,
 } from "./period-metrics/metrics.js";
-import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -165,16 +165,21 @@ export const churnSummary: Analysis<ChurnSummaryParams> = {
     const period = resolvePeriod(p.period, ctx.period);
     const periods = [period, shiftPeriod(period, -1), samePeriodLastYear(period)];
     const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { periods: periodAggregateSql(ctx, periods, opts), dropped: droppedRowsSql(ctx, period, opts) };
+    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, period, opts) };
     if (p.convention === "rolling30" || p.conventions === "compare") out.daily = dailyEventsSql(ctx, periods, opts, period.end);
     return out;
   },
+  // The period rows come from the run's period aggregates, shared with churn-trend and leaky-bucket.
+  products(p, ctx) {
+    const period = resolvePeriod(p.period, ctx.period);
+    return { [periodAggregates.id]: periodAggregatesNeed([period, shiftPeriod(period, -1), samePeriodLastYear(period)], { includeFree: p.include_free }) };
+  },
 
-  compute(data, p, ctx) {
+  compute(data, p, ctx, products) {
     const period = resolvePeriod(p.period, ctx.period);
     const prev = shiftPeriod(period, -1);
     const ly = samePeriodLastYear(period);
-    const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
+    const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const ev = data.daily ? dailyEvents(data.daily) : undefined;
     const source = { dataset: basisDataset(ctx) };
     const get = (label: string): Row => {

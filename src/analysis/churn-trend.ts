@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Row, Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, dailyEvents, droppedNotes, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
-import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregateSql, revenueBasis } from "./period-metrics/sql.js";
+import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -145,18 +145,23 @@ export const churnTrend: Analysis<ChurnTrendParams> = {
     const shown = trendPeriods(ctx.period, p.grain, p.periods);
     const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain));
     const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { periods: periodAggregateSql(ctx, all, opts), dropped: droppedRowsSql(ctx, shown[shown.length - 1]!, opts) };
+    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, shown[shown.length - 1]!, opts) };
     if (p.convention === "rolling30") out.daily = dailyEventsSql(ctx, all, opts, shown[shown.length - 1]!.end);
     return out;
   },
+  // The period rows come from the run's period aggregates, shared with churn-summary and leaky-bucket.
+  products(p, ctx) {
+    const shown = trendPeriods(ctx.period, p.grain, p.periods);
+    return { [periodAggregates.id]: periodAggregatesNeed(trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain)), { includeFree: p.include_free }) };
+  },
 
-  compute(data, p, ctx) {
+  compute(data, p, ctx, products) {
     const shown = trendPeriods(ctx.period, p.grain, p.periods);
     const grain = shown[0]!.grain;
     const lag = yearLag(grain);
     const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(grain));
     const ev = data.daily ? dailyEvents(data.daily) : undefined;
-    const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
+    const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const metrics: PeriodMetrics[] = all.map((per) => {
       const row = byLabel.get(per.label);
       if (!row) throw new Error(`churn-trend: no aggregate row for ${per.label}`);

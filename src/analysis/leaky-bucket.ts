@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { Analysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, droppedNotes, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
-import { checkBasisRole, droppedRowsSql, periodAggregateSql, revenueBasis, uniquePeriods } from "./period-metrics/sql.js";
+import { checkBasisRole, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -154,13 +154,15 @@ export const leakyBucket: Analysis<LeakyBucketParams> = {
 
   reductions(p, ctx) {
     checkBasisRole(ctx, "leaky-bucket");
-    const periods = uniquePeriods([ctx.period, ...trendPeriods(ctx.period, p.grain, p.periods)]);
-    const opts = { includeFree: p.include_free };
-    return { periods: periodAggregateSql(ctx, periods, opts), dropped: droppedRowsSql(ctx, ctx.period, opts) };
+    return { dropped: droppedRowsSql(ctx, ctx.period, { includeFree: p.include_free }) };
+  },
+  // The period rows come from the run's period aggregates, shared with churn-summary and churn-trend.
+  products(p, ctx) {
+    return { [periodAggregates.id]: periodAggregatesNeed([ctx.period, ...trendPeriods(ctx.period, p.grain, p.periods)], { includeFree: p.include_free }) };
   },
 
-  compute(data, p, ctx) {
-    const byLabel = new Map((data.periods ?? []).map((r) => [String(r.label), r]));
+  compute(data, p, ctx, products) {
+    const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const metricsOf = (label: string): PeriodMetrics => {
       const row = byLabel.get(label);
       if (!row) throw new Error(`leaky-bucket: no aggregate row for ${label}`);

@@ -3,7 +3,7 @@
 
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type RoleNeed, type Row, type Value } from "./types.js";
+import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 /**
@@ -14,10 +14,43 @@ import { msg } from "../locales/index.js";
 export interface RunShared {
   rows: Map<string, Row[]>;
   products: Map<string, unknown>;
+  /** Needs merged ahead of the run (planProducts): a need's key → the params computed for it. */
+  plan: Map<string, unknown>;
 }
 
 export function runShared(): RunShared {
-  return { rows: new Map(), products: new Map() };
+  return { rows: new Map(), products: new Map(), plan: new Map() };
+}
+
+const needKey = (need: ProductNeed, ctx: AnalysisContext) => JSON.stringify([need.product.id, need.params, ctx]);
+
+/**
+ * Merges the products that the run's analysis cells will ask for (Product.merge), so that each
+ * mergeable product is computed once for every cell that needs a part of it — the period
+ * aggregates of churn-summary, churn-trend and leaky-bucket in one SQL pass. `cells` gives
+ * each cell's needs (analysis.products with its params); a cell whose analysis or params do not
+ * resolve is left out here (it fails when it runs, at its own line).
+ */
+export function planProducts(shared: RunShared, cells: (() => Record<string, ProductNeed> | undefined)[], ctx: AnalysisContext): void {
+  const groups: ProductNeed[] = [];
+  const members: [string, number][] = [];
+  for (const needsOf of cells) {
+    let needs: ProductNeed[];
+    try {
+      needs = Object.values(needsOf() ?? {});
+    } catch {
+      continue;
+    }
+    for (const need of needs) {
+      const merge = need.product.merge;
+      if (!merge) continue;
+      let g = groups.findIndex((x) => x.product.id === need.product.id && merge(x.params, need.params) !== null);
+      if (g < 0) g = groups.push({ ...need }) - 1;
+      else groups[g] = { product: need.product, params: merge(groups[g]!.params, need.params) };
+      members.push([needKey(need, ctx), g]);
+    }
+  }
+  for (const [key, g] of members) shared.plan.set(key, groups[g]!.params);
 }
 
 /** Runs one analysis: its products (computed once per `shared`), its reductions, then compute. */
@@ -39,10 +72,12 @@ export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, para
   const sqlCtx = { ...ctx, dialect: engine.dialect };
   const products: Record<string, unknown> = {};
   for (const [name, need] of Object.entries(analysis.products?.(params, ctx) ?? {})) {
-    const reductions = need.product.reductions(need.params, sqlCtx);
+    // The params planned for the whole run when the need was merged with others' (planProducts).
+    const q = shared.plan.has(needKey(need, ctx)) ? shared.plan.get(needKey(need, ctx)) : need.params;
+    const reductions = need.product.reductions(q, sqlCtx);
     // The context too: its locale and currency reach texts and money signs, not the SQL.
-    const key = JSON.stringify([need.product.id, need.params, reductions, ctx]);
-    if (!shared.products.has(key)) shared.products.set(key, need.product.compute(await fetch(reductions), need.params, ctx));
+    const key = JSON.stringify([need.product.id, q, reductions, ctx]);
+    if (!shared.products.has(key)) shared.products.set(key, need.product.compute(await fetch(reductions), q, ctx));
     products[name] = shared.products.get(key);
   }
   return plainResult(analysis.compute(await fetch(analysis.reductions(params, sqlCtx)), params, ctx, products));

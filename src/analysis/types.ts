@@ -112,6 +112,12 @@ export interface Product<Q = any, T = unknown> {
   id: string;
   reductions(params: Q, ctx: AnalysisContext): Record<string, string>;
   compute(data: Record<string, Row[]>, params: Q, ctx: AnalysisContext): T;
+  /**
+   * Params that serve two needs with one computation (e.g. the union of two period lists), or
+   * null when they cannot share one. The runner merges a run's needs ahead of its cells, so a
+   * product asked for by several cells is computed once, for all of them.
+   */
+  merge?(a: Q, b: Q): Q | null;
 }
 
 /** One product an analysis uses, with the params it is computed with. */

@@ -14,8 +14,8 @@ import type { LoadedDataset } from "../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
-import { appendixDefinition, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
-import type { AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
+import { appendixDefinition, planProducts, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { parsePeriod, type Period } from "../util/period.js";
@@ -218,6 +218,15 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     const analysisResults: CellResult[] = [];
     // Reductions and products (the churn model) computed once per run, whichever cells ask.
     const shared = runShared();
+    const cellParams = (cell: Extract<ReportCell, { kind: "analysis" }>, analysis: Analysis) => {
+      const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
+      return resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
+    };
+    // Products several cells share are merged first (the period aggregates: one SQL pass for all).
+    planProducts(shared, report.cells.flatMap((cell) => (cell.kind === "analysis" ? [() => {
+      const analysis = getAnalysis(cell.analysis);
+      return analysis.products?.(cellParams(cell, analysis), ctx);
+    }] : [])), ctx);
     const failed = new Map<string, string>();
     const runs = new Map<string, CellRun>();
     const keys = new Map<string, string>();
@@ -236,8 +245,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       try {
         if (cell.kind === "analysis") {
           const analysis = getAnalysis(cell.analysis);
-          const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
-          const p = resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
+          const p = cellParams(cell, analysis);
           // The exact SQL the analysis asks for, and the datasets it reads.
           const sql = reductionSql(analysis, p, ctx).sort();
           const reads = Object.keys(dataKeys).filter((role) => sql.some((q) => new RegExp(`\\b${role}\\b`).test(q))).sort();

@@ -6,7 +6,12 @@ import { Type } from "@sinclair/typebox";
 import { describe, expect, it, vi } from "vitest";
 import type { Engine } from "../../src/data/engine.js";
 import { parseReportText } from "../../src/definition/index.js";
-import { runAnalysis, runShared } from "../../src/analysis/run.js";
+import { planProducts, runAnalysis, runShared } from "../../src/analysis/run.js";
+import { resolveParams } from "../../src/analysis/params.js";
+import { churnSummary } from "../../src/analysis/churn-summary.js";
+import { churnTrend } from "../../src/analysis/churn-trend.js";
+import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
+import type { PeriodAggregateParams } from "../../src/analysis/period-metrics/sql.js";
 import type { Analysis, AnalysisContext, Product } from "../../src/analysis/types.js";
 import { runReport } from "../../src/runner/run.js";
 import { parsePeriod } from "../../src/util/period.js";
@@ -44,6 +49,21 @@ describe("products", () => {
     expect((await runAnalysis(engine, user("b"), { n: 4 }, ctx, shared)).scalars.value).toBe(8);
     await runAnalysis(engine, user("a"), { n: 3 }, ctx);
     expect(computed).toBe(3);
+  });
+
+  it("the period aggregates of churn-summary, churn-trend and leaky-bucket are planned as one list: the trend's", () => {
+    const shared = runShared();
+    const cells = ([churnSummary, churnTrend, leakyBucket] as Analysis[]).map((a) => () => a.products!(resolveParams(a, a === churnTrend ? { periods: 12 } : {}) as never, ctx));
+    planProducts(shared, [...cells, () => { throw new Error("a cell that fails later, at its own line"); }], ctx);
+    const planned = [...new Set(shared.plan.values())] as PeriodAggregateParams[];
+    expect(planned).toHaveLength(1);
+    const labels = planned[0]!.periods.map((p) => p.label);
+    expect(labels).toHaveLength(24); // 2024-11 … 2026-10: the trend's 12 periods and its year of lookback
+    expect([labels[0], labels[23]]).toEqual(["2024-11", "2026-10"]);
+    // Another include_free cannot share the list.
+    const other = runShared();
+    planProducts(other, [cells[0]!, () => churnTrend.products!(resolveParams(churnTrend, { include_free: true }) as never, ctx)], ctx);
+    expect(new Set(other.plan.values()).size).toBe(2);
   });
 
   it("the churn model of risk-list and playbook is trained once per report run", async () => {

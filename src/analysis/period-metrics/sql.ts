@@ -23,7 +23,7 @@
 //        (`identity_broken`: active at end ≠ active at start + spell starts − spell ends), so a
 //        broken period identity names the customers concerned
 
-import type { AnalysisContext } from "../types.js";
+import type { AnalysisContext, Product, ProductNeed, Row } from "../types.js";
 import { spellsSql } from "../sql/spells.js";
 import { quoteLiteral } from "../../data/engine.js";
 import { ChurnbookError } from "../../util/errors.js";
@@ -309,4 +309,37 @@ export function droppedRowsSql(ctx: SqlContext, period: Period, opts: PeriodSqlO
   return `WITH ${periodCtes(ctx, [period], opts)},
   dropped AS (${rows})
   SELECT dropped.*, ${freeExact} AS free_customers FROM dropped`;
+}
+
+export interface PeriodAggregateParams {
+  periods: Period[];
+  includeFree: boolean;
+}
+
+/**
+ * The period aggregates (periodAggregateSql) as a product of the run: one row per period, each
+ * independent of the other periods in the query. churn-summary's, churn-trend's and
+ * leaky-bucket's periods (the summary's and the bucket's are subsets of a trend's) are merged
+ * into one list and computed in one SQL pass; each analysis reads its periods by label.
+ */
+export const periodAggregates: Product<PeriodAggregateParams, Row[]> = {
+  id: "period-aggregates",
+  reductions: (q, ctx) => ({ periods: periodAggregateSql(ctx, q.periods, { includeFree: q.includeFree }) }),
+  compute: (data) => data.periods ?? [],
+  merge: (a, b) =>
+    a.includeFree !== b.includeFree
+      ? null
+      : { includeFree: a.includeFree, periods: uniquePeriods([...a.periods, ...b.periods]).sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.end < y.end ? -1 : x.end > y.end ? 1 : x.label < y.label ? -1 : x.label > y.label ? 1 : 0)) },
+};
+
+/** The period-aggregates need of an analysis (its products entry). */
+export function periodAggregatesNeed(periods: Period[], opts: PeriodSqlOptions): ProductNeed<PeriodAggregateParams, Row[]> {
+  return { product: periodAggregates, params: { periods: uniquePeriods(periods), includeFree: opts.includeFree } };
+}
+
+/** The period aggregate rows among an analysis's products. */
+export function periodRows(products: Record<string, unknown> | undefined): Row[] {
+  const rows = products?.[periodAggregates.id];
+  if (!rows) throw new Error(`the runner did not compute the "${periodAggregates.id}" product`);
+  return rows as Row[];
 }
