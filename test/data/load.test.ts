@@ -29,6 +29,24 @@ async function failure(p: Promise<unknown>): Promise<ChurnbookError> {
 }
 
 describe("loadDataset", () => {
+  it("gives the typed fast path's table and the text path's the same values, and judges copies as written", async () => {
+    // Clean ISO dates and plain numbers: read typed in one pass. The same rows with a yyyymmdd
+    // date go down the text path; both tables must be equal, in the file's order.
+    const body = "C2,2026-01-05,,100.5\nC1, 2026-02-01 ,2026-03-01, 50 \nC3,2026-01-09,,0\n";
+    const fast = await loadDataset(engine, src({ file: file("fast.csv", `customer_id,start_date,end_date,mrr\n${body}`) }));
+    const a = await engine.query("SELECT * FROM subscriptions");
+    const text = await loadDataset(engine, src({ file: file("text.csv", `customer_id,start_date,end_date,mrr\n${body}C4,20260110,,1\n`) }));
+    const b = await engine.query("SELECT * FROM subscriptions");
+    expect(a).toEqual(b.slice(0, 3));
+    expect(a.map((r) => r.customer_id)).toEqual(["C2", "C1", "C3"]);
+    expect(a[1]).toEqual({ customer_id: "C1", start_date: "2026-02-01", end_date: "2026-03-01", mrr: 50 });
+    expect([fast.rows, text.rows]).toEqual([3, 4]);
+    // Rows equal once typed (1 and 1.0) but not as written are not copies; exact copies are, with their rows.
+    const t = await loadDataset(engine, src({ name: "tx", role: "transactions", file: file("tx.csv", "customer_id,date,amount\nC1,2026-01-05,1\nC1,2026-01-05,1.0\nC2,2026-01-06,5\nC2,2026-01-06,5\n") }));
+    expect(t.rows).toBe(4);
+    expect(t.findings.map((f) => [f.code, f.count, f.rows])).toEqual([["duplicate-line-items", 1, [4]]]);
+  });
+
   it("maps, types and reads BOM + CRLF files with ISO and yyyymmdd dates", async () => {
     const f = file("subs.csv", "\uFEFFaccount,Start,End,MRR Amount,Seats\r\nA1,2026-01-05,,100.5,3\r\nA2,20260201,20260301,50,x\r\n,2026-01-01,,1,1\r\n");
     const d = await loadDataset(engine, src({ file: f, columns: { customer_id: "account", start_date: "Start", end_date: "End", mrr: "MRR Amount" } }));
