@@ -5,19 +5,19 @@
 import { Ajv } from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { LineCounter, parseDocument } from "yaml";
-import { ChurnbookError } from "../util/errors.js";
+import { ChurnbookError, type ErrorCode } from "../util/errors.js";
 import { problemsError, schemaProblems, SourceMap, yamlSyntaxProblem, type Problem } from "./validate.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<TSchema, ReturnType<typeof ajv.compile>>();
 
 /** One error listing every problem of a file ("what" names the kind of file in the message). */
-export function locatedError(file: string, what: string, problems: Problem[], code = "invalid-file"): ChurnbookError {
+export function locatedError(file: string, what: string, problems: Problem[], code: ErrorCode = "invalid-file"): ChurnbookError {
   return problemsError(file, what, problems, code);
 }
 
 /** Parses YAML text and validates it against a schema; throws a located error listing every problem. */
-export function parseLocatedYaml<T>(text: string, file: string, schema: TSchema, what: string, code: string): { value: T; source: SourceMap } {
+export function parseLocatedYaml<T>(text: string, file: string, schema: TSchema, what: string, code: ErrorCode): { value: T; source: SourceMap } {
   const lines = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   let value: unknown;

@@ -4,7 +4,7 @@
 
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
-import { ChurnbookError, closeMatches } from "../util/errors.js";
+import { ChurnbookError, closeMatches, type ErrorCode } from "../util/errors.js";
 import { isPeriodLabel } from "../util/period.js";
 import { registry } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
@@ -368,7 +368,7 @@ const maxPlaces = 5;
  * "clients file"): in file order; the same problem at several places (one renamed cell that
  * twenty references name) listed once with its other places; at most `maxProblems`, then "N more".
  */
-export function problemsError(file: string, what: string, problems: Problem[], code: string): ChurnbookError {
+export function problemsError(file: string, what: string, problems: Problem[], code: ErrorCode): ChurnbookError {
   const groups = new Map<string, Problem[]>();
   for (const p of [...problems].sort((a, b) => a.line - b.line || a.column - b.column)) {
     const key = p.key ?? `${p.message}\u0000${p.hint ?? ""}`;

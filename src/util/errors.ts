@@ -11,13 +11,97 @@ export interface ErrorLocation {
   row?: number;
 }
 
+/**
+ * Every error code a user can meet (printed as `[code]`, recorded in manifests and batch
+ * summaries): a code outside this list fails the type check, so the list is the reference.
+ */
+export const errorCodes = [
+  "bad-connection",
+  "bad-covariate",
+  "bad-csv-line",
+  "bad-currency",
+  "bad-date",
+  "bad-derive",
+  "bad-duration",
+  "bad-encoding",
+  "bad-flag",
+  "bad-markdown",
+  "bad-param",
+  "bad-period",
+  "bad-sample-option",
+  "bad-summary",
+  "bad-value",
+  "browser-launch",
+  "browser-not-found",
+  "cannot-write",
+  "connection-failed",
+  "connection-lost",
+  "cox-constant-covariate",
+  "cox-no-events",
+  "cox-singular",
+  "customer-identity",
+  "disk-full",
+  "duplicate-id",
+  "duplicate-role",
+  "duplicated-file",
+  "empty-file",
+  "file-access",
+  "init-exists",
+  "invalid-alert",
+  "invalid-brand",
+  "invalid-clients",
+  "invalid-definition",
+  "invalid-expression",
+  "invalid-file",
+  "missing-column",
+  "missing-connection",
+  "missing-field",
+  "missing-file",
+  "missing-glyphs",
+  "missing-logo",
+  "missing-param",
+  "missing-role",
+  "model-fit-failed",
+  "mrr-bridge",
+  "no-chart",
+  "no-covariates",
+  "no-period",
+  "no-schedule",
+  "not-a-table",
+  "not-utf8",
+  "out-of-memory",
+  "overlapping-subscription",
+  "period-outside-data",
+  "print-failed",
+  "print-view",
+  "sample-write",
+  "sbg-fit-failed",
+  "too-many-levels",
+  "transform-failed",
+  "unknown-analysis",
+  "unknown-attribute",
+  "unknown-cell",
+  "unknown-column",
+  "unknown-command",
+  "unknown-customer",
+  "unknown-param",
+  "unknown-role",
+  "unknown-scalar",
+  "unknown-table",
+  "unknown-theme",
+  "unreadable-file",
+  "unset-param",
+  "upstream-failed",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
 export class ChurnbookError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly location: ErrorLocation;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, options: { hint?: string; location?: ErrorLocation; exitCode?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { hint?: string; location?: ErrorLocation; exitCode?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ChurnbookError";
     this.code = code;
