@@ -148,13 +148,13 @@ function segmentSql(ctx: AnalysisContext, periods: Period[], source: Source, inc
 }
 
 function segmentLabel(key: string, source: Source, locale: Locale): string {
-  if (key === missingKey) return locale === "zh-CN" ? "（未填写）" : "(missing)";
+  if (key === missingKey) return msg(locale).churnDrivers.missing;
   if (source.kind === "tenure") return tenureBands.find((t) => t.key === key)?.label[locale] ?? key;
   return key;
 }
 
 function byName(source: Source, by: string, locale: Locale): string {
-  if (source.kind === "tenure") return locale === "zh-CN" ? "在网时长" : "Tenure";
+  if (source.kind === "tenure") return msg(locale).churnDrivers.tenure;
   return attributeLabel(source.kind === "subscription-plan" ? "plan" : by.trim(), locale);
 }
 

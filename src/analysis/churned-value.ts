@@ -26,8 +26,7 @@ type Tier = (typeof tiers)[number];
 
 function tierLabel(tier: Tier, p: ChurnValueParams, locale: Locale): string {
   const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-  if (locale === "zh-CN") return tier === "high" ? `高价值客户（前${pct(p.top_share)}）` : tier === "low" ? `低价值客户（后${pct(p.bottom_share)}）` : "中等价值客户";
-  return tier === "high" ? `High value (top ${pct(p.top_share)})` : tier === "low" ? `Low value (bottom ${pct(p.bottom_share)})` : "Middle";
+  return msg(locale).churnedValue.tierLabel(tier, pct(tier === "low" ? p.bottom_share : p.top_share));
 }
 
 /** Average days per month, for tenure in months. */
@@ -301,7 +300,7 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
   });
   const mix: Row[] = [];
   for (const [group, n, f] of [["base", baseN, (a: TierAgg) => a.base], ["churned", churnedN, (a: TierAgg) => a.churned]] as const) {
-    const groupLabel = group === "base" ? (L === "zh-CN" ? "期初客户" : "Starting base") : L === "zh-CN" ? "流失客户" : "Churned";
+    const groupLabel = msg(L).churnedValue.group(group === "base");
     for (const t of tiers) mix.push({ group, group_label: groupLabel, tier: t, tier_label: tierLabel(t, p, L), customers: f(get(cur, t)), share: ratio(f(get(cur, t)), n) });
   }
   const trend: Row[] = periods.map((per) => {
@@ -340,11 +339,7 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
   else if (churnedN === 0) notes.push(msg(L).churnedValue.noneChurned(cur.label));
   const joined = Number(data.joined_and_churned?.[0]?.customers ?? 0);
   if (joined > 0) {
-    notes.push(
-      ctx.locale === "zh-CN"
-        ? `${cur.label} 期间有 ${joined} 位客户当期加入又当期流失：不在期初客户中，此处不计`
-        : `${joined} customer${joined === 1 ? "" : "s"} joined and churned within ${cur.label}: not in the starting base, not counted here`,
-    );
+    notes.push(msg(ctx.locale).churnedValue.joinedAndChurned(joined, cur.label));
   }
 
   const nowShare = trend.at(-1)!.high_share_churned as number | null;

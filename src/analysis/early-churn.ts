@@ -31,8 +31,7 @@ export function parseHorizons(text: string): number[] {
 }
 
 function seriesLabel(h: number, grain: EarlyChurnParams["cohort_grain"], locale: Locale): string {
-  if (locale === "zh-CN") return `${h} ${grain === "month" ? "个月" : "个季度"}内流失`;
-  return `Lost within ${h} ${grain === "month" ? (h === 1 ? "month" : "months") : h === 1 ? "quarter" : "quarters"}`;
+  return msg(locale).cohorts.lostWithin(h, grain !== "month");
 }
 
 /**

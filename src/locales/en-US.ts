@@ -57,12 +57,17 @@ export const enUS = {
 
   churnDrivers: {
     noCustomersAtStart: (period: string) => `No customers at the start of ${period}: the change of the churn rate cannot be decomposed.`,
+    missing: "(missing)",
+    tenure: "Tenure",
     chartTitle: "Contribution of each segment to the change in churn",
     contribution: "Contribution (points)",
   },
 
   churnedValue: {
     noBase: (period: string) => `no customers were active at the start of ${period}: no value tiers`,
+    tierLabel: (tier: "high" | "middle" | "low", share: string): string => (tier === "high" ? `High value (top ${share})` : tier === "low" ? `Low value (bottom ${share})` : "Middle"),
+    group: (base: boolean): string => (base ? "Starting base" : "Churned"),
+    joinedAndChurned: (k: number, period: string) => `${k} customer${pl(k, "", "s")} joined and churned within ${period}: not in the starting base, not counted here`,
     noneChurned: (period: string) => `no customer of the starting base churned in ${period}`,
     chartTitle: "Value mix: starting base vs churned",
     share: "Share of customers",
@@ -88,6 +93,7 @@ export const enUS = {
     earlyChurnTitle: "Early churn of new cohorts",
     shareLost: "Share of cohort lost",
     horizon: "Horizon",
+    lostWithin: (h: number, quarters: boolean) => `Lost within ${h} ${quarters ? pl(h, "quarter", "quarters") : pl(h, "month", "months")}`,
     notOldEnough: (h: number) => `no cohort is ${h} period${pl(h, "", "s")} old yet: early churn within ${h} is not available`,
   },
 

@@ -49,12 +49,17 @@ export const zhCN: Messages = {
 
   churnDrivers: {
     noCustomersAtStart: (period) => `${period} 没有期初客户，无法分解流失率的变化。`,
+    missing: "（未填写）",
+    tenure: "在网时长",
     chartTitle: "各细分对流失率变化的贡献",
     contribution: "贡献（百分点）",
   },
 
   churnedValue: {
     noBase: (period) => `${period} 期初没有活跃客户：无法划分价值层`,
+    tierLabel: (tier, share) => (tier === "high" ? `高价值客户（前${share}）` : tier === "low" ? `低价值客户（后${share}）` : "中等价值客户"),
+    group: (base) => (base ? "期初客户" : "流失客户"),
+    joinedAndChurned: (k, period) => `${period} 期间有 ${k} 位客户当期加入又当期流失：不在期初客户中，此处不计`,
     noneChurned: (period) => `期初客户中没有人在 ${period} 流失`,
     chartTitle: "期初客户与流失客户的价值构成",
     share: "占比",
@@ -80,6 +85,7 @@ export const zhCN: Messages = {
     earlyChurnTitle: "新客户群早期流失率",
     shareLost: "流失比例",
     horizon: "期限",
+    lostWithin: (h, quarters) => `${h} ${quarters ? "个季度" : "个月"}内流失`,
     notOldEnough: (h) => `还没有满 ${h} 期的新客户群：${h} 期内早期流失率无法计算`,
   },
 
