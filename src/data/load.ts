@@ -30,7 +30,10 @@ export type DatasetSource = Omit<DatasetDef, "path" | "line"> & {
 export interface LoadedDataset {
   name: string;
   role: Role;
+  /** The file's absolute path; for a database source, its description (table … (env:VAR)). */
   file: string;
+  /** Set for a database source (load-postgres.ts): the rows came from a connection, not a file. */
+  database?: true;
   /** sha256 of the file's bytes. */
   sha256: string;
   bytes: number;
@@ -47,7 +50,7 @@ export interface LoadedDataset {
 const duckType: Record<FieldType, string> = { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" };
 
 /** Roles whose rows are events: identical rows can be distinct events (line items). */
-const eventLogs = new Set<Role>(["transactions", "tickets", "usage"]);
+export const eventLogs = new Set<Role>(["transactions", "tickets", "usage"]);
 
 /** Fields whose values must be unique within a role. */
 const uniqueFields: Partial<Record<Role, string>> = { customers: "customer_id", lifetimes: "customer_id", summary: "customer_id" };
@@ -125,34 +128,10 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   // One column serves no role but a bare list of customers; anything else would be named in
   // hints ("available fields: …"), echoing the first line of whatever file this is.
   if (!tabular && (src.role !== "customers" || !looksLikeHeader(fileColumns))) throw notATable();
-  const notAHeader = "the file's first line does not look like a line of column names: check that the dataset's path points at the data export";
 
-  // Map canonical fields to file columns: explicit mapping first, then same-named columns.
-  const mapping = new Map<string, string>();
-  for (const [field, column] of Object.entries(src.columns)) {
-    if (!fileColumns.includes(column)) {
-      if (!tabular) throw notATable();
-      const near = closeMatches(column, fileColumns);
-      throw new ChurnbookError("missing-column", `column "${column}" (mapped to ${field}) is not in ${src.file}`, {
-        location: { dataset: src.name, column_name: column },
-        hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}${looksLikeHeader(fileColumns) ? `available columns: ${fileColumns.join(", ")}` : notAHeader}`,
-      });
-    }
-    mapping.set(field, column);
-  }
-  const mappedColumns = new Set(mapping.values());
-  for (const c of fileColumns) {
-    // Canonical names are kept as written (summary.T); other columns become snake_case.
-    const field = canonicalType(src.role, c) ? c : snake(c);
-    if (!mappedColumns.has(c) && !mapping.has(field)) mapping.set(field, c);
-  }
-  if (!mapping.has("customer_id") && src.role !== "lifetimes") {
+  const mapping = mapColumns(src, fileColumns, src.file, () => {
     if (!tabular) throw notATable();
-    throw new ChurnbookError("missing-column", `dataset "${src.name}" has no customer_id column`, {
-      location: { dataset: src.name },
-      hint: looksLikeHeader(fileColumns) ? `map one of its columns to customer_id (columns: ${fileColumns.join(", ")})` : `${notAHeader}`,
-    });
-  }
+  });
 
   const rawTable = quoteIdent(raw);
   /** The raw rows with their row numbers (data rows: 1 = the line after the header). */
@@ -241,72 +220,20 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   }
   await engine.query(`DROP TABLE ${rawTable}`);
 
-  // Rows left out: no customer; a range that ends before it starts. Dates of events after the
-  // run date: kept, reported. One scan counts them all; row numbers are looked up only for
-  // what was found.
-  const has = (f: string) => mapping.has(f) && typeOf.get(f) === "date";
-  const excluded: { code: DataFinding["code"]; cond: string }[] = [];
-  if (src.role !== "lifetimes") excluded.push({ code: "missing-customer-id", cond: "customer_id IS NULL" });
-  if (src.role === "subscriptions" && has("start_date") && has("end_date")) excluded.push({ code: "end-before-start", cond: "end_date < start_date" });
-  if (src.role === "tickets" && has("date") && has("resolved_date")) excluded.push({ code: "resolved-before-date", cond: "resolved_date < date" });
-  // Each exclusion counts the rows no earlier one left out.
-  const conds = excluded.map((x, i) => [...excluded.slice(0, i).map((p) => `NOT coalesce(${p.cond}, FALSE)`), x.cond].join(" AND "));
-  const keep = excluded.length ? excluded.map((x) => `NOT coalesce(${x.cond}, FALSE)`).join(" AND ") : "TRUE";
-  const future = (eventDates[src.role] ?? []).filter(has);
-  const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
-  const futureCond = future.length ? `(${keep}) AND (${future.map(after).join(" OR ")})` : null;
-  const counted = [...conds, ...(futureCond ? [futureCond, ...future.map((f) => `(${keep}) AND ${after(f)}`)] : [])];
-  const [found] = counted.length ? await engine.query(`SELECT ${counted.map((c, i) => `count(*) FILTER (WHERE ${c}) AS x${i}`).join(", ")} FROM ${table}`) : [{}];
-  const examples = async (where: string) => (await engine.query(`SELECT __row FROM ${table} WHERE ${where} ORDER BY __row LIMIT ${exampleRows}`)).map((r) => Number(r.__row));
-  for (const [i, x] of excluded.entries()) {
-    const count = Number(found![`x${i}`]);
-    if (count) addFinding({ code: x.code, count, rows: await examples(conds[i]!), excluded: true });
-  }
-  if (futureCond) {
-    const count = Number(found![`x${conds.length}`]);
-    if (count) addFinding({ code: "future-date", count, rows: await examples(futureCond), fields: future.filter((_, i) => Number(found![`x${conds.length + 1 + i}`]) > 0), date: runDate, excluded: false });
-  }
-
-  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, table, keep, src, mapping, has("end_date"));
-
-  // The table keeps the file's order (no sort): rows left out are deleted, the row numbers
-  // and marks dropped, derived fields added.
-  if (findings.some((f) => f.excluded && f.code !== "duplicate-rows")) await engine.query(`DELETE FROM ${table} WHERE NOT (${keep})`);
-  const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
-  if (derived.length) await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${["__row", ...marks].join(", ")}), ${derived.join(", ")} FROM ${table}`);
-  else for (const c of ["__row", ...marks]) await engine.query(`ALTER TABLE ${table} DROP COLUMN ${c}`);
-  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${table}`);
-  const dropped = total - Number(counts!.kept);
-  const unique = uniqueFields[src.role];
-  if (unique && mapping.has(unique)) {
-    const dup = await engine.query(`SELECT ${quoteIdent(unique)} AS v, count(*) AS n FROM ${quoteIdent(src.role)} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, v LIMIT 3`);
-    if (dup.length) {
-      throw new ChurnbookError("duplicate-id", `duplicate ${unique} ${JSON.stringify(dup[0]!.v)} (${dup[0]!.n} rows) in dataset "${src.name}"; each customer must appear once`, {
-        location: { dataset: src.name, column_name: mapping.get(unique) },
-        hint: dup.length > 1 ? `also duplicated: ${dup.slice(1).map((d) => JSON.stringify(d.v)).join(", ")}` : undefined,
-      });
-    }
-  }
-  const dateFields = [...typeOf].filter(([, t]) => t === "date").map(([f]) => f);
-  let minDate: string | null = null, maxDate: string | null = null;
-  if (dateFields.length) {
-    const [r] = await engine.query(`SELECT least(${dateFields.map((f) => `min(${quoteIdent(f)})`).join(", ")}) AS lo, greatest(${dateFields.map((f) => `max(${quoteIdent(f)})`).join(", ")}) AS hi FROM ${quoteIdent(src.role)}`);
-    minDate = (r!.lo as string | null) ?? null;
-    maxDate = (r!.hi as string | null) ?? null;
-  }
+  const kept = await finishRoleTable(engine, { src, table, mapping, typeOf, marks, total, findings, runDate });
   return {
     name: src.name,
     role: src.role,
     file: src.file,
     sha256: await fingerprint,
     bytes: info.size,
-    rows: Number(counts!.kept),
-    dropped,
+    rows: kept.rows,
+    dropped: kept.dropped,
     droppedReasons: findings.filter((f) => f.excluded).map((f) => f.message),
     findings,
     fields: [...mapping.keys(), ...Object.keys(src.derive)],
-    minDate,
-    maxDate,
+    minDate: kept.minDate,
+    maxDate: kept.maxDate,
   };
 }
 
@@ -343,11 +270,128 @@ async function readCsvTyped(engine: Engine, raw: string, src: DatasetSource, pat
 }
 
 /**
+ * Canonical fields → source columns: the explicit mapping first, then same-named columns
+ * (canonical names as written, other columns in snake_case). `where` names the source in
+ * messages; `notTabular` throws when the source turned out not to be a table at all.
+ */
+export function mapColumns(src: Pick<DatasetSource, "name" | "role" | "columns">, fileColumns: string[], where: string, notTabular: () => void): Map<string, string> {
+  const notAHeader = "the file's first line does not look like a line of column names: check that the dataset's path points at the data export";
+  // Map canonical fields to file columns: explicit mapping first, then same-named columns.
+  const mapping = new Map<string, string>();
+  for (const [field, column] of Object.entries(src.columns)) {
+    if (!fileColumns.includes(column)) {
+      notTabular();
+      const near = closeMatches(column, fileColumns);
+      throw new ChurnbookError("missing-column", `column "${column}" (mapped to ${field}) is not in ${where}`, {
+        location: { dataset: src.name, column_name: column },
+        hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}${looksLikeHeader(fileColumns) ? `available columns: ${fileColumns.join(", ")}` : notAHeader}`,
+      });
+    }
+    mapping.set(field, column);
+  }
+  const mappedColumns = new Set(mapping.values());
+  for (const c of fileColumns) {
+    // Canonical names are kept as written (summary.T); other columns become snake_case.
+    const field = canonicalType(src.role, c) ? c : snake(c);
+    if (!mappedColumns.has(c) && !mapping.has(field)) mapping.set(field, c);
+  }
+  if (!mapping.has("customer_id") && src.role !== "lifetimes") {
+    notTabular();
+    throw new ChurnbookError("missing-column", `dataset "${src.name}" has no customer_id column`, {
+      location: { dataset: src.name },
+      hint: looksLikeHeader(fileColumns) ? `map one of its columns to customer_id (columns: ${fileColumns.join(", ")})` : `${notAHeader}`,
+    });
+  }
+  return mapping;
+}
+
+/** What the typed role table needs to be finished: the loader's facts so far. */
+export interface TypedTable {
+  src: Pick<DatasetSource, "name" | "role" | "derive">;
+  /** The role table (quoted), typed, with the source row numbers (__row) and bad-value marks. */
+  table: string;
+  /** canonical field → source column */
+  mapping: Map<string, string>;
+  typeOf: Map<string, FieldType>;
+  /** Mark columns to drop with __row. */
+  marks: string[];
+  /** Rows read (before duplicates were dropped). */
+  total: number;
+  findings: DataFinding[];
+  runDate: string;
+}
+
+/**
+ * The checks and clean-up every source shares once its rows are typed in the role table (a file
+ * here, a PostgreSQL table or query in load-postgres.ts; plain SQL that both engines run): rows
+ * left out (no customer, ranges ending before they start), dates after the run date, overlapping
+ * subscriptions, derived fields, unique ids, the date extent.
+ */
+export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ rows: number; dropped: number; minDate: string | null; maxDate: string | null }> {
+  const { src, table, mapping, typeOf, marks, total, findings, runDate } = t;
+  const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+  // Rows left out: no customer; a range that ends before it starts. Dates of events after the
+  // run date: kept, reported. One scan counts them all; row numbers are looked up only for
+  // what was found.
+  const has = (f: string) => mapping.has(f) && typeOf.get(f) === "date";
+  const excluded: { code: DataFinding["code"]; cond: string }[] = [];
+  if (src.role !== "lifetimes") excluded.push({ code: "missing-customer-id", cond: "customer_id IS NULL" });
+  if (src.role === "subscriptions" && has("start_date") && has("end_date")) excluded.push({ code: "end-before-start", cond: "end_date < start_date" });
+  if (src.role === "tickets" && has("date") && has("resolved_date")) excluded.push({ code: "resolved-before-date", cond: "resolved_date < date" });
+  // Each exclusion counts the rows no earlier one left out.
+  const conds = excluded.map((x, i) => [...excluded.slice(0, i).map((p) => `NOT coalesce(${p.cond}, FALSE)`), x.cond].join(" AND "));
+  const keep = excluded.length ? excluded.map((x) => `NOT coalesce(${x.cond}, FALSE)`).join(" AND ") : "TRUE";
+  const future = (eventDates[src.role] ?? []).filter(has);
+  const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
+  const futureCond = future.length ? `(${keep}) AND (${future.map(after).join(" OR ")})` : null;
+  const counted = [...conds, ...(futureCond ? [futureCond, ...future.map((f) => `(${keep}) AND ${after(f)}`)] : [])];
+  const [found] = counted.length ? await engine.query(`SELECT ${counted.map((c, i) => `count(*) FILTER (WHERE ${c}) AS x${i}`).join(", ")} FROM ${table}`) : [{}];
+  const examples = async (where: string) => (await engine.query(`SELECT __row FROM ${table} WHERE ${where} ORDER BY __row LIMIT ${exampleRows}`)).map((r) => Number(r.__row));
+  for (const [i, x] of excluded.entries()) {
+    const count = Number(found![`x${i}`]);
+    if (count) addFinding({ code: x.code, count, rows: await examples(conds[i]!), excluded: true });
+  }
+  if (futureCond) {
+    const count = Number(found![`x${conds.length}`]);
+    if (count) addFinding({ code: "future-date", count, rows: await examples(futureCond), fields: future.filter((_, i) => Number(found![`x${conds.length + 1 + i}`]) > 0), date: runDate, excluded: false });
+  }
+
+  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, table, keep, src, mapping, has("end_date"));
+
+  // The table keeps the file's order (no sort): rows left out are deleted, the row numbers
+  // and marks dropped, derived fields added.
+  if (findings.some((f) => f.excluded && f.code !== "duplicate-rows")) await engine.query(`DELETE FROM ${table} WHERE NOT (${keep})`);
+  const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
+  if (derived.length) await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${["__row", ...marks].join(", ")}), ${derived.join(", ")} FROM ${table}`);
+  else for (const c of ["__row", ...marks]) await engine.query(`ALTER TABLE ${table} DROP COLUMN ${c}`);
+  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${table}`);
+  const rows = Number(counts!.kept);
+  const unique = uniqueFields[src.role];
+  if (unique && mapping.has(unique)) {
+    const dup = await engine.query(`SELECT ${quoteIdent(unique)} AS v, count(*) AS n FROM ${quoteIdent(src.role)} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, v LIMIT 3`);
+    if (dup.length) {
+      throw new ChurnbookError("duplicate-id", `duplicate ${unique} ${JSON.stringify(dup[0]!.v)} (${dup[0]!.n} rows) in dataset "${src.name}"; each customer must appear once`, {
+        location: { dataset: src.name, column_name: mapping.get(unique) },
+        hint: dup.length > 1 ? `also duplicated: ${dup.slice(1).map((d) => JSON.stringify(d.v)).join(", ")}` : undefined,
+      });
+    }
+  }
+  const dateFields = [...typeOf].filter(([, t]) => t === "date").map(([f]) => f);
+  let minDate: string | null = null, maxDate: string | null = null;
+  if (dateFields.length) {
+    const [r] = await engine.query(`SELECT least(${dateFields.map((f) => `min(${quoteIdent(f)})`).join(", ")}) AS lo, greatest(${dateFields.map((f) => `max(${quoteIdent(f)})`).join(", ")}) AS hi FROM ${quoteIdent(src.role)}`);
+    minDate = (r!.lo as string | null) ?? null;
+    maxDate = (r!.hi as string | null) ?? null;
+  }
+  return { rows, dropped: total - rows, minDate, maxDate };
+}
+
+/**
  * One subscription (one subscription_id) must not be listed twice for the same time: two rows
  * with the same id whose [start_date, end_date) ranges overlap (exact copies are already gone)
  * contradict each other, and summing them would count its MRR twice.
  */
-async function checkSubscriptionOverlaps(engine: Engine, typed: string, keep: string, src: DatasetSource, mapping: Map<string, string>, hasEnd: boolean): Promise<void> {
+async function checkSubscriptionOverlaps(engine: Engine, typed: string, keep: string, src: Pick<DatasetSource, "name">, mapping: Map<string, string>, hasEnd: boolean): Promise<void> {
   const end = (t: string) => (hasEnd ? `coalesce(${t}.end_date, DATE '9999-12-31')` : "DATE '9999-12-31'");
   const kept = `(SELECT * FROM ${typed} WHERE ${keep})`;
   const [pair] = await engine.query(
@@ -396,7 +440,7 @@ function castSql(col: string, t: FieldType, fromText: boolean, dateFormat?: stri
   }
 }
 
-function hintFor(t: FieldType, dateFormat?: string): string {
+export function hintFor(t: FieldType, dateFormat?: string): string {
   switch (t) {
     case "date":
       return dateFormat ? `expected dates in the format ${dateFormat}` : "expected ISO dates (2026-10-31) or yyyymmdd; set date_format for other formats (e.g. %d/%m/%Y)";
@@ -419,7 +463,7 @@ function fromDuck(t: string): FieldType {
 
 
 /** A value for a message: quoted, and cut after 60 characters (a cell can hold megabytes). */
-function shortValue(v: unknown): string {
+export function shortValue(v: unknown): string {
   const s = String(v);
   return JSON.stringify(s.length > 60 ? s.slice(0, 60) : s).replace(/"$/, s.length > 60 ? `…" (${s.length.toLocaleString("en-US")} characters)` : '"');
 }

@@ -89,7 +89,7 @@ export async function dataExtent(engine: Engine, loaded: { role: Role; fields: s
   const cap = runDate ? ` WHERE f <= DATE ${quoteLiteral(runDate)}` : "";
   for (const d of loaded) for (const f of activity[d.role] ?? []) if (d.fields.includes(f)) parts.push(`SELECT ${quoteIdent(f)} AS f FROM ${quoteIdent(d.role)}`);
   if (!parts.length) return { first: null, last: null };
-  const [r] = await engine.query(`SELECT min(f) AS lo, max(f) AS hi FROM (${parts.join(" UNION ALL ")})${cap}`);
+  const [r] = await engine.query(`SELECT min(f) AS lo, max(f) AS hi FROM (${parts.join(" UNION ALL ")}) AS dates${cap}`);
   return { first: (r?.lo as string | null) ?? null, last: (r?.hi as string | null) ?? null };
 }
 

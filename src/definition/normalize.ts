@@ -23,8 +23,10 @@ export interface ReportParam {
 export interface DatasetDef {
   name: string;
   role: Role;
-  /** Path template relative to the report's folder (may hold {{param}}). */
-  path: string;
+  /** Path template relative to the report's folder (may hold {{param}}); absent for a database source. */
+  path?: string;
+  /** A database source: the environment variable reference (env:NAME) and a table or query. */
+  source?: { connection: string; table?: string; query?: string };
   format?: "csv" | "parquet" | "json";
   /** canonical field → file column */
   columns: Record<string, string>;
@@ -150,6 +152,7 @@ function normalizeDataset(name: string, d: ReportSpecT["datasets"][string], sour
     name,
     role: role ?? (name as Role),
     path: d.path,
+    ...(d.connection ? { source: { connection: d.connection, ...(d.table !== undefined ? { table: d.table } : {}), ...(d.query !== undefined ? { query: d.query } : {}) } } : {}),
     format: d.format as DatasetDef["format"],
     columns: d.columns ?? {},
     types: (d.types ?? {}) as Record<string, FieldType>,

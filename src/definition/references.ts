@@ -280,6 +280,7 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
     // A dataset whose name breaks the name pattern is not checked by the schema: its values may be anything.
     if (typeof d?.path === "string") templateParamProblems(d.path, ["datasets", name, "path"]);
+    if (d && typeof d === "object") problems.push(...datasetSourceProblems(name, d, at));
     // A columns: mapping renames file columns to the role's fields: a key close to a field the
     // mapping does not provide is a typo of that field.
     const role = (d?.role as Role | undefined) ?? (isRole(name) ? name : undefined);
@@ -292,4 +293,25 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
     }
   }
   return problems;
+}
+
+/**
+ * A dataset reads a file (path) or a database (connection with a table or a query), never both;
+ * file options (format, encoding, delimiter) do not apply to a database, and date_format and
+ * derive (DuckDB expressions) are not available there: type the columns in the table or query.
+ */
+function datasetSourceProblems(name: string, d: Record<string, unknown>, at: (path: Path) => { line: number; column: number }): Problem[] {
+  const out: Problem[] = [];
+  const here = ["datasets", name];
+  if (d.connection === undefined) {
+    if (d.path === undefined) out.push({ ...at(here), message: `dataset "${name}" needs a path (a file) or a connection (a database)`, hint: 'e.g. path: data/subscriptions.csv, or connection: "env:CHURNBOOK_PG_URL" with table: subscriptions' });
+    for (const k of ["table", "query"]) if (d[k] !== undefined) out.push({ ...at([...here, k]), message: `dataset "${name}": ${k} reads from a database and needs a connection`, hint: 'add connection: "env:CHURNBOOK_PG_URL" (the environment variable holding the URL)' });
+    return out;
+  }
+  if (d.path !== undefined) out.push({ ...at([...here, "path"]), message: `dataset "${name}" has both a path and a connection: it reads one of them`, hint: "keep path for a file or connection (with table or query) for a database" });
+  if ((d.table === undefined) === (d.query === undefined)) out.push({ ...at([...here, "connection"]), message: `dataset "${name}" reads its connection with ${d.table === undefined ? "a table or a query" : "either a table or a query, not both"}`, hint: "table: subscriptions, or query: select … from …" });
+  for (const k of ["format", "encoding", "delimiter", "date_format", "derive"]) {
+    if (d[k] !== undefined) out.push({ ...at([...here, k]), message: `dataset "${name}": ${k} applies to files, not to a database connection`, hint: k === "date_format" || k === "derive" ? "type and compute the columns in the table, a view or the query instead" : `remove ${k}` });
+  }
+  return out;
 }

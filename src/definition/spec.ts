@@ -27,7 +27,15 @@ export const ParamSpec = Type.Object(
 
 export const DatasetSpec = Type.Object(
   {
-    path: Type.String({ description: "File path, relative to the report file. May use parameters: data/{{client}}/subscriptions.csv" }),
+    path: Type.Optional(Type.String({ description: "File path, relative to the report file. May use parameters: data/{{client}}/subscriptions.csv" })),
+    connection: Type.Optional(
+      Type.String({
+        pattern: "^env:[A-Za-z_][A-Za-z0-9_]*$",
+        description: "A database instead of a file: env:VARIABLE, the environment variable holding a PostgreSQL URL (postgresql://user:password@host:5432/db). Never the URL itself. With table or query; the analyses then run in the database.",
+      }),
+    ),
+    table: Type.Optional(Type.String({ description: "With connection: the table or view to read (schema.table, or a table on the search path)." })),
+    query: Type.Optional(Type.String({ description: "With connection: a SELECT whose rows are the dataset (ORDER BY it to give rows stable numbers in messages)." })),
     role: Type.Optional(literals(roleNames, { description: "The role this dataset plays (default: the dataset's name when it is a role name)." })),
     format: Type.Optional(literals(["csv", "parquet", "json"] as const, { description: "File format (default: from the file extension)." })),
     columns: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Mapping from canonical field names (customer_id, start_date, mrr, …) to the file's column names." })),

@@ -175,6 +175,8 @@ async function inputsFingerprint(report: Report, overrides: Record<string, strin
   }
   const data: { name: string; file: string; sha256: string }[] = [];
   for (const d of report.datasets) {
+    // A database table has no fingerprint here: the report always runs.
+    if (d.path === undefined) return null;
     let path: string;
     try {
       path = fillTemplate(d.path, params);
@@ -270,6 +272,7 @@ export function adjustForClient(report: Report, client: Client | null): Report {
   const data = client.data;
   if (data) {
     r.datasets = report.datasets.map((d) => {
+      if (d.path === undefined) return d; // a database source: not a file of the client's folder
       if ("folder" in data) return { ...d, path: join(data.folder, basename(d.path)) };
       return data.files[d.name] ? { ...d, path: data.files[d.name]! } : d;
     });

@@ -29,6 +29,8 @@ import { fillTemplate, resolveReportParams } from "./params.js";
 import { evaluateAlerts } from "./alerts.js";
 import { buildSummary } from "./summary.js";
 import { grainWords } from "../render/period-words.js";
+import { postgres } from "../data/dialects/index.js";
+import { resolveConnection, type ConnectionRef } from "../data/postgres.js";
 
 export interface RunOptions {
   /** Parameter overrides from the CLI, as strings (`--period`, `--param k=v`). */
@@ -129,7 +131,12 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         throw new ChurnbookError("duplicate-role", `datasets "${seenRoles.get(d.role)}" and "${d.name}" both play the role "${d.role}"`, { location: { file: report.file, line: d.line } });
       }
       seenRoles.set(d.role, d.name);
-      const path = fillTemplate(d.path, params, { file: report.file, line: d.line });
+      if (d.source) {
+        // A database table: no file to fingerprint, so it is never served from the cache.
+        sources.push({ def: d, file: "", key: null });
+        continue;
+      }
+      const path = fillTemplate(d.path!, params, { file: report.file, line: d.line });
       const file = isAbsolute(path) ? path : resolve(report.dir, path);
       let key: string | null = null;
       if (options.cache) {
@@ -139,6 +146,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       }
       sources.push({ def: d, file, key });
     }
+    const database = databaseOf(report);
     // A pooled engine (the preview's) is reused while every dataset has the same fingerprint.
     const pool = options.pool;
     const poolKey = pool && sources.every((s) => s.key) ? cacheKey(sources.map((s) => s.key)) : null;
@@ -146,12 +154,18 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       if (engine) return engine;
       if (reuse && pool?.engine && poolKey && pool.key === poolKey) return (engine = pool.engine);
       // DuckDB loads only when a cell has to run: a run served from the cache never starts it.
-      const [{ createEngine }, { loadDataset }] = await Promise.all([import("../data/engine.js"), import("../data/load.js")]);
-      const e = await createEngine();
+      const [{ createEngine }, { loadDataset }, pg] = await Promise.all([import("../data/engine.js"), import("../data/load.js"), database ? import("../data/load-postgres.js") : null]);
+      const e = database
+        ? await (await import("../data/postgres.js")).createPostgresEngine(database).catch((err: unknown) => {
+            throw isChurnbookError(err) ? err.at({ file: report.file }) : err;
+          })
+        : await createEngine();
       engine = e;
       for (const s of sources) {
         const t0 = performance.now();
-        const loaded = await loadDataset(e, { ...s.def, file: s.file }, { now }).catch((err: unknown) => {
+        const source = s.def.source;
+        const load = source && pg ? pg.loadPostgresDataset(e, { ...s.def, source }, { now }) : loadDataset(e, { ...s.def, file: s.file }, { now });
+        const loaded = await load.catch((err: unknown) => {
           throw isChurnbookError(err) ? err.at({ file: report.file, line: s.def.line, dataset: s.def.name }) : err;
         });
         if (s.key) await cache.put("dataset", s.key, loaded);
@@ -211,6 +225,8 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       churn: report.churn,
       returns: report.returns,
       fields: Object.fromEntries(datasets.map((d) => [d.role, d.fields])),
+      // The analyses write their SQL for the engine that runs it (data/dialects/).
+      ...(database ? { dialect: postgres } : {}),
     };
 
     // 4. Analyses and transforms, in definition order.
@@ -380,7 +396,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         coverage: datasets.map((d) => ({
           name: d.name,
           role: roleLabel(d.role, report.locale),
-          path: relative(report.dir, d.file),
+          path: d.database ? d.file : relative(report.dir, d.file),
           rows: d.rows,
           dropped: d.dropped,
           droppedReasons: d.droppedReasons,
@@ -394,6 +410,35 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     return { document, results, datasets, params, timings, warnings: [...new Set(warnings)], cells: cellRuns };
   } finally {
     if (engine && engine !== options.pool?.engine) (engine as Engine).close();
+  }
+}
+
+/**
+ * The database the report's datasets live in, or null when they are files. One engine runs every
+ * reduction, so a report reads either files (DuckDB) or one connection (PostgreSQL): mixing
+ * them, or naming two connections, is refused rather than copying data between engines.
+ */
+function databaseOf(report: Report): (ConnectionRef & { url: string }) | null {
+  const db = report.datasets.filter((d) => d.source);
+  if (db.length === 0) return null;
+  const file = report.datasets.find((d) => !d.source);
+  if (file) {
+    throw new ChurnbookError("mixed-sources", `dataset "${file.name}" is a file but dataset "${db[0]!.name}" reads a database: a report reads all its datasets from files or all from one connection`, {
+      location: { file: report.file, line: file.line },
+      hint: `load the file into the database (e.g. psql \\copy) and read it with connection: "${db[0]!.source!.connection}" and table:, or export the tables to files`,
+    });
+  }
+  const other = db.find((d) => d.source!.connection !== db[0]!.source!.connection);
+  if (other) {
+    throw new ChurnbookError("mixed-sources", `datasets "${db[0]!.name}" and "${other.name}" read different connections (${db[0]!.source!.connection}, ${other.source!.connection}): a report reads one database`, {
+      location: { file: report.file, line: other.line },
+      hint: "read every table through one connection (schema-qualify tables of other schemas)",
+    });
+  }
+  try {
+    return resolveConnection(db[0]!.source!.connection, db[0]!.name);
+  } catch (e) {
+    throw isChurnbookError(e) ? e.at({ file: report.file, line: db[0]!.line }) : e;
   }
 }
 

@@ -61,6 +61,7 @@ export const errorCodes = [
   "missing-logo",
   "missing-param",
   "missing-role",
+  "mixed-sources",
   "model-fit-failed",
   "mrr-bridge",
   "no-chart",
@@ -90,6 +91,7 @@ export const errorCodes = [
   "unknown-table",
   "unknown-theme",
   "unreadable-file",
+  "unreadable-table",
   "unset-param",
   "upstream-failed",
 ] as const;

@@ -319,6 +319,7 @@ export class NotebookSession {
     if (report) {
       const params = safeParams(report, this.options.overrides);
       for (const d of report.datasets) {
+        if (d.path === undefined) continue; // a database table: nothing to watch
         try {
           const path = fillTemplate(d.path, params);
           files.push(isAbsolute(path) ? path : resolve(report.dir, path));

@@ -1,0 +1,157 @@
+// The PostgreSQL engine end to end: the flagship report (reports/monthly-churn-en.yaml) run once
+// from the demo CSV files (DuckDB) and once from the same data in PostgreSQL tables (datasets
+// `{ connection: "env:…", table: … }`), and every result compared. The tables are loaded as a
+// warehouse would hold them: customers, tickets and churn events as text columns (typed and
+// checked by churnbook, like a file), subscriptions and transactions with native date and
+// numeric columns. Equality is exact: every analysis's scalars, tables and notes, and every
+// output cell of the document, are JSON-identical (the analyses' SQL is written so that both
+// engines compute the same doubles; see the commit notes of the dialect layer).
+// Needs a PostgreSQL server (test/helpers/postgres.ts): skipped without one, except under CI.
+
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine } from "../../src/data/engine.js";
+import { quoteIdent } from "../../src/data/engine.js";
+import { createPostgresEngine } from "../../src/data/postgres.js";
+import { loadReport } from "../../src/definition/index.js";
+import { runReport } from "../../src/runner/run.js";
+import { isChurnbookError, type ChurnbookError } from "../../src/util/errors.js";
+import { startPostgres, type PgServer } from "../helpers/postgres.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const data = join(root, "data", "globex");
+const now = new Date("2026-11-25T09:00:00Z");
+const variable = "CHURNBOOK_TEST_PG_URL";
+const tables = ["customers", "subscriptions", "transactions", "tickets", "churn_events"] as const;
+/** Native column types of the typed tables; every other column is text. */
+const native: Record<string, Record<string, string>> = {
+  subscriptions: { start_date: "date", end_date: "date", cancel_date: "date", mrr: "numeric(12, 2)" },
+  transactions: { date: "date", amount: "numeric(12, 2)", cost: "numeric(12, 2)", quantity: "integer" },
+};
+
+let server: PgServer | string = "not started";
+
+/** Copies the demo CSVs into PostgreSQL tables (read as text by DuckDB, inserted in batches). */
+async function loadDemoData(url: string): Promise<void> {
+  const duck = await createEngine();
+  const pg = await createPostgresEngine({ url, dataset: "setup", variable });
+  try {
+    for (const t of tables) {
+      const rows = await duck.query(`SELECT * FROM read_csv('${join(data, `${t}.csv`)}', all_varchar = true, header = true)`);
+      const columns = Object.keys(rows[0]!);
+      await pg.query(`DROP TABLE IF EXISTS public.${t}`);
+      await pg.query(`CREATE TABLE public.${t} (${columns.map((c) => `${quoteIdent(c)} ${native[t]?.[c] ?? "text"}`).join(", ")})`);
+      // Text in, cast by the server: the same values as in the file.
+      const per = 1000;
+      for (let i = 0; i < rows.length; i += per) {
+        const batch = rows.slice(i, i + per);
+        const values = batch.map((r) => `(${columns.map((c) => (r[c] === null ? "NULL" : `'${String(r[c]).replaceAll("'", "''")}'`)).join(", ")})`);
+        await pg.query(`INSERT INTO public.${t} VALUES ${values.join(", ")}`);
+      }
+    }
+  } finally {
+    duck.close();
+    pg.close();
+  }
+}
+
+/** The flagship definition with its datasets read from PostgreSQL (written next to nothing else: no relative paths remain). */
+function pgDefinition(datasets = tables.map((t) => `  ${t}: { connection: "env:${variable}", table: public.${t} }`).join("\n")): string {
+  const text = readFileSync(join(root, "reports", "monthly-churn-en.yaml"), "utf8");
+  const out = text.replace(/^datasets:\n(  \w+: \{ path: [^\n]+\n)+/m, `datasets:\n${datasets}\n`);
+  expect(out).not.toBe(text);
+  const dir = mkdtempSync(join(tmpdir(), "churnbook-pg-"));
+  const file = join(dir, "monthly-churn-pg.yaml");
+  writeFileSync(file, out);
+  return file;
+}
+
+describe("PostgreSQL engine", () => {
+  beforeAll(async () => {
+    server = await startPostgres();
+    if (typeof server !== "string") await loadDemoData(server.url);
+  }, 180_000);
+  afterAll(() => {
+    if (typeof server !== "string") server.stop();
+  });
+
+  it("gives the flagship report's numbers from PostgreSQL tables exactly as from the CSV files", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    process.env[variable] = server.url;
+    const fromFiles = await runReport(await loadReport(join(root, "reports", "monthly-churn-en.yaml")), { now });
+    const fromPg = await runReport(await loadReport(pgDefinition()), { now });
+    expect([...fromPg.results.keys()]).toEqual([...fromFiles.results.keys()]);
+    expect(fromFiles.results.size).toBeGreaterThanOrEqual(13);
+    for (const [id, r] of fromFiles.results) expect([id, fromPg.results.get(id)!.result]).toEqual([id, r.result]);
+    // What the reader sees: every KPI, chart, table and text cell, and the data's facts.
+    expect(fromPg.document.cells).toEqual(fromFiles.document.cells);
+    expect(fromPg.document.period).toEqual(fromFiles.document.period);
+    expect(fromPg.datasets.map((d) => [d.name, d.rows, d.dropped, d.minDate, d.maxDate, d.fields])).toEqual(fromFiles.datasets.map((d) => [d.name, d.rows, d.dropped, d.minDate, d.maxDate, d.fields]));
+    expect(fromPg.datasets.map((d) => d.findings)).toEqual(fromFiles.datasets.map((d) => d.findings));
+    expect(fromPg.document.appendix.coverage.map((c) => c.path)).toEqual(tables.map((t) => `table public.${t} (env:${variable})`));
+  });
+
+  it("checks a table as it checks a file: a bad value is reported with its row; findings match", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    process.env[variable] = server.url;
+    const pg = await createPostgresEngine({ url: server.url, dataset: "setup", variable });
+    try {
+      await pg.query(`DROP TABLE IF EXISTS public.bad_subs; CREATE TABLE public.bad_subs AS SELECT * FROM public.subscriptions; ALTER TABLE public.bad_subs ALTER COLUMN mrr TYPE text`);
+      await pg.query(`UPDATE public.bad_subs SET mrr = '12,5' WHERE subscription_id = 'S000003'`);
+    } finally {
+      pg.close();
+    }
+    const file = pgDefinition(
+      tables
+        .map((t) => `  ${t}: { connection: "env:${variable}", ${t === "subscriptions" ? `query: "select * from public.bad_subs order by subscription_id"` : `table: public.${t}`} }`)
+        .join("\n"),
+    );
+    const err = (await runReport(await loadReport(file), { now }).catch((e: unknown) => e)) as ChurnbookError;
+    expect(isChurnbookError(err)).toBe(true);
+    expect(err.code).toBe("bad-value");
+    expect(err.message).toContain('"12,5"');
+    expect(err.location).toMatchObject({ dataset: "subscriptions", column_name: "mrr", row: 3 });
+  });
+
+  it("refuses a report that mixes files and a connection, naming both", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    const file = pgDefinition(tables.map((t) => (t === "tickets" ? `  ${t}: { path: ${join(data, "tickets.csv")} }` : `  ${t}: { connection: "env:${variable}", table: public.${t} }`)).join("\n"));
+    const err = (await runReport(await loadReport(file), { now }).catch((e: unknown) => e)) as ChurnbookError;
+    expect(err.code).toBe("mixed-sources");
+    expect(err.message).toContain('dataset "tickets" is a file');
+  });
+});
+
+describe("PostgreSQL connections", () => {
+  it("a missing variable is a located error naming the dataset and the variable", async () => {
+    delete process.env.CHURNBOOK_NOT_SET_URL;
+    const file = pgDefinition(tables.map((t) => `  ${t}: { connection: "env:CHURNBOOK_NOT_SET_URL", table: ${t} }`).join("\n"));
+    const err = (await runReport(await loadReport(file), { now }).catch((e: unknown) => e)) as ChurnbookError;
+    expect(isChurnbookError(err)).toBe(true);
+    expect(err.code).toBe("missing-connection");
+    expect(err.message).toContain("CHURNBOOK_NOT_SET_URL");
+    expect(err.location).toMatchObject({ file, dataset: "customers" });
+    expect(err.location.line).toBeGreaterThan(30);
+  });
+
+  it("a refused connection names the dataset and the variable and never prints the password", async () => {
+    process.env.CHURNBOOK_REFUSED_URL = "postgresql://alice:s3cret-Pa55@127.0.0.1:1/warehouse";
+    const file = pgDefinition(tables.map((t) => `  ${t}: { connection: "env:CHURNBOOK_REFUSED_URL", table: ${t} }`).join("\n"));
+    const err = (await runReport(await loadReport(file), { now }).catch((e: unknown) => e)) as ChurnbookError;
+    expect(isChurnbookError(err)).toBe(true);
+    expect(err.code).toBe("connection-failed");
+    expect(err.message).toContain('dataset "customers"');
+    expect(err.message).toContain("CHURNBOOK_REFUSED_URL");
+    expect(`${err.message} ${err.hint}`).not.toContain("s3cret");
+    expect(err.exitCode).toBe(1);
+  });
+
+  it("a URL written in the definition is refused by validation, never echoed", async () => {
+    const file = pgDefinition(tables.map((t) => `  ${t}: { connection: "postgresql://bob:hunter2@db/x", table: ${t} }`).join("\n"));
+    const err = (await loadReport(file).catch((e: unknown) => e)) as ChurnbookError;
+    expect(isChurnbookError(err)).toBe(true);
+    expect(err.message).toContain("connection");
+  });
+});
