@@ -4,6 +4,7 @@ import type { Analysis, Locale, Row } from "./types.js";
 import { numberOrNull } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
+import { msg } from "../locales/index.js";
 
 export const playbookParams = Type.Object({
   rules: Type.String({ default: "", description: `Ordered rules "condition -> action; …" (first match wins); empty = the defaults: ${defaultRules}` }),
@@ -12,7 +13,6 @@ export const playbookParams = Type.Object({
 });
 export type PlaybookParams = Static<typeof playbookParams>;
 
-const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
 
 /**
  * playbook: assigns each at-risk customer (active, churn probability ≥ min_probability, scored
@@ -53,7 +53,7 @@ export const playbook: Analysis<PlaybookParams> = {
       return {
         customer_id: s.customer_id,
         action,
-        action_label: k < 0 ? t(L, "（无匹配规则）", "(no rule)") : actionLabel(action, L),
+        action_label: k < 0 ? msg(L).playbook.noRule : actionLabel(action, L),
         rule: k < 0 ? null : k + 1,
         probability: s.probability,
         annual_value: s.annual_value,
@@ -71,7 +71,7 @@ export const playbook: Analysis<PlaybookParams> = {
         const first = rules.findIndex((r) => r.action === action);
         return {
           action,
-          label: action === "(no rule)" ? t(L, "（无匹配规则）", "(no rule)") : actionLabel(action, L),
+          label: action === "(no rule)" ? msg(L).playbook.noRule : actionLabel(action, L),
           rule: first < 0 ? null : rules[first]!.text,
           customers: rs.length,
           expected_churners: sum("probability"),
@@ -139,9 +139,9 @@ export const playbook: Analysis<PlaybookParams> = {
     if (!result.tables.actions?.some((r) => (r.customers as number) > 0)) return null;
     const L = ctx.locale;
     const spec: ChartSpec = {
-      title: t(L, "各挽留动作的风险价值", "Value at risk per retention action"),
+      title: msg(L).playbook.chartTitle,
       marks: [{ mark: "barX", data: "actions", options: { x: "value_at_risk", y: "label", sort: { y: "-x" } } }],
-      x: { label: t(L, "风险价值", "value at risk"), format: "currency" },
+      x: { label: msg(L).playbook.valueAtRisk, format: "currency" },
       y: { label: null },
       marginLeft: 200,
     };

@@ -234,6 +234,12 @@ export const enUS = {
     sentences: (parts: string[]) => `${parts.join("; ")}.`,
   },
 
+  playbook: {
+    noRule: "(no rule)",
+    chartTitle: "Value at risk per retention action",
+    valueAtRisk: "value at risk",
+  },
+
   /** Alerts of page one (runner/alerts.ts): fired alerts and each rule in plain words. */
   alerts: {
     bandHistory: (periods: number, mean: string, upper: string) => `its mean over the past ${periods} periods ${mean}, usual upper limit ${upper}`,

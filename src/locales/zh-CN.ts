@@ -217,6 +217,12 @@ export const zhCN: Messages = {
     sentences: (parts) => `${parts.join("；")}。`,
   },
 
+  playbook: {
+    noRule: "（无匹配规则）",
+    chartTitle: "各挽留动作的风险价值",
+    valueAtRisk: "风险价值",
+  },
+
   alerts: {
     bandHistory: (periods, mean, upper) => `过去 ${periods} 期平均 ${mean}，通常上限 ${upper}`,
     bandLast: (last, upper) => `上期 ${last}，通常上限 ${upper}`,
