@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, Locale, Row } from "./types.js";
+import type { Analysis, Row } from "./types.js";
 import { numberOrNull } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
