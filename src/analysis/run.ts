@@ -54,7 +54,19 @@ export function planProducts(shared: RunShared, cells: (() => Record<string, Pro
 }
 
 /** Runs one analysis: its products (computed once per `shared`), its reductions, then compute. */
+/**
+ * The analyses whose SQL is portable (data/dialects/) and checked equal on DuckDB and PostgreSQL
+ * (test/e2e/postgres.test.ts runs the flagship's; the others were compared on the same data). The
+ * rest still use DuckDB functions: on another engine they are refused, never run half-ported.
+ */
+const portable = new Set(["churn-summary", "churn-trend", "leaky-bucket", "mrr-movements", "cohort-retention", "early-churn", "cohort-projection", "churn-reasons", "churned-value", "survival", "hazard", "cox", "churn-drivers", "churn-model", "risk-list", "playbook"]);
+
 export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
+  if (engine.dialect.name !== "duckdb" && !portable.has(analysis.id)) {
+    throw new ChurnbookError("engine-unsupported", `analysis "${analysis.id}" does not run on ${engine.dialect.name} yet (its SQL still uses DuckDB functions)`, {
+      hint: `analyses that run there: ${[...portable].sort().join(", ")}; or export the tables to files (CSV or Parquet) for DuckDB`,
+    });
+  }
   checkNeeds(analysis, ctx, params as Record<string, unknown>);
   const fetch = async (reductions: Record<string, string>): Promise<Record<string, Row[]>> => {
     const data: Record<string, Row[]> = {};

@@ -45,6 +45,7 @@ export const errorCodes = [
   "duplicate-role",
   "duplicated-file",
   "empty-file",
+  "engine-unsupported",
   "file-access",
   "init-exists",
   "invalid-alert",

@@ -19,6 +19,10 @@ import { loadReport } from "../../src/definition/index.js";
 import { runReport } from "../../src/runner/run.js";
 import { isChurnbookError, type ChurnbookError } from "../../src/util/errors.js";
 import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { getAnalysis } from "../../src/analysis/registry.js";
+import { resolveParams } from "../../src/analysis/params.js";
+import { runAnalysis } from "../../src/analysis/run.js";
+import { parsePeriod } from "../../src/util/period.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const data = join(root, "data", "globex");
@@ -113,6 +117,21 @@ describe("PostgreSQL engine", () => {
     expect(err.code).toBe("bad-value");
     expect(err.message).toContain('"12,5"');
     expect(err.location).toMatchObject({ dataset: "subscriptions", column_name: "mrr", row: 3 });
+  });
+
+  it("refuses an analysis whose SQL is not ported yet, as a user error", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    const engine = await createPostgresEngine({ url: server.url, dataset: "setup", variable });
+    try {
+      const rfm = getAnalysis("rfm");
+      const ctx = { period: parsePeriod("2026-10"), locale: "en-US" as const, currency: "USD", churn: { kind: "inactivity" as const, days: 90 }, fields: { transactions: ["customer_id", "date", "amount"] } };
+      const err = (await runAnalysis(engine, rfm, resolveParams(rfm, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
+      expect(isChurnbookError(err)).toBe(true);
+      expect(err.code).toBe("engine-unsupported");
+      expect(err.hint).toContain("churn-summary");
+    } finally {
+      engine.close();
+    }
   });
 
   it("refuses a report that mixes files and a connection, naming both", async (t) => {
