@@ -8,7 +8,7 @@
 // engines compute the same doubles; see the commit notes of the dialect layer).
 // Needs a PostgreSQL server (test/helpers/postgres.ts): skipped without one, except under CI.
 
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,11 @@ const native: Record<string, Record<string, string>> = {
 };
 
 let server: PgServer | string = "not started";
+/** The temporary folders of the definitions written below (removed after the tests). */
+const written: string[] = [];
+afterAll(() => {
+  for (const dir of written) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Copies the demo CSVs into PostgreSQL tables (read as text by DuckDB, inserted in batches). */
 async function loadDemoData(url: string): Promise<void> {
@@ -66,7 +71,8 @@ function pgDefinition(datasets = tables.map((t) => `  ${t}: { connection: "env:$
   const text = readFileSync(join(root, "reports", "monthly-churn-en.yaml"), "utf8");
   const out = text.replace(/^datasets:\n(  \w+: \{ path: [^\n]+\n)+/m, `datasets:\n${datasets}\n`);
   expect(out).not.toBe(text);
-  const dir = mkdtempSync(join(tmpdir(), "churnbook-pg-"));
+  const dir = mkdtempSync(join(tmpdir(), "churnbook-pgdef-"));
+  written.push(dir);
   const file = join(dir, "monthly-churn-pg.yaml");
   writeFileSync(file, out);
   return file;
