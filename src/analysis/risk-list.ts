@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, Locale, Row } from "./types.js";
+import type { Analysis, ColumnDecl, Locale, Row } from "./types.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
 export const riskListParams = Type.Object({
@@ -38,6 +38,21 @@ export function riskRow(s: Scored, rank: number, locale: Locale): Row {
  * (logistic: β_std × (x − mean)/sd summed over a column's one-hot levels; gbdt: tree paths).
  * Value classes: see predict/scoring.ts (MVC = top fifth of positive values, BZC < 0).
  */
+/** The columns of the full risk list and of its top rows (the same rows, cut to the report's length). */
+const riskColumns: Record<string, ColumnDecl> = {
+  rank: { type: "integer", format: "count" },
+  customer_id: { type: "string", format: "label" },
+  probability: { type: "number", format: "percent" },
+  annual_value: { type: "number", format: "currency" },
+  value_at_risk: { type: "number", format: "currency" },
+  value_class: { type: "string", format: "label" },
+  value_class_label: { type: "string", format: "label" },
+  plan: { type: "string", format: "label" },
+  reason_1: { type: "string", format: "label" },
+  reason_2: { type: "string", format: "label" },
+  reason_3: { type: "string", format: "label" },
+};
+
 export const riskList: Analysis<RiskListParams> = {
   id: "risk-list",
   title: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
@@ -101,35 +116,11 @@ export const riskList: Analysis<RiskListParams> = {
     tables: {
       risk_list: {
         description: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
-        columns: {
-          rank: { type: "integer", format: "count" },
-          customer_id: { type: "string", format: "label" },
-          probability: { type: "number", format: "percent" },
-          annual_value: { type: "number", format: "currency" },
-          value_at_risk: { type: "number", format: "currency" },
-          value_class: { type: "string", format: "label" },
-          value_class_label: { type: "string", format: "label" },
-          plan: { type: "string", format: "label" },
-          reason_1: { type: "string", format: "label" },
-          reason_2: { type: "string", format: "label" },
-          reason_3: { type: "string", format: "label" },
-        },
+        columns: riskColumns,
       },
       top: {
         description: { "zh-CN": "风险客户名单", "en-US": "Top" },
-        columns: {
-          rank: { type: "integer", format: "count" },
-          customer_id: { type: "string", format: "label" },
-          probability: { type: "number", format: "percent" },
-          annual_value: { type: "number", format: "currency" },
-          value_at_risk: { type: "number", format: "currency" },
-          value_class: { type: "string", format: "label" },
-          value_class_label: { type: "string", format: "label" },
-          plan: { type: "string", format: "label" },
-          reason_1: { type: "string", format: "label" },
-          reason_2: { type: "string", format: "label" },
-          reason_3: { type: "string", format: "label" },
-        },
+        columns: riskColumns,
       },
       by_value_class: {
         description: { "zh-CN": "按价值等级", "en-US": "By value class" },

@@ -42,7 +42,7 @@ describe("customer value report", () => {
     // The one customer whose repeat purchases are all $0 is left out of the Gamma–Gamma fit (as lifetimes does).
     // CDNOW has no cost column: customer value says it equals net revenue.
     expect(result.warnings.filter((w) => !w.startsWith("clv: 1 位有重复购买但平均消费 ≤ 0") && !w.startsWith("dataset \"transactions\": ") && !w.startsWith("value: 未提供服务成本"))).toEqual([]);
-    expect(result.warnings).toContain("value: 未提供服务成本(交易表无 cost 字段,也未设参数 cost_columns):客户价值 = 净收入。");
+    expect(result.warnings).toContain("value: 未提供服务成本（交易表无 cost 字段，也未设参数 cost_columns）：客户价值 = 净收入。");
     const html = readFileSync(join(result.dir, "report.html"), "utf8");
     const text = body(html);
     expect(html).toContain("CDNOW 客户价值分析报告");

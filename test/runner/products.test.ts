@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Type } from "@sinclair/typebox";
 import { describe, expect, it, vi } from "vitest";
 import type { Engine } from "../../src/data/engine.js";
+import { duckdb } from "../../src/data/dialects/duckdb.js";
 import { parseReportText } from "../../src/definition/index.js";
 import { planProducts, runAnalysis, runShared } from "../../src/analysis/run.js";
 import { resolveParams } from "../../src/analysis/params.js";
@@ -25,7 +26,8 @@ vi.mock("../../src/analysis/predict/pipeline.js", async (importOriginal) => {
 
 describe("products", () => {
   const ctx: AnalysisContext = { period: parsePeriod("2026-10"), locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} };
-  const engine = { query: async () => [] } as unknown as Engine;
+  // A stand-in engine: the products under test ask it nothing.
+  const engine = { query: async () => [], dialect: duckdb } as unknown as Engine;
   let computed = 0;
   const doubled: Product<{ n: number }, number> = { id: "doubled", reductions: () => ({}), compute: (_d, q) => (computed++, 2 * q.n) };
   const user = (id: string): Analysis<{ n: number }> => ({
