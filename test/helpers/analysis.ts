@@ -49,3 +49,19 @@ export function defaultDefinition(analysis: Analysis, ctx: Partial<AnalysisConte
   const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { transactions: ["customer_id", "date", "amount"] }, ...ctx };
   return definitionOf(analysis, resolveParams(analysis, {}), full);
 }
+
+/** A stand-in analysis for render and runner tests: no data, no SQL; tests add the outputs, chart or notes they exercise. */
+export function fakeAnalysis(extra: Partial<Analysis> = {}): Analysis {
+  return {
+    id: "fake",
+    title: { "zh-CN": "示例分析", "en-US": "Example analysis" },
+    summary: { "zh-CN": "", "en-US": "" },
+    definition: { "zh-CN": "", "en-US": "" },
+    params: {} as Analysis["params"],
+    needs: [],
+    reductions: () => ({}),
+    compute: () => ({ scalars: {}, tables: {} }),
+    mainTable: "rows",
+    ...extra,
+  };
+}

@@ -3,7 +3,7 @@
 // no customers at the start) prints "—" with a note saying which value and why.
 
 import { describe, expect, it } from "vitest";
-import type { Analysis, AnalysisResult, Locale } from "../../src/analysis/types.js";
+import type { AnalysisResult, Locale } from "../../src/analysis/types.js";
 import type { ReportCell } from "../../src/definition/index.js";
 import type { CellOutput } from "../../src/render/document.js";
 import { renderReport } from "../../src/render/index.js";
@@ -12,17 +12,9 @@ import { buildCell, type ResultsById } from "../../src/runner/cells.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { fixtureDocument } from "./fixtures.js";
+import { fakeAnalysis } from "../helpers/analysis.js";
 
-const fake: Analysis = {
-  id: "fake",
-  title: { "zh-CN": "示例分析", "en-US": "Example analysis" },
-  summary: { "zh-CN": "", "en-US": "" },
-  definition: { "zh-CN": "", "en-US": "" },
-  params: {} as Analysis["params"],
-  needs: [],
-  reductions: () => ({}),
-  compute: () => ({ scalars: {}, tables: {} }),
-  mainTable: "rows",
+const fake = fakeAnalysis({
   outputs: {
     scalars: {
       churn_rate: { type: "number", format: "percent", description: { "zh-CN": "流失率", "en-US": "Churn rate" } },
@@ -31,7 +23,7 @@ const fake: Analysis = {
     },
     tables: { rows: { description: { "zh-CN": "", "en-US": "" }, columns: { k: { type: "string" } } } },
   },
-};
+});
 
 const noCustomers: AnalysisResult = { scalars: { churn_rate: null, customers: 0 }, tables: { rows: [] }, notes: ["2026-10: no customers at the start of the period; churn, retention and growth rates are undefined (null)."] };
 const results = (result: AnalysisResult): ResultsById => new Map([["summary", { analysis: fake, params: {}, result }]]);

@@ -3,26 +3,18 @@
 // and the renderer prints them in a note box right after that cell, in the report's language.
 
 import { describe, expect, it } from "vitest";
-import type { Analysis, AnalysisResult, Locale } from "../../src/analysis/types.js";
+import type { AnalysisResult, Locale } from "../../src/analysis/types.js";
 import type { ReportCell } from "../../src/definition/index.js";
 import type { CellOutput } from "../../src/render/document.js";
 import { renderReport } from "../../src/render/index.js";
 import { buildCell, defaultView, type ResultsById } from "../../src/runner/cells.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { fixtureDocument } from "./fixtures.js";
+import { fakeAnalysis } from "../helpers/analysis.js";
 
-const fake: Analysis = {
-  id: "fake",
-  title: { "zh-CN": "示例分析", "en-US": "Example analysis" },
-  summary: { "zh-CN": "", "en-US": "" },
-  definition: { "zh-CN": "", "en-US": "" },
-  params: {} as Analysis["params"],
-  needs: [],
-  reductions: () => ({}),
-  compute: () => ({ scalars: {}, tables: {} }),
-  mainTable: "rows",
+const fake = fakeAnalysis({
   chart: () => ({ title: "chart", marks: [{ mark: "barY", data: "rows", options: { x: "k", y: "v" } }] }),
-};
+});
 
 function results(notes: Record<string, string[] | undefined>): ResultsById {
   const map: ResultsById = new Map();
