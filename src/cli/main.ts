@@ -137,7 +137,8 @@ export async function main(argv: string[]): Promise<number> {
           .option("out", { type: "string", demandOption: true })
           .option("start", { type: "string", default: "2024-01-01" })
           .option("end", { type: "string", default: "2026-11-01" })
-          .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" }),
+          .option("language", { choices: ["en", "zh"] as const, default: "en" as const, describe: "Language of names and attribute labels" })
+          .option("format", { choices: ["csv", "parquet"] as const, default: "csv" as const, describe: "File format (parquet: for large sizes, written through DuckDB in bounded memory)" }),
       (a) => run(async () => (await import("./commands/sample-data.js")).sampleDataCommandCli(a, printer))(),
     )
     .demandCommand(1, `name a command: ${commands.join(", ")}`)

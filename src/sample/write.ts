@@ -5,6 +5,7 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { createEngine, quoteIdent, quoteLiteral } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { SampleLanguage } from "./catalog.js";
 import {
@@ -49,6 +50,17 @@ export const sampleColumns = {
   churn_events: ["customer_id", "date", "reason", "type", "subtype"],
   usage: ["customer_id", "date", "count"],
 } as const satisfies Record<SampleTableName, readonly string[]>;
+
+/** Column types of the Parquet files: the types the rows are generated with (money with at
+ * most 2 decimals as DOUBLE, as the CSV writer rounds it; counts as INTEGER). */
+export const sampleParquetTypes = {
+  customers: { customer_id: "VARCHAR", name: "VARCHAR", signup_date: "DATE", region: "VARCHAR", industry: "VARCHAR", plan: "VARCHAR", channel: "VARCHAR", company_size: "VARCHAR" },
+  subscriptions: { subscription_id: "VARCHAR", customer_id: "VARCHAR", start_date: "DATE", end_date: "DATE", mrr: "DOUBLE", plan: "VARCHAR", cancel_date: "DATE" },
+  transactions: { transaction_id: "VARCHAR", customer_id: "VARCHAR", date: "DATE", amount: "DOUBLE", cost: "DOUBLE", quantity: "INTEGER" },
+  tickets: { ticket_id: "VARCHAR", customer_id: "VARCHAR", date: "DATE", category: "VARCHAR", satisfaction: "INTEGER", resolved_date: "DATE" },
+  churn_events: { customer_id: "VARCHAR", date: "DATE", reason: "VARCHAR", type: "VARCHAR", subtype: "VARCHAR" },
+  usage: { customer_id: "VARCHAR", date: "DATE", count: "INTEGER" },
+} as const satisfies { [T in SampleTableName]: Record<(typeof sampleColumns)[T][number], string> };
 
 function line(row: object, columns: readonly string[]): string {
   const r = row as Record<string, Cell>;
@@ -178,11 +190,49 @@ export function generateToDir(options: Parameters<typeof generateInto>[0], dir: 
   return { ...summary, meta: result };
 }
 
+/**
+ * Generates a company as Parquet files (customers.parquet …, typed by sampleParquetTypes) in
+ * bounded memory, for sizes whose rows do not fit in JavaScript (10⁷ customers ≈ 10⁸ events):
+ * the rows stream to CSV files in a staging folder inside `dir` (the same bytes as
+ * generateToDir, so a seed gives the same rows in both formats), then DuckDB copies each file to
+ * Parquet in a streaming COPY, and the staging folder is removed. Needs disk for the CSVs
+ * meanwhile (≈ 1.3 GB per 10⁶ customers).
+ */
+export async function generateParquetToDir(options: Parameters<typeof generateInto>[0], dir: string): Promise<WriteSummary & { meta: SampleMeta }> {
+  const staging = join(dir, `.csv-${process.pid}`);
+  try {
+    const csv = generateToDir(options, staging);
+    const engine = await createEngine();
+    const files: WriteSummary["files"] = [];
+    try {
+      for (const t of sampleTableNames) {
+        const name = `${t}.parquet`;
+        const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+        const types = Object.entries(sampleParquetTypes[t]).map(([c, type]) => `${quoteLiteral(c)}: ${quoteLiteral(type)}`);
+        const select = sampleColumns[t].map(quoteIdent).join(", ");
+        await engine.query(
+          `COPY (SELECT ${select} FROM read_csv(${quoteLiteral(join(staging, `${t}.csv`))}, header = true, columns = {${types.join(", ")}}, quote = '"', escape = '"')) TO ${quoteLiteral(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        renameSync(tmp, join(dir, name));
+        files.push({ name, rows: csv.files.find((f) => f.name === `${t}.csv`)!.rows });
+      }
+    } catch (e) {
+      for (const t of sampleTableNames) rmSync(join(dir, `.${t}.parquet.${process.pid}.tmp`), { force: true });
+      if (e instanceof ChurnbookError) throw e;
+      throw new ChurnbookError("sample-write", `cannot write Parquet files to ${dir}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      engine.close();
+    }
+    return { dir, files, meta: csv.meta };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
 export const defaultSampleStart = "2024-01-01";
 export const defaultSampleEnd = "2026-11-01";
 
-/** The `churnbook sample-data` command: generate a company and write its CSV files to `out`. */
-export function sampleDataCommand(args: {
+type SampleDataArgs = {
   seed: number;
   customers: number;
   out: string;
@@ -190,16 +240,20 @@ export function sampleDataCommand(args: {
   end?: string;
   /** Language of the attribute values and company names (default "en"). */
   language?: SampleLanguage;
-}): WriteSummary {
-  const { files, dir } = generateToDir(
-    {
-      seed: args.seed,
-      customers: args.customers,
-      start: args.start ?? defaultSampleStart,
-      end: args.end ?? defaultSampleEnd,
-      language: args.language,
-    },
-    args.out,
-  );
+};
+
+function sampleOptions(args: SampleDataArgs): Parameters<typeof generateInto>[0] {
+  return { seed: args.seed, customers: args.customers, start: args.start ?? defaultSampleStart, end: args.end ?? defaultSampleEnd, language: args.language };
+}
+
+/** The `churnbook sample-data` command: generate a company and write its CSV files to `out`. */
+export function sampleDataCommand(args: SampleDataArgs): WriteSummary {
+  const { files, dir } = generateToDir(sampleOptions(args), args.out);
+  return { dir, files };
+}
+
+/** `churnbook sample-data --format parquet`: the same company as Parquet files in `out`. */
+export async function sampleDataParquetCommand(args: SampleDataArgs): Promise<WriteSummary> {
+  const { files, dir } = await generateParquetToDir(sampleOptions(args), args.out);
   return { dir, files };
 }

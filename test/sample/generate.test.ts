@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { roles } from "../../src/data/roles.js";
 import { generateCompany, type SampleCompany } from "../../src/sample/generate.js";
 import { Rng } from "../../src/sample/random.js";
-import { csvField, sampleColumns, sampleDataCommand, writeCompany } from "../../src/sample/write.js";
+import { createEngine, quoteLiteral } from "../../src/data/engine.js";
+import { csvField, sampleColumns, sampleDataCommand, sampleDataParquetCommand, sampleParquetTypes, writeCompany } from "../../src/sample/write.js";
 import { ChurnbookError } from "../../src/util/errors.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "churnbook-sample-"));
@@ -327,5 +328,27 @@ describe("CSV output", () => {
     expect(() => generateCompany({ seed: 1, customers: 10, start: "2024-01-15", end: base.end })).toThrow(ChurnbookError);
     expect(() => generateCompany({ seed: 1, customers: 10, start: "2024-01-01", end: "2023-12-01" })).toThrow(ChurnbookError);
     expect(() => generateCompany({ seed: 1, customers: 10, start: "2024-13-01", end: base.end })).toThrow(ChurnbookError);
+  });
+});
+
+describe("Parquet output", () => {
+  it("writes the same rows as the generator, typed, and leaves no staging files", async () => {
+    const out = join(tmp, "parquet");
+    const small = generateCompany({ seed: 11, customers: 300, ...base, language: "zh" });
+    const summary = await sampleDataParquetCommand({ seed: 11, customers: 300, out, ...base, language: "zh" });
+    expect(readdirSync(out).sort()).toEqual(["churn_events.parquet", "customers.parquet", "subscriptions.parquet", "tickets.parquet", "transactions.parquet", "usage.parquet"]);
+    const engine = await createEngine();
+    try {
+      for (const t of Object.keys(sampleColumns) as (keyof typeof sampleColumns)[]) {
+        const file = quoteLiteral(join(out, `${t}.parquet`));
+        expect(summary.files.find((f) => f.name === `${t}.parquet`)!.rows, t).toBe(small[t].length);
+        // Row for row in generation order: dates as ISO text, missing values null, money to the cent.
+        expect(await engine.query(`SELECT * FROM read_parquet(${file})`), t).toEqual(small[t].map((r) => ({ ...r })));
+        const types = await engine.query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${file}))`);
+        expect(Object.fromEntries(types.map((r) => [r.column_name, r.column_type])), t).toEqual(sampleParquetTypes[t]);
+      }
+    } finally {
+      engine.close();
+    }
   });
 });
