@@ -1,13 +1,17 @@
 // Cox proportional hazards on customer attributes: which attributes shorten (hazard ratio > 1)
 // or lengthen (< 1) the time to churn. Lifetimes come from survival-data.ts (one row per
-// customer, built in SQL); the covariates are encoded here and the model is fitted by
-// stats/cox-ph.ts (Efron ties).
+// customer, built in SQL) and reach JavaScript grouped by (covariate pattern, duration, event)
+// with the number of customers of each group, so the rows grow with the distinct patterns and
+// durations, not with the customers; the covariates are encoded here and the model is fitted
+// by stats/cox-ph.ts (Efron ties) with the counts as frequency weights — the same fit as one
+// row per customer.
 
 import { Type, type Static } from "@sinclair/typebox";
 import { compareNatural, isNumberedOrdinal } from "../util/order.js";
 import { attributeLabel, attributeLevelLabel } from "./attributes.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
+import { quoteIdent } from "../data/engine.js";
 import { coxPH } from "./stats/cox-ph.js";
 import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
 import type { Analysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
@@ -24,6 +28,9 @@ export type CoxParams = Static<typeof coxParams>;
 
 /** More distinct values than this in a text attribute is almost surely an id, not a category. */
 const maxLevels = 50;
+
+/** The column of the grouped lifetimes holding how many customers a row stands for (no attribute is named so). */
+const countColumn = "__customers";
 
 const definition: Localized = {
   "zh-CN": [
@@ -122,8 +129,16 @@ export const cox: Analysis<CoxParams> = {
   },
 
   reductions(params, ctx) {
+    const covariates = covariatesOf(params, ctx);
+    const columns = ["duration", "event", ...covariates.map((c) => quoteIdent(c))];
+    const lifetimes = lifetimesSql(ctx, { unit: "day", attributes: covariates });
     return {
-      lifetimes: lifetimesSql(ctx, { unit: "day", attributes: covariatesOf(params, ctx) }),
+      // One row per (duration, event, covariate pattern) with its customers: a full order, so
+      // the rows come back the same on every run and engine.
+      lifetimes: `SELECT ${columns.join(", ")}, CAST(COUNT(*) AS INTEGER) AS ${quoteIdent(countColumn)}
+        FROM (${lifetimes}) lt
+        GROUP BY ${columns.join(", ")}
+        ORDER BY ${columns.map((c) => `${c} NULLS LAST`).join(", ")}`,
       ...excludedLifetimesSql(ctx),
     };
   },
@@ -132,8 +147,10 @@ export const cox: Analysis<CoxParams> = {
     const covariates = covariatesOf(params, ctx);
     const notes: string[] = [...excludedNote(data, ctx.locale)];
     const all = data.lifetimes ?? [];
+    const count = (r: Row) => Number(r[countColumn] ?? 1);
+    const customers = (rs: Row[]) => rs.reduce((s, r) => s + count(r), 0);
     const rows = all.filter((r) => covariates.every((c) => r[c] !== null && r[c] !== undefined));
-    const dropped = all.length - rows.length;
+    const dropped = customers(all) - customers(rows);
     if (dropped > 0) notes.push(msg(ctx.locale).lifetimes.coxMissingCovariate(dropped));
 
     const terms: Term[] = [];
@@ -162,8 +179,8 @@ export const cox: Analysis<CoxParams> = {
       for (const level of levels.slice(1)) terms.push({ name: `${c}=${level}`, value: (r) => (String(r[c]) === level ? 1 : 0) });
     }
 
-    const events = rows.filter((r) => r.event === true).length;
-    const emptyScalars = { n: rows.length, events, log_likelihood: null, log_likelihood_null: null, lr_chi2: null, lr_df: null, lr_p: null, concordance: null };
+    const events = customers(rows.filter((r) => r.event === true));
+    const emptyScalars = { n: customers(rows), events, log_likelihood: null, log_likelihood_null: null, lr_chi2: null, lr_df: null, lr_p: null, concordance: null };
     if (rows.length === 0 || events === 0 || terms.length === 0) {
       const why =
         rows.length === 0
@@ -178,7 +195,7 @@ export const cox: Analysis<CoxParams> = {
       rows.map((r) => Number(r.duration)),
       rows.map((r) => r.event === true),
       rows.map((r) => terms.map((t) => t.value(r))),
-      { names: terms.map((t) => t.name), confLevel: params.conf_level },
+      { names: terms.map((t) => t.name), confLevel: params.conf_level, weights: rows.map(count) },
     );
     if (!fit.converged) {
       notes.push(msg(ctx.locale).lifetimes.coxNotConverged);

@@ -119,6 +119,48 @@ describe("cox", () => {
     expect(all.tables.coefficients).toEqual(r.tables.coefficients);
   });
 
+  it("reads lifetimes grouped by (duration, event, covariates) with counts and fits what one row per customer fits", async () => {
+    // 2,000 customers on 2 plans × 3 regions × 3 seat counts and 20 durations: the reduction brings back a row per
+    // distinct (duration, event, plan, region), the fit weights each by its customers.
+    let seed = 5;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const lifetimes: Row[] = Array.from({ length: 2000 }, (_, i) => {
+      const plan = rand() < 0.5 ? "basic" : "pro", region = ["east", "north", "west"][Math.floor(rand() * 3)]!;
+      const t = 1 + Math.floor(rand() * (plan === "pro" ? 30 : 18));
+      return { customer_id: `c${i}`, duration: Math.min(t, 20), event: t <= 20 && rand() < 0.8, plan, region, seats: i % 7 === 0 ? null : 1 + (i % 3) };
+    });
+    const r = await runOnRows(cox, { lifetimes }, { covariates: "plan,region,seats" });
+    const kept = lifetimes.filter((l) => l.seats !== null);
+    const ref = coxPH(
+      kept.map((l) => l.duration as number),
+      kept.map((l) => l.event as boolean),
+      kept.map((l) => [l.plan === "pro" ? 1 : 0, l.region === "north" ? 1 : 0, l.region === "west" ? 1 : 0, l.seats as number]),
+      { names: ["plan=pro", "region=north", "region=west", "seats"] },
+    );
+    const close = (a: unknown, b: number) => expect(Math.abs((a as number) - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+    const byTerm = new Map(r.tables.coefficients!.map((row) => [row.term, row]));
+    ref.names.forEach((name, j) => {
+      close(byTerm.get(name)!.coef, ref.coef[j]!);
+      close(byTerm.get(name)!.se, ref.se[j]!);
+    });
+    close(r.scalars.log_likelihood, ref.logLik);
+    close(r.scalars.lr_chi2, ref.lrChi2);
+    close(r.scalars.concordance, ref.concordance!);
+    expect(r.scalars).toMatchObject({ n: kept.length, events: kept.filter((l) => l.event).length });
+    expect(r.notes).toContain(`${lifetimes.length - kept.length} customers with a missing covariate were left out of the fit`);
+    // What reaches JavaScript: far fewer rows than customers, counts adding up to every customer.
+    const engine = await createEngine();
+    try {
+      await engine.loadRows("lifetimes", { customer_id: "VARCHAR", duration: "DOUBLE", event: "BOOLEAN", plan: "VARCHAR", region: "VARCHAR", seats: "DOUBLE" }, lifetimes);
+      const ctx: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { lifetimes: Object.keys(lifetimes[0]!) } };
+      const rows = await engine.query(cox.reductions(resolveParams(cox, { covariates: "plan,region,seats" }), ctx).lifetimes!);
+      expect(rows.length).toBeLessThan(lifetimes.length / 2);
+      expect(rows.reduce((s, x) => s + Number(x.__customers), 0)).toBe(lifetimes.length);
+    } finally {
+      engine.close();
+    }
+  });
+
   it("leaves out customers with missing covariates and single-valued attributes, with notes", async () => {
     const lifetimes: Row[] = [
       { duration: 1, event: true, x: 1, tier: "a", country: "cn" },

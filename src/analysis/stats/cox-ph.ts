@@ -10,6 +10,11 @@
 // normal p; CI β ± z_{1−α/2}·se. Likelihood-ratio test: 2(ℓ(β̂) − ℓ(0)) on p df.
 // One pass over the observations sorted by descending duration accumulates the risk-set sums
 // S₀, S₁, S₂, so each iteration costs O(n·p²).
+// Grouped input: `weights` are frequency weights — row i stands for weights[i] identical
+// observations (same duration, event and covariates). Every sum counts a row weights[i] times
+// and Efron's d is the number of tied events, Σ weights, so the fit, its information, the
+// likelihoods and the concordance equal those of the expanded data (up to rounding): a
+// customer table grouped by (covariate pattern, duration, event) gives the per-customer fit.
 
 import { ChurnbookError } from "../../util/errors.js";
 import { invertSpd, solveSpd } from "./linalg.js";
@@ -22,6 +27,8 @@ export interface CoxOptions {
   confLevel?: number;
   /** Maximum Newton iterations (default 50). */
   maxIter?: number;
+  /** Frequency weights: how many identical observations each row stands for (integers ≥ 1; default 1 each). */
+  weights?: readonly number[];
 }
 
 export interface CoxFit {
@@ -69,13 +76,23 @@ export function coxPH(
   const names = options.names ? [...options.names] : Array.from({ length: p }, (_, j) => `x${j + 1}`);
   const confLevel = options.confLevel ?? 0.95;
   const maxIter = options.maxIter ?? 50;
-  const nEvents = events.reduce<number>((s, e) => s + (e === true || e === 1 ? 1 : 0), 0);
+  const weights = options.weights ?? null;
+  if (weights && weights.length !== n) throw new Error("coxPH: weights and durations must have the same length");
+  const wt = (i: number) => (weights ? weights[i]! : 1);
+  let total = 0, nEvents = 0;
+  for (let i = 0; i < n; i++) {
+    const c = wt(i);
+    if (!Number.isInteger(c) || c < 1) throw new Error(`coxPH: weights are counts of observations (integers ≥ 1), got ${c} in row ${i + 1}`);
+    total += c;
+    if (events[i] === true || events[i] === 1) nEvents += c;
+  }
   if (nEvents === 0) throw new ChurnbookError("cox-no-events", "the Cox model needs at least one event (no lifetime in the data ended in churn)");
 
   // Sort by descending duration; standardise columns.
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => durations[b]! - durations[a]! || a - b);
   const time = new Float64Array(n);
   const ev = new Uint8Array(n);
+  const cnt = new Float64Array(n);
   const z = new Float64Array(n * p);
   const mean = new Array<number>(p).fill(0);
   const sd = new Array<number>(p).fill(0);
@@ -87,13 +104,13 @@ export function coxPH(
     for (let j = 0; j < p; j++) {
       const v = row[j]!;
       if (!Number.isFinite(v)) throw new ChurnbookError("bad-covariate", `covariate "${names[j]}" has a missing or non-finite value in row ${i + 1}`);
-      mean[j]! += v;
+      mean[j]! += wt(i) * v;
     }
   }
-  for (let j = 0; j < p; j++) mean[j] = mean[j]! / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) sd[j]! += (x[i]![j]! - mean[j]!) ** 2;
+  for (let j = 0; j < p; j++) mean[j] = mean[j]! / total;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) sd[j]! += wt(i) * (x[i]![j]! - mean[j]!) ** 2;
   for (let j = 0; j < p; j++) {
-    sd[j] = Math.sqrt(sd[j]! / n);
+    sd[j] = Math.sqrt(sd[j]! / total);
     if (!(sd[j]! > 1e-12 * Math.max(1, Math.abs(mean[j]!)))) {
       throw new ChurnbookError("cox-constant-covariate", `covariate "${names[j]}" takes a single value, so its effect cannot be estimated`, { hint: "leave it out of the covariates" });
     }
@@ -101,6 +118,7 @@ export function coxPH(
   order.forEach((src, i) => {
     time[i] = durations[src]!;
     ev[i] = events[src] === true || events[src] === 1 ? 1 : 0;
+    cnt[i] = wt(src);
     for (let j = 0; j < p; j++) z[i * p + j] = (x[src]![j]! - mean[j]!) / sd[j]!;
   });
 
@@ -125,7 +143,8 @@ export function coxPH(
       let d = 0, d0 = 0;
       let k = i;
       for (; k < n && time[k] === t; k++) {
-        const w = Math.exp(eta[k]! - m);
+        const c = cnt[k]!;
+        const w = c * Math.exp(eta[k]! - m);
         s0 += w;
         const off = k * p;
         for (let j = 0; j < p; j++) {
@@ -138,12 +157,12 @@ export function coxPH(
             d1.fill(0);
             d2.fill(0);
           }
-          d++;
+          d += c;
           d0 += w;
-          ll += eta[k]! - m;
+          ll += c * (eta[k]! - m);
           for (let j = 0; j < p; j++) {
             const wz = w * z[off + j]!;
-            grad[j]! += z[off + j]!;
+            grad[j]! += c * z[off + j]!;
             d1[j]! += wz;
             for (let l = 0; l <= j; l++) d2[j * p + l]! += wz * z[off + l]!;
           }
@@ -224,8 +243,8 @@ export function coxPH(
     lrChi2,
     lrDf: p,
     lrP: chi2Sf(lrChi2, p),
-    concordance: concordanceIndex(Array.from(time), Array.from(ev), Array.from(cur.eta)),
-    n,
+    concordance: concordanceIndex(Array.from(time), Array.from(ev), Array.from(cur.eta), weights ? Array.from(cnt) : undefined),
+    n: total,
     events: nEvents,
     iterations,
     converged,
@@ -244,16 +263,17 @@ function singular(names: readonly string[]): ChurnbookError {
  * duration ended in an event, or when the durations tie and only one of them is an event (the
  * censored one outlived it); a comparable pair is concordant when the earlier event has the
  * higher risk, and counts ½ when the risks tie. C = (concordant + ½ tied) / comparable; null
- * when no pair is comparable. O(n log n).
+ * when no pair is comparable. `weights`: frequency weights (coxPH). O(n log n).
  */
-export function concordanceIndex(durations: readonly number[], events: readonly (boolean | number)[], risk: readonly number[]): number | null {
+export function concordanceIndex(durations: readonly number[], events: readonly (boolean | number)[], risk: readonly number[], weights?: readonly number[]): number | null {
   const n = durations.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => durations[a]! - durations[b]! || a - b);
   const levels = [...new Set(risk)].sort((a, b) => a - b);
   const rankOf = new Map(levels.map((v, i) => [v, i + 1]));
   const tree = new Float64Array(levels.length + 1);
-  const add = (r: number) => {
-    for (let i = r; i < tree.length; i += i & -i) tree[i]!++;
+  const wt = (i: number) => (weights ? weights[i]! : 1);
+  const add = (r: number, c: number) => {
+    for (let i = r; i < tree.length; i += i & -i) tree[i]! += c;
   };
   const countLe = (r: number) => {
     let s = 0;
@@ -262,12 +282,14 @@ export function concordanceIndex(durations: readonly number[], events: readonly 
   };
   const isEvent = (i: number) => events[i] === true || events[i] === 1;
   let pool = 0, pairs = 0, correct = 0, tied = 0;
+  // A row of weight c is c identical observations: c times the pairs one of them makes (pairs
+  // inside the row are never comparable: same duration, same event).
   const query = (i: number) => {
     const r = rankOf.get(risk[i]!)!;
-    const le = countLe(r), lt = countLe(r - 1);
-    pairs += pool;
-    correct += pool - le;
-    tied += le - lt;
+    const le = countLe(r), lt = countLe(r - 1), c = wt(i);
+    pairs += c * pool;
+    correct += c * (pool - le);
+    tied += c * (le - lt);
   };
   let a = 0;
   while (a < n) {
@@ -277,8 +299,8 @@ export function concordanceIndex(durations: readonly number[], events: readonly 
     const died = batch.filter(isEvent);
     for (const i of died) query(i);
     for (const i of died) {
-      add(rankOf.get(risk[i]!)!);
-      pool++;
+      add(rankOf.get(risk[i]!)!, wt(i));
+      pool += wt(i);
     }
     for (const i of batch) if (!isEvent(i)) query(i);
     a = b;

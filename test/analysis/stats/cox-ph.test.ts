@@ -125,6 +125,44 @@ describe("coxPH", () => {
     expect(fit.concordance!).toBeGreaterThan(0.5);
   });
 
+  it("gives grouped rows with frequency weights the fit of the expanded rows (Efron ties, concordance)", () => {
+    // 2,000 observations on few covariate patterns and 25 whole-period times: many tied events,
+    // within a group and across groups. Grouped by (time, event, pattern) with counts as weights.
+    const rand = mulberry32(11);
+    const durations: number[] = [], events: number[] = [], x: number[][] = [];
+    for (let i = 0; i < 2000; i++) {
+      const row = [rand() < 0.4 ? 1 : 0, Math.floor(rand() * 3), rand() < 0.5 ? 1 : 0];
+      const rate = 0.06 * Math.exp(0.6 * row[0]! - 0.3 * row[1]! + 0.2 * row[2]!);
+      const t = Math.ceil(-Math.log(1 - rand()) / rate), c = Math.ceil(rand() * 25);
+      durations.push(Math.min(t, c));
+      events.push(t <= c ? 1 : 0);
+      x.push(row);
+    }
+    const groups = new Map<string, { t: number; e: number; x: number[]; n: number }>();
+    durations.forEach((t, i) => {
+      const key = JSON.stringify([t, events[i], x[i]]);
+      const g = groups.get(key);
+      if (g) g.n++;
+      else groups.set(key, { t, e: events[i]!, x: x[i]!, n: 1 });
+    });
+    const g = [...groups.values()].reverse(); // any order: the fit sorts by time
+    expect(g.length).toBeLessThan(durations.length / 3);
+    const full = coxPH(durations, events, x);
+    const grouped = coxPH(g.map((r) => r.t), g.map((r) => r.e), g.map((r) => r.x), { weights: g.map((r) => r.n) });
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+    full.coef.forEach((c, j) => close(grouped.coef[j]!, c));
+    full.se.forEach((s, j) => close(grouped.se[j]!, s));
+    close(grouped.logLik, full.logLik);
+    close(grouped.logLikNull, full.logLikNull);
+    close(grouped.concordance!, full.concordance!);
+    expect([grouped.n, grouped.events, grouped.converged]).toEqual([full.n, full.events, true]);
+    expect(full.n).toBe(2000);
+    // The weighted concordance counts a group's pairs as the expanded rows do.
+    const eta = x.map((r) => r.reduce((s, v, j) => s + v * full.coef[j]!, 0));
+    close(concordanceIndex(g.map((r) => r.t), g.map((r) => r.e), g.map((r) => r.x.reduce((s, v, j) => s + v * full.coef[j]!, 0)), g.map((r) => r.n))!, naiveConcordance(durations, events, eta));
+    expect(() => coxPH([1, 2], [1, 0], [[0], [1]], { weights: [1, 0.5] })).toThrow(/integers/);
+  });
+
   it("refuses constant or collinear covariates and data without events", () => {
     expect(() => coxPH([1, 2, 3], [1, 1, 0], [[1], [1], [1]], { names: ["plan=pro"] })).toThrow(/plan=pro/);
     expect(() => coxPH([1, 2, 3, 4], [1, 1, 0, 1], [[1, 2], [2, 4], [3, 6], [0, 0]])).toThrow(/collinear/);
