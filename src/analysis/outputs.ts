@@ -2,7 +2,7 @@
 // scalar, table and column must be declared, every declared one present (unless optional), and
 // every value of its declared type (null is a missing value and always allowed).
 
-import type { Analysis, AnalysisOutputs, AnalysisResult, OutputType, ScalarDecl, Value } from "./types.js";
+import type { Analysis, AnalysisOutputs, AnalysisResult, OutputType, Row, ScalarDecl, Value } from "./types.js";
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -23,6 +23,17 @@ export function valueHasType(v: Value, type: OutputType | OutputType[]): boolean
         return typeof v === "boolean";
     }
   });
+}
+
+/**
+ * The type of a column no declaration covers (a transform's new column, an open column), from its
+ * values: date (ISO dates), integer, number, boolean, else string. Never from the column's name.
+ */
+export function typeOfValues(rows: readonly Row[], column: string): OutputType {
+  const values = rows.map((r) => r[column] ?? null).filter((v) => v !== null);
+  if (!values.length) return "string";
+  for (const t of ["date", "integer", "number", "boolean"] as const) if (values.every((v) => valueHasType(v, t))) return t;
+  return "string";
 }
 
 /**

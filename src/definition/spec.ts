@@ -8,6 +8,7 @@ import { encodings, fieldTypes } from "../data/roles.js";
 import { roleNames } from "../data/roles.js";
 import { markTypes } from "../charts/spec.js";
 import { locales } from "../core/vocabulary.js";
+import { outputFormats } from "../analysis/types.js";
 import { AlertSpec, AppendixSpec, CoverSpec, SummarySpec } from "./page-one.js";
 
 const literals = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
@@ -143,13 +144,15 @@ const cellCommon = {
 };
 
 const Expr = Type.String({ description: 'An Arquero expression over the row d, e.g. "d => d.lost_mrr * 12"; functions from op (op.sum, op.mean, op.round, …).' });
+/** A new column: its expression, or the expression and its format (else derived from the columns it reads). */
+const NewColumn = Type.Union([Expr, Type.Object({ expr: Expr, format: Type.Optional(literals(outputFormats, { description: "How the column is presented; default: the format of the columns the expression reads where that is sound (a sum of currency is currency), else from its values." })) }, { additionalProperties: false })]);
 const Columns = Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]);
 const TransformStep = Type.Union(
   [
     Type.Object({ filter: Expr }, { additionalProperties: false, description: "Keep the rows for which the expression is true." }),
-    Type.Object({ derive: Type.Record(Type.String(), Expr) }, { additionalProperties: false, description: "Add or replace columns: name → expression." }),
+    Type.Object({ derive: Type.Record(Type.String(), NewColumn) }, { additionalProperties: false, description: "Add or replace columns: name → expression." }),
     Type.Object({ groupby: Columns }, { additionalProperties: false, description: "Group by these columns (for rollup)." }),
-    Type.Object({ rollup: Type.Record(Type.String(), Expr) }, { additionalProperties: false, description: "One row per group: name → aggregate expression (op.sum, op.mean, op.count, …)." }),
+    Type.Object({ rollup: Type.Record(Type.String(), NewColumn) }, { additionalProperties: false, description: "One row per group: name → aggregate expression (op.sum, op.mean, op.count, …)." }),
     Type.Object({ orderby: Columns }, { additionalProperties: false, description: "Sort by these columns; a leading - sorts descending." }),
     Type.Object({ select: Columns }, { additionalProperties: false, description: "Keep these columns, in this order." }),
     Type.Object(

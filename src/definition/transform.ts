@@ -5,7 +5,7 @@
 //       from: reasons                 # an analysis or transform cell (its main table) or <cell>.<table>
 //       steps:
 //         - filter: "d => d.share >= 0.05"
-//         - derive: { lost_arr: "d => d.lost_mrr * 12" }
+//         - derive: { lost_arr: { expr: "d => d.lost_mrr * 12", format: currency } }
 //         - groupby: [category]
 //         - rollup: { events: "d => op.sum(d.events)" }
 //         - orderby: [-events]        # column names; a leading - sorts descending
@@ -17,8 +17,13 @@
 // `ast: true`: nothing is compiled). Arquero already refuses variables, closures and calls other
 // than its `op` functions; on top of that only value expressions are allowed (no block bodies,
 // no member access beyond a column, no params): anything else is a located definition error.
+//
+// A derived or rolled-up column is an expression, or { expr, format } with one of the declared
+// output formats (analysis/types.ts outputFormats); without a format the runner derives it from
+// the columns the expression reads (runner/transform.ts), never from the column's name.
 
 import { createRequire } from "node:module";
+import { outputFormats, type OutputFormat } from "../analysis/types.js";
 import { closeMatches } from "../util/errors.js";
 
 /**
@@ -35,7 +40,7 @@ export const joinKinds = ["inner", "left", "right", "full"] as const;
 
 export type TransformStep =
   | { verb: "filter"; expr: string; line: number }
-  | { verb: "derive" | "rollup"; exprs: Record<string, string>; line: number }
+  | { verb: "derive" | "rollup"; exprs: Record<string, string>; formats: Record<string, OutputFormat>; line: number }
   | { verb: "groupby" | "select"; columns: string[]; line: number }
   | { verb: "orderby"; columns: { name: string; desc: boolean }[]; line: number }
   | { verb: "join"; with: string; on: string[]; how: (typeof joinKinds)[number]; line: number }
@@ -52,14 +57,28 @@ export interface TransformProblem {
 
 const allowedNodes = new Set(["Column", "Literal", "Constant", "Function", "CallExpression", "BinaryExpression", "LogicalExpression", "UnaryExpression", "ConditionalExpression", "ArrayExpression", "TemplateLiteral", "TemplateElement"]);
 
+/** An Arquero expression's syntax tree (the body of `d => …`), as Arquero's parser gives it. */
+export interface ExpressionNode {
+  type: string;
+  name?: string;
+  value?: unknown;
+  operator?: string;
+  [child: string]: unknown;
+}
+
 /**
  * Parses one Arquero expression and returns the columns it reads; throws an Error with a reader's
  * message when Arquero refuses it or it uses anything but value expressions.
  */
 export function parseTransformExpression(expr: string): string[] {
-  let ast: unknown;
+  return parseTransformAst(expr).columns;
+}
+
+/** Parses and checks one Arquero expression (see parseTransformExpression): its tree and the columns it reads. */
+export function parseTransformAst(expr: string): { ast: ExpressionNode; columns: string[] } {
+  let ast: ExpressionNode;
   try {
-    ast = (loadArquero().parse({ e: expr }, { ast: true }) as { exprs: unknown[] }).exprs[0];
+    ast = (loadArquero().parse({ e: expr }, { ast: true }) as { exprs: ExpressionNode[] }).exprs[0]!;
   } catch (e) {
     throw new Error(((e as Error).message ?? String(e)).split("\n")[0]!);
   }
@@ -77,7 +96,7 @@ export function parseTransformExpression(expr: string): string[] {
     for (const [k, v] of Object.entries(node)) if (k !== "type" && typeof v === "object") visit(v);
   };
   visit(ast);
-  return [...columns];
+  return { ast, columns: [...columns] };
 }
 
 const isName = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
@@ -112,7 +131,19 @@ export function checkTransformStep(step: unknown): TransformProblem[] {
     case "derive":
     case "rollup":
       if (!value || typeof value !== "object" || Array.isArray(value) || !Object.keys(value).length) problems.push({ path: [verb], message: `${verb}: a mapping of new column → expression is expected` });
-      else for (const [k, v] of Object.entries(value)) expr([verb, k], v);
+      else {
+        for (const [k, v] of Object.entries(value)) {
+          if (!v || typeof v !== "object" || Array.isArray(v)) {
+            expr([verb, k], v);
+            continue;
+          }
+          // { expr, format }: the expression and the column's declared format.
+          const o = v as Record<string, unknown>;
+          for (const key of Object.keys(o)) if (key !== "expr" && key !== "format") problems.push({ path: [verb, k, key], key: true, message: `${verb}: unknown key "${key}" of column "${k}"`, hint: "expected expr and format" });
+          expr([verb, k, "expr"], o.expr);
+          if (o.format !== undefined && !(outputFormats as readonly unknown[]).includes(o.format)) problems.push({ path: [verb, k, "format"], message: `${verb}: invalid format ${JSON.stringify(o.format)} of column "${k}"`, hint: `expected one of ${outputFormats.join(", ")}` });
+        }
+      }
       break;
     case "groupby":
     case "select":
@@ -151,8 +182,12 @@ export function normalizeTransformStep(step: Record<string, unknown>, line: numb
     case "filter":
       return { verb, expr: value as string, line };
     case "derive":
-    case "rollup":
-      return { verb, exprs: value as Record<string, string>, line };
+    case "rollup": {
+      const entries = Object.entries(value as Record<string, string | { expr: string; format?: OutputFormat }>);
+      const exprs = Object.fromEntries(entries.map(([k, v]) => [k, typeof v === "string" ? v : v.expr]));
+      const formats = Object.fromEntries(entries.flatMap(([k, v]) => (typeof v !== "string" && v.format ? [[k, v.format]] : [])));
+      return { verb, exprs, formats, line };
+    }
     case "groupby":
     case "select":
       return { verb, columns: list(value), line };

@@ -1,9 +1,9 @@
-// Default labels and formats for result columns, so a table cell without explicit column
-// labels still reads in the report's language. Analyses use snake_case column names from a
-// shared vocabulary; unknown names fall back to a humanised form of the key.
+// Default labels for result columns, so a table cell without explicit column labels still reads
+// in the report's language. Analyses use snake_case column names from a shared vocabulary;
+// unknown names fall back to a humanised form of the key. Formats are never taken from a name:
+// they come from the declared outputs (render/output-formats.ts).
 
-import type { Locale, Row } from "../core/vocabulary.js";
-import type { ValueFormat } from "./document.js";
+import type { Locale } from "../core/vocabulary.js";
 
 const words: Record<string, [zh: string, en: string]> = {
   customer_id: ["客户编号", "Customer"],
@@ -86,35 +86,11 @@ const words: Record<string, [zh: string, en: string]> = {
   auc: ["AUC", "AUC"],
 };
 
-// Name patterns of the guess above (undeclared tables only).
-const percentLike = /(_rate|_share|^share|retention|_pct|^nrr$|^grr$|probability|^auc$|lift_share|cumulative_share)$/;
-const currencyLike = /(^|_)(mrr|revenue|amount|value|clv|cost|profit|spend|monetary|arr)($|_)/;
-const countLike = /^(customers|count|active|churned|reactivated|new_customers|events|at_risk|censored|n)$|_(count|customers)$/;
-
 export function columnLabel(key: string, locale: Locale): string {
   const w = words[key];
   if (w) return locale === "zh-CN" ? w[0] : w[1];
   const human = key.replace(/_/g, " ");
   return human.charAt(0).toUpperCase() + human.slice(1);
-}
-
-/**
- * A format guessed from a column's name and values — ONLY for tables that have no declared
- * outputs (transform cells' tables, derived tables). Analysis tables are formatted by their
- * declaration (render/output-formats.ts).
- */
-export function guessColumnFormat(key: string, rows: Row[]): ValueFormat {
-  const sample = rows.find((r) => r[key] !== null && r[key] !== undefined)?.[key];
-  if (typeof sample === "string") {
-    if (key === "period" || key === "cohort") return "period";
-    if (/^\d{4}-\d{2}-\d{2}$/.test(sample)) return "date";
-    return "text";
-  }
-  if (typeof sample !== "number") return "text";
-  if (percentLike.test(key)) return "percent";
-  if (currencyLike.test(key) && !/score|rank|periods|months|days/.test(key)) return "currency";
-  if (countLike.test(key)) return "integer";
-  return "number";
 }
 
 /** Whether a column label is known in the report's language (used to warn about raw keys). */
@@ -138,6 +114,3 @@ export function roleLabel(role: string, locale: Locale): string {
   const w = roleNames[role];
   return w ? (locale === "zh-CN" ? w[0] : w[1]) : role;
 }
-
-/** The former name of guessColumnFormat (undeclared tables only). */
-export const columnFormat = guessColumnFormat;

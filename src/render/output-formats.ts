@@ -1,7 +1,8 @@
 // Formats of result values from the analyses' declared outputs (analysis/types.ts AnalysisOutputs):
 // a table column or scalar is presented as its analysis declares it, never guessed from its name.
 
-import type { Analysis, OutputFormat, OutputType } from "../analysis/types.js";
+import type { Analysis, OutputFormat, OutputType, Row } from "../analysis/types.js";
+import { typeOfValues } from "../analysis/outputs.js";
 import type { ValueFormat } from "../util/format.js";
 
 /** The presentation format of a declared output format (and type, when no format is declared). */
@@ -42,4 +43,17 @@ export function declaredScalarFormat(analysis: Analysis, scalar: string): ValueF
 export function declaredTableFormats(analysis: Analysis, table: string): Record<string, ValueFormat> | undefined {
   const t = analysis.outputs?.tables[table];
   return t ? Object.fromEntries(Object.entries(t.columns).map(([k, c]) => [k, valueFormat(c.format, c.type)])) : undefined;
+}
+
+/**
+ * The format of a column: its declaration in the analysis (or transform), else — a column named
+ * after the data in an open table — from its values (integer, number, date, text), never its name.
+ */
+export function tableColumnFormat(analysis: Analysis, table: string, column: string, rows: readonly Row[]): ValueFormat {
+  return declaredColumnFormat(analysis, table, column) ?? valuesFormat(rows, column);
+}
+
+/** The format of an undeclared column, from its values (see analysis/outputs.ts typeOfValues). */
+export function valuesFormat(rows: readonly Row[], column: string): ValueFormat {
+  return valueFormat(undefined, typeOfValues(rows, column));
 }

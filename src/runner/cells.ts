@@ -11,8 +11,8 @@ import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } fr
 import type { ChartSpec } from "../charts/spec.js";
 import type { ReportCell } from "../definition/index.js";
 import type { CellOutput, ColumnSpec, KpiItem } from "../render/document.js";
-import { columnLabel, guessColumnFormat } from "../render/column-labels.js";
-import { declaredColumnFormat } from "../render/output-formats.js";
+import { columnLabel } from "../render/column-labels.js";
+import { tableColumnFormat } from "../render/output-formats.js";
 import { compileMarkdownTemplate } from "../render/markdown-template.js";
 import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -78,8 +78,8 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
       }
       const columns: ColumnSpec[] = keys.map((k) => {
         const given = cell.columns?.find((c) => c.key === k);
-        // The analysis's declared format; only transform tables (no declared outputs) fall back to a guess from the name and values.
-        const format = given?.format ?? declaredColumnFormat(r.analysis, tableName, k) ?? (r.analysis.outputs ? valueKindFormat(k, rows) : guessColumnFormat(k, rows));
+        // The declared format (a transform declares its table too); an open table's data-named columns by their values.
+        const format = given?.format ?? tableColumnFormat(r.analysis, tableName, k, rows);
         return { key: k, label: given?.label ?? columnLabel(k, scope.locale), format };
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
@@ -198,12 +198,6 @@ function scalar(results: ResultsById, ref: string): number | null {
   }
   const v = r.result.scalars[key];
   return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-/** An undeclared column of a declared table (the contract test rules this out): by its values only. */
-function valueKindFormat(key: string, rows: Row[]): ColumnSpec["format"] {
-  const sample = rows.find((r) => r[key] !== null && r[key] !== undefined)?.[key];
-  return typeof sample === "number" ? "number" : "text";
 }
 
 function pick(r: Row, keys: string[]): Row {

@@ -290,7 +290,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
             rows = runTransform(cell, results, report.file);
             await cache.put("transform", key, rows);
           }
-          results.set(cell.id, transformResult(cell.id, rows));
+          results.set(cell.id, transformResult(cell, rows, results));
           keys.set(cell.id, key);
         }
       } catch (e) {

@@ -7,7 +7,7 @@
 
 import ExcelJS from "exceljs";
 import type { Row, Value } from "../analysis/types.js";
-import { guessColumnFormat } from "../render/column-labels.js";
+import { valuesFormat } from "../render/output-formats.js";
 import type { ValueFormat } from "../util/format.js";
 import { defuseFormula } from "./csv.js";
 
@@ -90,7 +90,7 @@ export async function tablesXlsx(tables: XlsxTable[], options: { currency?: stri
   for (const t of tables) {
     const ws = wb.addWorksheet(sheetName(t.name, used), { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
     const keys = [...new Set(t.rows.flatMap((r) => Object.keys(r)))];
-    const formats = keys.map((k) => t.formats?.[k] ?? guessColumnFormat(k, t.rows));
+    const formats = keys.map((k) => t.formats?.[k] ?? valuesFormat(t.rows, k));
     const widths = keys.map((k) => k.length);
     ws.addRow(keys.map((k) => defuseFormula(k)));
     for (const r of t.rows) {

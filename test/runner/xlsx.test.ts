@@ -21,8 +21,11 @@ describe("tables.xlsx", () => {
             { period: "2026-10", churn_rate: 0.0412, mrr: 182345.5, customers: 1204, start_date: "2026-10-01", active: true, reason: "=HYPERLINK(\"http://x\")" },
             { period: "2026-09", churn_rate: null, mrr: -20, customers: 1180, start_date: "2026-09-01", active: false, reason: "-2+3+cmd|' /C calc'!A0" },
           ],
+          // The declared formats (render-files.ts passes the analysis's); active and reason go by their values.
+          formats: { period: "period", churn_rate: "percent", mrr: "currency", customers: "integer" },
         },
-        { name: "trend.periods", rows: [{ period: "2026-10", churned: 12 }] },
+        // No declaration: each column by its values, never by its name (a "churn_rate" of 0.04 is a number).
+        { name: "trend.periods", rows: [{ period: "2026-10", churned: 12, churn_rate: 0.04 }] },
       ],
       { currency: "CNY" },
     );
@@ -54,6 +57,8 @@ describe("tables.xlsx", () => {
     const widths = [1, 2, 3, 4, 5, 6, 7].map((c) => ws.getColumn(c).width);
     expect(widths.every((w) => typeof w === "number" && w >= 10), JSON.stringify(widths)).toBe(true);
     expect(ws.getColumn(7).width!).toBeGreaterThan(ws.getColumn(6).width!);
+    const undeclared = wb.getWorksheet("trend.periods")!.getRow(2);
+    expect([1, 2, 3].map((c) => undeclared.getCell(c).numFmt ?? null)).toEqual([null, "#,##0", "#,##0.00"]);
   });
 
   it("names sheets within Excel's rules", () => {
