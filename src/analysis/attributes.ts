@@ -2,6 +2,7 @@
 // groups customers by an attribute (segments, survival and hazard by group, Cox terms, drivers).
 
 import type { Locale, Localized } from "./types.js";
+import { msg } from "../locales/index.js";
 
 /** Display names of common customer attributes; other columns show their own name. */
 export const attributeNames: Record<string, Localized> = {
@@ -28,5 +29,5 @@ export function attributeLabel(name: string, locale: Locale): string {
 
 /** A level of an attribute, e.g. "套餐：基础版" / "Plan: Basic". */
 export function attributeLevelLabel(name: string, level: string, locale: Locale): string {
-  return `${attributeLabel(name, locale)}${locale === "zh-CN" ? "：" : ": "}${level}`;
+  return msg(locale).labelled(attributeLabel(name, locale), level);
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { encodeRows } from "./predict/encode.js";
 import { trainingCutoffs } from "./predict/features.js";
 import {
@@ -26,6 +26,7 @@ import { averagePrecision, brier, calibrationCurve, costTradeOff, gainsByDecile,
 import { foldsByGroup, foldsByIndex, permutationImportance, takeLabels, takeRows, timeSplit } from "./predict/validation.js";
 import { normalTwoSidedP } from "./stats/special.js";
 import { addDays } from "../util/period.js";
+import { msg } from "../locales/index.js";
 
 export const churnModelParams = Type.Object({
   models: Type.String({ default: "logistic,gbdt", description: "Models to train, comma-separated: logistic, gbdt" }),
@@ -45,8 +46,6 @@ export const churnModelParams = Type.Object({
   source: Type.Union([Type.Literal("auto"), Type.Literal("events"), Type.Literal("flat")], { default: "auto", description: "Training data: event data with cutoffs, the flat customers table with a churned label, or auto (events when present)" }),
 });
 export type ChurnModelParams = Static<typeof churnModelParams>;
-
-const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
 
 export function modelOptions(p: Pick<ChurnModelParams, "l2" | "rounds" | "depth" | "learning_rate" | "min_leaf" | "seed">): ModelOptions {
   return { ...defaultModelOptions, l2: p.l2, rounds: p.rounds, depth: p.depth, learningRate: p.learning_rate, minLeaf: p.min_leaf, seed: p.seed };
@@ -287,15 +286,15 @@ export const churnModel: Analysis<ChurnModelParams> = {
   },
   chart(result, _params, ctx) {
     if (result.tables.gains?.length === 0) return null;
-    const L = ctx.locale;
+    const say = msg(ctx.locale).model;
     const spec: ChartSpec = {
-      title: t(L, "累计增益曲线", "Cumulative gains"),
+      title: say.gainsTitle,
       marks: [
         { mark: "lineY", data: "gains", options: { x: "cumulative_customers_share", y: "cumulative_churners_share", stroke: "model", marker: "circle" } },
         { mark: "ruleY", data: "gains", options: { y: 0 } },
       ],
-      x: { label: t(L, "按风险排序覆盖的客户比例", "share of customers contacted, highest risk first"), format: "percent", domain: [0, 1] },
-      y: { label: t(L, "覆盖的流失客户比例", "share of churners reached"), format: "percent", domain: [0, 1] },
+      x: { label: say.gainsX, format: "percent", domain: [0, 1] },
+      y: { label: say.gainsY, format: "percent", domain: [0, 1] },
       color: { legend: true },
     };
     return spec;
@@ -304,20 +303,22 @@ export const churnModel: Analysis<ChurnModelParams> = {
 
 export function computeChurnModel(data: Record<string, Row[]>, params: ChurnModelParams, ctx: AnalysisContext): AnalysisResult {
   const L = ctx.locale;
+  const words = msg(L);
+  const say = words.model;
   const models = parseModels(params.models);
   const source = data.customers ? "flat" : "events";
   const prep = prepare(data, source, ctx);
   const opts = modelOptions(params);
   const notes: string[] = [];
-  if (prep.train.length === 0) return emptyResult(prep, t(L, "没有可训练的样本（截止日没有活跃客户或没有标签）", "no training rows (no active customers at the cutoffs, or no labels)"));
+  if (prep.train.length === 0) return emptyResult(prep, say.noTrainingRows);
   const d = design(prep);
   notes.push(...modelNotes(prep, null, null, L));
   const positives = prep.y.reduce((a, b) => a + b, 0);
   if (positives === 0 || positives === d.n) {
-    return emptyResult(prep, t(L, "训练样本只有一种结果（全部流失或全部未流失），无法训练模型", "the training rows have a single outcome (all churned or none), so no model can be trained"));
+    return emptyResult(prep, say.singleOutcome);
   }
-  if (Math.min(positives, d.n - positives) < 30) notes.push(t(L, `只有 ${Math.min(positives, d.n - positives)} 个少数类样本：验证指标不稳定`, `only ${Math.min(positives, d.n - positives)} rows of the minority outcome: the validation metrics are unstable`));
-  if (d.p === 0) notes.push(t(L, "没有可用特征：模型只含截距", "no usable feature: the models hold only an intercept"));
+  if (Math.min(positives, d.n - positives) < 30) notes.push(say.fewMinority(Math.min(positives, d.n - positives)));
+  if (d.p === 0) notes.push(say.noFeatures);
   const k = Math.min(params.folds, d.n);
   const folds = source === "flat" ? foldsByIndex(d.n, k) : foldsByGroup(prep.groups, k);
   const split = source === "events" ? timeSplit(prep.cutoffs) : null;
@@ -325,7 +326,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   // annual value of each training row (for the cost trade-off)
   const vf = annualValueField(source === "flat" ? prep.columns : Object.keys(prep.train[0]!), params.value_field);
   const value = vf ? prep.train.map((r) => { const v = numberOrNull(r[vf.column]); return v === null ? null : v * vf.factor; }) : null;
-  if (!vf) notes.push(t(L, "未找到客户价值字段：成本权衡只计优惠成本", "no customer value column: the cost trade-off counts offer costs only"));
+  if (!vf) notes.push(say.noValueColumn);
 
   const metrics: Row[] = [], drivers: Row[] = [], coefficients: Row[] = [], gains: Row[] = [], calibration: Row[] = [], confusion: Row[] = [], costCurve: Row[] = [], scores: Row[] = [];
   const scoreX = prep.score.length > 0 ? encodeRows(d.encoder, prep.score) : null;
@@ -374,7 +375,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
       card.logistic_status = m.status;
       card.logistic_iterations = m.iterations;
       if (m.status === "separated") notes.push(...fitNotes(final, d.encoder, L));
-      else if (!m.converged) notes.push(t(L, "逻辑回归未收敛（可能存在完全分离）：可设置 l2 > 0", "logistic regression did not converge (possible separation): try l2 > 0"));
+      else if (!m.converged) notes.push(say.possiblySeparated);
       coefficients.push(coefRow("(intercept)", "(intercept)", m.coef[0]!, m.se[0] ?? null, null));
       d.encoder.features.forEach((f, j) => coefficients.push(coefRow(f.name, featureLabel(f.name, L), m.coef[j + 1]!, m.se[j + 1] ?? null, m.sd[j]! > 0 ? Math.exp(m.betaStd[j + 1]!) : null)));
     } else {
@@ -412,19 +413,16 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
     excluded_columns: prep.excluded.length ? prep.excluded.map((e) => e.column).join(", ") : null,
     gbdt_rounds: (card.gbdt_rounds as number | undefined) ?? null,
   };
-  const featureList = [...new Set(d.encoder.features.map((f) => columnLabel(f.column, L)))].join(", ");
-  const limitations =
-    source === "flat"
-      ? t(L, "快照数据：特征与流失标签来自同一快照，模型描述“谁流失了”，不能严格代表“谁将流失”；相关不等于因果。", "Snapshot data: features and the churn label come from the same snapshot, so the model describes who churned rather than who will churn next; associations, not causes.")
-      : t(L, "客户属性按当前值使用（假定不变）；概率以训练截止日的流失率为基准；只反映相关关系，不代表因果；新客户历史短，预测不稳定。", "Customer attributes are used as they are now (assumed static); probabilities reflect the churn rate of the training cutoffs; associations, not causes; customers with short histories are scored less reliably.");
+  const featureList = [...new Set(d.encoder.features.map((f) => columnLabel(f.column, L)))];
+  const cardRow = (item: keyof typeof say.card, value: string): Row => ({ item, label: say.card[item], value });
   const modelCard: Row[] = [
-    { item: "data", label: t(L, "数据", "data"), value: source === "flat" ? t(L, "客户快照表（churned 为标签）", "customer snapshot table (churned as the label)") : t(L, `事件数据，${cutoffs.length} 个月度截止日 ${cutoffs[0]} … ${cutoffs[cutoffs.length - 1]}，标签窗口 ${params.horizon_days} 天，评分日 ${ctx.period.end}`, `event data, ${cutoffs.length} monthly cutoffs ${cutoffs[0]} … ${cutoffs[cutoffs.length - 1]}, label window ${params.horizon_days} days, scored at ${ctx.period.end}`) },
-    { item: "sample", label: t(L, "样本", "sample"), value: t(L, `${d.n} 行，${customers} 位客户，${positives} 个流失（${(churnRate * 100).toFixed(1)}%）`, `${d.n} rows, ${customers} customers, ${positives} churned (${(churnRate * 100).toFixed(1)}%)`) },
-    { item: "features", label: t(L, "特征", "features"), value: `${d.p}: ${featureList}` },
-    { item: "validation", label: t(L, "验证", "validation"), value: source === "flat" ? t(L, `${k} 折交叉验证（行号 mod ${k}）`, `${k}-fold cross-validation (row index mod ${k})`) : t(L, `${k} 折交叉验证（按客户）${split ? "，时间切分检验最近截止日" : ""}`, `${k}-fold cross-validation (by customer)${split ? ", time split on the latest cutoff" : ""}`) },
-    { item: "metrics", label: t(L, "指标", "metrics"), value: metrics.filter((m) => m.validation === "cv").map((m) => `${m.model}: AUC ${fmt(m.auc)}, AP ${fmt(m.average_precision)}, Brier ${fmt(m.brier)}`).join("; ") },
-    { item: "drivers", label: t(L, "主要驱动因素", "top drivers"), value: models.map((m) => `${m}: ${drivers.filter((r) => r.model === m).slice(0, 5).map((r) => r.label).join(", ")}`).join("; ") },
-    { item: "limitations", label: t(L, "局限", "limitations"), value: limitations },
+    cardRow("data", source === "flat" ? say.flatData : say.eventData(cutoffs.length, String(cutoffs[0]), String(cutoffs[cutoffs.length - 1]), params.horizon_days, ctx.period.end)),
+    cardRow("sample", say.sample(d.n, customers, positives, `${(churnRate * 100).toFixed(1)}%`)),
+    cardRow("features", say.features(d.p, featureList)),
+    cardRow("validation", source === "flat" ? say.cvFlat(k) : say.cvEvents(k, split !== null)),
+    cardRow("metrics", words.clauses(metrics.filter((m) => m.validation === "cv").map((m) => words.labelled(String(m.model), `AUC ${fmt(m.auc)}, AP ${fmt(m.average_precision)}, Brier ${fmt(m.brier)}`)))),
+    cardRow("drivers", words.clauses(models.map((m) => words.labelled(m, words.list(drivers.filter((r) => r.model === m).slice(0, 5).map((r) => String(r.label))))))),
+    cardRow("limitations", source === "flat" ? say.limitationsFlat : say.limitationsEvents),
   ];
   return { scalars, tables: { metrics, drivers, coefficients, gains, calibration, confusion, cost_curve: costCurve, scores, model_card: modelCard }, notes };
 }

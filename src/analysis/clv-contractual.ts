@@ -4,7 +4,7 @@ import { quoteLiteral } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, grainMonths, readCells } from "./cohorts/cohort-sql.js";
 import { spellsSql } from "./sql/spells.js";
-import { fitSbgPooled, sbgDerl, sbgSurvival } from "./stats/sbg.js";
+import { fitSbgPooled, sbgDerl, sbgFailureText, sbgSurvival } from "./stats/sbg.js";
 import type { Analysis, AnalysisResult, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
@@ -128,7 +128,7 @@ export const clvContractual: Analysis<ClvContractualParams> = {
     }
     const fit = fitSbgPooled(series);
     if (!fit.converged) {
-      throw new ChurnbookError("model-fit-failed", `clv-contractual: the sBG retention model cannot be fitted: ${fit.reason ?? "the likelihood maximisation did not converge"}`, {
+      throw new ChurnbookError("model-fit-failed", `clv-contractual: the sBG retention model cannot be fitted: ${sbgFailureText(fit.failure, "en-US")}`, {
         hint: "the model needs acquisition cohorts observed for at least two renewal periods with some churn; try more cohorts or a shorter period",
       });
     }

@@ -3,9 +3,9 @@ import type { ChartSpec } from "../charts/spec.js";
 import type { Period } from "../util/period.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
-import { fitSbgPooled, type SbgFit, sbgRetention, sbgSurvival } from "./stats/sbg.js";
+import { fitSbgPooled, type SbgFit, sbgFailureText, sbgRetention, sbgSurvival } from "./stats/sbg.js";
 import { splitList } from "./survival-data.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -141,7 +141,7 @@ export const cohortProjection: Analysis<CohortProjectionParams> = {
 
   compute(data, p, ctx) {
     const given = parseSurvivors(p.survivors);
-    if (given) return fromSurvivors(given, p);
+    if (given) return fromSurvivors(given, p, ctx.locale);
     return projection(data.cells ?? [], p, ctx);
   },
 
@@ -192,13 +192,13 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
   if (p.mode === "pooled") {
     const fit = fitSbgPooled(series.map((s) => s.survivors));
     if (!fit.converged) {
-      throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${fit.reason}`, {
+      throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${sbgFailureText(fit.failure, "en-US")}`, {
         hint: "use more or older cohorts (--param cohorts=24), a shorter cohort grain, or look at the observed retention in cohort-retention",
       });
     }
     const size = series.reduce((a, s) => a + s.survivors[0]!, 0);
     const maxObs = Math.max(...series.map((s) => s.survivors.length - 1));
-    fits.push(fitRow(pooledLabel, size, maxObs, fit));
+    fits.push(fitRow(pooledLabel, size, maxObs, fit, ctx.locale));
     for (let t = 0; t <= Math.max(p.horizon, maxObs); t++) {
       const observed = series.filter((s) => s.survivors.length > t);
       const obsSize = observed.reduce((a, s) => a + s.survivors[0]!, 0);
@@ -218,9 +218,9 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
       const fit = fitSbgPooled([s.survivors]);
       const size = s.survivors[0]!;
       const maxObs = s.survivors.length - 1;
-      fits.push(fitRow(s.cohort.label, size, maxObs, fit));
+      fits.push(fitRow(s.cohort.label, size, maxObs, fit, ctx.locale));
       if (!fit.converged) {
-        notes.push(msg(ctx.locale).cohorts.sbgFitFailed(s.cohort.label, String(fit.reason)));
+        notes.push(msg(ctx.locale).cohorts.sbgFitFailed(s.cohort.label, sbgFailureText(fit.failure, ctx.locale)));
         continue;
       }
       ok++;
@@ -238,10 +238,10 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
   return { scalars, tables: { projection: proj, fits }, notes };
 }
 
-function fromSurvivors(survivors: number[], p: CohortProjectionParams): AnalysisResult {
+function fromSurvivors(survivors: number[], p: CohortProjectionParams, locale: Locale): AnalysisResult {
   const fit = fitSbgPooled([survivors]);
   if (!fit.converged) {
-    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${fit.reason}`, {
+    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: the shifted-beta-geometric fit failed: ${sbgFailureText(fit.failure, "en-US")}`, {
       hint: "give at least three counts (cohort size and two periods) that show some churn, e.g. --param survivors=1000,631,468,382",
     });
   }
@@ -262,12 +262,12 @@ function fromSurvivors(survivors: number[], p: CohortProjectionParams): Analysis
       survival_at_horizon: sbgSurvival(fit.alpha, fit.beta, p.horizon),
       retention_at_horizon: sbgRetention(fit.alpha, fit.beta, p.horizon),
     },
-    tables: { projection: proj, fits: [fitRow(givenLabel, size, maxObs, fit)] },
+    tables: { projection: proj, fits: [fitRow(givenLabel, size, maxObs, fit, locale)] },
     notes: [],
   };
 }
 
-function fitRow(cohort: string, customers: number, observedPeriods: number, fit: SbgFit): Row {
+function fitRow(cohort: string, customers: number, observedPeriods: number, fit: SbgFit, locale: Locale): Row {
   const ok = fit.converged;
   return {
     cohort,
@@ -277,7 +277,7 @@ function fitRow(cohort: string, customers: number, observedPeriods: number, fit:
     beta: ok ? fit.beta : null,
     log_likelihood: ok ? fit.logLikelihood : null,
     converged: ok,
-    error: ok ? null : fit.reason ?? "the fit failed",
+    error: ok ? null : sbgFailureText(fit.failure, locale),
   };
 }
 

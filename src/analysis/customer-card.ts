@@ -1,7 +1,8 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { quoteLiteral } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row, Value } from "./types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import { msg } from "../locales/index.js";
 import { encodeRows } from "./predict/encode.js";
 import { featureSql, trainingCutoffs } from "./predict/features.js";
 import { annualValueField, columnLabel, design, formatValue, modelNotes, numberOrNull, prepare, resolveSource, topReasons, train } from "./predict/pipeline.js";
@@ -17,7 +18,6 @@ export const customerCardParams = Type.Object({
 });
 export type CustomerCardParams = Static<typeof customerCardParams>;
 
-const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
 
 function idSources(ctx: AnalysisContext): string[] {
   return (["customers", "subscriptions", "transactions", "tickets", "usage"] as const).filter((r) => ctx.fields[r]?.includes("customer_id")).map((r) => `SELECT DISTINCT customer_id FROM ${r}`);
@@ -187,8 +187,8 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
       row,
     };
   } else if (!row || churnedAlready) {
-    notes.push(t(L, "该客户在期末不是活跃客户：不计算流失概率", "the customer is not active at the period end: no churn probability"));
-  } else notes.push(t(L, "训练样本不足，无法计算流失概率", "not enough training data for a churn probability"));
+    notes.push(msg(L).customerCard.notActive);
+  } else notes.push(msg(L).customerCard.notEnoughTraining);
 
   const hist = data.history?.[0];
   const revenue = hist ? numberOrNull(hist.revenue) : null;
@@ -239,19 +239,21 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
     reason_2: scored?.reasons[1]?.text ?? null,
     reason_3: scored?.reasons[2]?.text ?? null,
   };
-  const item = (key: string, zh: string, en: string, value: Value): Row => ({ item: key, label: t(L, zh, en), value });
+  const say = msg(L).customerCard;
+  const item = (key: keyof typeof say.items, value: Value): Row => ({ item: key, label: say.items[key], value });
+  const reasonTexts = (scored?.reasons ?? []).map((r) => r.text);
   const card: Row[] = [
-    item("customer_id", "客户", "customer", id),
-    item("status", "状态", "status", t(L, status === "active" ? "活跃" : "已流失", status)),
-    item("segment", "分群", "segment", segment),
-    item("value_class", "价值分层", "value class", scalars.value_class_label),
-    item("contribution_to_date", "累计贡献（收入 − 成本）", "contribution to date (revenue − cost)", contribution),
-    item("annual_value", "年价值", "annual value", scalars.annual_value),
-    item("clv", "客户终身价值 (CLV)", "customer lifetime value (CLV)", clv),
-    item("churn_probability", `${H}天内流失概率`, `churn probability, ${H} days`, p),
-    item("reasons", "主要原因", "top reasons", (scored?.reasons ?? []).map((r) => r.text).join("; ") || null),
-    item("complaints", "投诉/工单", "complaints / tickets", t(L, `${tickets.length} 次，未解决 ${scalars.open_tickets} 次`, `${tickets.length}, ${scalars.open_tickets} open`)),
-    item("recommended_action", "推荐挽留方案", "recommended retention offer", scalars.recommended_action_label),
+    item("customer_id", id),
+    item("status", say.status(status === "active")),
+    item("segment", segment),
+    item("value_class", scalars.value_class_label),
+    item("contribution_to_date", contribution),
+    item("annual_value", scalars.annual_value),
+    item("clv", clv),
+    { item: "churn_probability", label: say.churnProbability(H), value: p },
+    item("reasons", reasonTexts.length ? msg(L).clauses(reasonTexts) : null),
+    item("complaints", say.tickets(tickets.length, scalars.open_tickets)),
+    item("recommended_action", scalars.recommended_action_label),
   ];
   return { scalars, tables: { card, reasons, tickets }, notes };
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import type { Analysis, ColumnDecl, Locale, Row } from "./types.js";
+import { msg } from "../locales/index.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
 export const riskListParams = Type.Object({
@@ -8,8 +9,6 @@ export const riskListParams = Type.Object({
   ...scoringProperties,
 });
 export type RiskListParams = Static<typeof riskListParams>;
-
-const t = (locale: Locale, zh: string, en: string) => (locale === "zh-CN" ? zh : en);
 
 export function riskRow(s: Scored, rank: number, locale: Locale): Row {
   const plan = s.row.current_plan ?? s.row.plan ?? null;
@@ -136,12 +135,12 @@ export const riskList: Analysis<RiskListParams> = {
   },
   chart(result, params, ctx) {
     if (!result.tables.top?.length) return null;
-    const L = ctx.locale;
+    const say = msg(ctx.locale).riskList;
     const spec: ChartSpec = {
-      title: t(L, `风险价值最高的 ${params.top} 位客户`, `Top ${params.top} customers by value at risk`),
+      title: say.chartTitle(params.top),
       marks: [{ mark: "barX", data: "top", options: { x: "value_at_risk", y: "customer_id", fill: "value_class_label", sort: { y: "-x" } } }],
-      x: { label: t(L, "风险价值（流失概率 × 年价值）", "value at risk (probability × annual value)"), format: "currency" },
-      y: { label: t(L, "客户", "customer") },
+      x: { label: say.valueAtRisk, format: "currency" },
+      y: { label: say.customer },
       color: { legend: true },
       marginLeft: 90,
     };

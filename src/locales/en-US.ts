@@ -9,6 +9,10 @@ const pl = (n: number, one: string, many: string) => (n === 1 ? one : many);
 export const enUS = {
   /** A list of names in running text. */
   list: (items: string[]) => items.join(", "),
+  /** A label and its value in running text ("Plan: Basic"). */
+  labelled: (label: string, value: string) => `${label}: ${value}`,
+  /** Clauses of one sentence, or entries of one table cell ("logistic: AUC 0.81; gbdt: AUC 0.84"). */
+  clauses: (items: string[]) => items.join("; "),
 
   /** The footnote of a markdown or KPI cell that shows a value the data leave undefined ("—"). */
   missingValue: (refs: string[]) => `— means no value: ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} not defined for this period's data.`,
@@ -95,6 +99,19 @@ export const enUS = {
     horizon: "Horizon",
     lostWithin: (h: number, quarters: boolean) => `Lost within ${h} ${quarters ? pl(h, "quarter", "quarters") : pl(h, "month", "months")}`,
     notOldEnough: (h: number) => `no cohort is ${h} period${pl(h, "", "s")} old yet: early churn within ${h} is not available`,
+  },
+
+  /** Why a shifted-beta-geometric fit is not usable (stats/sbg.ts SbgFailure, by code). */
+  sbg: {
+    invalidCount: (period: number, value: string) => `invalid survivor count at period ${period}: ${value}`,
+    increasing: (period: number, from: string, to: string) => `survivors increase from period ${period - 1} to ${period} (${from} → ${to})`,
+    noCohort: "no cohort with customers and at least one observed period",
+    tooFewPeriods: "too few periods: the sBG model needs survivor counts for at least 2 periods after acquisition",
+    noLoss: "no customer was lost in the observed periods: churn cannot be estimated",
+    allLostFirst: "every customer was lost in the first period: retention cannot be estimated",
+    noHeterogeneity: "the estimates run off to infinity (α + β > 10⁴): the data show no heterogeneity in churn (constant or rising churn rates), which the sBG model cannot represent",
+    boundary: "the estimates run off to the boundary of the parameter space (α or β → 0)",
+    notConverged: "the likelihood maximisation did not converge",
   },
 
   /** The survival family: lifetimes (survival-data), Kaplan–Meier, Nelson–Aalen and Cox. */
@@ -232,6 +249,123 @@ export const enUS = {
     ids: (columns: string[]) =>
       `${columns.join(", ")} ${pl(columns.length, "is an identifier or row number", "are identifiers or row numbers")} (a different value for every customer, named like an id or rising with the row order), not a customer trait, so ${pl(columns.length, "it is", "they are")} left out of the model`,
     sentences: (parts: string[]) => `${parts.join("; ")}.`,
+    noTrainingRows: "no training rows (no active customers at the cutoffs, or no labels)",
+    singleOutcome: "the training rows have a single outcome (all churned or none), so no model can be trained",
+    fewMinority: (k: number) => `only ${k} rows of the minority outcome: the validation metrics are unstable`,
+    noFeatures: "no usable feature: the models hold only an intercept",
+    noValueColumn: "no customer value column: the cost trade-off counts offer costs only",
+    possiblySeparated: "logistic regression did not converge (possible separation): try l2 > 0",
+    gainsTitle: "Cumulative gains",
+    gainsX: "share of customers contacted, highest risk first",
+    gainsY: "share of churners reached",
+    /** The model card's rows (churn-model model_card): item labels, then values. */
+    card: {
+      data: "data",
+      sample: "sample",
+      features: "features",
+      validation: "validation",
+      metrics: "metrics",
+      drivers: "top drivers",
+      limitations: "limitations",
+    },
+    flatData: "customer snapshot table (churned as the label)",
+    eventData: (cutoffs: number, first: string, last: string, horizonDays: number, scoredAt: string) =>
+      `event data, ${cutoffs} monthly cutoffs ${first} … ${last}, label window ${horizonDays} days, scored at ${scoredAt}`,
+    sample: (rows: number, customers: number, churned: number, rate: string) => `${rows} rows, ${customers} customers, ${churned} churned (${rate})`,
+    features: (count: number, labels: string[]) => `${count}: ${labels.join(", ")}`,
+    cvFlat: (k: number) => `${k}-fold cross-validation (row index mod ${k})`,
+    cvEvents: (k: number, timeSplit: boolean) => `${k}-fold cross-validation (by customer)${timeSplit ? ", time split on the latest cutoff" : ""}`,
+    limitationsFlat: "Snapshot data: features and the churn label come from the same snapshot, so the model describes who churned rather than who will churn next; associations, not causes.",
+    limitationsEvents:
+      "Customer attributes are used as they are now (assumed static); probabilities reflect the churn rate of the training cutoffs; associations, not causes; customers with short histories are scored less reliably.",
+    notEnoughTraining: "not enough training data (no rows or a single outcome): no churn probabilities",
+    noValueField: "no customer value field: value at risk is empty",
+    valueBasis12m: "trailing 12-month margin (revenue − cost; without transactions, current MRR × 12)",
+    valueBasisColumn: (column: string, monthly: boolean) => `column ${column}${monthly ? " × 12" : ""}`,
+    valueClasses: {
+      mvc: "Most valuable (MVC)",
+      mgc: "Most growable (MGC)",
+      standard: "Standard",
+      bzc: "Negative value (BZC)",
+      unknown: "Value unknown",
+    },
+    /** The playbook's retention actions (predict/rules.ts defaultRules). */
+    actions: {
+      no_spend: "No retention spend (negative value)",
+      account_manager: "Account manager call",
+      fix_service: "Fix the service cause, handle the complaints (retaliatory risk)",
+      tailored_offer: "Tailored offer",
+      onboarding: "Onboarding and training",
+      dedicated_care: "Dedicated service (guard the most valuable)",
+      growth_offer: "Growth offer (convert into most valuable)",
+      customer_care: "Customer care, keep in touch",
+    },
+    /** The model's features by source column (other columns show their own name). */
+    columns: {
+      tenure_days: "tenure (days)",
+      prior_spells: "earlier spells (reactivations)",
+      mrr_now: "current MRR",
+      mrr_change_90d: "MRR change, 90 days",
+      mrr_change_180d: "MRR change, 180 days",
+      active_subscriptions: "active subscriptions",
+      current_plan: "current plan",
+      recency_days: "days since last purchase",
+      frequency: "purchase frequency",
+      monetary: "average purchase amount",
+      revenue_30d: "revenue, 30 days",
+      revenue_90d: "revenue, 90 days",
+      revenue_180d: "revenue, 180 days",
+      revenue_trend_90d: "revenue trend (last 90 vs previous 90 days)",
+      margin_365d: "margin, 12 months",
+      value_12m: "value, trailing 12 months",
+      tickets_30d: "tickets, 30 days",
+      tickets_90d: "tickets, 90 days",
+      tickets_180d: "tickets, 180 days",
+      tickets_total: "tickets, total",
+      open_tickets: "open tickets",
+      avg_resolve_days: "average days to resolve",
+      last_satisfaction: "last satisfaction",
+      avg_satisfaction: "average satisfaction",
+      has_rating: "has a satisfaction rating",
+      usage_30d: "usage, 30 days",
+      usage_90d: "usage, 90 days",
+      usage_180d: "usage, 180 days",
+      usage_trend_90d: "usage trend (last 90 vs previous 90 days)",
+      days_since_usage: "days since last use",
+      account_age_days: "account age (days)",
+      plan: "plan",
+      region: "region",
+      industry: "industry",
+      channel: "channel",
+      company_size: "company size",
+    },
+  },
+
+  riskList: {
+    chartTitle: (top: number) => `Top ${top} customers by value at risk`,
+    valueAtRisk: "value at risk (probability × annual value)",
+    customer: "customer",
+  },
+
+  customerCard: {
+    notActive: "the customer is not active at the period end: no churn probability",
+    notEnoughTraining: "not enough training data for a churn probability",
+    /** The card's rows, by item. */
+    items: {
+      customer_id: "customer",
+      status: "status",
+      segment: "segment",
+      value_class: "value class",
+      contribution_to_date: "contribution to date (revenue − cost)",
+      annual_value: "annual value",
+      clv: "customer lifetime value (CLV)",
+      reasons: "top reasons",
+      complaints: "complaints / tickets",
+      recommended_action: "recommended retention offer",
+    },
+    churnProbability: (days: number) => `churn probability, ${days} days`,
+    status: (active: boolean): string => (active ? "active" : "churned"),
+    tickets: (total: number, open: number) => `${total}, ${open} open`,
   },
 
   playbook: {

@@ -10,6 +10,8 @@ type Entry = { key: string; text: string };
 /** Sample values for messages whose parameters are not plain numbers or strings. */
 const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
+  clauses: [["甲", "乙"]],
+  "model.features": [3, ["甲", "乙"]],
   missingValue: [["summary.churn_rate"]],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
   "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],

@@ -224,50 +224,10 @@ export function outOfFold(kind: ModelKind, d: Design, y: Float64Array, folds: In
 
 // ---- labels -------------------------------------------------------------------------------
 
-const featureLabels: Record<string, Localized2> = {
-  tenure_days: ["在网天数", "tenure (days)"],
-  prior_spells: ["此前流失再回流次数", "earlier spells (reactivations)"],
-  mrr_now: ["当前月经常性收入", "current MRR"],
-  mrr_change_90d: ["近90天MRR变化", "MRR change, 90 days"],
-  mrr_change_180d: ["近180天MRR变化", "MRR change, 180 days"],
-  active_subscriptions: ["有效订阅数", "active subscriptions"],
-  current_plan: ["当前套餐", "current plan"],
-  recency_days: ["距最近一次消费天数", "days since last purchase"],
-  frequency: ["购买频率（次数）", "purchase frequency"],
-  monetary: ["平均消费金额", "average purchase amount"],
-  revenue_30d: ["近30天收入", "revenue, 30 days"],
-  revenue_90d: ["近90天收入", "revenue, 90 days"],
-  revenue_180d: ["近180天收入", "revenue, 180 days"],
-  revenue_trend_90d: ["收入趋势（近90天对比前90天）", "revenue trend (last 90 vs previous 90 days)"],
-  margin_365d: ["近12个月利润贡献", "margin, 12 months"],
-  value_12m: ["近12个月客户价值", "value, trailing 12 months"],
-  tickets_30d: ["近30天投诉/工单数", "tickets, 30 days"],
-  tickets_90d: ["近90天投诉/工单数", "tickets, 90 days"],
-  tickets_180d: ["近180天投诉/工单数", "tickets, 180 days"],
-  tickets_total: ["累计投诉/工单数", "tickets, total"],
-  open_tickets: ["未解决工单数", "open tickets"],
-  avg_resolve_days: ["平均解决天数", "average days to resolve"],
-  last_satisfaction: ["最近一次服务满意度", "last satisfaction"],
-  avg_satisfaction: ["平均服务满意度", "average satisfaction"],
-  has_rating: ["有满意度评分", "has a satisfaction rating"],
-  usage_30d: ["近30天使用次数", "usage, 30 days"],
-  usage_90d: ["近90天使用次数", "usage, 90 days"],
-  usage_180d: ["近180天使用次数", "usage, 180 days"],
-  usage_trend_90d: ["使用趋势（近90天对比前90天）", "usage trend (last 90 vs previous 90 days)"],
-  days_since_usage: ["距最近一次使用天数", "days since last use"],
-  account_age_days: ["注册天数", "account age (days)"],
-  plan: ["套餐", "plan"],
-  region: ["地区", "region"],
-  industry: ["行业", "industry"],
-  channel: ["获客渠道", "channel"],
-  company_size: ["企业规模", "company size"],
-};
-type Localized2 = [string, string];
-
 /** Localised label of a source column (attributes without a label keep their name). */
 export function columnLabel(column: string, locale: Locale): string {
-  const l = featureLabels[column];
-  return l ? (locale === "zh-CN" ? l[0] : l[1]) : column;
+  const names = msg(locale).model.columns;
+  return Object.hasOwn(names, column) ? names[column as keyof typeof names] : column;
 }
 
 /** Localised label of a feature (column=level → "label = level"). */
@@ -327,7 +287,7 @@ export function reasonPicker(model: Trained, enc: Encoder, locale: Locale, k = 3
     }
     return top.map((c) => {
       const column = columns[c]!;
-      return { column, contribution: sums[c]!, text: `${columnLabel(column, locale)}: ${formatValue(row[column] ?? null, locale)}` };
+      return { column, contribution: sums[c]!, text: msg(locale).labelled(columnLabel(column, locale), formatValue(row[column] ?? null, locale)) };
     });
   };
 }
@@ -364,5 +324,3 @@ export function numberOrNull(v: Value | undefined): number | null {
   const n = typeof v === "number" ? v : Number(String(v).trim() || NaN);
   return Number.isFinite(n) ? n : null;
 }
-
-export type { Localized2 };

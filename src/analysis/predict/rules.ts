@@ -9,6 +9,7 @@
 
 import { ChurnbookError, closeMatches } from "../../util/errors.js";
 import type { Locale, Value } from "../types.js";
+import { msg } from "../../locales/index.js";
 import { numberOrNull, priceColumn } from "./pipeline.js";
 import type { Scored } from "./scoring.js";
 
@@ -56,20 +57,10 @@ export const defaultRules = [
   "* -> customer_care",
 ].join("; ");
 
-const actionLabels: Record<string, [string, string]> = {
-  no_spend: ["不投入挽留资源（负值客户）", "No retention spend (negative value)"],
-  account_manager: ["客户经理专属回访", "Account manager call"],
-  fix_service: ["解决服务问题、处理投诉（防止报复性流失）", "Fix the service cause, handle the complaints (retaliatory risk)"],
-  tailored_offer: ["定制化优惠", "Tailored offer"],
-  onboarding: ["新客户引导与培训", "Onboarding and training"],
-  dedicated_care: ["专属服务与关怀（守住最有价值客户）", "Dedicated service (guard the most valuable)"],
-  growth_offer: ["升级/增购激励（培养成最有价值客户）", "Growth offer (convert into most valuable)"],
-  customer_care: ["客户关怀，保持联系", "Customer care, keep in touch"],
-};
-
+/** An action's name in the report's language (a custom rule's own action name as it is). */
 export function actionLabel(action: string, locale: Locale): string {
-  const l = actionLabels[action];
-  return l ? l[locale === "zh-CN" ? 0 : 1] : action;
+  const names = msg(locale).model.actions;
+  return Object.hasOwn(names, action) ? names[action as keyof typeof names] : action;
 }
 
 function bad(message: string, hint: string): ChurnbookError {

@@ -14,21 +14,14 @@ import { Type } from "@sinclair/typebox";
 import type { Analysis, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
 import { compareMoney, moneySign } from "../money.js";
+import { msg } from "../../locales/index.js";
 import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, predictionReductions, prepare, reasonPicker, resolveSource, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
 export type ValueClass = (typeof valueClasses)[number];
 
-const valueClassLabels: Record<ValueClass, [string, string]> = {
-  mvc: ["最有价值客户", "Most valuable (MVC)"],
-  mgc: ["最具增长性客户", "Most growable (MGC)"],
-  standard: ["普通客户", "Standard"],
-  bzc: ["负值客户", "Negative value (BZC)"],
-  unknown: ["价值未知", "Value unknown"],
-};
-
 export function valueClassLabel(c: ValueClass, locale: Locale): string {
-  return valueClassLabels[c][locale === "zh-CN" ? 0 : 1];
+  return msg(locale).model.valueClasses[c];
 }
 
 /** The value of the customer ranked ⌈20%·m⌉ among positive values (null when none). Money
@@ -122,7 +115,7 @@ export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: Ana
   const churners = prep.y.reduce((a, b) => a + b, 0);
   const active = prep.score.filter((_, i) => !prep.scoreChurned[i]);
   if (prep.train.length === 0 || churners === 0 || churners === prep.train.length) {
-    notes.push(L === "zh-CN" ? "训练样本不足（没有样本或只有一种结果），无法给出流失概率" : "not enough training data (no rows or a single outcome): no churn probabilities");
+    notes.push(msg(L).model.notEnoughTraining);
     return { scored: [], trainingRows: prep.train.length, churners, valueBasis: null, notes };
   }
   const d = design(prep);
@@ -153,15 +146,8 @@ export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: Ana
   });
   let valueBasis: string | null = null;
   if (vf) {
-    valueBasis =
-      vf.column === "value_12m"
-        ? L === "zh-CN"
-          ? "近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12）"
-          : "trailing 12-month margin (revenue − cost; without transactions, current MRR × 12)"
-        : L === "zh-CN"
-          ? `字段 ${vf.column}${vf.factor === 12 ? " × 12" : ""}`
-          : `column ${vf.column}${vf.factor === 12 ? " × 12" : ""}`;
-  } else notes.push(L === "zh-CN" ? "没有客户价值字段：风险价值为空" : "no customer value field: value at risk is empty");
+    valueBasis = vf.column === "value_12m" ? msg(L).model.valueBasis12m : msg(L).model.valueBasisColumn(vf.column, vf.factor === 12);
+  } else notes.push(msg(L).model.noValueField);
   return { scored, trainingRows: d.n, churners, valueBasis, notes };
 }
 

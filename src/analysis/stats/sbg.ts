@@ -7,8 +7,10 @@
 // Everything is computed by the product form in log space (exact, stable for large t).
 // The maximum-likelihood fit optimises (ln α, ln β); a fit that does not converge, or runs off
 // to the boundary (α + β > 10⁴: no heterogeneity; α or β → 0), is reported as not converged
-// with a reason — the caller turns that into an error rather than reporting a bad fit.
+// with a failure code — the caller turns that into an error or a note rather than reporting a bad fit.
 
+import type { Locale } from "../../core/vocabulary.js";
+import { msg } from "../../locales/index.js";
 import { minimize } from "./optimize.js";
 
 export interface SbgFit {
@@ -16,8 +18,47 @@ export interface SbgFit {
   beta: number;
   logLikelihood: number;
   converged: boolean;
-  /** Why the fit is not usable (set when converged is false). */
-  reason?: string;
+  /** Why the fit is not usable (set when converged is false): a code with its values; the
+   * catalogues (locales/, `sbg.failure`) state it in each language. */
+  failure?: SbgFailure;
+}
+
+/** Why an sBG fit is not usable. */
+export type SbgFailure =
+  | { code: "invalid-count"; period: number; value: number }
+  | { code: "increasing"; period: number; from: number; to: number }
+  | { code: "no-cohort" }
+  | { code: "too-few-periods" }
+  | { code: "no-loss" }
+  | { code: "all-lost-first" }
+  | { code: "no-heterogeneity" }
+  | { code: "boundary" }
+  | { code: "not-converged" };
+
+/** Why a fit is not usable, in words of a locale (a fit without a code did not converge). */
+export function sbgFailureText(failure: SbgFailure | undefined, locale: Locale): string {
+  const say = msg(locale).sbg;
+  const f: SbgFailure = failure ?? { code: "not-converged" };
+  switch (f.code) {
+    case "invalid-count":
+      return say.invalidCount(f.period, String(f.value));
+    case "increasing":
+      return say.increasing(f.period, String(f.from), String(f.to));
+    case "no-cohort":
+      return say.noCohort;
+    case "too-few-periods":
+      return say.tooFewPeriods;
+    case "no-loss":
+      return say.noLoss;
+    case "all-lost-first":
+      return say.allLostFirst;
+    case "no-heterogeneity":
+      return say.noHeterogeneity;
+    case "boundary":
+      return say.boundary;
+    case "not-converged":
+      return say.notConverged;
+  }
 }
 
 /** ln S(t) for the sBG model. */
@@ -57,11 +98,11 @@ export function sbgLogLikelihood(alpha: number, beta: number, survivors: readonl
 }
 
 /** Checks a survivor series: non-negative counts, non-increasing. */
-function invalid(survivors: readonly number[]): string | null {
+function invalid(survivors: readonly number[]): SbgFailure | null {
   for (let t = 0; t < survivors.length; t++) {
     const v = survivors[t]!;
-    if (!Number.isFinite(v) || v < 0) return `invalid survivor count at period ${t}: ${v}`;
-    if (t > 0 && v > survivors[t - 1]!) return `survivors increase from period ${t - 1} to ${t} (${survivors[t - 1]} → ${v})`;
+    if (!Number.isFinite(v) || v < 0) return { code: "invalid-count", period: t, value: v };
+    if (t > 0 && v > survivors[t - 1]!) return { code: "increasing", period: t, from: survivors[t - 1]!, to: v };
   }
   return null;
 }
@@ -77,22 +118,22 @@ export function fitSbg(survivors: readonly number[]): SbgFit {
 /**
  * Maximum-likelihood sBG fit with one (α, β) shared by several cohorts, each with its own
  * length (its own right-censoring point): the log-likelihood is the sum over cohorts.
- * Never throws: an unusable fit comes back with converged = false and a reason.
+ * Never throws: an unusable fit comes back with converged = false and a failure code.
  */
 export function fitSbgPooled(cohorts: ReadonlyArray<readonly number[]>): SbgFit {
-  const bad = (reason: string): SbgFit => ({ alpha: NaN, beta: NaN, logLikelihood: NaN, converged: false, reason });
+  const bad = (failure: SbgFailure): SbgFit => ({ alpha: NaN, beta: NaN, logLikelihood: NaN, converged: false, failure });
   const usable: (readonly number[])[] = [];
   for (const s of cohorts) {
     const err = invalid(s);
     if (err) return bad(err);
     if (s.length >= 2 && s[0]! > 0) usable.push(s);
   }
-  if (usable.length === 0) return bad("no cohort with customers and at least one observed period");
-  if (!usable.some((s) => s.length >= 3)) return bad("too few periods: the sBG model needs survivor counts for at least 2 periods after acquisition");
+  if (usable.length === 0) return bad({ code: "no-cohort" });
+  if (!usable.some((s) => s.length >= 3)) return bad({ code: "too-few-periods" });
   const lost = usable.reduce((a, s) => a + s[0]! - s[s.length - 1]!, 0);
-  if (lost === 0) return bad("no customer was lost in the observed periods: churn cannot be estimated");
+  if (lost === 0) return bad({ code: "no-loss" });
   const firstPeriodAll = usable.every((s) => s.slice(1).every((v) => v === 0));
-  if (firstPeriodAll) return bad("every customer was lost in the first period: retention cannot be estimated");
+  if (firstPeriodAll) return bad({ code: "all-lost-first" });
 
   const nll = (x: number[]) => -usable.reduce((a, s) => a + sbgLogLikelihood(Math.exp(x[0]!), Math.exp(x[1]!), s), 0);
   const res = minimize(nll, [0, 0], { tol: 1e-9, gradient: (x) => gradient(x, usable) });
@@ -100,11 +141,11 @@ export function fitSbgPooled(cohorts: ReadonlyArray<readonly number[]>): SbgFit 
   const out: SbgFit = { alpha, beta, logLikelihood: -res.value, converged: res.converged };
   if (alpha + beta > 1e4) {
     out.converged = false;
-    out.reason = "the estimates run off to infinity (α + β > 10⁴): the data show no heterogeneity in churn (constant or rising churn rates), which the sBG model cannot represent";
+    out.failure = { code: "no-heterogeneity" };
   } else if (res.x[0]! < -12 || res.x[1]! < -12) {
     out.converged = false;
-    out.reason = "the estimates run off to the boundary of the parameter space (α or β → 0)";
-  } else if (!res.converged) out.reason = "the likelihood maximisation did not converge";
+    out.failure = { code: "boundary" };
+  } else if (!res.converged) out.failure = { code: "not-converged" };
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitSbg, fitSbgPooled, sbgDerl, sbgLogLikelihood, sbgRetention, sbgSurvival } from "../../../src/analysis/stats/sbg.js";
+import { fitSbg, fitSbgPooled, sbgDerl, sbgFailureText, sbgLogLikelihood, sbgRetention, sbgSurvival } from "../../../src/analysis/stats/sbg.js";
 import { hyp2f1, lbeta } from "../../../src/analysis/stats/special.js";
 
 // Fader & Hardie (2007), "How to project customer retention", Table 1.
@@ -55,15 +55,20 @@ describe("fitSbg", () => {
     expect(mixed.logLikelihood).toBeCloseTo(sbgLogLikelihood(mixed.alpha, mixed.beta, regular) + sbgLogLikelihood(mixed.alpha, mixed.beta, regular.slice(0, 2)), 8);
   });
 
-  it("reports unusable data as a failed fit with a reason", () => {
-    expect(fitSbg([100, 50])).toMatchObject({ converged: false, reason: expect.stringMatching(/too few periods/) });
-    expect(fitSbg([100, 100, 100])).toMatchObject({ converged: false, reason: expect.stringMatching(/no customer was lost/) });
-    expect(fitSbg([100, 0, 0])).toMatchObject({ converged: false, reason: expect.stringMatching(/first period/) });
-    expect(fitSbg([100, 60, 70])).toMatchObject({ converged: false, reason: expect.stringMatching(/increase/) });
-    expect(fitSbg([0, 0, 0])).toMatchObject({ converged: false });
+  it("reports unusable data as a failed fit with a failure code, stated in each language", () => {
+    expect(fitSbg([100, 50])).toMatchObject({ converged: false, failure: { code: "too-few-periods" } });
+    expect(fitSbg([100, 100, 100])).toMatchObject({ converged: false, failure: { code: "no-loss" } });
+    expect(fitSbg([100, 0, 0])).toMatchObject({ converged: false, failure: { code: "all-lost-first" } });
+    expect(fitSbg([100, 60, 70])).toMatchObject({ converged: false, failure: { code: "increasing", period: 2, from: 60, to: 70 } });
+    expect(fitSbg([0, 0, 0])).toMatchObject({ converged: false, failure: { code: "no-cohort" } });
     // Constant churn (geometric, no heterogeneity): the MLE runs off to infinity.
-    expect(fitSbg([100000, 90000, 81000, 72900, 65610])).toMatchObject({ converged: false, reason: expect.stringMatching(/no heterogeneity/) });
+    const constant = fitSbg([100000, 90000, 81000, 72900, 65610]);
+    expect(constant).toMatchObject({ converged: false, failure: { code: "no-heterogeneity" } });
+    expect(sbgFailureText(constant.failure, "en-US")).toMatch(/no heterogeneity/);
+    expect(sbgFailureText(constant.failure, "zh-CN")).toMatch(/^估计值趋于无穷/);
+    expect(sbgFailureText(fitSbg([100, 60, 70]).failure, "en-US")).toBe("survivors increase from period 1 to 2 (60 → 70)");
   });
+
 });
 
 describe("sbgDerl", () => {
