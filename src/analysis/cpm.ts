@@ -12,6 +12,7 @@ import { returnsRule } from "./money.js";
 import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 export const cpmParams = Type.Object({
   as_of: Type.String({ default: "", description: "As-of date yyyy-mm-dd; empty = the last day of the report period" }),
@@ -166,16 +167,17 @@ export const cpm: Analysis<CpmParams> = {
     const asOf = resolveAsOf(params.as_of, ctx);
     const prev = previousAsOf(params, ctx, asOf);
     const p = `date <= ${dateLit(prev)}`;
+    const days = (a: string, b: string) => dialectOf(ctx).dateDiff("day", a, b);
     return {
       customers: `
         SELECT customer_id,
                COUNT(DISTINCT date) FILTER (WHERE NOT is_return) AS purchases,
-               DATE_DIFF('day', MIN(date) FILTER (WHERE NOT is_return), MAX(date) FILTER (WHERE NOT is_return)) AS tenure,
-               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return), ${dateLit(asOf)}) AS days_since,
+               ${days(`MIN(date) FILTER (WHERE NOT is_return)`, `MAX(date) FILTER (WHERE NOT is_return)`)} AS tenure,
+               ${days(`MAX(date) FILTER (WHERE NOT is_return)`, dateLit(asOf))} AS days_since,
                SUM(net) AS spend,
                COUNT(DISTINCT date) FILTER (WHERE NOT is_return AND ${p}) AS prev_purchases,
-               DATE_DIFF('day', MIN(date) FILTER (WHERE NOT is_return AND ${p}), MAX(date) FILTER (WHERE NOT is_return AND ${p})) AS prev_tenure,
-               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return AND ${p}), ${dateLit(prev)}) AS prev_days_since,
+               ${days(`MIN(date) FILTER (WHERE NOT is_return AND ${p})`, `MAX(date) FILTER (WHERE NOT is_return AND ${p})`)} AS prev_tenure,
+               ${days(`MAX(date) FILTER (WHERE NOT is_return AND ${p})`, dateLit(prev))} AS prev_days_since,
                COALESCE(SUM(net) FILTER (WHERE ${p}), 0) AS prev_spend
         FROM ${purchaseRowsSql(ctx, asOf)}
         GROUP BY customer_id

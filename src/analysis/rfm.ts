@@ -10,6 +10,7 @@ import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } fr
 import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 const measures = ["recency", "frequency", "monetary"] as const;
 type Measure = (typeof measures)[number];
@@ -109,7 +110,7 @@ export const rfm: Analysis<RfmParams> = {
     return {
       customers: `
         SELECT customer_id,
-               DATE_DIFF('day', MAX(date) FILTER (WHERE NOT is_return), ${dateLit(asOf)}) AS recency,
+               ${dialectOf(ctx).dateDiff("day", "MAX(date) FILTER (WHERE NOT is_return)", dateLit(asOf))} AS recency,
                ${freq} AS frequency,
                SUM(net) AS spend,
                COUNT(*) FILTER (WHERE is_return) AS return_rows

@@ -42,22 +42,23 @@ afterAll(() => {
   for (const dir of written) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Copies the demo CSVs into PostgreSQL tables (read as text by DuckDB, inserted in batches). */
-async function loadDemoData(url: string): Promise<void> {
+/** Copies the demo CSVs of `client` into PostgreSQL tables of `schema` (read as text by DuckDB, inserted in batches). */
+async function loadDemoData(url: string, client = "globex", schema = "public", names: readonly string[] = tables): Promise<void> {
   const duck = await createEngine();
   const pg = await createPostgresEngine({ url, dataset: "setup", variable });
   try {
-    for (const t of tables) {
-      const rows = await duck.query(`SELECT * FROM read_csv('${join(data, `${t}.csv`)}', all_varchar = true, header = true)`);
+    await pg.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    for (const t of names) {
+      const rows = await duck.query(`SELECT * FROM read_csv('${join(root, "data", client, `${t}.csv`)}', all_varchar = true, header = true)`);
       const columns = Object.keys(rows[0]!);
-      await pg.query(`DROP TABLE IF EXISTS public.${t}`);
-      await pg.query(`CREATE TABLE public.${t} (${columns.map((c) => `${quoteIdent(c)} ${native[t]?.[c] ?? "text"}`).join(", ")})`);
+      await pg.query(`DROP TABLE IF EXISTS ${schema}.${t}`);
+      await pg.query(`CREATE TABLE ${schema}.${t} (${columns.map((c) => `${quoteIdent(c)} ${native[t]?.[c] ?? "text"}`).join(", ")})`);
       // Text in, cast by the server: the same values as in the file.
       const per = 1000;
       for (let i = 0; i < rows.length; i += per) {
         const batch = rows.slice(i, i + per);
         const values = batch.map((r) => `(${columns.map((c) => (r[c] === null ? "NULL" : `'${String(r[c]).replaceAll("'", "''")}'`)).join(", ")})`);
-        await pg.query(`INSERT INTO public.${t} VALUES ${values.join(", ")}`);
+        await pg.query(`INSERT INTO ${schema}.${t} VALUES ${values.join(", ")}`);
       }
     }
   } finally {
@@ -78,10 +79,44 @@ function pgDefinition(datasets = tables.map((t) => `  ${t}: { connection: "env:$
   return file;
 }
 
+/** Writes a definition text into a temporary folder (removed after the tests). */
+function writeDefinition(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "churnbook-pgdef-"));
+  written.push(dir);
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * A definition of analysis cells only, on the demo data of `client`: its datasets read from the
+ * CSV files, or (with `schema`) from the server's tables of that schema.
+ */
+function cellsDefinition(client: string, names: readonly string[], churn: string, cells: string, schema?: string): string {
+  const datasets = names.map((n) => `  ${n}: ${schema ? `{ connection: "env:${variable}", table: ${schema}.${n} }` : `{ path: ${JSON.stringify(join(data, "..", client, `${n}.csv`))} }`}`);
+  const text = `title: Equality\nlocale: en-US\ncurrency: USD\n${churn}\ndatasets:\n${datasets.join("\n")}\ncells:${cells}\n`;
+  return writeDefinition(`${client}-${schema ? "pg" : "files"}.yaml`, text);
+}
+
+/** Every analysis cell's result (scalars, tables, notes) is JSON-identical on both runs, and none is empty. */
+function expectSameResults(fromFiles: Awaited<ReturnType<typeof runReport>>, fromPg: Awaited<ReturnType<typeof runReport>>, cells: number): void {
+  expect([...fromPg.results.keys()]).toEqual([...fromFiles.results.keys()]);
+  expect(fromFiles.results.size).toBe(cells);
+  for (const [id, r] of fromFiles.results) {
+    // A comparison of two empty results could not fail: each cell has rows in its main table.
+    const main = Object.values(r.result.tables)[0] ?? [];
+    expect([id, main.length > 0]).toEqual([id, true]);
+    expect([id, fromPg.results.get(id)!.result]).toEqual([id, r.result]);
+  }
+}
+
 describe("PostgreSQL engine", () => {
   beforeAll(async () => {
     server = await startPostgres();
-    if (typeof server !== "string") await loadDemoData(server.url);
+    if (typeof server === "string") return;
+    await loadDemoData(server.url);
+    // A transaction log without subscriptions (inactivity churn): the customer-value report's data.
+    await loadDemoData(server.url, "acme", "acme", ["customers", "transactions"]);
   }, 180_000);
   afterAll(() => {
     if (typeof server !== "string") server.stop();
@@ -125,13 +160,43 @@ describe("PostgreSQL engine", () => {
     expect(err.location).toMatchObject({ dataset: "subscriptions", column_name: "mrr", row: 3 });
   });
 
+  it("gives every customer-value analysis's results from PostgreSQL exactly as from the CSV files (subscriptions basis, globex)", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    process.env[variable] = server.url;
+    const churn = "churn: { basis: subscriptions }";
+    const cells = `
+  - { id: rfm, analysis: rfm }
+  - { id: rfm_tx, analysis: rfm, params: { frequency_unit: transactions, monetary: average, rank_first: "frequency,monetary", as_of: "2026-09-15" } }
+  - { id: cpm, analysis: cpm }
+  - { id: cpm_fixed, analysis: cpm, params: { spend_threshold: 5000, previous_as_of: "2026-06-30" } }
+  - { id: dec, analysis: deciles }
+  - { id: dec_profit, analysis: deciles, params: { measure: profit, window: period } }`;
+    const fromFiles = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells)), { now });
+    const fromPg = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells, "public")), { now });
+    expectSameResults(fromFiles, fromPg, 6);
+  });
+
+  it("gives the transaction-log analyses from PostgreSQL exactly as from the CSV files (inactivity basis, acme)", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    process.env[variable] = server.url;
+    const churn = "churn: { basis: inactivity, days: 90 }";
+    const cells = `
+  - { id: rfm_tx, analysis: rfm, params: { frequency_unit: transactions, monetary: average } }
+  - { id: cpm, analysis: cpm, params: { lapse_days: 120 } }
+  - { id: dec_profit, analysis: deciles, params: { measure: profit } }`;
+    const names = ["customers", "transactions"];
+    const filesCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells)), { now });
+    const pgCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells, "acme")), { now });
+    expectSameResults(filesCells, pgCells, 3);
+  });
+
   it("refuses an analysis whose SQL is not ported yet, as a user error", async (t) => {
     if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
     const engine = await createPostgresEngine({ url: server.url, dataset: "setup", variable });
     try {
-      const rfm = getAnalysis("rfm");
+      const revenue = getAnalysis("cohort-revenue");
       const ctx = { period: parsePeriod("2026-10"), locale: "en-US" as const, currency: "USD", churn: { kind: "inactivity" as const, days: 90 }, fields: { transactions: ["customer_id", "date", "amount"] } };
-      const err = (await runAnalysis(engine, rfm, resolveParams(rfm, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
+      const err = (await runAnalysis(engine, revenue, resolveParams(revenue, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
       expect(isChurnbookError(err)).toBe(true);
       expect(err.code).toBe("engine-unsupported");
       expect(err.hint).toContain("churn-summary");

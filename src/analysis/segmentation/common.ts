@@ -28,7 +28,7 @@ export function dateLit(d: string): string {
 }
 
 /**
- * SQL (a parenthesised subquery) of the transactions up to and including `asOf`, one row per
+ * SQL (a FROM item: a subquery named `purchases`) of the transactions up to and including `asOf`, one row per
  * transaction: customer_id, date, is_return, net (the signed amount under the returns
  * convention, an exact DECIMAL), cost (exact; 0 when the field is absent or null), and each
  * `extra` column as an exact DECIMAL named x_<i> (null → 0), as recorded.
@@ -37,12 +37,13 @@ export function purchaseRowsSql(ctx: Pick<AnalysisContext, "fields"> & Partial<P
   const fields = ctx.fields.transactions ?? [];
   const cost = exactMoneySql(fields.includes("cost") ? "COALESCE(cost, 0)" : "0", dialectOf(ctx));
   const from = since ? ` AND date >= ${dateLit(since)}` : "";
-  const xs = extra.map((c, i) => `, ${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`, dialectOf(ctx))} AS x_${i}`).join("");
+  const d = dialectOf(ctx);
+  const xs = extra.map((c, i) => `, ${exactMoneySql(`COALESCE(${d.tryCast(quoteIdent(c), "number")}, 0)`, d)} AS x_${i}`).join("");
   return `(
     SELECT customer_id, date, ${isReturnSql(ctx)} AS is_return, ${netAmountSql(ctx)} AS net, ${cost} AS cost${xs}
     FROM transactions
     WHERE customer_id IS NOT NULL AND date IS NOT NULL AND amount IS NOT NULL AND date <= ${dateLit(asOf)}${from}
-  )`;
+  ) AS purchases`;
 }
 
 /** Customer ids in code-unit order (the same order on every machine, unlike localeCompare). */

@@ -19,7 +19,8 @@ export const postgres: Dialect & { setup: string[] } = {
   isFinite: (x) => `(CAST(${x} AS double precision) NOT IN ('NaN', 'Infinity', '-Infinity'))`,
   // float8 → numeric goes through the double's 15 significant digits, then rounds half away from zero.
   exactDecimal: (x, digits) => `CAST(${x} AS NUMERIC(38, ${digits}))`,
-  tryCast: (text, type) => `pg_temp.churnbook_try_${type}(${text})`,
+  // The value as text first: a column that is already typed converts through its text.
+  tryCast: (value, type) => `pg_temp.churnbook_try_${type}(CAST(${value} AS text))`,
   // The first 8 bytes of md5 as a signed BIGINT: stable across sessions and servers.
   hash: (values) => `('x' || substr(md5(concat_ws('|', ${values.map((v) => `CAST(${v} AS text)`).join(", ")})), 1, 16))::bit(64)::bigint`,
   table: (name) => `pg_temp.${name}`,

@@ -26,8 +26,8 @@ export interface Dialect {
   isFinite(x: string): string;
   /** A double rounded half away from zero to `digits` decimals, as an exact DECIMAL(38, digits). */
   exactDecimal(x: string, digits: number): string;
-  /** Text to a type, NULL when it does not convert (never an error). */
-  tryCast(text: string, type: "number" | "integer" | "date" | "timestamp"): string;
+  /** Text (or an already typed value) to a type, NULL when it does not convert (never an error). */
+  tryCast(value: string, type: "number" | "integer" | "date" | "timestamp"): string;
   /** A deterministic pseudo-random BIGINT-like key over the values (sampling order): the same
    * inputs give the same order in every run of the same engine. */
   hash(values: string[]): string;
