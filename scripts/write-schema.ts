@@ -3,7 +3,7 @@
 // committed file is out of date.
 
 import { writeFileSync } from "node:fs";
-import { reportJsonSchema } from "../src/definition/json-schema.js";
+import { reportJsonSchema } from "../src/runner/definitions.js";
 import { clientsJsonSchema } from "../src/definition/clients.js";
 
 for (const [name, schema] of [["report", reportJsonSchema()], ["clients", clientsJsonSchema()]] as const) {

@@ -10,15 +10,15 @@
 // Whether a reference's cell exists and runs the right analysis needs the whole definition:
 // that is `churnbook validate` (definition/references.ts), which an editor schema cannot replace.
 
-import { declaredNamePattern } from "../analysis/outputs.js";
-import { registry } from "../analysis/registry.js";
 import type { Analysis } from "../analysis/types.js";
-import { cellKinds, cellSchemas, ReportSpec } from "./spec.js";
+import { cellKinds, definitionSchemas } from "./spec.js";
+import type { DefinitionVocabulary } from "./vocabulary.js";
 
 type Json = Record<string, unknown>;
 
 const strip = (o: unknown): Json => JSON.parse(JSON.stringify(o)) as Json;
-const alternation = (names: string[]) => names.map(declaredNamePattern).join("|");
+/** Declared names as one alternation (a `<placeholder>` as the pattern of its instances). */
+const alternation = (v: DefinitionVocabulary, names: string[]) => names.map(v.declaredNamePattern).join("|");
 /** A cell id as the author wrote it (no dot; a {{param}} template is left to validate). */
 const cellPart = "[^.{}\\s]+";
 /** A reference with a {{param}} template in it: checked by validate once substituted, not here. */
@@ -38,7 +38,7 @@ function paramsSchema(a: Analysis): Json {
   return { ...s, required: undefined, additionalProperties: false, description: `${a.title["en-US"]}: ${a.summary["en-US"]}` };
 }
 
-const analyses = () => [...registry.values()].sort((a, b) => a.id.localeCompare(b.id));
+const sorted = (v: DefinitionVocabulary) => [...v.analyses.values()].sort((a, b) => a.id.localeCompare(b.id));
 
 /** A declared name as a snippet: each <placeholder> a tab stop after the cell id's. */
 function snippetName(name: string): string {
@@ -47,13 +47,13 @@ function snippetName(name: string): string {
 }
 
 /** `<cell>.<scalar>` of any analysis (or a transform's row count), with a completion per scalar. */
-function scalarReference(): Json {
-  const list = analyses();
+function scalarReference(v: DefinitionVocabulary): Json {
+  const list = sorted(v);
   return {
     type: "string",
     description: "A scalar of an analysis cell: <cell id>.<scalar>, e.g. summary.churn_rate (churnbook analyses lists every analysis's scalars).",
     anyOf: [
-      ...list.map((a) => ({ pattern: `^${cellPart}\\.(${alternation(Object.keys(a.outputs?.scalars ?? {}))})$`, description: `a scalar of a ${a.id} cell` })),
+      ...list.map((a) => ({ pattern: `^${cellPart}\\.(${alternation(v, Object.keys(a.outputs?.scalars ?? {}))})$`, description: `a scalar of a ${a.id} cell` })),
       { pattern: `^${cellPart}\\.rows$`, description: "the row count of a transform cell" },
       templated,
     ],
@@ -68,14 +68,14 @@ function scalarReference(): Json {
 }
 
 /** `<cell>` (its main table) or `<cell>.<table>` with a declared table name. */
-function tableReference(description: string): Json {
-  const tables = [...new Set(analyses().flatMap((a) => Object.keys(a.outputs?.tables ?? {})))].sort();
+function tableReference(v: DefinitionVocabulary, description: string): Json {
+  const tables = tableNames(v);
   return {
     type: "string",
     description,
     anyOf: [
       { pattern: `^${cellPart}$`, description: "a cell: its main table (a transform cell: its result)" },
-      { pattern: `^${cellPart}\\.(${alternation(tables)})$`, description: "a table of an analysis cell" },
+      { pattern: `^${cellPart}\\.(${alternation(v, tables)})$`, description: "a table of an analysis cell" },
       { pattern: `^(${cellPart})\\.\\1$`, description: "a transform cell's result, by its own name" },
       templated,
     ],
@@ -83,13 +83,18 @@ function tableReference(description: string): Json {
   };
 }
 
-export function reportJsonSchema(): object {
-  const definitions: Json = { scalarReference: scalarReference() };
+/** Every table name some analysis declares. */
+const tableNames = (v: DefinitionVocabulary) => [...new Set(sorted(v).flatMap((a) => Object.keys(a.outputs?.tables ?? {})))].sort();
+
+export function reportJsonSchema(v: DefinitionVocabulary): object {
+  const { report, cells: cellSchemas } = definitionSchemas(v);
+  const analyses = sorted(v);
+  const definitions: Json = { scalarReference: scalarReference(v) };
   const scalarRef = (description: unknown) => ({ allOf: [{ $ref: "#/definitions/scalarReference" }], ...(description ? { description } : {}) });
 
   const analysisCell = strip(cellSchemas.analysis) as { properties: Json; allOf?: unknown[] };
-  analysisCell.properties.analysis = { ...(analysisCell.properties.analysis as object), enum: analyses().map((a) => a.id) };
-  analysisCell.allOf = analyses().map((a) => ({
+  analysisCell.properties.analysis = { ...(analysisCell.properties.analysis as object), enum: analyses.map((a) => a.id) };
+  analysisCell.allOf = analyses.map((a) => ({
     if: { properties: { analysis: { const: a.id } }, required: ["analysis"] },
     then: { properties: { params: paramsSchema(a) } },
   }));
@@ -99,23 +104,22 @@ export function reportJsonSchema(): object {
   for (const k of ["value", "previous", "last_year"]) kpi[k] = scalarRef(kpi[k]!.description);
 
   const tableCell = strip(cellSchemas.table) as { properties: Json };
-  tableCell.properties.table = tableReference((tableCell.properties.table as Json).description as string);
+  tableCell.properties.table = tableReference(v, (tableCell.properties.table as Json).description as string);
 
   const transformCell = strip(cellSchemas.transform) as { properties: { transform: { properties: Json & { steps: { items: { anyOf: Json[] } } } } } };
   const transform = transformCell.properties.transform.properties;
-  transform.from = tableReference((transform.from as Json).description as string);
+  transform.from = tableReference(v, (transform.from as Json).description as string);
   for (const step of transform.steps.items.anyOf) {
     const join = (step.properties as Record<string, { properties?: Json }> | undefined)?.join?.properties;
-    if (join) join.with = tableReference((join.with as Json).description as string);
+    if (join) join.with = tableReference(v, (join.with as Json).description as string);
   }
 
   const chartCell = strip(cellSchemas.chart) as { properties: { chart: { anyOf: Json[] } } };
   const plot = chartCell.properties.chart.anyOf.find((s) => s.type === "object") as { properties: { marks: { items: { properties: Record<string, Json> } } } };
-  const tables = [...new Set(analyses().flatMap((a) => Object.keys(a.outputs?.tables ?? {})))].sort();
-  plot.properties.marks.items.properties.data = { ...plot.properties.marks.items.properties.data, examples: tables };
+  plot.properties.marks.items.properties.data = { ...plot.properties.marks.items.properties.data, examples: tableNames(v) };
 
   const cells: Record<string, Json> = { analysis: analysisCell, kpi: kpiCell, table: tableCell, transform: transformCell, chart: chartCell };
-  const top = strip(ReportSpec) as { properties: Record<string, { items?: unknown }> };
+  const top = strip(report) as { properties: Record<string, { items?: unknown }> };
   top.properties.cells!.items = { anyOf: cellKinds.map((k) => cells[k] ?? strip(cellSchemas[k])) };
   return { $schema: "http://json-schema.org/draft-07/schema#", $id: "https://churnbook.dev/schema/report.schema.json", title: "churnbook report definition", ...top, definitions };
 }

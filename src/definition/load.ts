@@ -5,21 +5,23 @@ import { isAlias, LineCounter, parseDocument, visit, YAMLError } from "yaml";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { normalizeReport, type Report } from "./normalize.js";
 import { definitionError, parseReport } from "./validate.js";
+import type { DefinitionVocabulary } from "./vocabulary.js";
 
-export async function loadReport(file: string): Promise<Report> {
+/** Reads, validates against the vocabulary and normalises a definition file (runner/definitions.ts binds the real vocabulary). */
+export async function loadReport(file: string, vocabulary: DefinitionVocabulary): Promise<Report> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
     throw new ChurnbookError("missing-file", `cannot read report definition "${file}"`, { hint: (e as NodeJS.ErrnoException).code === "ENOENT" ? "check the path" : String(e), exitCode: 2 });
   }
-  return parseReportText(text, file);
+  return parseReportText(text, file, vocabulary);
 }
 
-export function parseReportText(text: string, file: string): Report {
+export function parseReportText(text: string, file: string, vocabulary: DefinitionVocabulary): Report {
   let parsed: ReturnType<typeof parseReport>;
   try {
-    parsed = parseReport(text, file);
+    parsed = parseReport(text, file, vocabulary);
   } catch (e) {
     throw isChurnbookError(e) ? e : (yamlFailure(text, file) ?? e);
   }

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { ChurnBasis, Locale, ReturnsConvention } from "../core/vocabulary.js";
 import type { ChartSpec } from "../charts/spec.js";
-import { isRole, type Encoding, type FieldType, type Role } from "../data/roles.js";
+import type { Encoding, FieldType, Role } from "../data/roles.js";
 import type { ValueFormat } from "../render/document.js";
 import type { Grain } from "../util/period.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
@@ -147,10 +147,10 @@ function normalizeChurn(spec: ReportSpecT): ChurnBasis {
 }
 
 function normalizeDataset(name: string, d: ReportSpecT["datasets"][string], source: SourceMap): DatasetDef {
-  const role = (d.role as Role | undefined) ?? (isRole(name) ? name : undefined);
   return {
     name,
-    role: role ?? (name as Role),
+    // Validation made sure: a dataset without a role: key is named after its role.
+    role: (d.role as Role | undefined) ?? (name as Role),
     path: d.path,
     ...(d.connection ? { source: { connection: d.connection, ...(d.table !== undefined ? { table: d.table } : {}), ...(d.query !== undefined ? { query: d.query } : {}) } } : {}),
     format: d.format as DatasetDef["format"],

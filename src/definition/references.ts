@@ -9,14 +9,13 @@
 import { isScalar, type Node, type Scalar } from "yaml";
 // d3-color alone: the whole of d3 would add ~30 packages to the start-up of `validate`.
 import { color } from "d3-color";
-import { registry as defaultRegistry } from "../analysis/registry.js";
-import { scalarDecl } from "../analysis/outputs.js";
-import { isParamNeed, type Analysis, type RoleNeed } from "../analysis/types.js";
-import { isRole, roles, type Role } from "../data/roles.js";
-import { markdownHelperNames, parseTemplate, templateUses, type TemplatePos } from "../render/template-check.js";
+import type { Analysis, Need, ParamNeed, RoleNeed } from "../analysis/types.js";
+import type { Role } from "../data/roles.js";
+import type { TemplatePos } from "../render/template-check.js";
 import { closeMatches } from "../util/errors.js";
 import type { CellKind, ReportSpecT } from "./spec.js";
 import type { Path, Problem, SourceMap } from "./validate.js";
+import { isRole, type DefinitionVocabulary } from "./vocabulary.js";
 
 /** What a cell id stands for: an analysis with declared outputs, or a transform (one table, named after it, columns unknown). */
 type Target = { kind: "analysis"; id: string; analysis: Analysis } | { kind: "transform"; id: string };
@@ -28,7 +27,11 @@ const markdownRoots = ["params", "period", "grain"];
 const channelOptions = new Set(["x", "y", "x1", "x2", "y1", "y2", "fill", "stroke", "z", "r", "text", "title", "fx", "fy", "symbol", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "href", "length", "rotate", "interval"]);
 const colorChannels = new Set(["fill", "stroke"]);
 
-export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap, text: string, registry: ReadonlyMap<string, Analysis> = defaultRegistry): Problem[] {
+/** A need met by an analysis param instead of a dataset. */
+const isParamNeed = (n: Need): n is ParamNeed => "param" in n;
+
+export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap, text: string, vocabulary: DefinitionVocabulary): Problem[] {
+  const { analyses: registry, scalarDecl, templates, roles } = vocabulary;
   const problems: Problem[] = [];
   const cells = spec.cells as Record<string, unknown>[];
   const targets = new Map<string, Target>();
@@ -184,7 +187,7 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
   function markdownProblems(md: string, path: Path, i: number): Problem[] {
     const out: Problem[] = [];
     const where = (p: TemplatePos) => templatePosition(path, p);
-    const parsed = parseTemplate(md);
+    const parsed = templates.check(md);
     if ("error" in parsed) {
       const e = parsed.error;
       const atEnd = /got 'EOF'/.test(e.message);
@@ -195,10 +198,10 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
       });
       return out;
     }
-    const uses = templateUses(parsed.ast);
+    const uses = parsed.uses;
     for (const h of uses.helpers) {
-      if (markdownHelperNames.includes(h.name)) continue;
-      out.push({ ...where(h), message: `markdown template of ${cellName(i)}: unknown helper "${h.name}"`, hint: did(h.name, markdownHelperNames, "helpers") });
+      if (templates.helperNames.includes(h.name)) continue;
+      out.push({ ...where(h), message: `markdown template of ${cellName(i)}: unknown helper "${h.name}"`, hint: did(h.name, templates.helperNames, "helpers") });
     }
     for (const p of uses.paths) {
       const [root, second, third] = p.parts as [string, string | undefined, string | undefined];
@@ -256,7 +259,7 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
     const a = registry.get(cell.analysis as string);
     if (!a) return [];
     const out: Problem[] = [];
-    const datasets = Object.entries(spec.datasets ?? {}).map(([name, d]) => ({ name, role: (d.role as Role | undefined) ?? (isRole(name) ? name : undefined), columns: d.columns ?? {} }));
+    const datasets = Object.entries(spec.datasets ?? {}).map(([name, d]) => ({ name, role: (d.role as Role | undefined) ?? (isRole(vocabulary, name) ? name : undefined), columns: d.columns ?? {} }));
     const have = new Set(datasets.map((d) => d.role).filter((r): r is Role => !!r));
     const params = (cell.params as Record<string, unknown> | undefined) ?? {};
     for (const need of a.needs) {
@@ -283,8 +286,8 @@ export function referenceProblems(spec: ReportSpecT, kinds: CellKind[], source: 
     if (d && typeof d === "object") problems.push(...datasetSourceProblems(name, d, at));
     // A columns: mapping renames file columns to the role's fields: a key close to a field the
     // mapping does not provide is a typo of that field.
-    const role = (d?.role as Role | undefined) ?? (isRole(name) ? name : undefined);
-    if (!role || !isRole(role) || typeof d.columns !== "object" || d.columns === null) continue;
+    const role = (d?.role as Role | undefined) ?? (isRole(vocabulary, name) ? name : undefined);
+    if (!role || !isRole(vocabulary, role) || typeof d.columns !== "object" || d.columns === null) continue;
     const fields = Object.keys(roles[role]);
     for (const key of Object.keys(d.columns ?? {})) {
       if (fields.includes(key)) continue;

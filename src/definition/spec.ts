@@ -4,12 +4,13 @@
 // they show up in VS Code's YAML completion.
 
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
-import { encodings, fieldTypes } from "../data/roles.js";
-import { roleNames } from "../data/roles.js";
-import { markTypes } from "../charts/spec.js";
 import { locales } from "../core/vocabulary.js";
 import { outputFormats } from "../analysis/types.js";
 import { AlertSpec, AppendixSpec, CoverSpec, SummarySpec } from "./page-one.js";
+import { roleNames, type DefinitionVocabulary } from "./vocabulary.js";
+
+/** The words of later stages a schema names (roles, field types, encodings, marks): handed in, see vocabulary.ts. */
+export type SchemaVocabulary = Pick<DefinitionVocabulary, "roles" | "encodings" | "fieldTypes" | "markTypes">;
 
 const literals = <T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Union(values.map((v) => Type.Literal(v)) as never, options) as TSchema;
@@ -26,32 +27,33 @@ export const ParamSpec = Type.Object(
   { additionalProperties: false, description: "A typed report parameter; CLI flags (--period, --param key=value) override its default." },
 );
 
-export const DatasetSpec = Type.Object(
-  {
-    path: Type.Optional(Type.String({ description: "File path, relative to the report file. May use parameters: data/{{client}}/subscriptions.csv" })),
-    connection: Type.Optional(
-      Type.String({
-        pattern: "^env:[A-Za-z_][A-Za-z0-9_]*$",
-        description: "A database instead of a file: env:VARIABLE, the environment variable holding a PostgreSQL URL (postgresql://user:password@host:5432/db). Never the URL itself. With table or query; the analyses then run in the database.",
-      }),
-    ),
-    table: Type.Optional(Type.String({ description: "With connection: the table or view to read (schema.table, or a table on the search path)." })),
-    query: Type.Optional(Type.String({ description: "With connection: a SELECT whose rows are the dataset (ORDER BY it to give rows stable numbers in messages)." })),
-    role: Type.Optional(literals(roleNames, { description: "The role this dataset plays (default: the dataset's name when it is a role name)." })),
-    format: Type.Optional(literals(["csv", "parquet", "json"] as const, { description: "File format (default: from the file extension)." })),
-    columns: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Mapping from canonical field names (customer_id, start_date, mrr, …) to the file's column names." })),
-    types: Type.Optional(Type.Record(Type.String(), literals(fieldTypes), { description: "Types of attribute columns (canonical fields have known types)." })),
-    date_format: Type.Optional(Type.String({ description: "strptime format of date columns, e.g. %d/%m/%Y (default: ISO dates or yyyymmdd)." })),
-    delimiter: Type.Optional(Type.String({ description: "CSV delimiter (default: detected)." })),
-    encoding: Type.Optional(literals(encodings, { description: "Text encoding of a CSV or JSON file (default: utf-8). Exports from Chinese Excel are often gb18030 (a superset of gbk)." })),
-    derive: Type.Optional(
-      Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.String(), {
-        description: "Derived columns: name → expression over the dataset's columns (arithmetic, comparisons, CASE WHEN, and functions such as coalesce, round, lower, upper, year, month, date_diff).",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+const datasetSpec = (v: SchemaVocabulary) =>
+  Type.Object(
+    {
+      path: Type.Optional(Type.String({ description: "File path, relative to the report file. May use parameters: data/{{client}}/subscriptions.csv" })),
+      connection: Type.Optional(
+        Type.String({
+          pattern: "^env:[A-Za-z_][A-Za-z0-9_]*$",
+          description: "A database instead of a file: env:VARIABLE, the environment variable holding a PostgreSQL URL (postgresql://user:password@host:5432/db). Never the URL itself. With table or query; the analyses then run in the database.",
+        }),
+      ),
+      table: Type.Optional(Type.String({ description: "With connection: the table or view to read (schema.table, or a table on the search path)." })),
+      query: Type.Optional(Type.String({ description: "With connection: a SELECT whose rows are the dataset (ORDER BY it to give rows stable numbers in messages)." })),
+      role: Type.Optional(literals(roleNames(v), { description: "The role this dataset plays (default: the dataset's name when it is a role name)." })),
+      format: Type.Optional(literals(["csv", "parquet", "json"] as const, { description: "File format (default: from the file extension)." })),
+      columns: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Mapping from canonical field names (customer_id, start_date, mrr, …) to the file's column names." })),
+      types: Type.Optional(Type.Record(Type.String(), literals(v.fieldTypes), { description: "Types of attribute columns (canonical fields have known types)." })),
+      date_format: Type.Optional(Type.String({ description: "strptime format of date columns, e.g. %d/%m/%Y (default: ISO dates or yyyymmdd)." })),
+      delimiter: Type.Optional(Type.String({ description: "CSV delimiter (default: detected)." })),
+      encoding: Type.Optional(literals(v.encodings, { description: "Text encoding of a CSV or JSON file (default: utf-8). Exports from Chinese Excel are often gb18030 (a superset of gbk)." })),
+      derive: Type.Optional(
+        Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), Type.String(), {
+          description: "Derived columns: name → expression over the dataset's columns (arithmetic, comparisons, CASE WHEN, and functions such as coalesce, round, lower, upper, year, month, date_diff).",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
 
 export const ChurnSpec = Type.Object(
   {
@@ -91,32 +93,34 @@ const ScaleSpec = Type.Object(
   { additionalProperties: false },
 );
 
-const MarkSpec = Type.Object(
-  {
-    mark: literals(markTypes, { description: "An Observable Plot mark." }),
-    data: Type.String({ description: "A table of the analysis result." }),
-    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Plot mark options; channels are column names." })),
-    filter: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]))),
-  },
-  { additionalProperties: false },
-);
+const markSpec = (v: SchemaVocabulary) =>
+  Type.Object(
+    {
+      mark: literals(v.markTypes, { description: "An Observable Plot mark." }),
+      data: Type.String({ description: "A table of the analysis result." }),
+      options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Plot mark options; channels are column names." })),
+      filter: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]))),
+    },
+    { additionalProperties: false },
+  );
 
-const PlotSpec = Type.Object(
-  {
-    from: Type.String({ description: "The id of the analysis cell whose result the marks read." }),
-    marks: Type.Array(MarkSpec, { minItems: 1 }),
-    x: Type.Optional(ScaleSpec),
-    y: Type.Optional(ScaleSpec),
-    fx: Type.Optional(ScaleSpec),
-    fy: Type.Optional(ScaleSpec),
-    color: Type.Optional(ScaleSpec),
-    width: Type.Optional(Type.Number()),
-    height: Type.Optional(Type.Number()),
-    marginLeft: Type.Optional(Type.Number()),
-    marginBottom: Type.Optional(Type.Number()),
-  },
-  { additionalProperties: false },
-);
+const plotSpec = (v: SchemaVocabulary) =>
+  Type.Object(
+    {
+      from: Type.String({ description: "The id of the analysis cell whose result the marks read." }),
+      marks: Type.Array(markSpec(v), { minItems: 1 }),
+      x: Type.Optional(ScaleSpec),
+      y: Type.Optional(ScaleSpec),
+      fx: Type.Optional(ScaleSpec),
+      fy: Type.Optional(ScaleSpec),
+      color: Type.Optional(ScaleSpec),
+      width: Type.Optional(Type.Number()),
+      height: Type.Optional(Type.Number()),
+      marginLeft: Type.Optional(Type.Number()),
+      marginBottom: Type.Optional(Type.Number()),
+    },
+    { additionalProperties: false },
+  );
 
 const formats = ["number", "integer", "percent", "currency", "date", "period", "text", "months", "days"] as const;
 
@@ -172,47 +176,48 @@ const TransformStep = Type.Union(
 export const cellKinds = ["markdown", "analysis", "chart", "table", "kpi", "pagebreak", "transform"] as const;
 export type CellKind = (typeof cellKinds)[number];
 
-export const cellSchemas = {
-  markdown: Type.Object({ ...cellCommon, markdown: Type.String({ description: "Markdown narrative; Handlebars expressions read analysis results, e.g. {{percent summary.churn_rate}}." }) }, { additionalProperties: false }),
-  analysis: Type.Object(
-    {
-      ...cellCommon,
-      id: Id,
-      analysis: Type.String({ description: "An analysis of the registry (churnbook analyses)." }),
-      params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The analysis's params." })),
-      show: Type.Optional(Type.Boolean({ description: "Show the analysis's default view here (its default chart and the first rows of its main table); analysis cells are silent otherwise." })),
-    },
-    { additionalProperties: false },
-  ),
-  chart: Type.Object({ ...cellCommon, chart: Type.Union([Type.String({ description: "An analysis cell id: its default chart." }), PlotSpec]), landscape: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-  table: Type.Object(
-    {
-      ...cellCommon,
-      table: Type.String({ description: "<analysis cell id> (its main table) or <analysis cell id>.<table>" }),
-      columns: Type.Optional(Type.Array(TableColumn)),
-      limit: Type.Optional(Type.Integer({ minimum: 1, description: "Show the first N rows (the CSV export holds all)." })),
-      sort: Type.Optional(Type.String({ description: "Sort by a column; prefix with - for descending." })),
-      landscape: Type.Optional(Type.Boolean()),
-    },
-    { additionalProperties: false },
-  ),
-  kpi: Type.Object({ ...cellCommon, kpi: Type.Array(KpiItem, { minItems: 1 }) }, { additionalProperties: false }),
-  pagebreak: Type.Object({ ...cellCommon, pagebreak: Type.Boolean() }, { additionalProperties: false }),
-  transform: Type.Object(
-    {
-      ...cellCommon,
-      id: Id,
-      transform: Type.Object(
-        {
-          from: Type.String({ description: "The input table: an analysis or transform cell id (its main table) or <cell>.<table>." }),
-          steps: Type.Array(TransformStep, { minItems: 1, description: "Arquero verbs, applied in order." }),
-        },
-        { additionalProperties: false, description: "Reshape a result table with Arquero verbs; the result is a table named after the cell, for tables and charts." },
-      ),
-    },
-    { additionalProperties: false },
-  ),
-} as const;
+const cellSchemasOf = (v: SchemaVocabulary) =>
+  ({
+    markdown: Type.Object({ ...cellCommon, markdown: Type.String({ description: "Markdown narrative; Handlebars expressions read analysis results, e.g. {{percent summary.churn_rate}}." }) }, { additionalProperties: false }),
+    analysis: Type.Object(
+      {
+        ...cellCommon,
+        id: Id,
+        analysis: Type.String({ description: "An analysis of the registry (churnbook analyses)." }),
+        params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The analysis's params." })),
+        show: Type.Optional(Type.Boolean({ description: "Show the analysis's default view here (its default chart and the first rows of its main table); analysis cells are silent otherwise." })),
+      },
+      { additionalProperties: false },
+    ),
+    chart: Type.Object({ ...cellCommon, chart: Type.Union([Type.String({ description: "An analysis cell id: its default chart." }), plotSpec(v)]), landscape: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    table: Type.Object(
+      {
+        ...cellCommon,
+        table: Type.String({ description: "<analysis cell id> (its main table) or <analysis cell id>.<table>" }),
+        columns: Type.Optional(Type.Array(TableColumn)),
+        limit: Type.Optional(Type.Integer({ minimum: 1, description: "Show the first N rows (the CSV export holds all)." })),
+        sort: Type.Optional(Type.String({ description: "Sort by a column; prefix with - for descending." })),
+        landscape: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false },
+    ),
+    kpi: Type.Object({ ...cellCommon, kpi: Type.Array(KpiItem, { minItems: 1 }) }, { additionalProperties: false }),
+    pagebreak: Type.Object({ ...cellCommon, pagebreak: Type.Boolean() }, { additionalProperties: false }),
+    transform: Type.Object(
+      {
+        ...cellCommon,
+        id: Id,
+        transform: Type.Object(
+          {
+            from: Type.String({ description: "The input table: an analysis or transform cell id (its main table) or <cell>.<table>." }),
+            steps: Type.Array(TransformStep, { minItems: 1, description: "Arquero verbs, applied in order." }),
+          },
+          { additionalProperties: false, description: "Reshape a result table with Arquero verbs; the result is a table named after the cell, for tables and charts." },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  }) as const;
 
 const ScheduleDay = (grain: string) =>
   Type.Object(
@@ -230,48 +235,55 @@ export const ScheduleSpec = Type.Object(
   { additionalProperties: false, description: "When the report is due: `churnbook due` renders each closed period once, on or after this day (e.g. monthly: { day: 3 })." },
 );
 
-export const ReportSpec = Type.Object(
-  {
-    $schema: Type.Optional(Type.String()),
-    title: Type.String({ description: "The report's title (may use parameters: {{client}})." }),
-    description: Type.Optional(Type.String()),
-    locale: Type.Optional(literals(locales, { description: "Language and number/date formats. Default: en-US." })),
-    currency: Type.Optional(Type.String({ pattern: "^([A-Z]{3}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "ISO 4217 currency code, or a parameter ({{currency}}) so one definition serves clients in several currencies. Default: USD." })),
-    theme: Type.Optional(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ description: "Theme (templates/themes/<name>.css). Default: default." })),
-          accent: Type.Optional(Type.String({ pattern: "^(#[0-9a-fA-F]{6}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "Brand colour, e.g. #0f4c81, or a parameter ({{accent}})." })),
-          logo_text: Type.Optional(Type.String({ description: "Short brand text on the cover." })),
-        },
-        { additionalProperties: false },
+const reportSpec = (v: SchemaVocabulary) =>
+  Type.Object(
+    {
+      $schema: Type.Optional(Type.String()),
+      title: Type.String({ description: "The report's title (may use parameters: {{client}})." }),
+      description: Type.Optional(Type.String()),
+      locale: Type.Optional(literals(locales, { description: "Language and number/date formats. Default: en-US." })),
+      currency: Type.Optional(Type.String({ pattern: "^([A-Z]{3}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "ISO 4217 currency code, or a parameter ({{currency}}) so one definition serves clients in several currencies. Default: USD." })),
+      theme: Type.Optional(
+        Type.Object(
+          {
+            name: Type.Optional(Type.String({ description: "Theme (templates/themes/<name>.css). Default: default." })),
+            accent: Type.Optional(Type.String({ pattern: "^(#[0-9a-fA-F]{6}|\\{\\{\\s*[a-z][a-z0-9_]*\\s*\\}\\})$", description: "Brand colour, e.g. #0f4c81, or a parameter ({{accent}})." })),
+            logo_text: Type.Optional(Type.String({ description: "Short brand text on the cover." })),
+          },
+          { additionalProperties: false },
+        ),
       ),
-    ),
-    page: Type.Optional(
-      Type.Object(
-        { size: Type.Optional(literals(["A4", "Letter"] as const)), orientation: Type.Optional(literals(["portrait", "landscape"] as const)) },
-        { additionalProperties: false },
+      page: Type.Optional(
+        Type.Object(
+          { size: Type.Optional(literals(["A4", "Letter"] as const)), orientation: Type.Optional(literals(["portrait", "landscape"] as const)) },
+          { additionalProperties: false },
+        ),
       ),
-    ),
-    params: Type.Optional(Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), ParamSpec)),
-    churn: Type.Optional(ChurnSpec),
-    returns: Type.Optional(
-      literals(["net", "exclude"] as const, {
-        description: "Returns and cancellations (transactions with amount < 0 or quantity < 0): `net` (default) subtracts them from the customer's spend; `exclude` leaves them out of every money figure. Under both, a return is never a purchase and never keeps a customer active.",
-      }),
-    ),
-    schedule: Type.Optional(ScheduleSpec),
-    cover: Type.Optional(CoverSpec),
-    appendix: Type.Optional(AppendixSpec),
-    summary: Type.Optional(SummarySpec),
-    alerts: Type.Optional(Type.Array(AlertSpec, { description: "Alert thresholds, evaluated on the results: an alert band on page one (with the summary) and the list in manifest.json." })),
-    datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), DatasetSpec, { description: "Named data sources, loaded once and shared by all cells." }),
-    cells: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, description: "The notebook: an ordered list of cells." }),
-  },
-  { additionalProperties: false },
-);
+      params: Type.Optional(Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), ParamSpec)),
+      churn: Type.Optional(ChurnSpec),
+      returns: Type.Optional(
+        literals(["net", "exclude"] as const, {
+          description: "Returns and cancellations (transactions with amount < 0 or quantity < 0): `net` (default) subtracts them from the customer's spend; `exclude` leaves them out of every money figure. Under both, a return is never a purchase and never keeps a customer active.",
+        }),
+      ),
+      schedule: Type.Optional(ScheduleSpec),
+      cover: Type.Optional(CoverSpec),
+      appendix: Type.Optional(AppendixSpec),
+      summary: Type.Optional(SummarySpec),
+      alerts: Type.Optional(Type.Array(AlertSpec, { description: "Alert thresholds, evaluated on the results: an alert band on page one (with the summary) and the list in manifest.json." })),
+      datasets: Type.Record(Type.String({ pattern: "^[a-z][a-z0-9_]*$" }), datasetSpec(v), { description: "Named data sources, loaded once and shared by all cells." }),
+      cells: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, description: "The notebook: an ordered list of cells." }),
+    },
+    { additionalProperties: false },
+  );
 
-export type ReportSpecT = Static<typeof ReportSpec>;
+/** The TypeBox schemas of a definition (its top level, and each kind of cell) in the words of a vocabulary. */
+export function definitionSchemas(v: SchemaVocabulary) {
+  return { report: reportSpec(v), cells: cellSchemasOf(v) };
+}
+export type DefinitionSchemas = ReturnType<typeof definitionSchemas>;
+
+export type ReportSpecT = Static<ReturnType<typeof reportSpec>>;
 export type ParamSpecT = Static<typeof ParamSpec>;
-export type DatasetSpecT = Static<typeof DatasetSpec>;
-export type CellSpec = { [K in CellKind]: Static<(typeof cellSchemas)[K]> & { kind?: never } };
+export type DatasetSpecT = Static<ReturnType<typeof datasetSpec>>;
+export type CellSpec = { [K in CellKind]: Static<ReturnType<typeof cellSchemasOf>[K]> & { kind?: never } };

@@ -2,16 +2,14 @@
 // problem is reported with file:line:column, the offending key and what was expected.
 // Nothing renders from an invalid definition: all problems are collected, then thrown at once.
 
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import { ChurnbookError, closeMatches, type ErrorCode } from "../util/errors.js";
 import { isPeriodLabel } from "../util/period.js";
-import { registry } from "../analysis/registry.js";
-import { resolveParams } from "../analysis/params.js";
-import { cellKinds, cellSchemas, ReportSpec, type CellKind, type ReportSpecT } from "./spec.js";
+import { cellKinds, definitionSchemas, type CellKind, type ReportSpecT } from "./spec.js";
 import { checkTransformStep } from "./transform.js";
 import { referenceProblems } from "./references.js";
-import { isRole, roleNames } from "../data/roles.js";
+import { isRole, roleNames, type DefinitionVocabulary } from "./vocabulary.js";
 
 export interface Problem {
   line: number;
@@ -96,11 +94,26 @@ export class SourceMap {
   }
 }
 
-// Compiled at every start of the CLI and each schema run on one document: Ajv's code optimisation
+/** The schema checks of a definition: its top level, and each kind of cell. */
+export interface DefinitionValidators {
+  report: ValidateFunction;
+  cells: Record<CellKind, ValidateFunction>;
+}
+
+// Compiled once per vocabulary, and each schema runs on one document: Ajv's code optimisation
 // passes cost more than they save (validate starts ~40 % less compile time without them).
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
-const validateTop = ajv.compile(ReportSpec);
-const validateCell = Object.fromEntries(cellKinds.map((k) => [k, ajv.compile(cellSchemas[k])])) as Record<CellKind, ReturnType<typeof ajv.compile>>;
+const compiled = new WeakMap<DefinitionVocabulary, DefinitionValidators>();
+
+function validatorsFor(vocabulary: DefinitionVocabulary): DefinitionValidators {
+  let v = compiled.get(vocabulary);
+  if (!v) {
+    const schemas = definitionSchemas(vocabulary);
+    v = { report: ajv.compile(schemas.report), cells: Object.fromEntries(cellKinds.map((k) => [k, ajv.compile(schemas.cells[k])])) as DefinitionValidators["cells"] };
+    compiled.set(vocabulary, v);
+  }
+  return v;
+}
 
 export interface ParsedReport {
   spec: ReportSpecT;
@@ -121,8 +134,8 @@ function selfContaining(value: unknown, path: (string | number)[] = [], open = n
   return null;
 }
 
-/** Parses and validates; throws one ChurnbookError listing every problem. */
-export function parseReport(text: string, file: string): ParsedReport {
+/** Parses and validates against a vocabulary; throws one ChurnbookError listing every problem. */
+export function parseReport(text: string, file: string, vocabulary: DefinitionVocabulary): ParsedReport {
   const lines = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const source = new SourceMap(file, doc, lines);
@@ -135,7 +148,8 @@ export function parseReport(text: string, file: string): ParsedReport {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw definitionError(file, [{ line: 1, column: 1, message: "a report definition must be a mapping with title, datasets and cells" }]);
   }
-  if (!validateTop(spec)) problems.push(...schemaProblems(validateTop.errors ?? [], [], source));
+  const validators = validatorsFor(vocabulary);
+  if (!validators.report(spec)) problems.push(...schemaProblems(validators.report.errors ?? [], [], source));
   const kinds: CellKind[] = [];
   const s = spec as ReportSpecT;
   if (Array.isArray(s.cells)) {
@@ -155,7 +169,7 @@ export function parseReport(text: string, file: string): ParsedReport {
         return;
       }
       kinds.push(kind);
-      const v = validateCell[kind];
+      const v = validators.cells[kind];
       if (kind === "transform") {
         // Steps are checked one by one (one verb each, Arquero's parser for expressions): clearer
         // than the schema's union errors.
@@ -169,7 +183,7 @@ export function parseReport(text: string, file: string): ParsedReport {
       } else if (!v(cell)) problems.push(...schemaProblems(v.errors ?? [], path, source));
     });
   }
-  if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source), ...referenceProblems(s, kinds, source, text));
+  if (problems.length === 0) problems.push(...semanticProblems(s, kinds, source, vocabulary), ...referenceProblems(s, kinds, source, text, vocabulary));
   if (problems.length) throw definitionError(file, problems);
   return { spec: s, source, cellKinds: kinds };
 }
@@ -240,14 +254,15 @@ function unescapePointer(s: string): string | number {
 }
 
 /** Checks the schema cannot express: analysis names and params, references between cells, params. */
-function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap): Problem[] {
+function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMap, vocabulary: DefinitionVocabulary): Problem[] {
   const problems: Problem[] = [];
   const cells = spec.cells as Record<string, unknown>[];
   // A dataset plays the role it is named after, or the one its role: key names.
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
-    if (d.role !== undefined || isRole(name)) continue;
-    const near = closeMatches(name, roleNames);
-    problems.push({ ...source.locate(["datasets", name], true), message: `dataset "${name}" has no role: its name is not a role and it has no role: key`, hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}name it after its role or add role: <one of ${roleNames.join(", ")}>` });
+    if (d.role !== undefined || isRole(vocabulary, name)) continue;
+    const roles = roleNames(vocabulary);
+    const near = closeMatches(name, roles);
+    problems.push({ ...source.locate(["datasets", name], true), message: `dataset "${name}" has no role: its name is not a role and it has no role: key`, hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}name it after its role or add role: <one of ${roles.join(", ")}>` });
   }
   const ids = new Map<string, number>();
   const analysisIds = new Set<string>();
@@ -272,14 +287,14 @@ function semanticProblems(spec: ReportSpecT, kinds: CellKind[], source: SourceMa
     switch (kinds[i]) {
       case "analysis": {
         const name = cell.analysis as string;
-        const a = registry.get(name);
+        const a = vocabulary.analyses.get(name);
         if (!a) {
-          const near = closeMatches(name, registry.keys());
+          const near = closeMatches(name, vocabulary.analyses.keys());
           problems.push({ ...source.locate([...at, "analysis"]), message: `unknown analysis "${name}"`, hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : `run "churnbook analyses" to list them` });
           break;
         }
         try {
-          resolveParams(a, withoutTemplates((cell.params ?? {}) as Record<string, unknown>));
+          vocabulary.resolveParams(a, withoutTemplates((cell.params ?? {}) as Record<string, unknown>));
         } catch (e) {
           if (!(e instanceof ChurnbookError)) throw e;
           const key = /"([^"]+)"/.exec(e.message)?.[1];

@@ -3,7 +3,8 @@
 
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { loadReport, type Report } from "../definition/index.js";
+import type { Report } from "../definition/index.js";
+import { loadReport } from "./definitions.js";
 import type { BrowserSession } from "../print/browser.js";
 import type { ReportDocument } from "../render/document.js";
 import { renderReport } from "../render/index.js";

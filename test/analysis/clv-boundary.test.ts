@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clv } from "../../src/analysis/clv.js";
 import type { Row } from "../../src/analysis/types.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { renderReport } from "../../src/render/index.js";
 import { runOnRows } from "../helpers/analysis.js";

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadReport } from "../../src/definition/index.js";
+import { loadReport } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 
 const root = join(import.meta.dirname, "..", "..");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../src/data/engine.js";
 import { loadDataset, type DatasetSource } from "../../src/data/load.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { ChurnbookError } from "../../src/util/errors.js";
 

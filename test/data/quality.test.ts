@@ -14,7 +14,7 @@ import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext } from "../../src/analysis/types.js";
 import { createEngine, type Engine } from "../../src/data/engine.js";
 import { loadDataset, type DatasetSource } from "../../src/data/load.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { renderReport } from "../../src/render/index.js";
 import { renderFiles } from "../../src/runner/render-files.js";
 import { runReport } from "../../src/runner/run.js";

@@ -8,7 +8,7 @@ import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { checkClientsAgainst, clientsJsonSchema, loadClients, parseClientsText } from "../../src/definition/clients.js";
-import { loadReport } from "../../src/definition/index.js";
+import { loadReport } from "../../src/runner/definitions.js";
 import { formatError, type ChurnbookError } from "../../src/util/errors.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -108,7 +108,7 @@ describe("schedule in the definition", () => {
   });
 
   it("located errors: two grains, a fiscal year that periods cannot express", async () => {
-    const { parseReportText } = await import("../../src/definition/index.js");
+    const { parseReportText } = await import("../../src/runner/definitions.js");
     const base = "title: t\ndatasets: { subscriptions: { path: s.csv } }\ncells: [ { id: s, analysis: churn-summary } ]\n";
     expect(() => parseReportText(base + "schedule: { monthly: { day: 3 }, quarterly: { day: 5 } }\n", "r.yaml")).toThrow(/only one of monthly, quarterly or yearly/);
     expect(() => parseReportText(base + "schedule:\n  quarterly: { day: 5 }\n  fiscal_year_start: 2\n", "r.yaml")).toThrow(/calendar quarters/);

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { formatError, isChurnbookError } from "../../src/util/errors.js";
 
 const root = join(import.meta.dirname, "..", "..");

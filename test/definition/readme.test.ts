@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { parseReportText } from "../../src/definition/index.js";
-import { cellKinds, ReportSpec } from "../../src/definition/spec.js";
+import { parseReportText, vocabulary } from "../../src/runner/definitions.js";
+import { cellKinds, definitionSchemas } from "../../src/definition/spec.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const blocks = [...readme.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map((m) => ({ text: m[1]!, line: readme.slice(0, m.index).split("\n").length + 1 }));
-const reportKeys = Object.keys(ReportSpec.properties);
+const reportKeys = Object.keys(definitionSchemas(vocabulary).report.properties);
 
 type Doc = Record<string, unknown> & { cells: Record<string, unknown>[]; datasets: Record<string, unknown> };
 

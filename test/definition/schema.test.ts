@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { reportJsonSchema } from "../../src/definition/json-schema.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText, reportJsonSchema } from "../../src/runner/definitions.js";
 import { registry } from "../../src/analysis/registry.js";
 
 const root = join(import.meta.dirname, "..", "..");

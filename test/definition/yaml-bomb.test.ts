@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document } from "yaml";
 import { describe, expect, it, vi } from "vitest";
-import { loadReport, parseReportText } from "../../src/definition/index.js";
+import { loadReport, parseReportText } from "../../src/runner/definitions.js";
 import { ChurnbookError } from "../../src/util/errors.js";
 
 // "Billion laughs": each level repeats the previous one nine times (9^7 strings once expanded).

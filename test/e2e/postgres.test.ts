@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../../src/data/engine.js";
 import { quoteIdent } from "../../src/data/engine.js";
 import { createPostgresEngine } from "../../src/data/postgres.js";
-import { loadReport } from "../../src/definition/index.js";
+import { loadReport } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { isChurnbookError, type ChurnbookError } from "../../src/util/errors.js";
 import { startPostgres, type PgServer } from "../helpers/postgres.js";

@@ -9,7 +9,7 @@ import { registry } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { appendixDefinition } from "../../src/analysis/run.js";
 import { locales, type AnalysisContext, type Locale } from "../../src/analysis/types.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { msg } from "../../src/locales/index.js";
 import { conventionsFor } from "../../src/runner/conventions.js";
 import { parsePeriod } from "../../src/util/period.js";

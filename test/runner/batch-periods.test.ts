@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { adjustForClient, clientOverrides, parsePeriods } from "../../src/runner/batch.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import type { Client } from "../../src/definition/clients.js";
 
 describe("--periods", () => {

@@ -5,7 +5,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { cacheKey, canonicalJson, openCache } from "../../src/runner/cache.js";
 import { runReport, type ProgressEvent } from "../../src/runner/run.js";
 

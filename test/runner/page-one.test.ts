@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { renderReport } from "../../src/render/render-report.js";
 import type { ReportDocument } from "../../src/render/document.js";

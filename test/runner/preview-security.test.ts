@@ -4,7 +4,7 @@ import { ChurnbookError } from "../../src/util/errors.js";
 
 // The definition loader is replaced: these tests are about the server, not about rendering.
 const mode = vi.hoisted(() => ({ bug: false }));
-vi.mock("../../src/definition/index.js", () => ({
+vi.mock("../../src/runner/definitions.js", () => ({
   loadReport: async () => {
     if (mode.bug) throw new TypeError("Cannot read properties of undefined (reading 'rows')");
     throw new ChurnbookError("invalid-definition", "a report definition must be a mapping", { location: { file: "r.yaml", line: 1, column: 1 }, exitCode: 2 });

@@ -6,7 +6,7 @@ import { Type } from "@sinclair/typebox";
 import { describe, expect, it, vi } from "vitest";
 import type { Engine } from "../../src/data/engine.js";
 import { duckdb } from "../../src/data/dialects/duckdb.js";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { planProducts, runAnalysis, runShared } from "../../src/analysis/run.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { churnSummary } from "../../src/analysis/churn-summary.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 
 describe("analysis cells with show: true", () => {

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseReportText } from "../../src/definition/index.js";
+import { parseReportText } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { isChurnbookError, type ChurnbookError } from "../../src/util/errors.js";
 

@@ -23,7 +23,7 @@ export interface DueArgs {
 }
 
 export async function dueCommand(args: DueArgs, printer: Printer): Promise<number> {
-  const { loadReport } = await import("../../definition/index.js");
+  const { loadReport } = await import("../../runner/definitions.js");
   const { duePeriod, parseCalendarDate, today } = await import("../../runner/schedule.js");
   const { runBatch, writeSummary } = await import("../../runner/batch.js");
   const { loadClients } = await import("../../definition/clients.js");

@@ -1,4 +1,4 @@
-import { loadReport } from "../../definition/index.js";
+import { loadReport } from "../../runner/definitions.js";
 import type { Printer } from "../output.js";
 
 export async function validateCommand(args: { report?: string }, printer: Printer): Promise<number> {

@@ -7,7 +7,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadReport, type Report } from "../../definition/index.js";
+import type { Report } from "../../definition/index.js";
+import { loadReport } from "../definitions.js";
 import type { CellOutput, ReportDocument } from "../../render/document.js";
 import { renderReport } from "../../render/index.js";
 import { isChurnbookError, formatError, formatLocation, type ChurnbookError } from "../../util/errors.js";
