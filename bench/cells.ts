@@ -8,7 +8,7 @@
 
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadReport } from "../src/definition/load.js";
+import { loadReport } from "../src/runner/definitions.js";
 import { runReport } from "../src/runner/run.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
