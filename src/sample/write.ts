@@ -202,30 +202,38 @@ export async function generateParquetToDir(options: Parameters<typeof generateIn
   const staging = join(dir, `.csv-${process.pid}`);
   try {
     const csv = generateToDir(options, staging);
-    const engine = await createEngine();
-    const files: WriteSummary["files"] = [];
-    try {
-      for (const t of sampleTableNames) {
-        const name = `${t}.parquet`;
-        const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-        const types = Object.entries(sampleParquetTypes[t]).map(([c, type]) => `${quoteLiteral(c)}: ${quoteLiteral(type)}`);
-        const select = sampleColumns[t].map(quoteIdent).join(", ");
-        await engine.query(
-          `COPY (SELECT ${select} FROM read_csv(${quoteLiteral(join(staging, `${t}.csv`))}, header = true, columns = {${types.join(", ")}}, quote = '"', escape = '"')) TO ${quoteLiteral(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
-        );
-        renameSync(tmp, join(dir, name));
-        files.push({ name, rows: csv.files.find((f) => f.name === `${t}.csv`)!.rows });
-      }
-    } catch (e) {
-      for (const t of sampleTableNames) rmSync(join(dir, `.${t}.parquet.${process.pid}.tmp`), { force: true });
-      if (e instanceof ChurnbookError) throw e;
-      throw new ChurnbookError("sample-write", `cannot write Parquet files to ${dir}: ${(e as Error).message}`, { cause: e });
-    } finally {
-      engine.close();
-    }
-    return { dir, files, meta: csv.meta };
+    const files = await sampleCsvToParquet(staging, dir);
+    return { dir, files: files.map((f) => ({ name: f, rows: csv.files.find((c) => c.name === f.replace(".parquet", ".csv"))!.rows })), meta: csv.meta };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Copies a sample company's CSV files in `from` (as written by generateToDir) to Parquet files
+ * in `to`, typed by sampleParquetTypes, each through a temporary file; returns their names. */
+export async function sampleCsvToParquet(from: string, to: string): Promise<string[]> {
+  const engine = await createEngine();
+  const files: string[] = [];
+  try {
+    mkdirSync(to, { recursive: true });
+    for (const t of sampleTableNames) {
+      const name = `${t}.parquet`;
+      const tmp = join(to, `.${name}.${process.pid}.tmp`);
+      const types = Object.entries(sampleParquetTypes[t]).map(([c, type]) => `${quoteLiteral(c)}: ${quoteLiteral(type)}`);
+      const select = sampleColumns[t].map(quoteIdent).join(", ");
+      await engine.query(
+        `COPY (SELECT ${select} FROM read_csv(${quoteLiteral(join(from, `${t}.csv`))}, header = true, columns = {${types.join(", ")}}, quote = '"', escape = '"')) TO ${quoteLiteral(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      renameSync(tmp, join(to, name));
+      files.push(name);
+    }
+    return files;
+  } catch (e) {
+    for (const t of sampleTableNames) rmSync(join(to, `.${t}.parquet.${process.pid}.tmp`), { force: true });
+    if (e instanceof ChurnbookError) throw e;
+    throw new ChurnbookError("sample-write", `cannot write Parquet files to ${to}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    engine.close();
   }
 }
 
