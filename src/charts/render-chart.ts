@@ -20,6 +20,7 @@ import type { ChartSpec, MarkSpec, MarkType, ScaleSpec } from "./spec.js";
 import { dateTickFormat, numberTickFormat, periodTickFormat, sharedUnitFormat, specifierTickFormat, type TickFormatter } from "./ticks.js";
 import { trustSerializedSvg, type TrustedSvg } from "./trusted.js";
 import { waterfallAxis, waterfallBars, waterfallColors } from "./waterfall.js";
+import { msg } from "../locales/index.js";
 
 export interface ChartOptions {
   locale: Locale;
@@ -369,20 +370,20 @@ function markTitle(rows: PlotRow[], options: Record<string, unknown>, spec: Char
     return (v: unknown) =>
       v === null || v === undefined ? missing : tick ? tick(v) : typeof v === "number" ? formatValue(v, "number", opts.locale, opts.currency) : v instanceof Date ? formatValue(v, "date", opts.locale, opts.currency) : String(v);
   };
-  const sep = opts.locale === "zh-CN" ? "：" : ": ";
+  // "label: value" in the locale's punctuation; a channel without a label shows the value alone.
+  const labelled = (label: string | null | undefined, value: string) => (label ? msg(opts.locale).labelled(label, value) : value);
   const fields: ((d: PlotRow) => string)[] = [];
   const series = column("stroke") ?? column("fill");
   if (series) {
     const f = formatter("color");
-    const label = spec.color?.label ? `${spec.color.label}${sep}` : "";
-    fields.push((d) => `${label}${f(d[series])}`);
+    fields.push((d) => labelled(spec.color?.label, f(d[series])));
   }
   for (const key of ["x", "y"] as const) {
-    const label = spec[key]?.label ? `${spec[key]!.label}${sep}` : "";
+    const label = spec[key]?.label;
     const f = formatter(key);
     const [one, lo, hi] = [column(key), column(`${key}1`), column(`${key}2`)];
-    if (lo && hi) fields.push((d) => `${label}${f(d[lo])} – ${f(d[hi])}`);
-    else if (one && one !== series) fields.push((d) => `${label}${f(d[one])}`);
+    if (lo && hi) fields.push((d) => labelled(label, `${f(d[lo])} – ${f(d[hi])}`));
+    else if (one && one !== series) fields.push((d) => labelled(label, f(d[one])));
   }
   return fields.length ? (d) => fields.map((field) => field(d)).join("\n") : null;
 }
@@ -459,7 +460,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       // the totals: the totals then rise from the axis' round baseline, cut by a break mark.
       const axis = spec.y?.zero === false && spec.y.domain === undefined ? waterfallAxis(bars) : null;
       if (axis) {
-        note = cutAxisNote[opts.locale];
+        note = msg(opts.locale).charts.cutAxisNote;
         scales.y!.domain = axis.domain;
         scales.y!.nice = false;
         if (scales.y!.ticks === undefined) scales.y!.ticks = axis.ticks;
@@ -472,7 +473,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       const yFormat = labelFormat === "currency" ? sharedUnitFormat(bars.map((b) => b.value), labelFormat, opts.locale, opts.currency) : (v: number) => formatValue(v, labelFormat, opts.locale, opts.currency);
       for (const kind of ["start", "in", "out"] as const) {
         const subset = bars.filter((b) => (kind === "start" ? b.kind === "start" || b.kind === "end" : b.kind === kind));
-        if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind], title: (b: (typeof bars)[number]) => `${b.step}${opts.locale === "zh-CN" ? "：" : ": "}${(b.kind === "in" ? "+" : b.kind === "out" ? "−" : "") + yFormat(b.value)}` }));
+        if (subset.length) marks.push(Plot.barY(subset, { x: "step", y1: "y1", y2: "y2", fill: waterfallColors[kind], title: (b: (typeof bars)[number]) => msg(opts.locale).labelled(b.step, (b.kind === "in" ? "+" : b.kind === "out" ? "−" : "") + yFormat(b.value)) }));
       }
       if (axis) {
         const totals = bars.filter((b) => b.kind === "start" || b.kind === "end");
@@ -529,8 +530,3 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
   }
   return { svg: trustSerializedSvg(pass.figure.outerHTML), warnings: [...new Set(warnings)], ...(note ? { note } : {}) };
 }
-
-const cutAxisNote = {
-  "zh-CN": "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。",
-  "en-US": "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale.",
-} as const;

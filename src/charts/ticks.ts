@@ -4,7 +4,8 @@
 
 import { format as d3Format, timeFormatLocale, utcFormat } from "d3";
 import type { Locale } from "../core/vocabulary.js";
-import { formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue, missing, toFiniteNumber, withMinus } from "../util/format.js";
+import { compactUnit, formatCurrency, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue, missing, toFiniteNumber, withMinus } from "../util/format.js";
+import { msg } from "../locales/index.js";
 import type { ScaleSpec } from "./spec.js";
 
 export type TickFormatter = (value: unknown, index?: number, ticks?: ArrayLike<unknown>) => string;
@@ -24,9 +25,7 @@ function decimalsFor(ticks: ArrayLike<unknown> | undefined, factor: number): num
 function axisUnit(ticks: ArrayLike<unknown> | undefined, locale: Locale): { divisor: number; suffix: string } | null {
   if (!ticks || typeof ticks.length !== "number") return null;
   const max = Math.max(0, ...Array.from(ticks, (t) => Math.abs(toFiniteNumber(t) ?? 0)));
-  if (max < 10_000) return null;
-  if (locale === "zh-CN") return max >= 1e8 ? { divisor: 1e8, suffix: "亿" } : { divisor: 1e4, suffix: "万" };
-  return max >= 1e9 ? { divisor: 1e9, suffix: "B" } : max >= 1e6 ? { divisor: 1e6, suffix: "M" } : { divisor: 1e3, suffix: "K" };
+  return max < 10_000 ? null : compactUnit(max, locale);
 }
 
 function unitTick(v: unknown, ticks: ArrayLike<unknown> | undefined, locale: Locale, currency: string | null): string | null {
@@ -98,6 +97,9 @@ const zhTimeLocale = timeFormatLocale({
   shortMonths: zhMonths,
 });
 
+/** d3 time formats ("date:" specifiers) of each locale. */
+const timeFormats: Record<Locale, (specifier: string) => (d: Date) => string> = { "zh-CN": zhTimeLocale.utcFormat, "en-US": utcFormat };
+
 function asDate(v: unknown): Date | null {
   return v instanceof Date && Number.isFinite(v.getTime()) ? v : null;
 }
@@ -115,22 +117,17 @@ export function dateTickFormat(locale: Locale): TickFormatter {
     const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
     const prev = i > 0 ? asDate(ticks?.[i - 1]) : null;
     const newYear = prev === null || prev.getUTCFullYear() !== y;
-    if (all.every((t) => t.getUTCMonth() === 0 && t.getUTCDate() === 1)) return locale === "zh-CN" ? `${y}年` : `${y}`;
-    if (all.every((t) => t.getUTCDate() === 1)) {
-      if (locale === "zh-CN") return newYear ? `${y}年${m + 1}月` : `${m + 1}月`;
-      const mon = utcFormat("%b")(d);
-      return newYear ? `${mon} ${y}` : mon;
-    }
-    if (locale === "zh-CN") return newYear ? `${y}年${m + 1}月${day}日` : `${m + 1}月${day}日`;
-    const md = utcFormat("%b %-d")(d);
-    return newYear ? `${md}, ${y}` : md;
+    const say = msg(locale).format;
+    if (all.every((t) => t.getUTCMonth() === 0 && t.getUTCDate() === 1)) return say.axisYear(y);
+    if (all.every((t) => t.getUTCDate() === 1)) return say.axisMonth(m, newYear ? y : null);
+    return say.axisDay(m, day, newYear ? y : null);
   };
 }
 
 /** A ScaleSpec.tickFormat string: "date:<d3 time format>" or a d3-format specifier. */
 export function specifierTickFormat(specifier: string, locale: Locale): TickFormatter {
   if (specifier.startsWith("date:")) {
-    const f = (locale === "zh-CN" ? zhTimeLocale.utcFormat : utcFormat)(specifier.slice(5));
+    const f = timeFormats[locale](specifier.slice(5));
     return (v) => {
       const d = asDate(v);
       return d ? f(d) : missing;

@@ -6,6 +6,8 @@
 /** "1 customer" / "3 customers": English plural by count. */
 const pl = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
+const shortMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 export const enUS = {
   /** A list of names in running text. */
   list: (items: string[]) => items.join(", "),
@@ -16,6 +18,27 @@ export const enUS = {
 
   /** The footnote of a markdown or KPI cell that shows a value the data leave undefined ("—"). */
   missingValue: (refs: string[]) => `— means no value: ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} not defined for this period's data.`,
+
+  /** The words of formatted values (util/format.ts) and of chart axes (charts/ticks.ts). */
+  format: {
+    /** A quarter label, 2026-Q3. */
+    quarter: (year: string, quarter: string) => `Q${quarter} ${year}`,
+    /** A year label, 2026. */
+    year: (year: string) => year,
+    /** A change of a rate in percentage points; `signed` is the figure with its sign. */
+    pointsChange: (signed: string) => `${signed} pp`,
+    months: (value: string, n: number) => `${value} ${Math.abs(n) === 1 ? "month" : "months"}`,
+    days: (value: string, n: number) => `${value} ${Math.abs(n) === 1 ? "day" : "days"}`,
+    /** Date ticks: a year alone; a month (with its year on the first tick and each January); a day. */
+    axisYear: (year: number) => String(year),
+    axisMonth: (month: number, year: number | null) => `${shortMonths[month]}${year === null ? "" : ` ${year}`}`,
+    axisDay: (month: number, day: number, year: number | null) => `${shortMonths[month]} ${day}${year === null ? "" : `, ${year}`}`,
+  },
+
+  charts: {
+    /** Under a bridge whose vertical axis is cut (charts/waterfall.ts). */
+    cutAxisNote: "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale.",
+  },
 
   /** Rows the period metrics and the lifetimes leave out (one droppedRowsSql row), by dataset. */
   dropped: {

@@ -10,6 +10,21 @@ export const zhCN: Messages = {
 
   missingValue: (refs) => `“—”表示无值：本期数据下 ${refs.join("、")} 无定义。`,
 
+  format: {
+    quarter: (year, quarter) => `${year}年第${quarter}季度`,
+    year: (year) => `${year}年`,
+    pointsChange: (signed) => `${signed}个百分点`,
+    months: (value) => `${value}个月`,
+    days: (value) => `${value}天`,
+    axisYear: (year) => `${year}年`,
+    axisMonth: (month, year) => `${year === null ? "" : `${year}年`}${month + 1}月`,
+    axisDay: (month, day, year) => `${year === null ? "" : `${year}年`}${month + 1}月${day}日`,
+  },
+
+  charts: {
+    cutAxisNote: "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。",
+  },
+
   dropped: {
     zeroLength: (ds, k) => `${ds} 中有 ${k} 条订阅的结束日等于开始日（时长为零），不构成活跃期，未计入。`,
     endsBeforeStart: (ds, k) => `${ds} 中有 ${k} 条订阅的结束日早于开始日，已剔除。`,

@@ -6,6 +6,7 @@
 // strings read as UTC calendar dates (never shifted by the machine's time zone).
 
 import type { Locale, Value } from "../core/vocabulary.js";
+import { msg } from "../locales/index.js";
 
 /** How a value is shown: the formats of table columns, KPI items and chart axes. */
 export type ValueFormat = "number" | "integer" | "percent" | "currency" | "date" | "period" | "text" | "months" | "days";
@@ -62,14 +63,36 @@ function unsignedZero(n: number, digits: number): number {
 }
 
 /**
+ * The units of compact figures in each locale, largest first: Chinese counts in 万 (10⁴) and
+ * 亿 (10⁸), English in thousands. Intl's compact notation picks the same units; chart axes
+ * (charts/ticks.ts) scale by them.
+ */
+export const compactUnits: Record<Locale, readonly { divisor: number; suffix: string }[]> = {
+  "zh-CN": [
+    { divisor: 1e12, suffix: "万亿" },
+    { divisor: 1e8, suffix: "亿" },
+    { divisor: 1e4, suffix: "万" },
+  ],
+  "en-US": [
+    { divisor: 1e12, suffix: "T" },
+    { divisor: 1e9, suffix: "B" },
+    { divisor: 1e6, suffix: "M" },
+    { divisor: 1e3, suffix: "K" },
+  ],
+};
+
+/** The compact unit of a magnitude (null below the smallest unit). */
+export function compactUnit(n: number, locale: Locale): { divisor: number; suffix: string } | null {
+  const a = Math.abs(n);
+  return compactUnits[locale].find((u) => a >= u.divisor) ?? null;
+}
+
+/**
  * Fraction digits of a compact figure: two when the mantissa is a single digit ($1.93M,
  * 1.25万), one otherwise (12.3万, $182.4K), so three significant figures survive.
  */
 function compactDigits(n: number, locale: Locale): number {
-  const steps = locale === "zh-CN" ? [1e12, 1e8, 1e4] : [1e12, 1e9, 1e6, 1e3];
-  const a = Math.abs(n);
-  const unit = steps.find((s) => a >= s) ?? 1;
-  return a / unit < 10 ? 2 : 1;
+  return Math.abs(n) / (compactUnit(n, locale)?.divisor ?? 1) < 10 ? 2 : 1;
 }
 
 /** Compact means: only when it helps (≥ 10,000); small values print in full. */
@@ -185,9 +208,9 @@ export function formatPeriod(label: unknown, locale: Locale): string {
   let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
   if (m) return formatMonth(`${m[1]}-${m[2]}-01`, locale);
   m = /^(\d{4})-Q([1-4])$/i.exec(text);
-  if (m) return locale === "zh-CN" ? `${m[1]}年第${m[2]}季度` : `Q${m[2]} ${m[1]}`;
+  if (m) return msg(locale).format.quarter(m[1]!, m[2]!);
   m = /^(\d{4})$/.exec(text);
-  if (m) return locale === "zh-CN" ? `${m[1]}年` : m[1]!;
+  if (m) return msg(locale).format.year(m[1]!);
   // An ISO date stands for its day.
   if (parseIsoDate(text)) return formatDate(text, locale);
   return text === "" ? missing : text;
@@ -197,10 +220,7 @@ export function formatPeriod(label: unknown, locale: Locale): string {
 function formatDuration(value: unknown, unit: "months" | "days", locale: Locale, options: FormatOptions = {}): string {
   const n = toFiniteNumber(value);
   if (n === null) return missing;
-  const text = formatNumber(n, locale, options);
-  if (locale === "zh-CN") return unit === "months" ? `${text}个月` : `${text}天`;
-  const one = Math.abs(n) === 1;
-  return `${text} ${unit === "months" ? (one ? "month" : "months") : one ? "day" : "days"}`;
+  return msg(locale).format[unit](formatNumber(n, locale, options), n);
 }
 
 /** Formats any value of a report by its declared format. */
@@ -257,8 +277,7 @@ export function computeDelta(current: unknown, previous: unknown, format: ValueF
     const pp = Math.round((c - p) * 1000) / 10;
     const direction: DeltaDirection = pp > 0 ? "up" : pp < 0 ? "down" : "flat";
     const abs = nf(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(pp));
-    const text = locale === "zh-CN" ? `${sign(pp)}${abs}个百分点` : `${sign(pp)}${abs} pp`;
-    return { text, direction, value: (c - p) * 100 };
+    return { text: msg(locale).format.pointsChange(`${sign(pp)}${abs}`), direction, value: (c - p) * 100 };
   }
   if (p === 0) return { text: missing, direction: c === 0 ? "flat" : null, value: null };
   const rel = (c - p) / Math.abs(p);

@@ -12,6 +12,7 @@ const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
   clauses: [["甲", "乙"]],
   "model.features": [3, ["甲", "乙"]],
+  "format.year": ["2026"],
   missingValue: [["summary.churn_rate"]],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
   "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],
