@@ -83,7 +83,10 @@ export interface ScalarDecl {
 export interface ColumnDecl {
   type: OutputType | OutputType[];
   format?: OutputFormat;
+  /** What the column means (docs/analyses.md); also the table header unless `label` is given. */
   description?: Localized;
+  /** The table header, when the description is longer than a header should be. */
+  label?: Localized;
   optional?: true;
 }
 

@@ -1,7 +1,8 @@
-// Formats of result values from the analyses' declared outputs (analysis/types.ts AnalysisOutputs):
-// a table column or scalar is presented as its analysis declares it, never guessed from its name.
+// Formats and headers of result values from the analyses' declared outputs (analysis/types.ts
+// AnalysisOutputs): a table column or scalar is presented as its analysis declares it, never
+// guessed from its name.
 
-import type { Analysis, OutputFormat, OutputType, Row } from "../analysis/types.js";
+import type { Analysis, Locale, OutputFormat, OutputType, Row } from "../analysis/types.js";
 import { typeOfValues } from "../analysis/outputs.js";
 import type { ValueFormat } from "../util/format.js";
 
@@ -31,6 +32,12 @@ export function valueFormat(format: OutputFormat | undefined, type?: OutputType 
 export function declaredColumnFormat(analysis: Analysis, table: string, column: string): ValueFormat | undefined {
   const c = analysis.outputs?.tables[table]?.columns[column];
   return c ? valueFormat(c.format, c.type) : undefined;
+}
+
+/** A declared column's header: its label, else its description; undefined for an undeclared column. */
+export function declaredColumnLabel(analysis: Analysis, table: string, column: string, locale: Locale): string | undefined {
+  const c = analysis.outputs?.tables[table]?.columns[column];
+  return (c?.label ?? c?.description)?.[locale];
 }
 
 /** The declared format of a scalar, or undefined when the analysis declares no such scalar. */

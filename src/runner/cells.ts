@@ -12,7 +12,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import type { ReportCell } from "../definition/index.js";
 import type { CellOutput, ColumnSpec, KpiItem } from "../render/document.js";
 import { columnLabel } from "../render/column-labels.js";
-import { tableColumnFormat } from "../render/output-formats.js";
+import { declaredColumnLabel, tableColumnFormat } from "../render/output-formats.js";
 import { compileMarkdownTemplate } from "../render/markdown-template.js";
 import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -80,7 +80,8 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         const given = cell.columns?.find((c) => c.key === k);
         // The declared format (a transform declares its table too); an open table's data-named columns by their values.
         const format = given?.format ?? tableColumnFormat(r.analysis, tableName, k, rows);
-        return { key: k, label: given?.label ?? columnLabel(k, scope.locale), format };
+        // The header: the author's, else the declaration's; an undeclared column (named after the data, or new in a transform) by its name.
+        return { key: k, label: given?.label ?? declaredColumnLabel(r.analysis, tableName, k, scope.locale) ?? columnLabel(k, scope.locale), format };
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
       return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, takeNotes(results, [cell.from], scope));

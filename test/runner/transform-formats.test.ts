@@ -23,8 +23,8 @@ const trend = fakeAnalysis({
           period: { type: "string", format: "period" },
           plan: { type: "string", format: "label" },
           customers: { type: "integer", format: "count" },
-          churn_rate: { type: "number", format: "percent" },
-          mrr: { type: "number", format: "currency" },
+          churn_rate: { type: "number", format: "percent", description: { "zh-CN": "期内流失的期初客户占期初客户的比例", "en-US": "Share of the customers at the start who churned in the period" }, label: { "zh-CN": "客户流失率", "en-US": "Churn rate" } },
+          mrr: { type: "number", format: "currency", description: { "zh-CN": "月经常性收入", "en-US": "MRR" } },
         },
       },
     },
@@ -38,22 +38,27 @@ const rows = [
 const scope = { params: {}, period: parsePeriod("2026-10"), locale: "en-US" as const, currency: "USD" };
 
 /** Runs a transform over the stand-in table and shows its result in a table cell: each column's format and first printed value. */
-function printed(steps: Record<string, unknown>[]): Record<string, { format: string; text: string }> {
+function printed(steps: Record<string, unknown>[]): Record<string, { format: string; text: string; header: string }> {
   for (const s of steps) expect(checkTransformStep(s)).toEqual([]);
   const cell = { kind: "transform", id: "t", from: "trend", line: 1, steps: steps.map((s, i) => normalizeTransformStep(s, i + 2)) } as Extract<ReportCell, { kind: "transform" }>;
   const results: ResultsById = new Map([["trend", { analysis: trend, params: {}, result: { scalars: {}, tables: { periods: rows } } }]]);
   results.set("t", transformResult(cell, runTransform(cell, results, "t.yaml"), results));
   const table = buildCell({ kind: "table", id: "tab", from: "t", table: null, columns: null, limit: null, sort: null, landscape: false, line: 9 } as ReportCell, results, scope);
   if (table.kind !== "table") throw new Error(table.kind);
-  return Object.fromEntries(table.columns.map((c) => [c.key, { format: c.format, text: formatValue(table.rows[0]![c.key] ?? null, c.format, "en-US", "USD") }]));
+  return Object.fromEntries(table.columns.map((c) => [c.key, { format: c.format, text: formatValue(table.rows[0]![c.key] ?? null, c.format, "en-US", "USD"), header: c.label }]));
 }
 
 describe("a transform's table is formatted by declaration", () => {
   it("a column renamed from churn_rate to x still prints as a percent; kept columns keep their formats", () => {
     const t = printed([{ derive: { x: "d => d.churn_rate" } }, { select: ["period", "x", "mrr"] }]);
-    expect(t.x).toEqual({ format: "percent", text: "5.0%" });
+    expect(t.x).toEqual({ format: "percent", text: "5.0%", header: "X" });
     expect(t.period!.format).toBe("period");
     expect(t.mrr!.format).toBe("currency");
+  });
+
+  it("headers come from the declaration: the label, else the description; a kept column keeps its header", () => {
+    const t = printed([{ filter: "d => d.customers > 0" }, { select: ["churn_rate", "mrr"] }]);
+    expect([t.churn_rate!.header, t.mrr!.header]).toEqual(["Churn rate", "MRR"]);
   });
 
   it("a derived column named revenue_share with no format prints as a plain number, not a percent", () => {
@@ -64,7 +69,7 @@ describe("a transform's table is formatted by declaration", () => {
 
   it("a derived column given a format has it", () => {
     const t = printed([{ derive: { revenue_share: { expr: "d => d.mrr / 9300", format: "percent" } } }]);
-    expect(t.revenue_share).toEqual({ format: "percent", text: "43.0%" });
+    expect(t.revenue_share).toMatchObject({ format: "percent", text: "43.0%" });
   });
 
   it("aggregates keep the format where that is sound: sum of currency, count, mean of percents; a ratio of sums is a number", () => {
