@@ -42,7 +42,8 @@ export const churnModelParams = Type.Object({
   depth: Type.Integer({ default: 3, minimum: 1, maximum: 12, description: "Depth of each boosted tree" }),
   learning_rate: Type.Number({ default: 0.1, exclusiveMinimum: 0, maximum: 1, description: "Boosting learning rate" }),
   min_leaf: Type.Integer({ default: 50, minimum: 1, description: "Minimum training rows in a tree leaf" }),
-  seed: Type.Integer({ default: 42, description: "Seed of the validation split and permutations" }),
+  seed: Type.Integer({ default: 42, description: "Seed of the training sample, the validation split and permutations" }),
+  train_sample: Type.Integer({ default: 60000, minimum: 0, description: "Event data: at most this many training rows (customer × cutoff); beyond it the models are fitted and cross-validated on a sample drawn with the seed within churners and non-churners (each keeps its share), noted in the report and the model card; 0 = all" }),
   source: Type.Union([Type.Literal("auto"), Type.Literal("events"), Type.Literal("flat")], { default: "auto", description: "Training data: event data with cutoffs, the flat customers table with a churned label, or auto (events when present)" }),
 });
 export type ChurnModelParams = Static<typeof churnModelParams>;
@@ -121,10 +122,10 @@ export const churnModel: Analysis<ChurnModelParams> = {
   definition: {
     "zh-CN":
       "特征只使用截止日之前的数据（最近一次消费、频率、金额、30/90/180天趋势、在网时长、工单/投诉、满意度、使用量、套餐与MRR变化、客户属性独热编码，稀有类别合并为(other)）；缺失的计数与金额记为0，满意度缺失用训练均值填补并加“有评分”指示；常数列删除。客户属性中的编号/行号（每位客户取值各不相同，名称像编号或随行序单调变化）和单独即可区分流失结果的字段（单特征 AUC ≥ 0.98 或 ≤ 0.02，如状态字段）不进入模型并注明。逻辑回归出现（准）完全分离（某系数趋于无穷、标准误超过系数 5 倍且有拟合概率在 10⁻⁸ 以内接近 0 或 1）时改用 L2 = 1 重新拟合，状态记为“分离”并注明。标签：截止日时处于活跃期的客户在随后H天内流失（活跃期结束日落在[截止日, 截止日+H)）。平面客户表（如Telco）以churned为标签，是/否列记为1/0，文本列独热编码（首个类别为基准），数值列直接使用。" +
-      "ROC AUC = Mann–Whitney U/(n₁·n₀)，分数相同计½；平均精度 AP = Σ(Rₙ − Rₙ₋₁)·Pₙ（scikit-learn定义）；Brier = mean((p − y)²)；对数损失 = −mean(y·ln p + (1−y)·ln(1−p))；十分位提升度 = 最高分十分位的流失率 ÷ 总体流失率；校准曲线按预测概率十等分。交叉验证：平面数据按行号 mod k 分折，事件数据按客户分折；时间切分：用较早截止日训练、最近截止日检验。挽留成本权衡：预测流失（p ≥ 阈值）的客户每人发放一次挽留优惠（成本offer_cost），真实流失者中有save_rate比例被挽留，挽回价值 = Σ年价值 × save_rate，净收益 = 挽回价值 − 优惠成本。",
+      "ROC AUC = Mann–Whitney U/(n₁·n₀)，分数相同计½；平均精度 AP = Σ(Rₙ − Rₙ₋₁)·Pₙ（scikit-learn定义）；Brier = mean((p − y)²)；对数损失 = −mean(y·ln p + (1−y)·ln(1−p))；十分位提升度 = 最高分十分位的流失率 ÷ 总体流失率；校准曲线按预测概率十等分。事件数据的训练行（客户 × 截止日）超过 train_sample 时，在流失与未流失客户中分别按种子随机抽样（两类各保持原有比例），模型在样本上拟合与交叉验证，并在说明与模型卡中注明。交叉验证：平面数据按行号 mod k 分折，事件数据按客户分折；时间切分：用较早截止日训练、最近截止日检验。挽留成本权衡：预测流失（p ≥ 阈值）的客户每人发放一次挽留优惠（成本offer_cost），真实流失者中有save_rate比例被挽留，挽回价值 = Σ年价值 × save_rate，净收益 = 挽回价值 − 优惠成本。",
     "en-US":
       "Features use only data before the cutoff (recency, frequency, monetary, 30/90/180-day trends, tenure, tickets/complaints, satisfaction, usage, plan and MRR changes, customer attributes one-hot encoded with rare levels grouped as (other)); missing counts and amounts are 0, missing satisfaction is the training mean plus a has-rating indicator; constant columns are dropped. Customer attributes that are identifiers or row numbers (a different value per customer, named like an id or rising with the row order) and columns that alone separate the outcome (single-feature AUC ≥ 0.98 or ≤ 0.02, such as a status column) are left out, with a note. A (quasi-)separated logistic fit (a slope running off with a standard error over 5 times the slope and fitted probabilities within 10⁻⁸ of 0 or 1) is refitted with L2 = 1, its status “separated”, with a note. Label: a customer active at the cutoff whose spell ends within H days ([cutoff, cutoff + H)). A flat customers table (e.g. Telco) uses churned as the label: yes/no columns as 1/0, text columns one-hot (first level as base), numbers as they are. " +
-      "ROC AUC = Mann–Whitney U/(n₁·n₀), ties counted ½; average precision AP = Σ(Rₙ − Rₙ₋₁)·Pₙ (scikit-learn); Brier = mean((p − y)²); log loss = −mean(y·ln p + (1−y)·ln(1−p)); top-decile lift = churn rate of the highest-scored tenth ÷ overall churn rate; calibration over ten equal-width probability bins. Cross-validation: flat data folds by row index mod k, event data by customer; time split: train on earlier cutoffs, test on the latest. Cost trade-off: each customer with p ≥ threshold gets one offer costing offer_cost; save_rate of the real churners among them are kept, value saved = Σ annual value × save_rate, net = value saved − offer cost.",
+      "ROC AUC = Mann–Whitney U/(n₁·n₀), ties counted ½; average precision AP = Σ(Rₙ − Rₙ₋₁)·Pₙ (scikit-learn); Brier = mean((p − y)²); log loss = −mean(y·ln p + (1−y)·ln(1−p)); top-decile lift = churn rate of the highest-scored tenth ÷ overall churn rate; calibration over ten equal-width probability bins. Event data with more training rows (customer × cutoff) than train_sample: the models are fitted and cross-validated on a sample drawn with the seed within churners and non-churners (each keeping its share), stated in the notes and the model card. Cross-validation: flat data folds by row index mod k, event data by customer; time split: train on earlier cutoffs, test on the latest. Cost trade-off: each customer with p ≥ threshold gets one offer costing offer_cost; save_rate of the real churners among them are kept, value saved = Σ annual value × save_rate, net = value saved − offer cost.",
   },
   params: churnModelParams,
   needs: [
@@ -137,7 +138,7 @@ export const churnModel: Analysis<ChurnModelParams> = {
   reductions(params, ctx) {
     parseModels(params.models);
     const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs }, ctx);
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined, seed: params.seed }, ctx);
   },
   compute(data, params, ctx) {
     return computeChurnModel(data, params, ctx);
@@ -312,7 +313,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   const notes: string[] = [];
   if (prep.train.length === 0) return emptyResult(prep, say.noTrainingRows);
   const d = design(prep);
-  notes.push(...modelNotes(prep, null, null, L));
+  notes.push(...modelNotes(prep, null, null, L, params.seed));
   const positives = prep.y.reduce((a, b) => a + b, 0);
   if (positives === 0 || positives === d.n) {
     return emptyResult(prep, say.singleOutcome);
@@ -417,7 +418,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   const cardRow = (item: keyof typeof say.card, value: string): Row => ({ item, label: say.card[item], value });
   const modelCard: Row[] = [
     cardRow("data", source === "flat" ? say.flatData : say.eventData(cutoffs.length, String(cutoffs[0]), String(cutoffs[cutoffs.length - 1]), params.horizon_days, ctx.period.end)),
-    cardRow("sample", say.sample(d.n, customers, positives, `${(churnRate * 100).toFixed(1)}%`)),
+    cardRow("sample", say.sample(d.n, customers, positives, `${(churnRate * 100).toFixed(1)}%`) + (prep.population > d.n ? say.sampledFrom(prep.population, params.seed) : "")),
     cardRow("features", say.features(d.p, featureList)),
     cardRow("validation", source === "flat" ? say.cvFlat(k) : say.cvEvents(k, split !== null)),
     cardRow("metrics", words.clauses(metrics.filter((m) => m.validation === "cv").map((m) => words.labelled(String(m.model), `AUC ${fmt(m.auc)}, AP ${fmt(m.average_precision)}, Brier ${fmt(m.brier)}`)))),

@@ -13,7 +13,7 @@ export const customerCardParams = Type.Object({
   customer_id: Type.String({ default: "", description: "The customer to show (required)" }),
   max_lifetime_months: Type.Integer({ default: 120, minimum: 1, description: "Cap of the expected remaining lifetime in the CLV" }),
   ...scoringProperties,
-  train_sample: Type.Integer({ default: 20000, minimum: 100, description: "At most this many training rows (chosen by a hash of customer and cutoff) so the card answers quickly" }),
+  train_sample: Type.Integer({ default: 20000, minimum: 100, description: "At most this many training rows (customer × cutoff; beyond it a sample drawn with the seed within churners and non-churners) so the card answers quickly" }),
   cutoffs: Type.Integer({ default: 3, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
 });
 export type CustomerCardParams = Static<typeof customerCardParams>;
@@ -60,7 +60,7 @@ export const customerCard: Analysis<CustomerCardParams> = {
     if (source === "flat") {
       out.customers = "SELECT * FROM customers ORDER BY rowid";
     } else {
-      out.train = featureSql(ctx, { cutoffs: trainingCutoffs(asOf, params.horizon_days, params.cutoffs), asOf, horizonDays: params.horizon_days, limit: params.train_sample });
+      out.train = featureSql(ctx, { cutoffs: trainingCutoffs(asOf, params.horizon_days, params.cutoffs), asOf, horizonDays: params.horizon_days, limit: params.train_sample, seed: params.seed });
       out.score = featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: id });
       if (ctx.fields.customers) out.customer = `SELECT * FROM customers WHERE customer_id = ${lit} LIMIT 1`;
     }
@@ -167,7 +167,7 @@ function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ct
   if (row && prep.train.length > 0 && positives > 0 && positives < prep.train.length) {
     const d = design(prep);
     const model = train(opts.model, d.x, prep.y, d.n, d.p, opts.options);
-    notes.push(...modelNotes(prep, model, d.encoder, L));
+    notes.push(...modelNotes(prep, model, d.encoder, L, params.seed));
     const x = encodeRows(d.encoder, [row]);
     const p = model.predict(x, 1)[0]!;
     // value classes and the usage median from the latest training cutoff (flat: every customer)

@@ -56,12 +56,14 @@ export const riskList: Analysis<RiskListParams> = {
   id: "risk-list",
   title: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
   summary: { "zh-CN": "为每位活跃客户给出流失概率、风险价值和主要原因，按风险价值排序", "en-US": "Every active customer with churn probability, value at risk and top reasons, sorted by value at risk" },
-  definition: {
+  definition: (params) => ({
     "zh-CN":
-      "流失概率：期末活跃客户在随后 horizon_days 天内流失的概率，模型用过去的月度截止日训练（特征只用截止日之前的数据）。年价值 = 近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12；平面客户表取价值字段，月度字段 × 12）。风险价值 = 流失概率 × 年价值。按风险价值降序排列，相同按客户编号。主要原因：对流失概率贡献最大的三个字段（逻辑回归：标准化系数 × 标准化偏离；梯度提升树：树路径贡献），只列提高风险的字段。价值分层：负值客户（年价值 < 0）、最有价值客户（正价值客户中前20%）、最具增长性客户（其余正价值且近90天收入或MRR上升）、普通客户。",
+      "流失概率：期末活跃客户在随后 horizon_days 天内流失的概率，模型用过去的月度截止日训练（特征只用截止日之前的数据）。年价值 = 近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12；平面客户表取价值字段，月度字段 × 12）。风险价值 = 流失概率 × 年价值。按风险价值降序排列，相同按客户编号。主要原因：对流失概率贡献最大的三个字段（逻辑回归：标准化系数 × 标准化偏离；梯度提升树：树路径贡献），只列提高风险的字段。价值分层：负值客户（年价值 < 0）、最有价值客户（正价值客户中前20%）、最具增长性客户（其余正价值且近90天收入或MRR上升）、普通客户。" +
+      (params.train_sample > 0 ? `训练最多使用 ${params.train_sample} 行（客户 × 截止日）：超过时在流失与未流失客户中分别按种子 ${params.seed} 随机抽样，两类各保持原有比例，并在本节说明中注明。` : "训练使用全部训练行。"),
     "en-US":
-      "Churn probability: the probability that a customer active at the period end churns within horizon_days, from a model trained on past monthly cutoffs (features use only data before each cutoff). Annual value = trailing 12-month margin (revenue − cost; without transactions current MRR × 12; a flat customers table uses a value column, monthly columns × 12). Value at risk = probability × annual value. Sorted by value at risk descending, ties by customer id. Top reasons: the three columns contributing most to the churn log-odds (logistic: standardised coefficient × standardised deviation; boosted trees: tree path contributions), only those raising the risk. Value classes: negative value (annual value < 0), most valuable (top 20% of positive values), most growable (other positive values with rising 90-day revenue or MRR), standard.",
-  },
+      "Churn probability: the probability that a customer active at the period end churns within horizon_days, from a model trained on past monthly cutoffs (features use only data before each cutoff). Annual value = trailing 12-month margin (revenue − cost; without transactions current MRR × 12; a flat customers table uses a value column, monthly columns × 12). Value at risk = probability × annual value. Sorted by value at risk descending, ties by customer id. Top reasons: the three columns contributing most to the churn log-odds (logistic: standardised coefficient × standardised deviation; boosted trees: tree path contributions), only those raising the risk. Value classes: negative value (annual value < 0), most valuable (top 20% of positive values), most growable (other positive values with rising 90-day revenue or MRR), standard." +
+      (params.train_sample > 0 ? ` Training uses at most ${params.train_sample} rows (customer × cutoff): beyond that, a sample drawn with seed ${params.seed} within churners and non-churners, each keeping its share, as the cell's note says.` : " Training uses every training row."),
+  }),
   params: riskListParams,
   needs: scoringNeeds,
   reductions() {

@@ -266,6 +266,8 @@ export const enUS = {
     separated: (names: string[], l2: number) =>
       `Logistic regression is (quasi-)completely separated: ${names.join(", ")} ${pl(names.length, "separates", "separate")} some customers' outcomes exactly, so the maximum-likelihood coefficients run off to infinity (standard errors far larger than the coefficients) and no finite estimate exists. The model was refitted with an L2 penalty (λ = ${l2} on standardised coefficients): those coefficients are shrunk, and their standard errors and p-values are indicative only. The fit's status is "separated", not "converged".`,
     notConverged: "logistic regression did not converge: try l2 > 0",
+    trainingSample: (rows: number, population: number, seed: number) =>
+      `trained on a sample of ${rows.toLocaleString("en-US")} of the ${population.toLocaleString("en-US")} training rows (customer × cutoff; param train_sample), drawn at random with seed ${seed} within churners and non-churners so each keeps its share; the validation and the scores use the model fitted on that sample`,
     leakColumn: (column: string, auc: string) => `${column} (AUC ${auc})`,
     leaks: (columns: string[], leakAuc: number, low: string) =>
       `${columns.join(", ")} alone almost perfectly separates churned from retained customers (single-feature AUC ≥ ${leakAuc} or ≤ ${low}): most likely the outcome recorded another way (such as a status column), so it is left out of the model`,
@@ -295,6 +297,7 @@ export const enUS = {
     eventData: (cutoffs: number, first: string, last: string, horizonDays: number, scoredAt: string) =>
       `event data, ${cutoffs} monthly cutoffs ${first} … ${last}, label window ${horizonDays} days, scored at ${scoredAt}`,
     sample: (rows: number, customers: number, churned: number, rate: string) => `${rows} rows, ${customers} customers, ${churned} churned (${rate})`,
+    sampledFrom: (population: number, seed: number) => `, sampled from ${population} rows (seed ${seed})`,
     features: (count: number, labels: string[]) => `${count}: ${labels.join(", ")}`,
     cvFlat: (k: number) => `${k}-fold cross-validation (row index mod ${k})`,
     cvEvents: (k: number, timeSplit: boolean) => `${k}-fold cross-validation (by customer)${timeSplit ? ", time split on the latest cutoff" : ""}`,

@@ -239,6 +239,8 @@ export const zhCN: Messages = {
     separated: (names, l2) =>
       `逻辑回归出现（准）完全分离：${names.join("、")} 把部分客户的结果完全区分开，最大似然系数趋于无穷（标准误远大于系数），不存在有限的估计。已改用 L2 正则化（标准化系数上 λ = ${l2}）重新拟合，这些系数被收缩、其标准误与 p 值仅供参考；拟合状态记为“分离”，不是“收敛”。`,
     notConverged: "逻辑回归未收敛：可设置 l2 > 0",
+    trainingSample: (rows, population, seed) =>
+      `模型用 ${population} 行训练数据（客户 × 截止日）中的 ${rows} 行样本训练（参数 train_sample）：在流失与未流失客户中分别按种子 ${seed} 随机抽取，两类各保持原有比例；验证与评分都使用在该样本上拟合的模型`,
     leakColumn: (column, auc) => `${column}（AUC ${auc}）`,
     leaks: (columns, leakAuc, low) =>
       `字段 ${columns.join("、")} 单独就几乎完全区分了流失与未流失客户（单特征 AUC ≥ ${leakAuc} 或 ≤ ${low}），很可能是结果本身的另一种记录（如状态字段），已从模型中排除`,
@@ -265,6 +267,7 @@ export const zhCN: Messages = {
     flatData: "客户快照表（churned 为标签）",
     eventData: (cutoffs, first, last, horizonDays, scoredAt) => `事件数据，${cutoffs} 个月度截止日 ${first} … ${last}，标签窗口 ${horizonDays} 天，评分日 ${scoredAt}`,
     sample: (rows, customers, churned, rate) => `${rows} 行，${customers} 位客户，${churned} 个流失（${rate}）`,
+    sampledFrom: (population, seed) => `，抽样自 ${population} 行（种子 ${seed}）`,
     features: (count, labels) => `${count} 个：${labels.join("、")}`,
     cvFlat: (k) => `${k} 折交叉验证（行号 mod ${k}）`,
     cvEvents: (k, timeSplit) => `${k} 折交叉验证（按客户）${timeSplit ? "，时间切分检验最近截止日" : ""}`,

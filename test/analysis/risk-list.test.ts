@@ -44,4 +44,20 @@ describe("risk-list", () => {
     expect(res.scalars.top_share_of_value_at_risk as number).toBeGreaterThan(0);
     expect(riskList.chart!(res, { top: 5 } as never, { locale: "zh-CN" } as never)!.title).toBe("风险价值最高的 5 位客户");
   });
+
+  it("fits on the seeded stratified training sample only when the training rows exceed train_sample, and says so", async () => {
+    const data = syntheticCompany(300);
+    const whole = await runOnRows(riskList, data, { top: 5 });
+    const population = whole.scalars.training_rows as number;
+    // A limit covering every training row: no sample, the same numbers as no limit at all.
+    expect(await runOnRows(riskList, data, { top: 5, train_sample: population })).toEqual(whole);
+    expect(await runOnRows(riskList, data, { top: 5, train_sample: 0 })).toEqual(whole);
+    expect(whole.notes!.join(" ")).not.toMatch(/sample of/);
+    // Below it: the model is fitted on about train_sample rows (each label rounded), noted with the seed.
+    const sampled = await runOnRows(riskList, data, { top: 5, train_sample: Math.floor(population / 2), seed: 3 });
+    expect(Math.abs((sampled.scalars.training_rows as number) - Math.floor(population / 2))).toBeLessThanOrEqual(1);
+    expect(sampled.notes!.join(" ")).toContain(`of the ${population.toLocaleString("en-US")} training rows`);
+    expect(sampled.notes!.join(" ")).toContain("seed 3");
+    expect(sampled.tables.risk_list).toHaveLength(whole.tables.risk_list!.length);
+  });
 });

@@ -26,6 +26,12 @@
 //   customer_id, churned, dates and names containing "churn" (strings are one-hot encoded
 //   later; see encode.ts). Attributes are assumed static (a stated limitation).
 // Missing counts and sums are 0 (COALESCE); constant columns are dropped by the encoder.
+//
+// Training sample (`limit`): when the population of (customer, cutoff) rows exceeds it, a seeded
+// sample stratified by label is drawn before any feature is computed — in each label, the rows
+// first in the order of hash(customer, cutoff, seed) (ties: customer, cutoff), round(limit ×
+// the label's rows ÷ all rows) of them (half up), so churners keep their share. Every row then
+// carries __population, the rows before sampling. A population within the limit is kept whole.
 
 import { quoteIdent, quoteLiteral } from "../../data/engine.js";
 import { roles } from "../../data/roles.js";
@@ -44,9 +50,14 @@ export interface FeatureSqlOptions {
   horizonDays: number | null;
   /** Restrict to one customer (the customer card). */
   customerId?: string;
-  /** Keep at most this many rows, chosen by a hash of (customer, cutoff) — deterministic. */
+  /** Keep at most this many rows: the seeded sample stratified by label of the header. */
   limit?: number;
+  /** Seed of the sample's hash order (default 0). */
+  seed?: number;
 }
+
+/** The column of a sampled training set that holds the rows before sampling (not a feature). */
+export const populationColumn = "__population";
 
 /** Feature columns whose missing values mean "unknown", not zero: filled with the training mean. */
 export const meanImputed = ["last_satisfaction", "avg_satisfaction"] as const;
@@ -114,14 +125,26 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields"> & Part
   if (f.usage) ctes.push(`usage AS (SELECT customer_id, date, COALESCE("count", 0) AS n FROM ${dl.table("usage")} WHERE date < ${asOf}${one})`);
   ctes.push(`spells AS (SELECT customer_id, spell_no, start_date, CASE WHEN end_date >= ${asOf} THEN NULL ELSE end_date END AS end_date FROM ${spellsSql(ctx)} AS spells)`);
   ctes.push(`cut AS (SELECT CAST(c AS DATE) AS cutoff FROM (VALUES ${o.cutoffs.map((c) => `(${quoteLiteral(c)})`).join(", ")}) v(c))`);
-  ctes.push(`pop AS (SELECT s.customer_id, cut.cutoff, s.start_date AS spell_start, s.end_date AS spell_end, s.spell_no
+  const labelOf = (alias: string) => `CASE WHEN ${alias}.spell_end IS NOT NULL AND ${alias}.spell_end < ${alias}.cutoff + ${Math.round(o.horizonDays ?? 0)} THEN 1 ELSE 0 END`;
+  const sampled = o.limit !== undefined;
+  ctes.push(`${sampled ? "pop_all" : "pop"} AS (SELECT s.customer_id, cut.cutoff, s.start_date AS spell_start, s.end_date AS spell_end, s.spell_no
     FROM spells s JOIN cut ON s.start_date < cut.cutoff AND (s.end_date IS NULL OR s.end_date >= cut.cutoff))`);
+  if (sampled) {
+    const size = Math.max(1, Math.round(o.limit!));
+    const stratum = o.horizonDays === null ? "0" : labelOf("a");
+    ctes.push(`pop AS (SELECT customer_id, cutoff, spell_start, spell_end, spell_no, population FROM (
+        SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.stratum ORDER BY ${dl.hash(["b.customer_id", "b.cutoff", String(Math.round(o.seed ?? 0))])}, b.customer_id, b.cutoff) AS k,
+          COUNT(*) OVER (PARTITION BY b.stratum) AS m, COUNT(*) OVER () AS population
+        FROM (SELECT a.*, ${stratum} AS stratum FROM pop_all a) b) s
+      WHERE s.population <= ${size} OR s.k <= FLOOR(CAST(${size} AS DOUBLE PRECISION) * s.m / s.population + 0.5))`);
+  }
 
   const cols: string[] = [
     "pop.customer_id",
     "CAST(pop.cutoff AS VARCHAR) AS cutoff",
   ];
-  if (o.horizonDays !== null) cols.push(`CASE WHEN pop.spell_end IS NOT NULL AND pop.spell_end < pop.cutoff + ${Math.round(o.horizonDays)} THEN 1 ELSE 0 END AS label`);
+  if (o.horizonDays !== null) cols.push(`${labelOf("pop")} AS label`);
+  if (sampled) cols.push(`CAST(pop.population AS DOUBLE PRECISION) AS ${populationColumn}`);
   cols.push("CAST(pop.cutoff - pop.spell_start AS DOUBLE PRECISION) AS tenure_days", "CAST(pop.spell_no - 1 AS DOUBLE PRECISION) AS prior_spells");
   const joins: string[] = [];
   const on = (alias: string) => `${alias}.customer_id = pop.customer_id AND ${alias}.cutoff = pop.cutoff`;
@@ -231,7 +254,6 @@ export function featureSql(ctx: Pick<AnalysisContext, "churn" | "fields"> & Part
     if (has("customers", "signup_date")) cols.push("CAST(GREATEST(pop.cutoff - cust.signup_date, 0) AS DOUBLE PRECISION) AS account_age_days");
     for (const a of attrs) cols.push(`cust.${quoteIdent(a)} AS ${quoteIdent(a)}`);
   }
-  const limit = o.limit !== undefined ? ` ORDER BY ${dl.hash(["pop.customer_id", "pop.cutoff"])} LIMIT ${Math.max(1, Math.round(o.limit))}` : "";
-  const inner = `SELECT ${cols.join(",\n  ")}\nFROM pop ${joins.join(" ")}${limit}`;
+  const inner = `SELECT ${cols.join(",\n  ")}\nFROM pop ${joins.join(" ")}`;
   return `WITH ${ctes.join(",\n")}\nSELECT * FROM (${inner}) AS features ORDER BY cutoff, customer_id`;
 }

@@ -7,7 +7,7 @@ import { ChurnbookError } from "../../util/errors.js";
 import { formatNumber } from "../../util/format.js";
 import type { AnalysisContext, Locale, Row, Value } from "../types.js";
 import { encodeRows, fitEncoder, type Encoder } from "./encode.js";
-import { attributeColumns, featureSql, hasEventData, meanImputed, trainingCutoffs } from "./features.js";
+import { attributeColumns, featureSql, hasEventData, meanImputed, populationColumn, trainingCutoffs } from "./features.js";
 import { applyBins, fitGbdt, gbdtContributions, predictGbdt, type GbdtModel } from "./gbdt.js";
 import { exclusionNote, screenColumns, type ExcludedColumn } from "./leakage.js";
 import { fitLogistic, logisticContributions, predictLogistic, type LogisticModel } from "./logistic.js";
@@ -65,8 +65,10 @@ export interface SourceSpec {
   source: Source;
   horizonDays: number;
   cutoffs: number;
-  /** Cap on the training rows (customer card). */
+  /** Cap on the training rows: beyond it a seeded sample stratified by label (features.ts). */
   limit?: number;
+  /** Seed of that sample. */
+  seed?: number;
   customerId?: string;
 }
 
@@ -75,7 +77,7 @@ export function predictionReductions(spec: SourceSpec, ctx: AnalysisContext): Re
   if (spec.source === "flat") return { customers: `SELECT * FROM customers ORDER BY rowid` };
   const asOf = ctx.period.end;
   return {
-    train: featureSql(ctx, { cutoffs: trainingCutoffs(asOf, spec.horizonDays, spec.cutoffs), asOf, horizonDays: spec.horizonDays, limit: spec.limit }),
+    train: featureSql(ctx, { cutoffs: trainingCutoffs(asOf, spec.horizonDays, spec.cutoffs), asOf, horizonDays: spec.horizonDays, limit: spec.limit, seed: spec.seed }),
     score: featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: spec.customerId }),
   };
 }
@@ -83,6 +85,8 @@ export function predictionReductions(spec: SourceSpec, ctx: AnalysisContext): Re
 export interface Prepared {
   source: Source;
   train: Row[];
+  /** Training rows before sampling (features.ts): train.length when the sample kept them all. */
+  population: number;
   y: Float64Array;
   /** Customer id of each training row (the k-fold groups). */
   groups: string[];
@@ -119,6 +123,7 @@ export function prepare(data: Record<string, Row[]>, source: Source, ctx: Analys
     return {
       source,
       train: labelled,
+      population: labelled.length,
       y,
       groups,
       cutoffs: labelled.map(() => ""),
@@ -131,7 +136,7 @@ export function prepare(data: Record<string, Row[]>, source: Source, ctx: Analys
   const train = data.train ?? [];
   const score = data.score ?? [];
   const first = train[0] ?? score[0];
-  const columns = first ? Object.keys(first).filter((c) => c !== "customer_id" && c !== "cutoff" && c !== "label") : [];
+  const columns = first ? Object.keys(first).filter((c) => c !== "customer_id" && c !== "cutoff" && c !== "label" && c !== populationColumn) : [];
   const y = Float64Array.from(train, (r) => Number(r.label ?? 0));
   const groups = train.map((r) => String(r.customer_id));
   // Only the customers table's attributes are screened: event features are dated before the cutoff.
@@ -140,6 +145,7 @@ export function prepare(data: Record<string, Row[]>, source: Source, ctx: Analys
   return {
     source,
     train,
+    population: train.length ? Number(train[0]![populationColumn] ?? train.length) : 0,
     y,
     groups,
     cutoffs: train.map((r) => String(r.cutoff)),
@@ -154,9 +160,10 @@ export function prepare(data: Record<string, Row[]>, source: Source, ctx: Analys
  * Notes on what the model left out or could not estimate, in the report's language: excluded
  * columns (leakage.ts) and, for a logistic fit, separation (with its L2 fallback) or no convergence.
  */
-export function modelNotes(prep: Prepared, model: Trained | null, enc: Encoder | null, locale: Locale): string[] {
+export function modelNotes(prep: Prepared, model: Trained | null, enc: Encoder | null, locale: Locale, seed?: number): string[] {
   const ex = exclusionNote(prep.excluded, locale, (c) => columnLabel(c, locale));
-  return [...(ex ? [ex] : []), ...(model && enc ? fitNotes(model, enc, locale) : [])];
+  const sample = prep.population > prep.train.length ? [msg(locale).model.trainingSample(prep.train.length, prep.population, seed ?? 0)] : [];
+  return [...sample, ...(ex ? [ex] : []), ...(model && enc ? fitNotes(model, enc, locale) : [])];
 }
 
 /** Separation (with its L2 fallback) or no convergence of a logistic fit, in the report's language. */

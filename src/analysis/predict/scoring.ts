@@ -78,7 +78,7 @@ export interface ScoreResult {
 export interface ChurnModelParams {
   horizonDays: number;
   cutoffs: number;
-  /** Cap on the training rows (train_sample; none: all). */
+  /** Cap on the training rows (train_sample; none: all): beyond it a seeded sample stratified by label. */
   limit?: number;
   options: ScoreOptions;
 }
@@ -90,7 +90,7 @@ export interface ChurnModelParams {
  */
 export const churnModel: Product<ChurnModelParams, ScoreResult> = {
   id: "churn-model",
-  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit }, ctx),
+  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit, seed: q.options.options.seed }, ctx),
   compute: (data, q, ctx) => scoreBase(data, q.options, ctx),
 };
 
@@ -120,7 +120,7 @@ export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: Ana
   }
   const d = design(prep);
   const model = train(o.model, d.x, prep.y, d.n, d.p, o.options);
-  notes.push(...modelNotes(prep, model, d.encoder, L));
+  notes.push(...modelNotes(prep, model, d.encoder, L, o.options.seed));
   const xs = encodeRows(d.encoder, active);
   const pr = model.predict(xs, active.length);
   const columns = o.source === "flat" ? prep.columns : Object.keys(active[0] ?? prep.train[0] ?? {});
@@ -169,9 +169,9 @@ export const scoringProperties = {
   cutoffs: Type.Integer({ default: 6, minimum: 1, maximum: 60, description: "Number of past monthly cutoffs used for training (event data)" }),
   value_field: Type.String({ default: "", description: "Flat data: the column holding customer value (monthly columns such as mrr are × 12); empty = automatic" }),
   l2: Type.Number({ default: 0, minimum: 0, description: "L2 penalty of the logistic regression (0 = none)" }),
-  seed: Type.Integer({ default: 42, description: "Seed of the boosted trees' validation split" }),
+  seed: Type.Integer({ default: 42, description: "Seed of the training sample (train_sample) and of the boosted trees' validation split" }),
   source: Type.Union([Type.Literal("auto"), Type.Literal("events"), Type.Literal("flat")], { default: "auto", description: "Training data: event data with cutoffs, the flat customers table with a churned label, or auto" }),
-  train_sample: Type.Integer({ default: 60000, minimum: 0, description: "At most this many training rows (customer × cutoff), chosen by a hash of customer and cutoff; 0 = all. Beyond tens of thousands of rows the fit barely changes while the time grows linearly" }),
+  train_sample: Type.Integer({ default: 60000, minimum: 0, description: "At most this many training rows (customer × cutoff): beyond it the model is fitted on a sample drawn with the seed within churners and non-churners (each keeps its share), noted in the report; 0 = all. Beyond tens of thousands of rows the fit barely changes while the time grows linearly" }),
 };
 
 export interface ScoringParams {

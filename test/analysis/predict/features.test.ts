@@ -149,3 +149,46 @@ describe("feature builder", () => {
     expect(trainingCutoffs("2026-03-01", 30, 2)).toEqual(["2025-12-01", "2026-01-01"]);
   });
 });
+
+describe("training sample", () => {
+  // 300 customers subscribed 2026-01-01; every third ends within 90 days of the 2026-07-01
+  // cutoff (label 1: 100 churners, 200 stayers).
+  const many: Data = {
+    subscriptions: Array.from({ length: 300 }, (_, i) => ({ customer_id: `c${String(i).padStart(3, "0")}`, start_date: "2026-01-01", end_date: i % 3 === 0 ? "2026-08-01" : null, mrr: 10 + (i % 7), plan: i % 2 ? "Basic" : "Pro" })),
+  };
+  const run = async (o: { limit?: number; seed?: number }) => {
+    const { engine, ctx } = await load(many);
+    try {
+      return await engine.query(featureSql(ctx, { cutoffs: ["2026-07-01"], asOf: "2026-11-01", horizonDays: 90, ...o }));
+    } finally {
+      engine.close();
+    }
+  };
+
+  it("draws a seeded sample stratified by label when the population exceeds the limit", async () => {
+    const all = await run({});
+    const a = await run({ limit: 60, seed: 42 });
+    // round(60 × 100/300) = 20 churners and round(60 × 200/300) = 40 others, each with the
+    // features the full run gives it, and the population before sampling on every row.
+    expect(a.filter((r) => r.label === 1)).toHaveLength(20);
+    expect(a.filter((r) => r.label === 0)).toHaveLength(40);
+    expect(new Set(a.map((r) => r.__population))).toEqual(new Set([300]));
+    const byId = new Map(all.map((r) => [r.customer_id, r]));
+    for (const r of a) {
+      const { __population, ...rest } = r;
+      expect(rest).toEqual(byId.get(r.customer_id));
+    }
+    // Deterministic for a seed, another sample for another seed; ordered as the full run.
+    expect(await run({ limit: 60, seed: 42 })).toEqual(a);
+    const b = await run({ limit: 60, seed: 7 });
+    expect(b.map((r) => r.customer_id)).not.toEqual(a.map((r) => r.customer_id));
+    expect(a.map((r) => r.customer_id)).toEqual([...a.map((r) => String(r.customer_id))].sort());
+  });
+
+  it("keeps every row, with the same features, when the population is within the limit", async () => {
+    const all = await run({});
+    const kept = await run({ limit: 300, seed: 42 });
+    expect(kept.map(({ __population, ...rest }) => rest)).toEqual(all);
+    expect(kept.every((r) => r.__population === 300)).toBe(true);
+  });
+});
