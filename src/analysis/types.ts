@@ -58,17 +58,8 @@ export function isParamNeed(n: Need): n is ParamNeed {
   return "param" in n;
 }
 
-/** The type of a declared output value (null is always allowed: a missing value). */
-export const outputTypes = ["string", "number", "integer", "boolean", "date"] as const;
-export type OutputType = (typeof outputTypes)[number];
-/**
- * How a declared numeric or text output is presented: percent (a ratio shown ×100 %), currency
- * (in the report's currency), count (a whole number of things), number, ratio (a plain ratio such
- * as a hazard ratio or quick ratio), date, period (2026-10, 2026-Q3), label (text), days and
- * months (durations).
- */
-export const outputFormats = ["percent", "currency", "count", "number", "ratio", "date", "period", "label", "days", "months"] as const;
-export type OutputFormat = (typeof outputFormats)[number];
+export { outputFormats, outputTypes, type OutputFormat, type OutputType } from "../core/vocabulary.js";
+import type { OutputFormat, OutputType } from "../core/vocabulary.js";
 
 export interface ScalarDecl {
   /** One type, or the types a value may take (e.g. the mixed value column of a card). */

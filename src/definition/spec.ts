@@ -4,8 +4,7 @@
 // they show up in VS Code's YAML completion.
 
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
-import { locales } from "../core/vocabulary.js";
-import { outputFormats } from "../analysis/types.js";
+import { locales, outputFormats } from "../core/vocabulary.js";
 import { AlertSpec, AppendixSpec, CoverSpec, SummarySpec } from "./page-one.js";
 import { roleNames, type DefinitionVocabulary } from "./vocabulary.js";
 

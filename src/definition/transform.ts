@@ -19,11 +19,11 @@
 // no member access beyond a column, no params): anything else is a located definition error.
 //
 // A derived or rolled-up column is an expression, or { expr, format } with one of the declared
-// output formats (analysis/types.ts outputFormats); without a format the runner derives it from
+// output formats (core/vocabulary.ts outputFormats); without a format the runner derives it from
 // the columns the expression reads (runner/transform.ts), never from the column's name.
 
 import { createRequire } from "node:module";
-import { outputFormats, type OutputFormat } from "../analysis/types.js";
+import { outputFormats, type OutputFormat } from "../core/vocabulary.js";
 import { closeMatches } from "../util/errors.js";
 
 /**
