@@ -21,8 +21,8 @@ export type CohortRevenueParams = Static<typeof params>;
 const scalarPeriods = [1, 3, 6, 12] as const;
 
 /** Whether acquisition comes from subscriptions (contractual basis with subscriptions loaded) or the first purchase. */
-function acquisitionCtx(ctx: Pick<AnalysisContext, "churn" | "fields">): Pick<AnalysisContext, "churn"> {
-  return ctx.churn.kind === "subscriptions" && ctx.fields.subscriptions ? ctx : { churn: { kind: "inactivity", days: 1 } };
+function acquisitionCtx(ctx: Pick<AnalysisContext, "churn" | "fields" | "dialect">): Pick<AnalysisContext, "churn" | "dialect"> {
+  return ctx.churn.kind === "subscriptions" && ctx.fields.subscriptions ? ctx : { churn: { kind: "inactivity", days: 1 }, dialect: ctx.dialect };
 }
 
 /**
@@ -113,16 +113,17 @@ export const cohortRevenue: Analysis<CohortRevenueParams> = {
     const withCost = (ctx.fields.transactions ?? []).includes("cost");
     const end = `DATE ${quoteLiteral(ctx.period.end)}`;
     const acq = acquisitionSql(acquisitionCtx(ctx), p.cohort_grain, from, to);
+    const d = dialectOf(ctx);
     return {
       sizes: `SELECT cohort_start, CAST(COUNT(*) AS INTEGER) AS customers FROM ${acq} AS a GROUP BY cohort_start ORDER BY cohort_start`,
       revenue: `WITH a AS (SELECT * FROM ${acq} AS acq),
         t AS (
-          SELECT a.cohort_start, t.customer_id, ${netAmountSql(ctx, "t")} AS amount, ${withCost ? exactMoneySql("t.cost", dialectOf(ctx)) : "CAST(NULL AS DOUBLE)"} AS cost,
-            CAST(floor(((year(t.date) - year(a.cohort_start)) * 12 + month(t.date) - month(a.cohort_start)) / ${g}) AS INTEGER) AS age
+          SELECT a.cohort_start, t.customer_id, ${netAmountSql(ctx, "t")} AS amount, ${withCost ? exactMoneySql("t.cost", d) : "CAST(NULL AS DOUBLE PRECISION)"} AS cost,
+            CAST(floor(${d.dateDiff("month", "a.cohort_start", "t.date")} / ${g}) AS INTEGER) AS age
           FROM a JOIN transactions t ON t.customer_id = a.customer_id
           WHERE t.date IS NOT NULL AND t.date >= a.acquired AND t.date < ${end}
         )
-        SELECT cohort_start, age, CAST(COALESCE(SUM(amount), 0) AS DOUBLE) AS revenue, ${withCost ? "CAST(COALESCE(SUM(cost), 0) AS DOUBLE)" : "CAST(NULL AS DOUBLE)"} AS cost,
+        SELECT cohort_start, age, CAST(COALESCE(SUM(amount), 0) AS DOUBLE PRECISION) AS revenue, ${withCost ? "CAST(COALESCE(SUM(cost), 0) AS DOUBLE PRECISION)" : "CAST(NULL AS DOUBLE PRECISION)"} AS cost,
           CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS buyers,
           CAST(${withCost ? "COUNT(*) FILTER (WHERE cost IS NULL)" : "0"} AS INTEGER) AS missing_cost
         FROM t WHERE age <= ${Math.floor(p.periods)}

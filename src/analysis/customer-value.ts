@@ -152,17 +152,20 @@ export const customerValue: Analysis<CustomerValueParams> = {
     const costs = costColumns(params, ctx);
     const peers = peerColumns(params, ctx);
     const trendStart = `${asOf.slice(0, 7)}-01`;
-    const t0 = `(${dateLit(trendStart)} - INTERVAL 5 MONTH)`;
+    const d = dialectOf(ctx);
+    const t0 = d.dateAdd(dateLit(trendStart), -5, "month");
+    // spend_trend divides the exact sum as a double: PostgreSQL's NUMERIC division would round to
+    // its own scale, DuckDB's divides doubles; a double ÷ 17.5 is the same number on both.
     const xsum = costs.tx.map((_, i) => ` + SUM(x_${i})`).join("");
     const ctes = [
       `tx AS (SELECT customer_id, SUM(net) AS revenue, SUM(cost)${xsum} AS tx_cost,
         COUNT(DISTINCT date) FILTER (WHERE NOT is_return) AS purchases,
         MIN(date) FILTER (WHERE NOT is_return) AS first_purchase,
         COUNT(DISTINCT DATE_TRUNC('month', date)) FILTER (WHERE NOT is_return) AS active_months,
-        SUM(CASE WHEN date >= ${t0} THEN (DATE_DIFF('month', CAST(${t0} AS DATE), date) - 2.5) * net ELSE 0 END) / 17.5 AS spend_trend
+        CAST(SUM(CASE WHEN date >= ${t0} THEN (${d.dateDiff("month", t0, "date")} - 2.5) * net ELSE 0 END) AS DOUBLE PRECISION) / 17.5 AS spend_trend
         FROM ${purchaseRowsSql(ctx, asOf, undefined, costs.tx)} GROUP BY customer_id)`,
     ];
-    const customerCols = [...costs.customers.map((c, i) => `SUM(${exactMoneySql(`COALESCE(TRY_CAST(${quoteIdent(c)} AS DOUBLE), 0)`, dialectOf(ctx))}) AS c_${i}`), ...peers.map((c, i) => `ANY_VALUE(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
+    const customerCols = [...costs.customers.map((c, i) => `SUM(${exactMoneySql(`COALESCE(${d.tryCast(quoteIdent(c), "number")}, 0)`, d)}) AS c_${i}`), ...peers.map((c, i) => `MIN(CAST(${quoteIdent(c)} AS VARCHAR)) AS p_${i}`)];
     if (customerCols.length) ctes.push(`cu AS (SELECT customer_id, ${customerCols.join(", ")} FROM customers GROUP BY customer_id)`);
     const ccost = costs.customers.map((_, i) => ` + COALESCE(cu.c_${i}, 0)`).join("");
     const peerSel = peers.map((_, i) => `, cu.p_${i}`).join("");

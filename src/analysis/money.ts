@@ -27,6 +27,16 @@ export function exactMoneySql(expr: string, dialect: Dialect): string {
   return dialect.exactDecimal(`CASE WHEN ${dialect.isFinite(expr)} THEN ${expr} END`, 4);
 }
 
+/**
+ * SQL aggregate: the mean of a money expression as a double — the exact sum rounded once to a
+ * double, divided by the count (null when no value). AVG over exact decimals rounds differently
+ * in each engine (DuckDB divides in extended precision, PostgreSQL to a NUMERIC scale); this is
+ * the same double everywhere.
+ */
+export function meanMoneySql(expr: string): string {
+  return `CAST(SUM(${expr}) AS DOUBLE PRECISION) / NULLIF(COUNT(${expr}), 0)`;
+}
+
 /** SQL predicate over the `transactions` table: the row is a return or cancellation. */
 export function isReturnSql(ctx: Partial<Pick<AnalysisContext, "fields">>, alias = ""): string {
   // Without known fields (a bare spells query in a test) no row can be told to be a return.

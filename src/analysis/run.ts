@@ -59,7 +59,7 @@ export function planProducts(shared: RunShared, cells: (() => Record<string, Pro
  * (test/e2e/postgres.test.ts runs the flagship's; the others were compared on the same data). The
  * rest still use DuckDB functions: on another engine they are refused, never run half-ported.
  */
-const portable = new Set(["rfm", "cpm", "deciles", "churn-summary", "churn-trend", "leaky-bucket", "mrr-movements", "cohort-retention", "early-churn", "cohort-projection", "churn-reasons", "churned-value", "survival", "hazard", "cox", "churn-drivers", "churn-model", "risk-list", "playbook"]);
+const portable = new Set(["rfm", "cpm", "deciles", "segments", "customer-value", "cohort-revenue", "churn-summary", "churn-trend", "leaky-bucket", "mrr-movements", "cohort-retention", "early-churn", "cohort-projection", "churn-reasons", "churned-value", "survival", "hazard", "cox", "churn-drivers", "churn-model", "risk-list", "playbook"]);
 
 export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
   if (engine.dialect.name !== "duckdb" && !portable.has(analysis.id)) {

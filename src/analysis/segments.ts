@@ -11,8 +11,9 @@ import { addDays } from "../util/period.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList } from "./segmentation/common.js";
 import type { Analysis, AnalysisContext, Localized, Row, Value } from "./types.js";
-import { returnsRule } from "./money.js";
+import { meanMoneySql, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 export const segmentsParams = Type.Object({
   by: Type.String({ default: "", description: "Comma list of customers attributes to segment by; empty = every attribute column except ids, dates, names and numeric columns" }),
@@ -158,20 +159,21 @@ export const segments: Analysis<SegmentsParams> = {
         BOOL_OR(${activeAt("s", start)} AND s.end_date IS NOT NULL AND s.end_date < ${dateLit(end)}${censor}) AS churned_in
         FROM ${spellsSql(ctx)} s GROUP BY customer_id)`);
     }
-    const value = valueField ? `TRY_CAST(c.${quoteIdent(valueField)} AS DOUBLE)` : hasTx ? "COALESCE(tx.revenue, 0)" : "NULL::DOUBLE";
+    const d = dialectOf(ctx);
+    const value = valueField ? d.tryCast(`c.${quoteIdent(valueField)}`, "number") : hasTx ? "COALESCE(tx.revenue, 0)" : "CAST(NULL AS DOUBLE PRECISION)";
     ctes.push(`f AS (SELECT c.*, ${hasTx ? "tx.purchases" : "NULL::BIGINT AS purchases"}, ${value} AS _value,
       ${src === "spells" ? "COALESCE(sp.active_start, FALSE) AS _at_start, COALESCE(sp.churned_in, FALSE) AS _churned" : src === "label" ? "NULL::BOOLEAN AS _at_start, c.churned AS _churned" : "NULL::BOOLEAN AS _at_start, NULL::BOOLEAN AS _churned"}
       FROM c ${hasTx ? "LEFT JOIN tx USING (customer_id)" : ""} ${src === "spells" ? "LEFT JOIN sp USING (customer_id)" : ""})`);
     const selects = names.map((a) => {
       const col = quoteIdent(a);
-      return `SELECT ${quoteLiteral(a)} AS attribute, CAST(${col} AS VARCHAR) AS segment, ANY_VALUE(typeof(${col})) AS col_type,
+      return `SELECT ${quoteLiteral(a)} AS attribute, CAST(${col} AS VARCHAR) AS segment, MIN(${d.typeName(col)}) AS col_type,
         COUNT(*) AS customers,
         COUNT(*) FILTER (WHERE purchases >= 1) AS buyers,
         COUNT(*) FILTER (WHERE purchases >= 2) AS repeaters,
         COUNT(*) FILTER (WHERE _at_start) AS at_start,
         COUNT(*) FILTER (WHERE _churned) AS churned,
         COUNT(_churned) AS churn_known,
-        AVG(_value) AS avg_value
+        ${meanMoneySql("_value")} AS avg_value
         FROM f GROUP BY ${col}`;
     });
     return { segments: `WITH ${ctes.join(",\n")}\n${selects.map((s) => `(${s})`).join("\nUNION ALL\n")}`, total };

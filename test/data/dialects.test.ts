@@ -34,6 +34,12 @@ const cases = (d: Dialect): [string, string, unknown][] => [
   ["text to date", `CAST(${d.tryCast("'2026-10-31'", "date")} AS VARCHAR)`, "2026-10-31"],
   ["no such day", d.tryCast("'2026-02-30'", "date"), null],
   ["not a date", d.tryCast("'soon'", "date"), null],
+  ["type name of a double", d.typeName("CAST(1.5 AS DOUBLE PRECISION)"), "DOUBLE"],
+  ["type name of text", d.typeName("CAST('a' AS VARCHAR)"), "VARCHAR"],
+  ["type name of a boolean", d.typeName("TRUE"), "BOOLEAN"],
+  ["type name of a date", d.typeName("DATE '2026-10-31'"), "DATE"],
+  ["type name of a bigint", d.typeName("CAST(1 AS BIGINT)"), "BIGINT"],
+  ["try-cast of a typed number", d.tryCast("CAST(2.5 AS DOUBLE PRECISION)", "number"), 2.5],
   ["timestamp", `CAST(CAST(${d.tryCast("'2026-10-31 13:45:00'", "timestamp")} AS DATE) AS VARCHAR)`, "2026-10-31"],
 ];
 

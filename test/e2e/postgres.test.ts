@@ -170,10 +170,15 @@ describe("PostgreSQL engine", () => {
   - { id: cpm, analysis: cpm }
   - { id: cpm_fixed, analysis: cpm, params: { spend_threshold: 5000, previous_as_of: "2026-06-30" } }
   - { id: dec, analysis: deciles }
-  - { id: dec_profit, analysis: deciles, params: { measure: profit, window: period } }`;
+  - { id: dec_profit, analysis: deciles, params: { measure: profit, window: period } }
+  - { id: seg, analysis: segments }
+  - { id: seg_value, analysis: segments, params: { by: "region,plan", churn_source: none } }
+  - { id: value, analysis: customer-value, params: { peer_by: "region,company_size", min_peers: 3 } }
+  - { id: cohort_rev, analysis: cohort-revenue }
+  - { id: cohort_rev_q, analysis: cohort-revenue, params: { cohort_grain: quarter, cohorts: 4, periods: 6 } }`;
     const fromFiles = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells)), { now });
     const fromPg = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells, "public")), { now });
-    expectSameResults(fromFiles, fromPg, 6);
+    expectSameResults(fromFiles, fromPg, 11);
   });
 
   it("gives the transaction-log analyses from PostgreSQL exactly as from the CSV files (inactivity basis, acme)", async (t) => {
@@ -183,20 +188,23 @@ describe("PostgreSQL engine", () => {
     const cells = `
   - { id: rfm_tx, analysis: rfm, params: { frequency_unit: transactions, monetary: average } }
   - { id: cpm, analysis: cpm, params: { lapse_days: 120 } }
-  - { id: dec_profit, analysis: deciles, params: { measure: profit } }`;
+  - { id: dec_profit, analysis: deciles, params: { measure: profit } }
+  - { id: seg, analysis: segments, params: { churn_source: spells } }
+  - { id: value, analysis: customer-value, params: { peer_by: region, cost_columns: cost } }
+  - { id: cohort_rev, analysis: cohort-revenue }`;
     const names = ["customers", "transactions"];
     const filesCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells)), { now });
     const pgCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells, "acme")), { now });
-    expectSameResults(filesCells, pgCells, 3);
+    expectSameResults(filesCells, pgCells, 6);
   });
 
   it("refuses an analysis whose SQL is not ported yet, as a user error", async (t) => {
     if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
     const engine = await createPostgresEngine({ url: server.url, dataset: "setup", variable });
     try {
-      const revenue = getAnalysis("cohort-revenue");
+      const clv = getAnalysis("clv");
       const ctx = { period: parsePeriod("2026-10"), locale: "en-US" as const, currency: "USD", churn: { kind: "inactivity" as const, days: 90 }, fields: { transactions: ["customer_id", "date", "amount"] } };
-      const err = (await runAnalysis(engine, revenue, resolveParams(revenue, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
+      const err = (await runAnalysis(engine, clv, resolveParams(clv, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
       expect(isChurnbookError(err)).toBe(true);
       expect(err.code).toBe("engine-unsupported");
       expect(err.hint).toContain("churn-summary");

@@ -12,5 +12,6 @@ export const duckdb: Dialect = {
   exactDecimal: (x, digits) => `CAST(ROUND(${x}, ${digits}) AS DECIMAL(38, ${digits}))`,
   tryCast: (text, type) => `TRY_CAST(${text} AS ${{ number: "DOUBLE", integer: "BIGINT", date: "DATE", timestamp: "TIMESTAMP" }[type]})`,
   hash: (values) => `hash(${values.join(", ")})`,
+  typeName: (x) => `typeof(${x})`,
   table: (name) => `main.${name}`,
 };

@@ -6,6 +6,9 @@
 
 import type { Dialect } from "./types.js";
 
+/** PostgreSQL's names of the types role tables hold → DuckDB's (Dialect.typeName). */
+const duckdbTypeNames: Record<string, string> = { text: "VARCHAR", "character varying": "VARCHAR", "double precision": "DOUBLE", bigint: "BIGINT", integer: "INTEGER", boolean: "BOOLEAN", date: "DATE", numeric: "DECIMAL", "timestamp without time zone": "TIMESTAMP" };
+
 export const postgres: Dialect & { setup: string[] } = {
   name: "postgres",
   types: { string: "text", date: "date", number: "double precision", integer: "bigint", boolean: "boolean" },
@@ -23,6 +26,7 @@ export const postgres: Dialect & { setup: string[] } = {
   tryCast: (value, type) => `pg_temp.churnbook_try_${type}(CAST(${value} AS text))`,
   // The first 8 bytes of md5 as a signed BIGINT: stable across sessions and servers.
   hash: (values) => `('x' || substr(md5(concat_ws('|', ${values.map((v) => `CAST(${v} AS text)`).join(", ")})), 1, 16))::bit(64)::bigint`,
+  typeName: (x) => `CASE pg_typeof(${x})::text ${Object.entries(duckdbTypeNames).map(([pg, duck]) => `WHEN '${pg}' THEN '${duck}'`).join(" ")} ELSE upper(pg_typeof(${x})::text) END`,
   table: (name) => `pg_temp.${name}`,
   // Run once per session. PostgreSQL has no TRY_CAST; a PL/pgSQL block catches the conversion error.
   setup: [

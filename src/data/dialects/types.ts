@@ -31,6 +31,9 @@ export interface Dialect {
   /** A deterministic pseudo-random BIGINT-like key over the values (sampling order): the same
    * inputs give the same order in every run of the same engine. */
   hash(values: string[]): string;
+  /** The SQL type of a value as text, named as DuckDB names it (VARCHAR, DOUBLE, BIGINT, INTEGER,
+   * BOOLEAN, DATE, DECIMAL…) on every engine, so that messages and rules read the same. */
+  typeName(x: string): string;
   /** The role table `name` itself, even where a CTE of the same name shadows it. */
   table(name: string): string;
 }
