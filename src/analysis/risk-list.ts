@@ -39,17 +39,17 @@ export function riskRow(s: Scored, rank: number, locale: Locale): Row {
  */
 /** The columns of the full risk list and of its top rows (the same rows, cut to the report's length). */
 const riskColumns: Record<string, ColumnDecl> = {
-  rank: { type: "integer", format: "count" },
-  customer_id: { type: "string", format: "label" },
-  probability: { type: "number", format: "percent" },
-  annual_value: { type: "number", format: "currency" },
-  value_at_risk: { type: "number", format: "currency" },
-  value_class: { type: "string", format: "label" },
-  value_class_label: { type: "string", format: "label" },
-  plan: { type: "string", format: "label" },
-  reason_1: { type: "string", format: "label" },
-  reason_2: { type: "string", format: "label" },
-  reason_3: { type: "string", format: "label" },
+  rank: { type: "integer", format: "count", description: { "zh-CN": "按风险价值的排名", "en-US": "Rank by value at risk" }, label: { "zh-CN": "排名", "en-US": "Rank" } },
+  customer_id: { type: "string", format: "label", description: { "zh-CN": "客户编号", "en-US": "Customer id" }, label: { "zh-CN": "客户编号", "en-US": "Customer" } },
+  probability: { type: "number", format: "percent", description: { "zh-CN": "预测在预测期内流失的概率", "en-US": "Predicted probability of churning within the horizon" }, label: { "zh-CN": "流失概率", "en-US": "Churn probability" } },
+  annual_value: { type: "number", format: "currency", description: { "zh-CN": "客户年价值（年化收入）", "en-US": "Annual value of the customer (annualised revenue)" }, label: { "zh-CN": "年价值", "en-US": "Annual value" } },
+  value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "流失概率 × 年价值", "en-US": "Churn probability × annual value" }, label: { "zh-CN": "风险价值", "en-US": "Value at risk" } },
+  value_class: { type: "string", format: "label", description: { "zh-CN": "价值分类代码", "en-US": "Value class code" }, label: { "zh-CN": "价值分类", "en-US": "Value class" } },
+  value_class_label: { type: "string", format: "label", description: { "zh-CN": "价值分类", "en-US": "Value class" } },
+  plan: { type: "string", format: "label", description: { "zh-CN": "套餐", "en-US": "Plan" } },
+  reason_1: { type: "string", format: "label", description: { "zh-CN": "对该客户评分影响最大的因素", "en-US": "Strongest driver of the customer's score" }, label: { "zh-CN": "主要原因一", "en-US": "Top driver" } },
+  reason_2: { type: "string", format: "label", description: { "zh-CN": "影响第二大的因素", "en-US": "Second strongest driver" }, label: { "zh-CN": "主要原因二", "en-US": "Second driver" } },
+  reason_3: { type: "string", format: "label", description: { "zh-CN": "影响第三大的因素", "en-US": "Third strongest driver" }, label: { "zh-CN": "主要原因三", "en-US": "Third driver" } },
 };
 
 export const riskList: Analysis<RiskListParams> = {
@@ -126,11 +126,11 @@ export const riskList: Analysis<RiskListParams> = {
       by_value_class: {
         description: { "zh-CN": "按价值等级", "en-US": "By value class" },
         columns: {
-          value_class: { type: "string", format: "label" },
-          label: { type: "string", format: "label" },
-          customers: { type: "integer", format: "count" },
-          expected_churners: { type: "number", format: "count" },
-          value_at_risk: { type: "number", format: "currency" },
+          value_class: { type: "string", format: "label", description: { "zh-CN": "价值分类代码", "en-US": "Value class code" }, label: { "zh-CN": "价值分类", "en-US": "Value class" } },
+          label: { type: "string", format: "label", description: { "zh-CN": "价值分类的显示名称", "en-US": "Value class as readers see it" }, label: { "zh-CN": "价值分类", "en-US": "Value class" } },
+          customers: { type: "integer", format: "count", description: { "zh-CN": "该分类的活跃客户数", "en-US": "Active customers in the class" }, label: { "zh-CN": "客户数", "en-US": "Customers" } },
+          expected_churners: { type: "number", format: "count", description: { "zh-CN": "预计流失客户数：流失概率之和", "en-US": "Expected churners: the sum of churn probabilities" }, label: { "zh-CN": "预计流失客户数", "en-US": "Expected churners" } },
+          value_at_risk: { type: "number", format: "currency", description: { "zh-CN": "流失概率 × 年价值", "en-US": "Churn probability × annual value" }, label: { "zh-CN": "风险价值", "en-US": "Value at risk" } },
         },
       },
     },

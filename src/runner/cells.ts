@@ -81,7 +81,7 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         // The declared format (a transform declares its table too); an open table's data-named columns by their values.
         const format = given?.format ?? tableColumnFormat(r.analysis, tableName, k, rows);
         // The header: the author's, else the declaration's; an undeclared column (named after the data, or new in a transform) by its name.
-        return { key: k, label: given?.label ?? declaredColumnLabel(r.analysis, tableName, k, scope.locale) ?? columnLabel(k, scope.locale), format };
+        return { key: k, label: given?.label ?? declaredColumnLabel(r.analysis, tableName, k, scope.locale) ?? columnLabel(k), format };
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
       return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, takeNotes(results, [cell.from], scope));

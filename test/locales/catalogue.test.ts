@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { catalogues } from "../../src/locales/index.js";
+import { asciiPunctuationNextToChinese } from "../helpers/punctuation.js";
 
 type Entry = { key: string; text: string };
 
@@ -37,23 +38,6 @@ function render(node: unknown, key = ""): Entry[] {
   }
   if (node && typeof node === "object") return Object.entries(node).flatMap(([k, v]) => render(v, key ? `${key}.${k}` : k));
   throw new Error(`${key}: not a message (${typeof node})`);
-}
-
-/** A Chinese character (full-width punctuation next to ASCII, as in "P(alive)；", is fine). */
-const cjk = /[\u3400-\u9fff]/u;
-
-/** ASCII , : ; ( ) with a Chinese character next to it (spaces skipped). */
-export function asciiPunctuationNextToChinese(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/[,:;()]/g)) {
-    const before = text.slice(0, m.index).trimEnd().at(-1) ?? "";
-    const after = text.slice(m.index! + 1).trimStart()[0] ?? "";
-    // A ")" belongs to what it closes: "Gamma(r, α) 分布" is a formula followed by Chinese, but
-    // "(对数刻度)" and "客户编号(customer_id" are Chinese text in ASCII parentheses.
-    const wrong = m[0] === ")" ? cjk.test(before) : cjk.test(before) || cjk.test(after);
-    if (wrong) out.push(text.slice(Math.max(0, m.index! - 8), m.index! + 9));
-  }
-  return out;
 }
 
 describe("message catalogues", () => {
