@@ -1,14 +1,22 @@
 // Analysis params: validated and defaulted against the analysis's TypeBox schema. Values
 // from the CLI arrive as strings and are coerced ("12" → 12, "true" → true).
 
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { TObject } from "@sinclair/typebox";
 import { ChurnbookError, closeMatches, type ErrorLocation } from "../util/errors.js";
+import { schemaCheck, type PrecompiledCheck } from "../util/schema-check.js";
 import type { Analysis } from "./types.js";
 
-// Unoptimised code: each params schema is compiled once per run and checks a few values (see definition/validate.ts).
-const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false, code: { optimize: false } });
-const compiled = new WeakMap<TObject, ReturnType<typeof ajv.compile>>();
+/** Ajv's options for params schemas: CLI strings coerced, defaults filled in. */
+export const paramsAjvOptions: Options = { coerceTypes: true, useDefaults: true, allErrors: true, strict: false };
+
+// The params checks the build compiled ahead of time (runner/precompile.ts), by analysis id; absent
+// when running the TypeScript sources.
+const precompiled = await import("./params-checks.js" as string).then(
+  (m: { checks: Record<string, PrecompiledCheck> }) => m.checks,
+  () => ({}) as Record<string, PrecompiledCheck>,
+);
+const compiled = new WeakMap<TObject, ValidateFunction>();
 
 export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
   const schema = analysis.params;
@@ -23,7 +31,7 @@ export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unkn
     }
   }
   let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  if (!validate) compiled.set(schema, (validate = schemaCheck(paramsAjvOptions, schema, precompiled[analysis.id])));
   const value = structuredClone(raw);
   if (!validate(value)) {
     const { message, hint } = describeParamError(validate.errors!, raw);

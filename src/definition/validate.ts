@@ -2,10 +2,11 @@
 // problem is reported with file:line:column, the offending key and what was expected.
 // Nothing renders from an invalid definition: all problems are collected, then thrown at once.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import { ChurnbookError, closeMatches, type ErrorCode } from "../util/errors.js";
 import { isPeriodLabel } from "../util/period.js";
+import { schemaCheck } from "../util/schema-check.js";
 import { cellKinds, definitionSchemas, type CellKind, type ReportSpecT } from "./spec.js";
 import { checkTransformStep } from "./transform.js";
 import { referenceProblems } from "./references.js";
@@ -100,16 +101,18 @@ export interface DefinitionValidators {
   cells: Record<CellKind, ValidateFunction>;
 }
 
-// Compiled once per vocabulary, and each schema runs on one document: Ajv's code optimisation
-// passes cost more than they save (validate starts ~40 % less compile time without them).
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
+/** Ajv's options for the definition's schemas (every error, with its schema: schemaProblems reads it). */
+export const definitionAjvOptions: Options = { allErrors: true, strict: false, verbose: true };
+
 const compiled = new WeakMap<DefinitionVocabulary, DefinitionValidators>();
 
+/** The checks for a vocabulary's schemas: the precompiled ones it brings when they match, else compiled once. */
 function validatorsFor(vocabulary: DefinitionVocabulary): DefinitionValidators {
   let v = compiled.get(vocabulary);
   if (!v) {
     const schemas = definitionSchemas(vocabulary);
-    v = { report: ajv.compile(schemas.report), cells: Object.fromEntries(cellKinds.map((k) => [k, ajv.compile(schemas.cells[k])])) as DefinitionValidators["cells"] };
+    const check = (name: string, schema: object) => schemaCheck(definitionAjvOptions, schema, vocabulary.precompiled?.[name]);
+    v = { report: check("report", schemas.report), cells: Object.fromEntries(cellKinds.map((k) => [k, check(`cell_${k}`, schemas.cells[k])])) as DefinitionValidators["cells"] };
     compiled.set(vocabulary, v);
   }
   return v;

@@ -8,6 +8,7 @@
 import type { Analysis, ScalarDecl } from "../analysis/types.js";
 import type { TemplatePos, TemplateUses } from "../render/template-check.js";
 import type { Role } from "../data/roles.js";
+import type { PrecompiledCheck } from "../util/schema-check.js";
 
 export interface DefinitionVocabulary {
   /** The analyses by id: params schema, the datasets they need, declared outputs, default chart. */
@@ -31,6 +32,8 @@ export interface DefinitionVocabulary {
     helperNames: readonly string[];
     check(text: string): { error: TemplatePos & { message: string } } | { uses: TemplateUses };
   };
+  /** The definition's schema checks compiled ahead of time ("report", "cell_<kind>"); each is used only while its schema is unchanged. */
+  precompiled?: Readonly<Record<string, PrecompiledCheck>>;
 }
 
 /** The names of the dataset roles. */

@@ -11,6 +11,14 @@ import { encodings, fieldTypes, roles } from "../data/roles.js";
 import * as definition from "../definition/index.js";
 import type { DefinitionVocabulary, Report } from "../definition/index.js";
 import { markdownHelperNames, parseTemplate, templateUses } from "../render/template-check.js";
+import type { PrecompiledCheck } from "../util/schema-check.js";
+
+// The definition's schema checks the build compiled ahead of time (runner/precompile.ts); absent
+// when running the TypeScript sources, where Ajv compiles them.
+const precompiled = await import("./definition-checks.js" as string).then(
+  (m: { checks: Record<string, PrecompiledCheck> }) => m.checks,
+  () => undefined,
+);
 
 export const vocabulary: DefinitionVocabulary = {
   analyses: registry,
@@ -28,6 +36,7 @@ export const vocabulary: DefinitionVocabulary = {
       return "error" in parsed ? parsed : { uses: templateUses(parsed.ast) };
     },
   },
+  precompiled,
 };
 
 /** Reads, validates and normalises a definition file. */
