@@ -9,12 +9,17 @@
 //      a fresh child process (cold: its own Node start-up, module loading, DuckDB and page
 //      cache as left by the other): the floor (bench/floor.ts: every reduction the report
 //      needs, as hand-written DuckDB SQL, results read into JavaScript) and the HTML render of
-//      reports/monthly-churn.yaml for 2026-10 (from Parquet: the same report with .parquet paths),
+//      reports/monthly-churn.yaml for 2026-10 (from Parquet: the same report with .parquet paths)
+//      on the compiled build, as the churnbook command runs it (bench/render-child.mjs; dist/ is
+//      rebuilt first when src/ changed),
 //   3. check the floor's numbers against the report's tables (the last render's),
 //   4. print the medians and the ratios churnbook ÷ floor per phase — load ÷ the floor's read,
 //      analyses ÷ the floor's reductions, whole process ÷ whole process, peak RSS ÷ peak RSS —
 //      with the machine's load average around each measurement, and PASS/MISS per target
-//      (issue 14: at 10^6 whole ≤ 2×, load ≤ 1.5×, peak RSS ≤ 1.5×; at 10^5 whole ≤ 2.5×).
+//      (issue 14: at 10^6 whole ≤ 2×, load ≤ 1.5×, peak RSS ≤ 1.5×; at 10^5 whole ≤ 2.5×),
+//   5. print where the render's whole process goes, wall and CPU per phase (start-up, definition,
+//      engine, load, period, analyses, presentation cells, document, html, csv, xlsx, write, and
+//      "other": the process's total less all of these).
 // Writes bench/results.json (or BENCH_OUT) with the machine described and every run.
 //
 // Whole = wall time of the child process, from spawn to exit (start-up counts: the floor is a
@@ -27,6 +32,9 @@ import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { addMonths, floorTables, runFloor, type Columns, type FloorResult, type Format } from "./floor.js";
+import { buildDist } from "../scripts/build.mjs";
+import { distState } from "../scripts/dist-stamp.mjs";
+import type { Timing } from "../src/runner/timing.js";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = resolve(benchDir, "..");
@@ -36,19 +44,50 @@ const period = "2026-10";
 const seed = 1;
 const csvFiles = ["customers", "subscriptions", "transactions", "tickets", "churn_events", "usage"].map((t) => `${t}.csv`);
 
+/** What bench/render-child.mjs reports. */
 interface RenderMeasure {
   ok: boolean;
   error?: string;
-  loadMs: number;
-  analysesMs: number;
-  htmlMs: number;
+  /** Process start → renderer loaded (Node, modules). */
+  startup: { ms: number; cpuMs: number };
+  /** renderFiles' phases (runner/timing.ts). */
+  timings: Timing[];
   loads: { dataset: string; rows: number; ms: number }[];
-  analyses: { id: string; ms: number }[];
   maxRssMB: number;
   /** CPU time of the process (user + system, all threads: Node and DuckDB), ms — less moved by other load than wall time. */
   cpuMs: number;
   dir?: string;
 }
+
+/** The render's phases in the table, each a group of renderFiles' timing phases. */
+const phaseGroups: [name: string, phases: string[]][] = [
+  ["start-up", []],
+  ["definition", ["definition"]],
+  ["engine", ["engine"]],
+  ["load", ["load"]],
+  ["period", ["period"]],
+  ["analyses", ["analysis", "transform"]],
+  ["cells", ["cell"]],
+  ["document", ["document"]],
+  ["html", ["html"]],
+  ["csv", ["csv"]],
+  ["xlsx", ["xlsx"]],
+  ["write", ["write"]],
+];
+type Phases = Record<string, { ms: number; cpuMs: number }>;
+
+/** Wall and CPU per phase of one render; "other" is the process's total (wall from spawn to exit) less them all. */
+function renderPhases(run: Run<RenderMeasure>): Phases {
+  const out: Phases = {};
+  for (const [name, phases] of phaseGroups) {
+    const ts = run.m.timings.filter((t) => phases.includes(t.phase));
+    out[name] = name === "start-up" ? run.m.startup : { ms: ts.reduce((s, t) => s + t.ms, 0), cpuMs: ts.reduce((s, t) => s + t.cpuMs, 0) };
+  }
+  const sum = (k: "ms" | "cpuMs") => Object.values(out).reduce((s, p) => s + p[k], 0);
+  out.other = { ms: run.wallMs - sum("ms"), cpuMs: run.m.cpuMs - sum("cpuMs") };
+  return out;
+}
+const phaseMs = (m: RenderMeasure, ...phases: string[]) => m.timings.filter((t) => phases.includes(t.phase)).reduce((s, t) => s + t.ms, 0);
 
 type FloorMeasure = Omit<FloorResult, "results"> & { maxRssMB: number; cpuMs: number };
 
@@ -75,6 +114,8 @@ interface CaseResult {
   floor: Run<FloorMeasure>[];
   render: Run<RenderMeasure>[];
   median: { renderWall: number; floorWall: number; renderCpu: number; floorCpu: number; load: number; read: number; analyses: number; reductions: number; html: number; renderRss: number; floorRss: number };
+  /** The render's phases, the median of each. */
+  phases: Phases;
   ratios: { whole: number; cpu: number; load: number; analyses: number; rss: number };
   loadAvg: { min: number; max: number };
   check: { compared: number; mismatches: string[] } | null;
@@ -105,38 +146,6 @@ function reportFor(format: Format): string {
   return file;
 }
 
-async function measureRender(customers: number, format: Format, outFile: string): Promise<void> {
-  const { renderFiles } = await import("../src/runner/render-files.js");
-  const loads: RenderMeasure["loads"] = [];
-  let render: RenderMeasure;
-  try {
-    const r = await renderFiles(reportFor(format), {
-      overrides: { data_root: tmpDir, client: `company-${customers}`, period },
-      formats: ["html"],
-      out: join(tmpDir, "out"),
-      onProgress: (e) => {
-        if (e.phase === "load") loads.push({ dataset: e.dataset, rows: e.rows, ms: e.ms });
-      },
-    });
-    const sum = (phase: string) => r.timings.filter((t) => t.phase === phase).reduce((s, t) => s + t.ms, 0);
-    render = {
-      ok: true,
-      loadMs: sum("load"),
-      analysesMs: sum("analysis"),
-      htmlMs: sum("html"),
-      loads,
-      analyses: r.timings.filter((t) => t.phase === "analysis").map((t) => ({ id: t.id ?? "?", ms: t.ms })),
-      maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
-      cpuMs: cpuMs(),
-      dir: r.dir,
-    };
-  } catch (e) {
-    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    render = { ok: false, error, loadMs: 0, analysesMs: 0, htmlMs: 0, loads, analyses: [], maxRssMB: mb(process.resourceUsage().maxRSS * 1024), cpuMs: cpuMs() };
-  }
-  writeFileSync(outFile, JSON.stringify(render));
-}
-
 async function measureFloor(customers: number, format: Format, outFile: string): Promise<void> {
   const f = await runFloor(join(tmpDir, `company-${customers}`), period, format);
   // The comparison needs who is scored and how many first spells the Cox input holds, not the features.
@@ -144,13 +153,20 @@ async function measureFloor(customers: number, format: Format, outFile: string):
   writeFileSync(outFile, JSON.stringify({ ...f, results, maxRssMB: mb(process.resourceUsage().maxRSS * 1024), cpuMs: cpuMs() }, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
 }
 
-/** Runs this script as `--child render|floor <customers> <format> <out.json>`, timing the whole process. */
+/**
+ * Runs the render (bench/render-child.mjs, plain Node on dist/) or the floor (this script as
+ * `--child floor <customers> <format> <out.json>`), timing the whole process.
+ */
 function measureInChild<T>(kind: "render" | "floor", customers: number, format: Format): Run<T> {
   const outFile = join(tmpDir, `${kind}-${customers}-${format}.json`);
   rmSync(outFile, { force: true });
+  const args =
+    kind === "render"
+      ? [join(benchDir, "render-child.mjs"), reportFor(format), tmpDir, `company-${customers}`, period, join(tmpDir, "out"), outFile]
+      : [...process.execArgv, fileURLToPath(import.meta.url), "--child", kind, String(customers), format, outFile];
   const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", kind, String(customers), format, outFile], {
+  const run = spawnSync(process.execPath, args, {
     stdio: ["ignore", "inherit", "inherit"],
     env: process.env,
   });
@@ -405,6 +421,25 @@ function printTable(results: CaseResult[]): void {
   for (const b of body) console.log(line(b));
 }
 
+/** Where each render's whole process goes: one row per phase, wall and CPU seconds per case. */
+function printPhases(results: CaseResult[]): void {
+  const names = Object.keys(results[0]?.phases ?? {});
+  const head = ["phase", ...results.map((r) => `${r.customers.toLocaleString("en-US")} ${r.format}: wall s / CPU s (CPU %)`)];
+  const total = (r: CaseResult) => Object.values(r.phases).reduce((s, p) => s + p.cpuMs, 0);
+  const body = [...names, "total"].map((n) => [
+    n,
+    ...results.map((r) => {
+      const p = n === "total" ? { ms: r.median.renderWall, cpuMs: total(r) } : r.phases[n]!;
+      return `${sec(p.ms)} / ${sec(p.cpuMs)} (${Math.round((100 * p.cpuMs) / total(r))} %)`;
+    }),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(line(head));
+  console.log(widths.map((w) => "─".repeat(w)).join("  "));
+  for (const b of body) console.log(line(b));
+}
+
 async function main(): Promise<void> {
   const list = (v: string | undefined, dflt: string) => (v ?? dflt).split(",").map((s) => s.trim()).filter(Boolean);
   const sizes = list(process.env.BENCH_SIZES, "10000,100000").map((s) => Number(s.replaceAll("_", ""))).filter((n) => Number.isInteger(n) && n > 0);
@@ -414,6 +449,8 @@ async function main(): Promise<void> {
   if (formats.some((f) => f !== "csv" && f !== "parquet")) throw new Error(`BENCH_FORMATS: csv and/or parquet, not "${process.env.BENCH_FORMATS}"`);
   if (!(Number.isInteger(repeats) && repeats > 0)) throw new Error(`BENCH_REPEATS: a positive whole number, not "${process.env.BENCH_REPEATS}"`);
   mkdirSync(tmpDir, { recursive: true });
+  // The render runs the compiled build, as the churnbook command does.
+  if (distState() !== "fresh") await buildDist();
   const info = await machine();
   const results: CaseResult[] = [];
   for (const customers of sizes) {
@@ -437,14 +474,16 @@ async function main(): Promise<void> {
         floorWall: median(floor.map((r) => r.wallMs)),
         renderCpu: median(render.map((r) => r.m.cpuMs)),
         floorCpu: median(floor.map((r) => r.m.cpuMs)),
-        load: median(render.map((r) => r.m.loadMs)),
+        load: median(render.map((r) => phaseMs(r.m, "load"))),
         read: median(floor.map((r) => r.m.readMs)),
-        analyses: median(render.map((r) => r.m.analysesMs)),
+        analyses: median(render.map((r) => phaseMs(r.m, "analysis", "transform"))),
         reductions: median(floor.map((r) => r.m.reductionsMs)),
-        html: median(render.map((r) => r.m.htmlMs)),
+        html: median(render.map((r) => phaseMs(r.m, "html"))),
         renderRss: median(render.map((r) => r.m.maxRssMB)),
         floorRss: median(floor.map((r) => r.m.maxRssMB)),
       };
+      const each = render.map(renderPhases);
+      const phases = Object.fromEntries(Object.keys(each[0]!).map((k) => [k, { ms: median(each.map((p) => p[k]!.ms)), cpuMs: median(each.map((p) => p[k]!.cpuMs)) }]));
       const ratios = { whole: med.renderWall / med.floorWall, cpu: med.renderCpu / med.floorCpu, load: med.load / med.read, analyses: med.analyses / med.reductions, rss: med.renderRss / med.floorRss };
       const loads = [...floor, ...render].map((r) => r.load[0]!);
       results.push({
@@ -455,6 +494,7 @@ async function main(): Promise<void> {
         floor,
         render,
         median: med,
+        phases,
         ratios,
         loadAvg: { min: Math.min(...loads), max: Math.max(...loads) },
         check,
@@ -473,11 +513,13 @@ async function main(): Promise<void> {
       "analyses: churnbook's analysis cells; reductions: the floor's hand-written SQL for every cell (bench/floor.ts) with results read into JavaScript · html: charts + HTML · RSS: kernel maxRSS of the process (Node + DuckDB) · " +
       "load avg: 1-minute load average before each measurement (2 cores) · check: the floor's numbers equal to the report's tables · targets (issue 14): 10^6 whole ≤ 2×, load ≤ 1.5×, RSS ≤ 1.5×; 10^5 whole ≤ 2.5×, load ≤ 1.5×, RSS ≤ 1.5×",
   );
+  console.log("\nwhere the render's time goes (medians; CPU: the process's user + system time in the phase, every thread; other: the process's total less the phases — exit, untimed steps):\n");
+  printPhases(results);
   for (const r of results) {
     const miss = r.targets.filter((t) => !t.pass);
     if (miss.length) console.log(`\n${r.customers} ${r.format}: MISS ${miss.map((t) => `${t.what} ${x1(t.ratio!)} > ${t.limit}×`).join(", ")}`);
     if (r.check?.mismatches.length) console.log(`\n${r.customers} ${r.format}: floor ≠ report:\n  ${r.check.mismatches.slice(0, 10).join("\n  ")}`);
-    const slow = r.render.at(-1)!.m.analyses.sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const slow = r.render.at(-1)!.m.timings.filter((t) => t.phase === "analysis").sort((a, b) => b.ms - a.ms).slice(0, 5).map((t) => ({ id: t.id ?? "?", ms: t.ms }));
     console.log(`\n${r.customers} ${r.format}: slowest cells (last run) ${slow.map((a) => `${a.id} ${sec(a.ms)} s`).join(", ")}; floor reductions (last run) ${Object.entries(r.floor.at(-1)!.m.reductions).map(([k, v]) => `${k} ${sec(v)}`).join(", ")}`);
   }
 
@@ -492,8 +534,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "--child") {
-  const [kind, customers, format, outFile] = process.argv.slice(3);
-  await (kind === "floor" ? measureFloor : measureRender)(Number(customers), format as Format, outFile!);
+  const [, customers, format, outFile] = process.argv.slice(3);
+  await measureFloor(Number(customers), format as Format, outFile!);
   process.exit(0);
 } else {
   await main();

@@ -16,6 +16,7 @@ import type { CellCache } from "./cache.js";
 import { printCached, renderHtmlCached } from "./print-cache.js";
 import { tablesXlsx, type XlsxTable } from "./xlsx.js";
 import { declaredTableFormats } from "../render/output-formats.js";
+import { stopwatch, type Timing } from "./timing.js";
 
 export interface RenderFilesOptions {
   overrides?: Record<string, string>;
@@ -44,8 +45,13 @@ export interface RenderFilesResult {
   dir: string;
   files: string[];
   warnings: string[];
-  /** prints: how many times the browser printed the PDF (0 from the cache, 1 when the contents' pages were as expected). */
-  timings: { phase: string; id?: string; ms: number; prints?: number }[];
+  /**
+   * Wall and CPU time per phase: the definition, the run's (runner/run.ts), html, pdf, the CSV
+   * tables, the workbook, and writing the folder ("write": after manifest.json was made, so only
+   * here). prints: how many times the browser printed the PDF (0 from the cache, 1 when the
+   * contents' pages were as expected).
+   */
+  timings: (Timing & { prints?: number })[];
   /** Pages of the PDF (null without one). */
   pages: number | null;
   run: RunResult;
@@ -68,41 +74,43 @@ const version = (pkg: string): string => {
 
 export async function renderFiles(reportFile: string, options: RenderFilesOptions = {}): Promise<RenderFilesResult> {
   const formats = options.formats ?? ["html", "pdf"];
+  const reading = stopwatch();
   const loaded = await loadReport(reportFile);
   const report = options.adjustReport ? options.adjustReport(loaded) : loaded;
-  if (!formats.includes("pdf") || options.session) return renderLoaded(report, formats, options);
+  const definition: Timing = { phase: "definition", ...reading() };
+  if (!formats.includes("pdf") || options.session) return renderLoaded(report, formats, options, [definition]);
   // A render that prints starts the browser before the analyses run, so that its start-up
   // overlaps them; a failed launch is reported when the PDF needs the browser.
   const launching = import("../print/browser.js").then((m) => m.launchBrowser());
   launching.catch(() => {});
   try {
-    return await renderLoaded(report, formats, { ...options, session: launching });
+    return await renderLoaded(report, formats, { ...options, session: launching }, [definition]);
   } finally {
     await launching.then((s) => s.close(), () => {});
   }
 }
 
-async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options: RenderFilesOptions): Promise<RenderFilesResult> {
+async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options: RenderFilesOptions, earlier: Timing[]): Promise<RenderFilesResult> {
   const progress = options.onProgress ?? (() => {});
   const run = await runReport(report, { overrides: options.overrides, keepGoing: options.keepGoing, now: options.now, onProgress: progress, cache: options.cache });
-  const timings: RenderFilesResult["timings"] = [...run.timings];
+  const timings: RenderFilesResult["timings"] = [...earlier, ...run.timings];
   const warnings = [...run.warnings];
   if (options.adjustDocument) run.document = options.adjustDocument(run.document);
 
   // HTML first (charts are drawn here); with a PDF, the printer fills in the table of contents'
   // page numbers, and that HTML is the one written, so both outputs agree.
-  let t0 = performance.now();
+  const drawing = stopwatch();
   const rendered = await renderHtmlCached(run.document, options.cache);
   let html = rendered.html;
   let renderWarnings = rendered.warnings;
-  const htmlMs = performance.now() - t0;
-  timings.push({ phase: "html", ms: htmlMs });
-  progress({ phase: "html", ms: htmlMs, cached: rendered.cached });
+  const drawn = drawing();
+  timings.push({ phase: "html", ...drawn });
+  progress({ phase: "html", ms: drawn.ms, cached: rendered.cached });
 
   const files: Record<string, string | Uint8Array> = {};
   let pages: number | null = null;
   if (formats.includes("pdf")) {
-    t0 = performance.now();
+    const printing = stopwatch();
     const printed = await printCached(run.document, { cache: options.cache, session: options.session, html });
     html = printed.html;
     renderWarnings = [...new Set([...renderWarnings, ...printed.warnings])];
@@ -113,15 +121,17 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
       const client = typeof run.params.client === "string" && run.params.client ? run.params.client : undefined;
       files[namedPdf(client, run.document.period.label, report.name)] = printed.pdf;
     }
-    const ms = performance.now() - t0;
-    timings.push({ phase: "pdf", ms, prints: printed.prints });
-    progress({ phase: "pdf", ms, cached: printed.cached });
+    // cpuMs is this process's: the browser prints in its own processes.
+    const time = printing();
+    timings.push({ phase: "pdf", ...time, prints: printed.prints });
+    progress({ phase: "pdf", ms: time.ms, cached: printed.cached });
   }
   warnings.push(...renderWarnings);
   if (/\bNaN\b|Infinity|\bundefined\b/.test(html.replace(/<style[\s\S]*?<\/style>/g, ""))) {
     warnings.push("the rendered HTML contains NaN, Infinity or undefined");
   }
   if (formats.includes("html")) files["report.html"] = html;
+  const exporting = stopwatch();
   const tables: XlsxTable[] = [];
   for (const [id, r] of run.results) {
     for (const [name, rows] of Object.entries(r.result.tables)) {
@@ -130,8 +140,12 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
       tables.push({ name: table, rows, formats: declaredTableFormats(r.analysis, name) });
     }
   }
+  timings.push({ phase: "csv", ...exporting() });
   // The same tables as one typed workbook for the client's analysts.
+  const packing = stopwatch();
   files["tables.xlsx"] = await tablesXlsx(tables, { currency: run.document.currency, created: new Date(run.document.generatedAt) });
+  timings.push({ phase: "xlsx", ...packing() });
+  const writing = stopwatch();
   const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
   const dir = options.dir ? options.dir(run.params, report) : resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
   // Only the formats rendered are replaced: an earlier render's PDF survives an HTML-only render.
@@ -151,7 +165,7 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
       plot: version("@observablehq/plot"),
       puppeteer: version("puppeteer-core"),
     },
-    timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms) })),
+    timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms), cpuMs: Math.round(t.cpuMs) })),
     warnings,
     // The definition's alerts evaluated on the results (runner/alerts.ts): fired and not evaluable.
     alerts: run.document.alerts ?? { fired: [], unavailable: [] },
@@ -162,5 +176,6 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
   files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";
   if (!formats.length) throw new ChurnbookError("bad-flag", "--format needs html, pdf or both", { exitCode: 2 });
   await writeAtomically(dir, files, { keep });
+  timings.push({ phase: "write", ...writing() });
   return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings, pages, run };
 }

@@ -21,6 +21,7 @@ import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { parsePeriod, type Period } from "../util/period.js";
 import { buildCell, defaultView, takeNotes, type CellResult, type ResultsById } from "./cells.js";
 import { cacheKey, churnbookVersion, fileSha256, type CellCache } from "./cache.js";
+import { stopwatch, type Timing } from "./timing.js";
 import { runTransform, transformInputs, transformResult } from "./transform.js";
 import { roleLabel } from "../render/column-labels.js";
 import type { MetricDefinition } from "../render/document.js";
@@ -102,7 +103,8 @@ export interface RunResult {
   results: ResultsById;
   datasets: LoadedDataset[];
   params: Record<string, Value>;
-  timings: { phase: string; id?: string; ms: number }[];
+  /** Wall and CPU time per phase: engine start, each dataset's load, period, each cell, document. */
+  timings: Timing[];
   warnings: string[];
   cells: CellRun[];
 }
@@ -154,6 +156,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       if (engine) return engine;
       if (reuse && pool?.engine && poolKey && pool.key === poolKey) return (engine = pool.engine);
       // DuckDB loads only when a cell has to run: a run served from the cache never starts it.
+      const started = stopwatch();
       const [{ createEngine }, { loadDataset }, pg] = await Promise.all([import("../data/engine.js"), import("../data/load.js"), database ? import("../data/load-postgres.js") : null]);
       const e = database
         ? await (await import("../data/postgres.js")).createPostgresEngine(database).catch((err: unknown) => {
@@ -161,15 +164,16 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           })
         : await createEngine();
       engine = e;
+      timings.push({ phase: "engine", ...started() });
       for (const s of sources) {
-        const t0 = performance.now();
+        const took = stopwatch();
         const source = s.def.source;
         const load = source && pg ? pg.loadPostgresDataset(e, { ...s.def, source }, { now }) : loadDataset(e, { ...s.def, file: s.file }, { now });
         const loaded = await load.catch((err: unknown) => {
           throw isChurnbookError(err) ? err.at({ file: report.file, line: s.def.line, dataset: s.def.name }) : err;
         });
         if (s.key) await cache.put("dataset", s.key, loaded);
-        loadedNow.set(s.def.name, { loaded, ms: performance.now() - t0 });
+        loadedNow.set(s.def.name, { loaded, ...took() });
       }
       if (pool && poolKey) {
         pool.close();
@@ -178,7 +182,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       }
       return e;
     };
-    const loadedNow = new Map<string, { loaded: LoadedDataset; ms: number }>();
+    const loadedNow = new Map<string, { loaded: LoadedDataset; ms: number; cpuMs: number }>();
     const datasets: LoadedDataset[] = [];
     const cachedMeta: (LoadedDataset | undefined)[] = [];
     for (const s of sources) cachedMeta.push(s.key ? await cache.get<LoadedDataset>("dataset", s.key) : undefined);
@@ -189,7 +193,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       const ms = fresh?.ms ?? 0;
       datasets.push(loaded);
       for (const f of loaded.findings) warnings.push(`dataset "${s.def.name}": ${f.message}`);
-      timings.push({ phase: "load", id: s.def.name, ms });
+      timings.push({ phase: "load", id: s.def.name, ms, cpuMs: fresh?.cpuMs ?? 0 });
       progress({ phase: "load", dataset: s.def.name, rows: loaded.rows, ms, cached: !fresh });
     });
     const dataKeys = Object.fromEntries(sources.map((s, i) => [datasets[i]!.role, s.key ?? datasets[i]!.sha256]));
@@ -204,6 +208,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
 
     // 3. Period and context (the default period and the coverage warnings depend only on the
     // data, the asked period and the run date).
+    const choosing = stopwatch();
     const contextKey = sources.every((s) => s.key) ? cacheKey("context", version, dataKeys, params.period ?? null, report.params.period?.grain ?? "month", runDate, report.file) : null;
     let fixed = contextKey ? await cache.get<{ period: Period; warnings: string[] }>("context", contextKey) : undefined;
     if (!fixed) {
@@ -213,6 +218,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       if (contextKey) await cache.put("context", contextKey, fixed);
     }
     const period = fixed.period;
+    timings.push({ phase: "period", ...choosing() });
     warnings.push(...fixed.warnings);
     params.period = period.label;
     const currency = fillTemplate(report.currency, params, { file: report.file });
@@ -255,7 +261,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     };
     for (const cell of report.cells) {
       if (cell.kind !== "analysis" && cell.kind !== "transform") continue;
-      const t0 = performance.now();
+      const took = stopwatch();
       const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [] };
       runs.set(cell.id, run);
       try {
@@ -296,8 +302,9 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       } catch (e) {
         fail(cell, run, e);
       }
-      run.ms = performance.now() - t0;
-      timings.push({ phase: cell.kind, id: cell.id, ms: run.ms });
+      const time = took();
+      run.ms = time.ms;
+      timings.push({ phase: cell.kind, id: cell.id, ...time });
       progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: failed.get(cell.id) });
     }
 
@@ -323,7 +330,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         }
         continue;
       }
-      const t0 = performance.now();
+      const took = stopwatch();
       const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [cell.id] };
       runs.set(cell.id, run);
       const deps = [...new Set(dependencies(cell))];
@@ -354,12 +361,14 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         }
       }
       if (carriesNotes && !run.error) for (const id of deps) shownBefore.add(id);
-      run.ms = performance.now() - t0;
-      timings.push({ phase: "cell", id: cell.id, ms: run.ms });
+      const time = took();
+      run.ms = time.ms;
+      timings.push({ phase: "cell", id: cell.id, ...time });
       progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: run.error?.message });
     }
 
     // 6. Document.
+    const assembling = stopwatch();
     // Each analysis's definition as it ran (its cell's params and data facts); an analysis run by
     // several cells with the same text is defined once.
     // The appendix level decides between plain words and the full formulas (none: no appendix).
@@ -406,6 +415,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
         })),
       },
     };
+    timings.push({ phase: "document", ...assembling() });
     const cellRuns = report.cells.map((c) => runs.get(c.id)!).filter(Boolean);
     return { document, results, datasets, params, timings, warnings: [...new Set(warnings)], cells: cellRuns };
   } finally {
