@@ -26,6 +26,7 @@ export const errorCodes = [
   "bad-encoding",
   "bad-flag",
   "bad-markdown",
+  "bad-memory-limit",
   "bad-param",
   "bad-period",
   "bad-sample-option",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createEngine } from "../../src/data/engine.js";
+import { tmpdir } from "node:os";
+import { createEngine, engineSettings } from "../../src/data/engine.js";
+import { ChurnbookError } from "../../src/util/errors.js";
 
 describe("engine", () => {
   it("loads plain rows and returns plain values", async () => {
@@ -26,5 +28,24 @@ describe("engine resource errors", () => {
     const err = await engine.query("SELECT list(range) FROM range(20000000)").catch((e: unknown) => e);
     engine.close();
     expect(isChurnbookError(err) && err.code).toBe("out-of-memory");
+  });
+});
+
+describe("engine settings", () => {
+  it("spills to a per-process folder under the system's temporary folder and takes a memory limit from CHURNBOOK_MEMORY_LIMIT", async () => {
+    expect(engineSettings({})).toEqual({ threads: "2", temp_directory: `${tmpdir()}/churnbook-duckdb-${process.pid}` });
+    expect(engineSettings({ CHURNBOOK_MEMORY_LIMIT: " 6GB " }).memory_limit).toBe("6GB");
+    expect(() => engineSettings({ CHURNBOOK_MEMORY_LIMIT: "lots" })).toThrow(ChurnbookError);
+    const before = process.env.CHURNBOOK_MEMORY_LIMIT;
+    process.env.CHURNBOOK_MEMORY_LIMIT = "512MB";
+    try {
+      const engine = await createEngine();
+      const [row] = await engine.query("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t");
+      engine.close();
+      expect(row).toEqual({ m: "488.2 MiB", t: `${tmpdir()}/churnbook-duckdb-${process.pid}` });
+    } finally {
+      if (before === undefined) delete process.env.CHURNBOOK_MEMORY_LIMIT;
+      else process.env.CHURNBOOK_MEMORY_LIMIT = before;
+    }
   });
 });
