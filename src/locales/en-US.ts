@@ -15,6 +15,10 @@ export const enUS = {
   labelled: (label: string, value: string) => `${label}: ${value}`,
   /** Clauses of one sentence, or entries of one table cell ("logistic: AUC 0.81; gbdt: AUC 0.84"). */
   clauses: (items: string[]) => items.join("; "),
+  /** Alternatives in running text ("start date or end date"). */
+  either: (items: string[]) => items.join(" or "),
+  /** Row numbers of a data finding; `more` when the finding has rows beyond those listed. */
+  rowList: (rows: string[], more: boolean) => rows.join(", ") + (more ? ", …" : ""),
 
   /** The footnote of a markdown or KPI cell that shows a value the data leave undefined ("—"). */
   missingValue: (refs: string[]) => `— means no value: ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} not defined for this period's data.`,
@@ -417,6 +421,26 @@ export const enUS = {
     ruleDownBy: (change: string) => `down more than ${change} on the period before`,
     monthlyThresholds: " (thresholds are monthly; a quarterly or yearly report compounds them over its months, e.g. 3% churn a month is about 8.7% a quarter)",
     rule: (name: string, conditions: string[], note: string) => `${name}: alert when ${conditions.join(" or ")}${note}.`,
+    /** The metrics an alert rule can watch (definition/page-one.ts AlertMetric). */
+    metrics: {
+      churn_rate: "Customer churn rate",
+      retention_rate: "Customer retention rate",
+      growth_rate: "Customer growth rate",
+      nrr: "Net revenue retention (NRR)",
+      grr: "Gross revenue retention (GRR)",
+      gross_mrr_churn_rate: "Gross MRR churn rate",
+      net_mrr_churn_rate: "Net MRR churn rate",
+      customers_end: "Customers at the end",
+      mrr_end: "MRR at the end",
+      churned_mrr: "Churned MRR",
+      high_value_share: "High-value share of the churned customers",
+      early_churn: "Early churn of the latest cohort",
+      segment_churn: "Segment churn rate",
+    },
+    /** Early churn with its horizon in the cohorts' grain. */
+    within: (name: string, horizon: number, grain: "month" | "quarter" | "year") => `${name} (within ${horizon} ${pl(horizon, grain, `${grain}s`)})`,
+    /** A change of a rate, in percentage points (one decimal). */
+    points: (value: string) => `${value} points`,
   },
 
   /** The executive summary of page one (runner/summary.ts). */
@@ -487,6 +511,31 @@ export const enUS = {
     segments: "For each customer attribute (region, industry, plan, channel…): how many customers bought again, how many left and their average value, segment by segment.",
     "customer-value": "Each customer's value = revenue − cost to serve; the most valuable customers, those with the most room to grow compared with similar customers, and those who cost more than they bring.",
   },
+
+  /** Date fields named in data-quality findings (render/findings.ts); others read as "date". */
+  dateFields: {
+    signup_date: "signup date",
+    start_date: "start date",
+    end_date: "end date",
+    cancel_date: "cancellation date",
+    date: "date",
+    resolved_date: "resolution date",
+  },
+
+  /** Dataset roles as readers name them. */
+  roles: {
+    customers: "Customers",
+    subscriptions: "Subscriptions",
+    transactions: "Transactions",
+    tickets: "Support tickets",
+    churn_events: "Churn events",
+    lifetimes: "Lifetimes",
+    summary: "Purchase summary",
+    usage: "Usage",
+  },
+
+  /** The appendix's metric definitions, each sentence printed once (runner/run.ts withoutRepeats). */
+  definitionsAsAbove: " (Other definitions as above.)",
 
   common: {
     customers: "Customers",

@@ -7,6 +7,8 @@ export const zhCN: Messages = {
   list: (items) => items.join("、"),
   labelled: (label, value) => `${label}：${value}`,
   clauses: (items) => items.join("；"),
+  either: (items) => items.join("或"),
+  rowList: (rows, more) => rows.join("、") + (more ? "等" : ""),
 
   missingValue: (refs) => `“—”表示无值：本期数据下 ${refs.join("、")} 无定义。`,
 
@@ -382,6 +384,23 @@ export const zhCN: Messages = {
     ruleDownBy: (change) => `比上期下降超过 ${change}`,
     monthlyThresholds: "（警戒线按月设定；季度和年度报告按相应月数复合换算，例如每月流失率 3% 相当于每季度约 8.7%）",
     rule: (name, conditions, note) => `${name}${conditions.join("或")}时发出警报${note}。`,
+    metrics: {
+      churn_rate: "客户流失率",
+      retention_rate: "客户保持率",
+      growth_rate: "客户增长率",
+      nrr: "净收入留存率（NRR）",
+      grr: "总收入留存率（GRR）",
+      gross_mrr_churn_rate: "MRR 总流失率",
+      net_mrr_churn_rate: "MRR 净流失率",
+      customers_end: "期末客户数",
+      mrr_end: "期末 MRR",
+      churned_mrr: "流失 MRR",
+      high_value_share: "流失客户中高价值客户的占比",
+      early_churn: "最新新客户群的早期流失率",
+      segment_churn: "细分客户流失率",
+    },
+    within: (name, horizon, grain) => `${name}（${horizon} ${grain === "month" ? "个月" : grain === "quarter" ? "个季度" : "年"}内）`,
+    points: (value) => `${value} 个百分点`,
   },
 
   summary: {
@@ -445,6 +464,28 @@ export const zhCN: Messages = {
     segments: "按每个客户属性（区域、行业、套餐、渠道…）逐个细分：多少客户复购、多少客户离开以及平均价值。",
     "customer-value": "每位客户的价值 = 收入 − 服务成本；价值最高的客户、与同类客户相比增长空间最大的客户，以及成本高于收入的客户。",
   },
+
+  dateFields: {
+    signup_date: "注册日期",
+    start_date: "开始日期",
+    end_date: "结束日期",
+    cancel_date: "取消日期",
+    date: "日期",
+    resolved_date: "解决日期",
+  },
+
+  roles: {
+    customers: "客户",
+    subscriptions: "订阅",
+    transactions: "交易",
+    tickets: "服务工单",
+    churn_events: "流失事件",
+    lifetimes: "客户生命周期",
+    summary: "购买汇总",
+    usage: "使用记录",
+  },
+
+  definitionsAsAbove: "（其余定义同上。）",
 
   common: {
     customers: "客户数",

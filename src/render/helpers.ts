@@ -7,7 +7,7 @@
 import Handlebars from "handlebars";
 import type { Locale } from "../core/vocabulary.js";
 import type { ValueFormat } from "./document.js";
-import { computeDelta, deltaTone, formatCurrency, formatDate, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue } from "../util/format.js";
+import { compactMoneyByDefault, computeDelta, deltaTone, formatCurrency, formatDate, formatInteger, formatNumber, formatPercent, formatPeriod, formatValue } from "../util/format.js";
 import { label } from "./labels.js";
 
 export interface HelperContext {
@@ -47,7 +47,7 @@ export function makeHelpers(ctx: HelperContext): Record<string, Handlebars.Helpe
     },
     currency: (value: unknown, ...rest: unknown[]) => {
       const h = hashOf(rest);
-      const compact = h.compact === undefined ? locale === "zh-CN" : h.compact === true;
+      const compact = h.compact === undefined ? compactMoneyByDefault[locale] : h.compact === true;
       return formatCurrency(value, locale, currency, { compact });
     },
     date: (value: unknown) => formatDate(value, locale),

@@ -20,6 +20,7 @@ import { columnFormat, computeDelta, deltaTone, formatDate, formatInteger, forma
 import { createHandlebars } from "./helpers.js";
 import { label } from "./labels.js";
 import { findingText } from "./findings.js";
+import { msg } from "../locales/index.js";
 import { renderMarkdown } from "./markdown.js";
 
 /** Heading of the note box after a cell whose analysis left notes (see runner/cells.ts). */
@@ -264,9 +265,9 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
         const leftOut = cell.columns.slice(maxTableColumns).map((c) => c.label);
         const notes = [
           cell.totalRows > cell.rows.length ? label("rowsShown", locale, { shown: formatInteger(cell.rows.length, locale), total: formatInteger(cell.totalRows, locale) }) : undefined,
-          leftOut.length ? label("columnsLeftOut", locale, { count: formatInteger(leftOut.length, locale), columns: leftOut.join(locale === "zh-CN" ? "、" : ", ") }) : undefined,
-        ].filter(Boolean);
-        cells.push({ partial: "table", id: cell.id, anchor: id, title: cell.title, caption: cell.caption, wide, note: notes.join(locale === "zh-CN" ? "；" : "; ") || undefined, ...tableView(shown, cell.rows, locale, currency) });
+          leftOut.length ? label("columnsLeftOut", locale, { count: formatInteger(leftOut.length, locale), columns: msg(locale).list(leftOut) }) : undefined,
+        ].filter((n): n is string => n !== undefined);
+        cells.push({ partial: "table", id: cell.id, anchor: id, title: cell.title, caption: cell.caption, wide, note: notes.length ? msg(locale).clauses(notes) : undefined, ...tableView(shown, cell.rows, locale, currency) });
         break;
       }
       case "pagebreak":

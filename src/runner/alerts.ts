@@ -14,36 +14,12 @@ import { msg } from "../locales/index.js";
 
 export type { Alert, AlertEvaluation };
 
-const metricNames: Record<AlertMetric, Record<Locale, string>> = {
-  churn_rate: { "zh-CN": "客户流失率", "en-US": "Customer churn rate" },
-  retention_rate: { "zh-CN": "客户保持率", "en-US": "Customer retention rate" },
-  growth_rate: { "zh-CN": "客户增长率", "en-US": "Customer growth rate" },
-  nrr: { "zh-CN": "净收入留存率（NRR）", "en-US": "Net revenue retention (NRR)" },
-  grr: { "zh-CN": "总收入留存率（GRR）", "en-US": "Gross revenue retention (GRR)" },
-  gross_mrr_churn_rate: { "zh-CN": "MRR 总流失率", "en-US": "Gross MRR churn rate" },
-  net_mrr_churn_rate: { "zh-CN": "MRR 净流失率", "en-US": "Net MRR churn rate" },
-  customers_end: { "zh-CN": "期末客户数", "en-US": "Customers at the end" },
-  mrr_end: { "zh-CN": "期末 MRR", "en-US": "MRR at the end" },
-  churned_mrr: { "zh-CN": "流失 MRR", "en-US": "Churned MRR" },
-  high_value_share: { "zh-CN": "流失客户中高价值客户的占比", "en-US": "High-value share of the churned customers" },
-  early_churn: { "zh-CN": "最新新客户群的早期流失率", "en-US": "Early churn of the latest cohort" },
-  segment_churn: { "zh-CN": "细分客户流失率", "en-US": "Segment churn rate" },
-};
-
-const cohortUnits: Record<string, Record<Locale, [string, string]>> = {
-  month: { "zh-CN": ["个月", "个月"], "en-US": ["month", "months"] },
-  quarter: { "zh-CN": ["个季度", "个季度"], "en-US": ["quarter", "quarters"] },
-  year: { "zh-CN": ["年", "年"], "en-US": ["year", "years"] },
-};
-
 /** The metric as readers name it; early churn with its horizon in the cohorts' grain (default month). */
 export function alertMetricName(metric: AlertMetric, locale: Locale, horizon?: number, cohortGrain = "month"): string {
-  const base = metricNames[metric][locale];
-  if (metric === "early_churn" && horizon !== undefined) {
-    const [one, many] = (cohortUnits[cohortGrain] ?? cohortUnits.month!)[locale];
-    return locale === "zh-CN" ? `${base}（${horizon} ${many}内）` : `${base} (within ${horizon} ${horizon === 1 ? one : many})`;
-  }
-  return base;
+  const say = msg(locale).alerts;
+  const names: Record<AlertMetric, string> = say.metrics;
+  const grain = cohortGrain === "quarter" || cohortGrain === "year" ? cohortGrain : "month";
+  return metric === "early_churn" && horizon !== undefined ? say.within(names[metric], horizon, grain) : names[metric];
 }
 
 type Kind = "ratio" | "count" | "money";
@@ -57,8 +33,7 @@ function fmt(v: number, kind: Kind, locale: Locale, currency: string): string {
 /** A change: points for ratios, else the unit. */
 function fmtChange(v: number, kind: Kind, locale: Locale, currency: string): string {
   if (kind === "ratio") {
-    const pts = (Math.abs(v) * 100).toFixed(1);
-    return locale === "zh-CN" ? `${pts} 个百分点` : `${pts} points`;
+    return msg(locale).alerts.points((Math.abs(v) * 100).toFixed(1));
   }
   return fmt(Math.abs(v), kind, locale, currency);
 }

@@ -32,6 +32,7 @@ import { buildSummary } from "./summary.js";
 import { grainWords } from "../render/period-words.js";
 import { postgres } from "../data/dialects/index.js";
 import { resolveConnection, type ConnectionRef } from "../data/postgres.js";
+import { msg } from "../locales/index.js";
 
 export interface RunOptions {
   /** Parameter overrides from the CLI, as strings (`--period`, `--param k=v`). */
@@ -500,14 +501,21 @@ function dependencies(cell: ReportCell): string[] {
 
 export type { AnalysisResult };
 
+/** Where a sentence ends in each language: split after its full stop (nothing of the text is
+ * dropped but the spaces between) and join again the same way. */
+const sentenceRules: Record<ReportDocument["locale"], { split: RegExp; join: string }> = {
+  "zh-CN": { split: /(?<=。)/, join: "" },
+  "en-US": { split: /(?<=\.)\s+/, join: " " },
+};
+
 /**
  * Analyses of one family share definitions (the period metrics all restate the churn counting
  * rules): print each sentence once, where it first appears, and refer back after that.
  */
 export function withoutRepeats(definitions: MetricDefinition[], locale: ReportDocument["locale"]): MetricDefinition[] {
   const seen = new Set<string>();
-  // Split after a sentence's full stop; nothing of the text is dropped but the spaces between.
-  const sentences = (text: string) => text.split(locale === "zh-CN" ? /(?<=。)/ : /(?<=\.)\s+/);
+  const rule = sentenceRules[locale];
+  const sentences = (text: string) => text.split(rule.split);
   return definitions.map((d) => {
     const kept = sentences(d.definition).filter((s) => {
       const key = s.trim();
@@ -517,8 +525,7 @@ export function withoutRepeats(definitions: MetricDefinition[], locale: ReportDo
       return true;
     });
     const earlier = kept.length < sentences(d.definition).filter((s) => s.trim()).length;
-    const note = locale === "zh-CN" ? "（其余定义同上。）" : " (Other definitions as above.)";
-    return { ...d, definition: kept.join(locale === "zh-CN" ? "" : " ").trim() + (earlier ? note : "") };
+    return { ...d, definition: kept.join(rule.join).trim() + (earlier ? msg(locale).definitionsAsAbove : "") };
   });
 }
 

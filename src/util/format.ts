@@ -81,6 +81,10 @@ export const compactUnits: Record<Locale, readonly { divisor: number; suffix: st
   ],
 };
 
+/** Whether prose shows money compact unless told otherwise: Chinese readers take amounts in 万
+ * (¥599.2万), English readers the full figure ($446,402). */
+export const compactMoneyByDefault: Record<Locale, boolean> = { "zh-CN": true, "en-US": false };
+
 /** The compact unit of a magnitude (null below the smallest unit). */
 export function compactUnit(n: number, locale: Locale): { divisor: number; suffix: string } | null {
   const a = Math.abs(n);

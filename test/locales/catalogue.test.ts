@@ -12,6 +12,8 @@ type Entry = { key: string; text: string };
 const samples: Record<string, unknown[]> = {
   list: [["a", "b"]],
   clauses: [["甲", "乙"]],
+  either: [["开始日期", "结束日期"]],
+  rowList: [["3", "7"], true],
   "model.features": [3, ["甲", "乙"]],
   "format.year": ["2026"],
   missingValue: [["summary.churn_rate"]],

@@ -6,6 +6,7 @@
 import type { TObject, TSchema } from "@sinclair/typebox";
 import { getAnalysis, registry } from "../../analysis/registry.js";
 import { isParamNeed, type Analysis, type Locale, type Localized, type OutputFormat, type OutputType, type ScalarDecl } from "../../analysis/types.js";
+import { locales } from "../../core/vocabulary.js";
 import type { Printer } from "../output.js";
 
 export interface ParamInfo {
@@ -134,7 +135,7 @@ function paramDomain(p: ParamInfo): string {
 }
 
 export async function analysesCommand(args: { analysis?: string; locale?: string; json?: boolean }, printer: Printer): Promise<number> {
-  const locale: Locale = args.locale === "zh-CN" ? "zh-CN" : "en-US";
+  const locale: Locale = locales.find((l) => l === args.locale) ?? "en-US";
   const list = args.analysis ? [analysisInfo(getAnalysis(args.analysis))] : analysisCatalog();
   if (args.json) {
     printer.data(JSON.stringify(list.map((a) => inLocale(a, locale)), null, 2));

@@ -118,6 +118,9 @@ cells:
 `,
 };
 
+/** The sample data's language (names, plans, reasons) for a project's locale. */
+const sampleLanguage: Record<InitLocale, "zh" | "en"> = { "zh-CN": "zh", "en-US": "en" };
+
 const readmes: Record<InitLocale, string> = {
   "en-US": `# Churn reports
 
@@ -176,7 +179,7 @@ export async function initProject(dirArg: string, locale: InitLocale): Promise<I
       await writeFile(join(dir, name), text, { flag: "wx" });
     }
     // A small company: ~2 years of subscriptions for 400 customers (seeded: the same every time).
-    const sample = sampleDataCommand({ seed: 7, customers: 400, out: join(dir, ".churnbook-sample"), language: locale === "zh-CN" ? "zh" : "en" });
+    const sample = sampleDataCommand({ seed: 7, customers: 400, out: join(dir, ".churnbook-sample"), language: sampleLanguage[locale] });
     await mkdir(join(dir, "data"), { recursive: true });
     for (const f of data) await writeFile(join(dir, "data", f), readFileSync(join(sample.dir, f)), { flag: "wx" });
     const { rm } = await import("node:fs/promises");
