@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { Analysis, AnalysisContext, Locale, Row, Value } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, Locale, Row, Value } from "./types.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { periodsEndingWith, shiftPeriod, type Period } from "../util/period.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -165,7 +165,7 @@ function byName(source: Source, by: string, locale: Locale): string {
  * (more or fewer customers in segments that churn more) with the symmetric decomposition of
  * `decompose`. The totals equal churn-summary's churn_rate − prev_churn_rate (standard).
  */
-export const churnDrivers: Analysis<ChurnDriversParams> = {
+export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
   id: "churn-drivers",
   title: { "zh-CN": "流失率变化的驱动因素", "en-US": "What drove the change in churn" },
   summary: {

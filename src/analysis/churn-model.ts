@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { encodeRows } from "./predict/encode.js";
 import { trainingCutoffs } from "./predict/features.js";
 import {
@@ -112,7 +112,7 @@ function emptyResult(prep: Prepared | null, note: string): AnalysisResult {
  *   logistic fit is refitted with L2 = 1 and has logistic_status "separated", never
  *   "converged" (predict/logistic.ts).
  */
-export const churnModel: Analysis<ChurnModelParams> = {
+export const churnModel: LegacyAnalysis<ChurnModelParams> = {
   id: "churn-model",
   title: { "zh-CN": "流失预测模型", "en-US": "Churn prediction model" },
   summary: {

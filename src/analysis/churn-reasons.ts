@@ -7,7 +7,7 @@ import {
   parseReasonMap, type ReasonCategory, reasonCategories, reasonLabel, subtypeLabels, subtypeParent, typeLabels,
 } from "./cohorts/churn-labels.js";
 import { ratio } from "./cohorts/cohort-sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Localized, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -38,7 +38,7 @@ const none = "(none)";
  * such subscription add 0 and are counted in a note. Trend: the same counts by category for the
  * last trend_periods periods of the report grain. Every note is in the report's language.
  */
-export const churnReasons: Analysis<ChurnReasonsParams> = {
+export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
   id: "churn-reasons",
   title: { "zh-CN": "流失原因与类型", "en-US": "Churn reasons and types" },
   summary: {

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { Analysis, Row, Value } from "./types.js";
+import type { LegacyAnalysis, Row, Value } from "./types.js";
 import { samePeriodLastYear, shiftPeriod } from "../util/period.js";
 import { baseDefinition, conventionParam, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import {
@@ -39,7 +39,7 @@ export type ChurnSummaryParams = Static<typeof params>;
  * reactivation) ÷ start; GRR/NRR on the starting cohort; quick ratio = (new + expansion +
  * reactivation) ÷ (churn + contraction), null when that is 0. Zero denominators → null.
  */
-export const churnSummary: Analysis<ChurnSummaryParams> = {
+export const churnSummary: LegacyAnalysis<ChurnSummaryParams> = {
   id: "churn-summary",
   title: { "zh-CN": "客户流失与收入核心指标", "en-US": "Churn and revenue summary" },
   summary: {

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { Analysis, Row, Value } from "./types.js";
+import type { LegacyAnalysis, Row, Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, dailyEvents, droppedNotes, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
@@ -45,7 +45,7 @@ function lookback(grain: "month" | "quarter" | "year"): number {
  * periods, including the look-back, come from ONE SQL query. mean_churn_rate = the mean of
  * the periods' defined churn rates.
  */
-export const churnTrend: Analysis<ChurnTrendParams> = {
+export const churnTrend: LegacyAnalysis<ChurnTrendParams> = {
   id: "churn-trend",
   title: { "zh-CN": "客户流失与保持趋势", "en-US": "Churn and retention trend" },
   summary: {

@@ -9,7 +9,7 @@ import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import { droppedNotes } from "./period-metrics/metrics.js";
 import { droppedRowsSql } from "./period-metrics/sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
 
@@ -51,7 +51,7 @@ const daysPerMonth = 365.25 / 12;
  * date ÷ 30.4375, one decimal. Alarm: the high-value share of the churned rises against the
  * previous period.
  */
-export const churnedValue: Analysis<ChurnValueParams> = {
+export const churnedValue: LegacyAnalysis<ChurnValueParams> = {
   id: "churned-value",
   title: { "zh-CN": "流失客户价值", "en-US": "Value of churned customers" },
   summary: {

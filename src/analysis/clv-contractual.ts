@@ -5,7 +5,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, grainMonths, readCells } from "./cohorts/cohort-sql.js";
 import { spellsSql } from "./sql/spells.js";
 import { fitSbgPooled, sbgDerl, sbgFailureText, sbgSurvival } from "./stats/sbg.js";
-import type { Analysis, AnalysisResult, Row, Value } from "./types.js";
+import type { LegacyAnalysis, AnalysisResult, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -41,7 +41,7 @@ const subscriptionsBasis = { churn: { kind: "subscriptions" } } as const;
  *   d = (1 + monthly discount rate)^(months per period) − 1.
  * Customers sorted by clv desc, then customer_id.
  */
-export const clvContractual: Analysis<ClvContractualParams> = {
+export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
   id: "clv-contractual",
   title: { "zh-CN": "合约型客户终身价值（sBG 留存模型）", "en-US": "Contractual customer lifetime value (sBG retention)" },
   summary: {

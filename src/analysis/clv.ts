@@ -5,7 +5,7 @@ import { addDays } from "../util/period.js";
 import { type BgNbdParams, bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive, checkSummaries, fitBgNbd } from "./stats/bg-nbd.js";
 import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "./stats/gamma-gamma.js";
 import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUnit } from "./stats/rfm-summary.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
 import { bgNbdBoundaryNotes, bgNbdBoundaryScalar, bgNbdFitKind } from "./clv-boundary.js";
 import { isReturnSql, moneySign, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
@@ -60,7 +60,7 @@ export const unitsPerMonth: Record<TimeUnit, number> = { day: 30, week: 4.345, m
  *   `conditional`: mean actual vs predicted holdout purchases by calibration frequency 0..7+.
  * Customers sorted by clv desc (expected_purchases desc without spend), then customer_id.
  */
-export const clv: Analysis<ClvParams> = {
+export const clv: LegacyAnalysis<ClvParams> = {
   id: "clv",
   title: { "zh-CN": "客户终身价值（BG/NBD + Gamma–Gamma）", "en-US": "Customer lifetime value (BG/NBD + Gamma–Gamma)" },
   summary: {

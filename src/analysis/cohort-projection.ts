@@ -5,7 +5,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import { fitSbgPooled, type SbgFit, sbgFailureText, sbgRetention, sbgSurvival } from "./stats/sbg.js";
 import { splitList } from "./survival-data.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -67,7 +67,7 @@ function parseSurvivors(text: string): number[] | null {
  * "survivors", no dataset read, `mode` irrelevant): same scalars (alpha, beta, log_likelihood, …)
  * and tables (projection, fits).
  */
-export const cohortProjection: Analysis<CohortProjectionParams> = {
+export const cohortProjection: LegacyAnalysis<CohortProjectionParams> = {
   id: "cohort-projection",
   title: { "zh-CN": "新客户群留存预测（sBG 模型）", "en-US": "Cohort retention projection (sBG)" },
   summary: {

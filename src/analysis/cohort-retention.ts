@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { cohortAgesSql, completeCohorts, hasSubscriptionMrr, maxObservableAge, ratio, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { formatInteger, formatPeriod } from "../util/format.js";
 
@@ -51,7 +51,7 @@ const scalarAges = [1, 3, 6, 12] as const;
  * Scalars retention_age_k: cohort-size-weighted mean retention at age k over the shown cohorts
  * observed at age k (= Σ active ÷ Σ customers), null when none.
  */
-export const cohortRetention: Analysis<CohortRetentionParams> = {
+export const cohortRetention: LegacyAnalysis<CohortRetentionParams> = {
   id: "cohort-retention",
   title: { "zh-CN": "新客户群留存", "en-US": "Cohort retention" },
   summary: {

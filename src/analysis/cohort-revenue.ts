@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteLiteral } from "../data/engine.js";
 import { acquisitionSql, completeCohorts, grainMonths, maxObservableAge, ratio } from "./cohorts/cohort-sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -38,7 +38,7 @@ function acquisitionCtx(ctx: Pick<AnalysisContext, "churn" | "fields" | "dialect
  * *_per_customer = cumulative ÷ cohort size. Scalars revenue_per_customer_n: cumulative
  * revenue in the first n periods ÷ cohort size, pooled over the cohorts observed for n periods.
  */
-export const cohortRevenue: Analysis<CohortRevenueParams> = {
+export const cohortRevenue: LegacyAnalysis<CohortRevenueParams> = {
   id: "cohort-revenue",
   title: { "zh-CN": "新客户群收入与利润", "en-US": "Revenue and profit per new cohort" },
   summary: {

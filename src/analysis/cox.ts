@@ -14,7 +14,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { quoteIdent } from "../data/engine.js";
 import { coxPH } from "./stats/cox-ph.js";
 import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
-import type { Analysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
+import type { LegacyAnalysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 export const coxParams = Type.Object({
@@ -81,7 +81,7 @@ function compareText(a: string, b: string): number {
  * exp(β ∓ z·se), sorted by |z| desc; the partial log-likelihood, the likelihood-ratio test
  * against β = 0, and Harrell's concordance (lifelines' convention). Lifetimes as in `survival`.
  */
-export const cox: Analysis<CoxParams> = {
+export const cox: LegacyAnalysis<CoxParams> = {
   id: "cox",
   title: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
   summary: {

@@ -10,7 +10,7 @@ import { quantile } from "./stats/quantile.js";
 import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, sum } from "./segmentation/common.js";
 import { returnsRule } from "./money.js";
 import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
 
@@ -95,7 +95,7 @@ function money(x: number): string {
  * S defaults to the 80th percentile (type 7) of cumulative spend. Transitions compare the
  * groups at the previous period end (same S) with now.
  */
-export const cpm: Analysis<CpmParams> = {
+export const cpm: LegacyAnalysis<CpmParams> = {
   id: "cpm",
   title: { "zh-CN": "CPM 客户状态管理", "en-US": "CPM customer portfolio management" },
   summary: { "zh-CN": "按购买次数、消费间隔、累计消费和未消费时间把客户分为十组,含迁移矩阵与对策", "en-US": "Ten customer groups from purchases, tenure, spend and days since last purchase, with transitions and treatments" },

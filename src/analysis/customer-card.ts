@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { quoteLiteral } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
 import { encodeRows } from "./predict/encode.js";
 import { featureSql, trainingCutoffs } from "./predict/features.js";
@@ -36,7 +36,7 @@ function idSources(ctx: AnalysisContext): string[] {
  *   max_lifetime_months (undiscounted);
  * - recommended action: the first matching default playbook rule (predict/rules.ts).
  */
-export const customerCard: Analysis<CustomerCardParams> = {
+export const customerCard: LegacyAnalysis<CustomerCardParams> = {
   id: "customer-card",
   title: { "zh-CN": "客户贡献度卡片", "en-US": "Customer card" },
   summary: { "zh-CN": "客户提出解约时查看：贡献度、价值分层、CLV、流失概率与原因、投诉记录和推荐挽留方案", "en-US": "For the moment a customer asks to cancel: contribution, value class, CLV, churn risk and reasons, complaints, recommended offer" },

@@ -10,7 +10,7 @@ import { addDays } from "../util/period.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList, sum } from "./segmentation/common.js";
 import { exactMoneySql, moneySign, returnsRule } from "./money.js";
 import { classifyValue, valueClasses, valueClassText } from "./segmentation/value-classes.js";
-import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, Localized, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
 
@@ -88,7 +88,7 @@ function peerColumns(params: CustomerValueParams, ctx: AnalysisContext): string[
  * 80th-percentile value, at most ⌈20%·n⌉), other. Signals: repeat purchases per observed
  * month, share of months with a purchase, 6-month least-squares slope of monthly spend.
  */
-export const customerValue: Analysis<CustomerValueParams> = {
+export const customerValue: LegacyAnalysis<CustomerValueParams> = {
   id: "customer-value",
   title: { "zh-CN": "客户价值分析", "en-US": "Customer value" },
   summary: { "zh-CN": "客户价值 = 收入 − 服务成本;最有价值、最具增长性与负值客户", "en-US": "Value = revenue − cost to serve; most valuable, most growable and negative-value customers" },

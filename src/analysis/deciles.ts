@@ -8,7 +8,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { num, purchaseRowsSql, ratio } from "./segmentation/common.js";
 import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
-import type { AnalysisContext, Analysis, Localized } from "./types.js";
+import type { AnalysisContext, LegacyAnalysis, Localized } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 
@@ -46,7 +46,7 @@ function definition(p: DecilesParams, ctx: AnalysisContext): Localized {
  * k + 1. Shares are of the net total (negative customers stay in: whale curve).
  * share_for_80pct = min k/n with top-k value ≥ 80% of the total, customer-level.
  */
-export const deciles: Analysis<DecilesParams> = {
+export const deciles: LegacyAnalysis<DecilesParams> = {
   id: "deciles",
   title: { "zh-CN": "十分位法分析", "en-US": "Decile analysis" },
   summary: { "zh-CN": "按消费额或利润把客户分为十个等人数组,检验二八法则", "en-US": "Customers in ten equal-count groups by revenue or profit; the 80/20 check" },

@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -45,7 +45,7 @@ function seriesLabel(h: number, grain: EarlyChurnParams["cohort_grain"], locale:
  * rate Σ lost ÷ Σ customers over the earlier cohorts with a value; change = latest − previous;
  * slope = ordinary least-squares slope of the cohorts' rates on cohort order (per cohort period).
  */
-export const earlyChurn: Analysis<EarlyChurnParams> = {
+export const earlyChurn: LegacyAnalysis<EarlyChurnParams> = {
   id: "early-churn",
   title: { "zh-CN": "新客户群早期流失率", "en-US": "Early churn of new cohorts" },
   summary: {

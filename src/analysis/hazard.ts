@@ -8,7 +8,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
 import type { TimeCount } from "./stats/kaplan-meier.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart } from "./survival-data.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
 import { msg } from "../locales/index.js";
 
@@ -74,7 +74,7 @@ function hazardRow(group: string, p: NelsonAalenPoint): Row {
  * (n−d)d/n³. Interval H·exp(±z√Var/H) as lifelines, [0, 0] while H = 0. `tables.hazard`:
  * group, time, at_risk, events, censored, cumulative_hazard, variance, lower, upper, from time 0.
  */
-export const hazard: Analysis<HazardParams> = {
+export const hazard: LegacyAnalysis<HazardParams> = {
   id: "hazard",
   title: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
   summary: {

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { Analysis, Localized, Row, Value } from "./types.js";
+import type { LegacyAnalysis, Localized, Row, Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, droppedNotes, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
@@ -80,7 +80,7 @@ function flowRow(label: string, start: string, m: PeriodMetrics): Row {
  * value, kind start|in|out|end); out values are negative, so start + Σ in/out = end;
  * `flows` — per period of the trend (last `periods` of `grain`): start, in, out, end.
  */
-export const leakyBucket: Analysis<LeakyBucketParams> = {
+export const leakyBucket: LegacyAnalysis<LeakyBucketParams> = {
   id: "leaky-bucket",
   title: { "zh-CN": "漏水桶：客户与收入的流入流出", "en-US": "Leaky bucket: customers and revenue in and out" },
   summary: {

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { Analysis, Locale, Localized, Row, Value } from "./types.js";
+import type { LegacyAnalysis, Locale, Localized, Row, Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
@@ -51,7 +51,7 @@ const num = (v: Value | undefined): number => (typeof v === "number" ? v : Numbe
  * against boundary totals taken straight from the source; a mismatch (rows that cannot be
  * attributed to a customer, non-finite values) throws ChurnbookError "mrr-bridge" naming them.
  */
-export const mrrMovements: Analysis<MrrMovementsParams> = {
+export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
   id: "mrr-movements",
   title: { "zh-CN": "MRR 变动明细", "en-US": "MRR movements" },
   summary: {

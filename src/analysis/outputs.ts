@@ -2,7 +2,7 @@
 // scalar, table and column must be declared, every declared one present (unless optional), and
 // every value of its declared type (null is a missing value and always allowed).
 
-import type { Analysis, AnalysisOutputs, AnalysisResult, OutputType, Row, ScalarDecl, Value } from "./types.js";
+import type { AnalysisInfo, AnalysisOutputs, AnalysisResult, OutputType, Row, ScalarDecl, Value } from "./types.js";
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -60,7 +60,7 @@ function patternOf(key: string): RegExp {
 }
 
 /** The ways a result departs from its declaration (empty: it conforms). */
-export function outputProblems(analysis: Analysis, result: AnalysisResult): string[] {
+export function outputProblems(analysis: AnalysisInfo, result: AnalysisResult): string[] {
   const out: string[] = [];
   const decl = analysis.outputs;
   if (!decl) return [`analysis "${analysis.id}" declares no outputs`];

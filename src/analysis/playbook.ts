@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, Row } from "./types.js";
+import type { LegacyAnalysis, Row } from "./types.js";
 import { numberOrNull } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
@@ -23,7 +23,7 @@ export type PlaybookParams = Static<typeof playbookParams>;
  * median of the scored base), price_sensitive (MRR rose in 90 days or a price column among
  * the top reasons), plan. Customers matching no rule are counted under "(no rule)".
  */
-export const playbook: Analysis<PlaybookParams> = {
+export const playbook: LegacyAnalysis<PlaybookParams> = {
   id: "playbook",
   title: { "zh-CN": "挽留策略", "en-US": "Retention playbook" },
   summary: { "zh-CN": "按客户分群和流失原因给风险客户分配挽留动作，统计每个动作的客户数和价值", "en-US": "Assigns at-risk customers a retention action from segment and drivers, with customers and value per action" },

@@ -7,7 +7,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { qcut, rankFirst } from "./stats/quantile.js";
 import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, splitList, sum } from "./segmentation/common.js";
 import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
-import type { Analysis, AnalysisContext, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, Localized, Row } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -56,7 +56,7 @@ function definition(p: RfmParams, ctx: AnalysisContext): Localized {
  * bins) with frequency ranked by `rank(method='first')` (ties in customer_id order); recency
  * is reversed (recent = high). The R×F segment map must partition the grid.
  */
-export const rfm: Analysis<RfmParams> = {
+export const rfm: LegacyAnalysis<RfmParams> = {
   id: "rfm",
   title: { "zh-CN": "RFM 分析", "en-US": "RFM analysis" },
   summary: { "zh-CN": "按最近一次消费、消费频率、消费金额为客户评分并划分细分", "en-US": "Recency, frequency and monetary scores per customer, mapped to segments with actions" },

@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { Analysis, ColumnDecl, Locale, Row } from "./types.js";
+import type { LegacyAnalysis, ColumnDecl, Locale, Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
@@ -52,7 +52,7 @@ const riskColumns: Record<string, ColumnDecl> = {
   reason_3: { type: "string", format: "label", description: { "zh-CN": "影响第三大的因素", "en-US": "Third strongest driver" }, label: { "zh-CN": "主要原因三", "en-US": "Third driver" } },
 };
 
-export const riskList: Analysis<RiskListParams> = {
+export const riskList: LegacyAnalysis<RiskListParams> = {
   id: "risk-list",
   title: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
   summary: { "zh-CN": "为每位活跃客户给出流失概率、风险价值和主要原因，按风险价值排序", "en-US": "Every active customer with churn probability, value at risk and top reasons, sorted by value at risk" },

@@ -1,9 +1,10 @@
-// Running one analysis: check the roles and fields it needs, send its SQL reductions to
-// the engine, then call its pure `compute`. The result is checked to be plain data.
+// Running one analysis, stage by stage (types.ts Analysis): plan it once (checking the engine,
+// the roles and fields it needs, and its params), send its SQL reductions to the engine, then
+// call its pure `compute` with the same plan. The result is checked to be plain data.
 
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisResult, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
+import { isParamNeed, staged, type Analysis, type AnalysisContext, type AnalysisInfo, type AnalysisResult, type LegacyAnalysis, type Locale, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 /**
@@ -15,45 +16,24 @@ export interface RunShared {
   rows: Map<string, Row[]>;
   products: Map<string, unknown>;
   /** Needs merged ahead of the run (planProducts): a need's key → the params computed for it. */
-  plan: Map<string, unknown>;
+  merged: Map<string, unknown>;
 }
 
 export function runShared(): RunShared {
-  return { rows: new Map(), products: new Map(), plan: new Map() };
+  return { rows: new Map(), products: new Map(), merged: new Map() };
 }
 
 const needKey = (need: ProductNeed, ctx: AnalysisContext) => JSON.stringify([need.product.id, need.params, ctx]);
 
-/**
- * Merges the products that the run's analysis cells will ask for (Product.merge), so that each
- * mergeable product is computed once for every cell that needs a part of it — the period
- * aggregates of churn-summary, churn-trend and leaky-bucket in one SQL pass. `cells` gives
- * each cell's needs (analysis.products with its params); a cell whose analysis or params do not
- * resolve is left out here (it fails when it runs, at its own line).
- */
-export function planProducts(shared: RunShared, cells: (() => Record<string, ProductNeed> | undefined)[], ctx: AnalysisContext): void {
-  const groups: ProductNeed[] = [];
-  const members: [string, number][] = [];
-  for (const needsOf of cells) {
-    let needs: ProductNeed[];
-    try {
-      needs = Object.values(needsOf() ?? {});
-    } catch {
-      continue;
-    }
-    for (const need of needs) {
-      const merge = need.product.merge;
-      if (!merge) continue;
-      let g = groups.findIndex((x) => x.product.id === need.product.id && merge(x.params, need.params) !== null);
-      if (g < 0) g = groups.push({ ...need }) - 1;
-      else groups[g] = { product: need.product, params: merge(groups[g]!.params, need.params) };
-      members.push([needKey(need, ctx), g]);
-    }
-  }
-  for (const [key, g] of members) shared.plan.set(key, groups[g]!.params);
+/** One cell's analysis with its plan: what every later stage of the cell reads. */
+export interface Planned<P = any, L = any> {
+  analysis: Analysis<P, L>;
+  params: P;
+  /** The context the plan was made in (with the dialect of the engine that runs the SQL). */
+  ctx: AnalysisContext;
+  plan: L;
 }
 
-/** Runs one analysis: its products (computed once per `shared`), its reductions, then compute. */
 /**
  * The analyses whose SQL is portable (data/dialects/) and checked equal on DuckDB and PostgreSQL
  * (test/e2e/postgres.test.ts runs the flagship's; the others were compared on the same data). The
@@ -61,13 +41,57 @@ export function planProducts(shared: RunShared, cells: (() => Record<string, Pro
  */
 const portable = new Set(["rfm", "cpm", "deciles", "segments", "customer-value", "cohort-revenue", "churn-summary", "churn-trend", "leaky-bucket", "mrr-movements", "cohort-retention", "early-churn", "cohort-projection", "churn-reasons", "churned-value", "survival", "hazard", "cox", "churn-drivers", "churn-model", "risk-list", "playbook"]);
 
-export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
-  if (engine.dialect.name !== "duckdb" && !portable.has(analysis.id)) {
-    throw new ChurnbookError("engine-unsupported", `analysis "${analysis.id}" does not run on ${engine.dialect.name} yet (its SQL still uses DuckDB functions)`, {
+/**
+ * The first stage of a cell, run once: checks that the engine (ctx.dialect) runs the analysis and
+ * that the data has the roles and fields it needs, then resolves its plan. Every error here is a
+ * user error raised before any SQL runs; the plan then reaches every later stage unchanged.
+ */
+export function planAnalysis<P, L>(analysis: Analysis<P, L> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext): Planned<P, L> {
+  const a = staged(analysis) as Analysis<P, L>;
+  const engine = ctx.dialect?.name ?? "duckdb";
+  if (engine !== "duckdb" && !portable.has(a.id)) {
+    throw new ChurnbookError("engine-unsupported", `analysis "${a.id}" does not run on ${engine} yet (its SQL still uses DuckDB functions)`, {
       hint: `analyses that run there: ${[...portable].sort().join(", ")}; or export the tables to files (CSV or Parquet) for DuckDB`,
     });
   }
-  checkNeeds(analysis, ctx, params as Record<string, unknown>);
+  checkNeeds(a, ctx, params as Record<string, unknown>);
+  return { analysis: a, params, ctx, plan: a.plan(params, ctx) };
+}
+
+/** The products a planned cell asks for (none when the analysis uses none). */
+export function productNeeds(cell: Planned): Record<string, ProductNeed> {
+  return cell.analysis.products?.(cell.plan) ?? {};
+}
+
+/**
+ * Merges the products that the run's planned analysis cells will ask for (Product.merge), so that
+ * each mergeable product is computed once for every cell that needs a part of it — the period
+ * aggregates of churn-summary, churn-trend and leaky-bucket in one SQL pass. A cell whose plan
+ * failed is left out by the caller (it fails when it runs, at its own line).
+ */
+export function planProducts(shared: RunShared, cells: Planned[]): void {
+  const groups: ProductNeed[] = [];
+  const members: [string, number][] = [];
+  for (const cell of cells) {
+    for (const need of Object.values(productNeeds(cell))) {
+      const merge = need.product.merge;
+      if (!merge) continue;
+      let g = groups.findIndex((x) => x.product.id === need.product.id && merge(x.params, need.params) !== null);
+      if (g < 0) g = groups.push({ ...need }) - 1;
+      else groups[g] = { product: need.product, params: merge(groups[g]!.params, need.params) };
+      members.push([needKey(need, cell.ctx), g]);
+    }
+  }
+  for (const [key, g] of members) shared.merged.set(key, groups[g]!.params);
+}
+
+/** Plans and runs one analysis on an engine (its SQL in the engine's dialect): see runPlanned. */
+export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
+  return runPlanned(engine, planAnalysis(analysis, params, { ...ctx, dialect: engine.dialect }), shared);
+}
+
+/** Runs a planned cell: its products (computed once per `shared`), its reductions, then compute. */
+export async function runPlanned(engine: Engine, cell: Planned, shared: RunShared = runShared()): Promise<AnalysisResult> {
   const fetch = async (reductions: Record<string, string>): Promise<Record<string, Row[]>> => {
     const data: Record<string, Row[]> = {};
     for (const [name, sql] of Object.entries(reductions)) {
@@ -80,31 +104,36 @@ export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, para
     }
     return data;
   };
-  // The reductions are written in the engine's dialect, whatever the caller's context says.
-  const sqlCtx = { ...ctx, dialect: engine.dialect };
+  const { ctx, plan, analysis } = cell;
   const products: Record<string, unknown> = {};
-  for (const [name, need] of Object.entries(analysis.products?.(params, ctx) ?? {})) {
+  for (const [name, need] of Object.entries(productNeeds(cell))) {
     // The params planned for the whole run when the need was merged with others' (planProducts).
-    const q = shared.plan.has(needKey(need, ctx)) ? shared.plan.get(needKey(need, ctx)) : need.params;
-    const reductions = need.product.reductions(q, sqlCtx);
+    const q = shared.merged.has(needKey(need, ctx)) ? shared.merged.get(needKey(need, ctx)) : need.params;
+    const reductions = need.product.reductions(q, ctx);
     // The context too: its locale and currency reach texts and money signs, not the SQL.
     const key = JSON.stringify([need.product.id, q, reductions, ctx]);
     if (!shared.products.has(key)) shared.products.set(key, need.product.compute(await fetch(reductions), q, ctx));
     products[name] = shared.products.get(key);
   }
-  return plainResult(analysis.compute(await fetch(analysis.reductions(params, sqlCtx)), params, ctx, products));
+  return plainResult(analysis.compute(await fetch(analysis.reductions(plan)), plan, products));
 }
 
-/** Every SQL text an analysis sends with these params: its own reductions and its products'. */
-export function reductionSql<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext): string[] {
-  const own = Object.values(analysis.reductions(params, ctx));
-  const products = Object.values(analysis.products?.(params, ctx) ?? {}).flatMap((n) => Object.values(n.product.reductions(n.params, ctx)));
+/** Every SQL text a planned cell sends: its own reductions and its products'. */
+export function reductionSql(cell: Planned): string[] {
+  const own = Object.values(cell.analysis.reductions(cell.plan));
+  const products = Object.values(productNeeds(cell)).flatMap((n) => Object.values(n.product.reductions(n.params, cell.ctx)));
   return [...own, ...products];
 }
 
-/** The analysis's definition text for the params it ran with (and its result's facts, when known). */
-export function definitionOf<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
-  return typeof analysis.definition === "function" ? analysis.definition(params, ctx, result) : analysis.definition;
+/** The analysis's definition text for the plan it ran with (and its result's facts, when known). */
+export function describePlan<L>(analysis: Analysis<any, L>, plan: L, result: AnalysisResult | null = null): Localized {
+  return typeof analysis.definition === "function" ? analysis.definition(plan, result) : analysis.definition;
+}
+
+/** The definition text for these params and context (planned here: `churnbook analyses`, tests). */
+export function definitionOf<P>(analysis: Analysis<P> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
+  const a = staged(analysis);
+  return describePlan(a, a.plan(params, ctx), result);
 }
 
 /**
@@ -113,15 +142,15 @@ export function definitionOf<P>(analysis: Analysis<P>, params: P, ctx: AnalysisC
  * (formulas, model details). An analysis without plain words (a transform cell's pseudo-analysis)
  * prints its definition as it is at both levels.
  */
-export function appendixDefinition<P>(analysis: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null, level: "plain" | "full"): string {
-  const plain = (msg(ctx.locale).plainDefinitions as Record<string, string | undefined>)[analysis.id];
-  const exact = definitionOf(analysis, params, ctx, result)[ctx.locale];
+export function appendixDefinition<L>(analysis: Analysis<any, L>, plan: L, locale: Locale, result: AnalysisResult | null, level: "plain" | "full"): string {
+  const plain = (msg(locale).plainDefinitions as Record<string, string | undefined>)[analysis.id];
+  const exact = describePlan(analysis, plan, result)[locale];
   if (plain === undefined) return exact;
   return level === "plain" ? plain : [plain, exact].filter(Boolean).join("\n");
 }
 
 /** Throws a clear error naming the missing role or field and the fields that exist. */
-export function checkNeeds(analysis: Analysis, ctx: AnalysisContext, params: Record<string, unknown> = {}): void {
+export function checkNeeds(analysis: AnalysisInfo, ctx: AnalysisContext, params: Record<string, unknown> = {}): void {
   for (const need of analysis.needs) {
     const alternatives = Array.isArray(need) ? need : [need];
     const set = (n: ParamNeed) => params[n.param] !== undefined && params[n.param] !== null && params[n.param] !== "";

@@ -10,7 +10,7 @@ import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList } from "./segmentation/common.js";
-import type { Analysis, AnalysisContext, Localized, Row, Value } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, Localized, Row, Value } from "./types.js";
 import { meanMoneySql, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -92,7 +92,7 @@ function attributes(params: SegmentsParams, ctx: AnalysisContext): { names: stri
  * average value (net spend, or a numeric value_field). The highest-repeat segment (≥
  * min_customers) of each attribute is flagged.
  */
-export const segments: Analysis<SegmentsParams> = {
+export const segments: LegacyAnalysis<SegmentsParams> = {
   id: "segments",
   title: { "zh-CN": "市场细分分析", "en-US": "Segment analysis" },
   summary: { "zh-CN": "按客户属性(地区、行业、套餐、渠道等)比较复购率、流失率和平均价值", "en-US": "Repeat-purchase rate, churn rate and average value by customer attribute (region, industry, plan, channel…)" },

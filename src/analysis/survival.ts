@@ -10,7 +10,7 @@ import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit,
 import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart, splitList } from "./survival-data.js";
-import type { Analysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
 import { msg } from "../locales/index.js";
 
@@ -83,7 +83,7 @@ function mergeCounts(rows: readonly TimeCount[]): TimeCount[] {
  * (null = not reached; scalar `median`, per group in `tables.medians`); cumulative hazard = Nelson–Aalen with lifelines' tie smoothing;
  * log-rank χ² as R survdiff (df = groups − 1).
  */
-export const survival: Analysis<SurvivalParams> = {
+export const survival: LegacyAnalysis<SurvivalParams> = {
   id: "survival",
   title: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
   summary: {

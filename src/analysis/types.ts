@@ -1,6 +1,8 @@
-// The contract every analysis meets. An analysis is data: an id, a params schema, the
-// dataset roles and fields it needs, the SQL reductions it asks of the engine, and a pure
-// `compute` over their (compact) results. Results are plain data: `{scalars, tables}`.
+// The contract every analysis meets. An analysis is data — an id, a params schema, the dataset
+// roles and fields it needs, its declared outputs — and stages: `plan` resolves the params and
+// the context once, `reductions` declares the SQL it asks of the engine, `products` the shared
+// computations it uses, and a pure `compute` turns their (compact) rows into the result, which
+// `definition` and `chart` describe. Results are plain data: `{scalars, tables}`.
 
 import type { TObject } from "@sinclair/typebox";
 import type { Role } from "../data/roles.js";
@@ -120,29 +122,31 @@ export interface ProductNeed<Q = any, T = unknown> {
   params: Q;
 }
 
-export interface Analysis<P = any> {
+/**
+ * What the stages after `plan` know of the run: the context without the report period. An
+ * analysis resolves its period (and the previous, last-year and as-of dates, the cohorts…) once,
+ * in `plan`; a later stage cannot reach for `ctx.period` to resolve it again — the type does not
+ * offer it, and `runContext` leaves it out at run time too.
+ */
+export type RunContext = Omit<AnalysisContext, "period">;
+
+/** The run context without its period (see RunContext), for a plan to carry. */
+export function runContext(ctx: AnalysisContext): RunContext {
+  const { period: _period, ...rest } = ctx;
+  return rest;
+}
+
+/** What every analysis has besides its stages: what `churnbook analyses`, validate and the renderer read. */
+export interface AnalysisInfo {
   /** kebab-case id, equal to the file name. */
   id: string;
   title: Localized;
   /** One line for `churnbook analyses`. */
   summary: Localized;
-  /**
-   * The exact definition of every metric, printed in the report's appendix. A function gets the
-   * params the cell ran with, the context and the result (facts of the data, such as a computed
-   * threshold; null when there is none, e.g. in `churnbook analyses`), so the appendix states
-   * what was computed rather than the defaults. Read it with `definitionOf`.
-   */
-  definition: Localized | ((params: P, ctx: AnalysisContext, result: AnalysisResult | null) => Localized);
   /** TypeBox object schema of the params, with defaults and descriptions. */
   params: TObject;
   /** Roles needed. An inner array means "one of these"; a param alternative is met when set. */
   needs: Array<Need | Need[]>;
-  /** SQL reductions over the role tables (named after their role), keyed by name. */
-  reductions(params: P, ctx: AnalysisContext): Record<string, string>;
-  /** Computed products the analysis uses, by name (see Product); their values reach compute. */
-  products?(params: P, ctx: AnalysisContext): Record<string, ProductNeed>;
-  /** Pure computation over the reductions' rows (and the values of the products it asked for). */
-  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext, products?: Record<string, unknown>): AnalysisResult;
   /** The table printed by `analyze --format csv` and shown by a table cell by default. */
   mainTable: string;
   /**
@@ -152,6 +156,72 @@ export interface Analysis<P = any> {
    * tables have no declared shape, leave them out.
    */
   outputs?: AnalysisOutputs;
+}
+
+/**
+ * An analysis, in stages (the way Vega-Lite parses a spec once and compiles the parsed model):
+ *
+ * 1. `plan(params, ctx)` validates and resolves everything once — the period and its previous and
+ *    last-year periods, cohorts, the as-of date, the revenue basis, thresholds — into the plan L,
+ *    which carries what the later stages need of the context (a RunContext: no period to resolve
+ *    again). Its errors are ChurnbookErrors, raised before any SQL runs. The runner calls it once
+ *    per cell and hands the same plan to every later stage.
+ * 2. `reductions(plan)` only declares SQL; `products(plan)` declares the shared products it uses.
+ * 3. `compute(rows, plan, products)` is pure.
+ * 4. `definition(plan, result)` and `chart(result, plan)` read the plan too.
+ *
+ * Write one with `defineAnalysis`, which infers P and L from `plan`'s annotated signature.
+ */
+export interface Analysis<P = any, L = any> extends AnalysisInfo {
+  plan(params: P, ctx: AnalysisContext): L;
+  /** SQL reductions over the role tables (named after their role), keyed by name. */
+  reductions(plan: L): Record<string, string>;
+  /** Computed products the analysis uses, by name (see Product); their values reach compute. */
+  products?(plan: L): Record<string, ProductNeed>;
+  /** Pure computation over the reductions' rows (and the values of the products it asked for). */
+  compute(data: Record<string, Row[]>, plan: L, products?: Record<string, unknown>): AnalysisResult;
+  /**
+   * The exact definition of every metric, printed in the report's appendix. A function gets the
+   * plan the cell ran with and its result (facts of the data, such as a computed threshold; null
+   * when there is none), so the appendix states what was computed rather than the defaults.
+   */
+  definition: Localized | ((plan: L, result: AnalysisResult | null) => Localized);
   /** The default chart (a declarative Plot spec over the result's tables), if any. */
+  chart?(result: AnalysisResult, plan: L): import("../charts/spec.js").ChartSpec | null;
+}
+
+/** An analysis, typed from its plan stage: P from `plan`'s params, L from what it returns. */
+export function defineAnalysis<P, L>(analysis: Analysis<P, L>): Analysis<P, L> {
+  return analysis;
+}
+
+/**
+ * TRANSITIONAL — the unstaged contract that analyses not yet migrated to `Analysis` still meet:
+ * every stage takes the raw (params, ctx) and resolves its plan again. `staged` adapts one.
+ */
+export interface LegacyAnalysis<P = any> extends AnalysisInfo {
+  definition: Localized | ((params: P, ctx: AnalysisContext, result: AnalysisResult | null) => Localized);
+  reductions(params: P, ctx: AnalysisContext): Record<string, string>;
+  products?(params: P, ctx: AnalysisContext): Record<string, ProductNeed>;
+  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext, products?: Record<string, unknown>): AnalysisResult;
   chart?(result: AnalysisResult, params: P, ctx: AnalysisContext): import("../charts/spec.js").ChartSpec | null;
+}
+
+/** TRANSITIONAL: a staged analysis, or an unmigrated one. */
+export type AnyAnalysis<P = any> = Analysis<P> | LegacyAnalysis<P>;
+
+/** TRANSITIONAL: an unmigrated analysis as a staged one whose plan is its raw params and context. */
+export function staged<P>(a: AnyAnalysis<P>): Analysis<P> {
+  if ("plan" in a) return a;
+  type L = { p: P; ctx: AnalysisContext };
+  const { definition, products, chart } = a;
+  return {
+    ...a,
+    plan: (p, ctx): L => ({ p, ctx }),
+    reductions: (l: L) => a.reductions(l.p, l.ctx),
+    products: products && ((l: L) => products(l.p, l.ctx)),
+    compute: (data, l: L, pr) => a.compute(data, l.p, l.ctx, pr),
+    definition: typeof definition === "function" ? (l: L, r) => definition(l.p, l.ctx, r) : definition,
+    chart: chart && ((r, l: L) => chart(r, l.p, l.ctx)),
+  };
 }

@@ -23,7 +23,8 @@ export interface CellResult {
   analysis: Analysis;
   params: Record<string, Value>;
   result: AnalysisResult;
-  ctx?: AnalysisContext;
+  /** The plan the result was computed with (analysis/types.ts): its chart and appendix text read it. */
+  plan: unknown;
 }
 export type ResultsById = Map<string, CellResult>;
 
@@ -32,7 +33,6 @@ export interface Scope {
   period: Period;
   locale: Locale;
   currency: string;
-  ctx?: AnalysisContext;
 }
 
 export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope): CellOutput {
@@ -55,7 +55,7 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         chart = cell.spec as ChartSpec;
         for (const m of chart.marks) table(r, m.data, cell.from);
       } else {
-        chart = r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope)) ?? null;
+        chart = r.analysis.chart?.(r.result, r.plan) ?? null;
         if (!chart) throw new ChurnbookError("no-chart", `analysis "${r.analysis.id}" has no default chart`, { hint: "write a chart spec with marks" });
       }
       return withNotes({ kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: r.result.tables, landscape: cell.landscape }, takeNotes(results, [cell.from], scope));
@@ -101,7 +101,7 @@ export function defaultView(cell: Extract<ReportCell, { kind: "analysis" }>, res
   const title = cell.title ?? r.analysis.title[scope.locale];
   const notes = takeNotes(results, [cell.id], scope);
   const out: CellOutput[] = [];
-  if (r.analysis.chart?.(r.result, r.params, r.ctx ?? contextOf(scope))) {
+  if (r.analysis.chart?.(r.result, r.plan)) {
     out.push(stripNotes(buildCell({ kind: "chart", id: `${cell.id}-chart`, title, caption: cell.caption, from: cell.id, spec: null, landscape: false, line: cell.line }, results, scope)));
   }
   out.push(withNotes(stripNotes(buildCell({ kind: "table", id: `${cell.id}-table`, title: out.length ? undefined : title, from: cell.id, table: null, columns: null, limit: 20, sort: null, landscape: false, line: cell.line }, results, scope)), notes));
@@ -155,10 +155,6 @@ function stripNotes(cell: CellOutput): Extract<CellOutput, { notes?: string[] }>
   if (cell.kind !== "chart" && cell.kind !== "table") throw new Error(`not a chart or table cell: ${cell.kind}`);
   const { notes: _shownAfterTheView, ...rest } = cell;
   return rest;
-}
-
-function contextOf(scope: Scope): AnalysisContext {
-  return scope.ctx ?? { period: scope.period, locale: scope.locale, currency: scope.currency, churn: { kind: "subscriptions" }, fields: {} };
 }
 
 /** The Handlebars context of markdown cells: each analysis id → its scalars and tables. */

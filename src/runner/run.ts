@@ -14,7 +14,7 @@ import type { LoadedDataset } from "../data/load.js";
 import { checkPeriodCoverage, dataExtent, defaultPeriod, futureRowsWarning } from "../data/quality.js";
 import { getAnalysis } from "../analysis/registry.js";
 import { resolveParams } from "../analysis/params.js";
-import { appendixDefinition, planProducts, reductionSql, runAnalysis, runShared } from "../analysis/run.js";
+import { appendixDefinition, planAnalysis, planProducts, reductionSql, runPlanned, runShared, type Planned } from "../analysis/run.js";
 import type { Analysis, AnalysisContext, AnalysisResult, Row, Value } from "../analysis/types.js";
 import type { CellOutput, ReportDocument } from "../render/document.js";
 import { ChurnbookError, isChurnbookError } from "../util/errors.js";
@@ -245,11 +245,21 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       const raw = Object.fromEntries(Object.entries(cell.params).map(([k, v]) => [k, typeof v === "string" ? fillTemplate(v, params, { file: report.file, line: cell.line }) : v]));
       return resolveParams(analysis, raw, { file: report.file, line: cell.line, cellId: cell.id });
     };
+    // Each analysis cell is planned once (its params, period, cohorts… resolved; analysis/types.ts):
+    // every later stage — SQL, products, compute, chart, appendix — reads that plan. A cell whose
+    // plan fails keeps its error and fails in its turn, at its own line.
+    const plans = new Map<string, Planned | { error: unknown }>();
+    for (const cell of report.cells) {
+      if (cell.kind !== "analysis") continue;
+      try {
+        const analysis = getAnalysis(cell.analysis);
+        plans.set(cell.id, planAnalysis(analysis, cellParams(cell, analysis), ctx));
+      } catch (error) {
+        plans.set(cell.id, { error });
+      }
+    }
     // Products several cells share are merged first (the period aggregates: one SQL pass for all).
-    planProducts(shared, report.cells.flatMap((cell) => (cell.kind === "analysis" ? [() => {
-      const analysis = getAnalysis(cell.analysis);
-      return analysis.products?.(cellParams(cell, analysis), ctx);
-    }] : [])), ctx);
+    planProducts(shared, [...plans.values()].filter((c): c is Planned => !("error" in c)));
     const failed = new Map<string, string>();
     const runs = new Map<string, CellRun>();
     const keys = new Map<string, string>();
@@ -267,20 +277,21 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       runs.set(cell.id, run);
       try {
         if (cell.kind === "analysis") {
-          const analysis = getAnalysis(cell.analysis);
-          const p = cellParams(cell, analysis);
+          const planned = plans.get(cell.id)!;
+          if ("error" in planned) throw planned.error;
+          const { analysis, params: p } = planned;
           // The exact SQL the analysis asks for, and the datasets it reads.
-          const sql = reductionSql(analysis, p, ctx).sort();
+          const sql = reductionSql(planned).sort();
           const reads = Object.keys(dataKeys).filter((role) => sql.some((q) => new RegExp(`\\b${role}\\b`).test(q))).sort();
           const key = cacheKey("analysis", version, analysis.id, p, { period, locale: ctx.locale, currency, churn: ctx.churn, returns: ctx.returns ?? "net", fields: ctx.fields }, sql, reads.map((r) => [r, dataKeys[r]]));
           run.key = key;
           let result = options.cache ? await cache.get<AnalysisResult>("analysis", key) : undefined;
           run.cached = result !== undefined;
           if (!result) {
-            result = await runAnalysis(await loadAll(), analysis, p, ctx, shared);
+            result = await runPlanned(await loadAll(), planned, shared);
             await cache.put("analysis", key, result);
           }
-          const r: CellResult = { analysis, params: p, result, ctx };
+          const r: CellResult = { analysis, params: p, result, plan: planned.plan };
           results.set(cell.id, r);
           analysisResults.push(r);
           keys.set(cell.id, key);
@@ -313,7 +324,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     // keys, the params, and which of its upstream results earlier cells showed (notes go with
     // the first cell that shows a result).
     const cells: CellOutput[] = [];
-    const scope = { params, period, locale: report.locale, currency, ctx };
+    const scope = { params, period, locale: report.locale, currency };
     const shownBefore = new Set<string>();
     for (const cell of report.cells) {
       if (cell.kind === "analysis" || cell.kind === "transform") {
@@ -375,7 +386,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     // The appendix level decides between plain words and the full formulas (none: no appendix).
     const level = report.appendix ?? "plain";
     const used = level === "none" ? [] : [...new Map(analysisResults.map((r) => {
-      const text = appendixDefinition(r.analysis, r.params, r.ctx ?? ctx, r.result, level);
+      const text = appendixDefinition(r.analysis, r.plan, report.locale, r.result, level);
       return [`${r.analysis.id}\u0000${text}`, { id: r.analysis.id, title: r.analysis.title[report.locale], definition: text }] as const;
     })).values()];
     // Page one: the alerts and the executive summary, from the results (runner/alerts.ts, summary.ts).

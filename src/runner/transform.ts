@@ -36,12 +36,13 @@ export function transformResult(cell: TransformCell, rows: Row[], results: Resul
     definition: { "zh-CN": "", "en-US": "" },
     params: { type: "object", properties: {} } as unknown as Analysis["params"],
     needs: [],
+    plan: () => ({}),
     reductions: () => ({}),
     compute: () => ({ scalars: {}, tables: { [id]: rows } }),
     mainTable: id,
     outputs: transformOutputs(cell, rows, results),
   };
-  return { analysis, params: {}, result: { scalars: { rows: rows.length }, tables: { [id]: rows } } };
+  return { analysis, params: {}, plan: {}, result: { scalars: { rows: rows.length }, tables: { [id]: rows } } };
 }
 
 /**

@@ -26,7 +26,7 @@ const fake = fakeAnalysis({
 });
 
 const noCustomers: AnalysisResult = { scalars: { churn_rate: null, customers: 0 }, tables: { rows: [] }, notes: ["2026-10: no customers at the start of the period; churn, retention and growth rates are undefined (null)."] };
-const results = (result: AnalysisResult): ResultsById => new Map([["summary", { analysis: fake, params: {}, result }]]);
+const results = (result: AnalysisResult): ResultsById => new Map([["summary", { analysis: fake, params: {}, plan: {}, result }]]);
 const scope = (locale: Locale) => ({ params: {}, period: parsePeriod("2026-10"), locale, currency: "USD" });
 const markdown = (text: string): ReportCell => ({ kind: "markdown", id: "m", markdown: text, line: 1 });
 const notesOf = (c: CellOutput) => ("notes" in c ? c.notes : undefined);

@@ -20,7 +20,7 @@ function results(notes: Record<string, string[] | undefined>): ResultsById {
   const map: ResultsById = new Map();
   for (const [id, n] of Object.entries(notes)) {
     const result: AnalysisResult = { scalars: { total: 3 }, tables: { rows: [{ k: "a", v: 1 }, { k: "b", v: 2 }] }, notes: n };
-    map.set(id, { analysis: fake, params: {}, result });
+    map.set(id, { analysis: fake, params: {}, plan: {}, result });
   }
   return map;
 }

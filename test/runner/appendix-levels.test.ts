@@ -31,7 +31,7 @@ describe("appendix levels", () => {
   it("plain: every analysis has words in both locales, with nothing technical", () => {
     for (const locale of locales)
       for (const a of registry.values()) {
-        const text = appendixDefinition(a, resolveParams(a, {}), ctx(locale), null, "plain");
+        const text = appendixDefinition(a, a.plan(resolveParams(a, {}), ctx(locale)), locale, null, "plain");
         expect(text, `${a.id} (${locale})`).toBe((msg(locale).plainDefinitions as Record<string, string>)[a.id]);
         expect(technical(text), `${a.id} (${locale}): ${text}`).toEqual([]);
       }
@@ -39,7 +39,7 @@ describe("appendix levels", () => {
 
   it("full: the plain words followed by the exact definition", () => {
     const a = registry.get("survival")!;
-    const text = appendixDefinition(a, resolveParams(a, {}), ctx("en-US"), null, "full");
+    const text = appendixDefinition(a, a.plan(resolveParams(a, {}), ctx("en-US")), "en-US", null, "full");
     expect(text.startsWith(msg("en-US").plainDefinitions.survival + "\n")).toBe(true);
     expect(text).toContain("Kaplan–Meier");
   });

@@ -14,7 +14,7 @@ import { formatValue } from "../../src/util/format.js";
 import { splitPoints } from "../../src/runner/summary.js";
 import { evaluateAlerts, periodThreshold } from "../../src/runner/alerts.js";
 import type { ResultsById } from "../../src/runner/cells.js";
-import { churnSummary } from "../../src/analysis/churn-summary.js";
+import { getAnalysis } from "../../src/analysis/registry.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const now = new Date("2026-11-25T09:00:00Z");
@@ -125,7 +125,7 @@ describe("page one", () => {
 
   it("alerts fire on their thresholds, and unavailable rules are listed", () => {
     const results: ResultsById = new Map([
-      ["s", { analysis: churnSummary, params: {}, result: { scalars: { churn_rate: 0.05, prev_churn_rate: 0.02, nrr: 0.99, prev_nrr: 0.98 }, tables: {} } }],
+      ["s", { analysis: getAnalysis("churn-summary"), params: {}, plan: {}, result: { scalars: { churn_rate: 0.05, prev_churn_rate: 0.02, nrr: 0.99, prev_nrr: 0.98 }, tables: {} } }],
     ]);
     const ev = evaluateAlerts(
       [
@@ -153,7 +153,7 @@ describe("page one", () => {
     expect(periodThreshold("churned_mrr", 1000, 3)).toBe(3000);
     expect(periodThreshold("mrr_end", 1000, 12)).toBe(1000);
     expect(periodThreshold("churn_rate", 0.03, 1)).toBe(0.03);
-    const results: ResultsById = new Map([["s", { analysis: churnSummary, params: {}, result: { scalars: { period: "2026-Q3", churn_rate: 0.08, prev_churn_rate: 0.1 }, tables: {} } }]]);
+    const results: ResultsById = new Map([["s", { analysis: getAnalysis("churn-summary"), params: {}, plan: {}, result: { scalars: { period: "2026-Q3", churn_rate: 0.08, prev_churn_rate: 0.1 }, tables: {} } }]]);
     // 8% a quarter is below 1 − 0.97³ ≈ 8.7%: no alert; 9% is above.
     expect(evaluateAlerts([{ metric: "churn_rate", above: 0.03, line: 1 }], results, "en-US", "USD").fired).toEqual([]);
     results.get("s")!.result.scalars.churn_rate = 0.09;

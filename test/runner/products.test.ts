@@ -7,13 +7,13 @@ import { describe, expect, it, vi } from "vitest";
 import type { Engine } from "../../src/data/engine.js";
 import { duckdb } from "../../src/data/dialects/duckdb.js";
 import { parseReportText } from "../../src/runner/definitions.js";
-import { planProducts, runAnalysis, runShared } from "../../src/analysis/run.js";
+import { planAnalysis, planProducts, runAnalysis, runShared } from "../../src/analysis/run.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { churnSummary } from "../../src/analysis/churn-summary.js";
 import { churnTrend } from "../../src/analysis/churn-trend.js";
 import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
 import type { PeriodAggregateParams } from "../../src/analysis/period-metrics/sql.js";
-import type { Analysis, AnalysisContext, Product } from "../../src/analysis/types.js";
+import type { Analysis, AnalysisContext, AnyAnalysis, Product } from "../../src/analysis/types.js";
 import { runReport } from "../../src/runner/run.js";
 import { parsePeriod } from "../../src/util/period.js";
 
@@ -26,6 +26,8 @@ vi.mock("../../src/analysis/predict/pipeline.js", async (importOriginal) => {
 
 describe("products", () => {
   const ctx: AnalysisContext = { period: parsePeriod("2026-10"), locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} };
+  // The period analyses check, when planned, that the subscriptions they read are there.
+  const periodCtx: AnalysisContext = { ...ctx, fields: { subscriptions: ["customer_id", "start_date", "end_date", "mrr"] } };
   // A stand-in engine: the products under test ask it nothing.
   const engine = { query: async () => [], dialect: duckdb } as unknown as Engine;
   let computed = 0;
@@ -37,9 +39,10 @@ describe("products", () => {
     definition: { "zh-CN": id, "en-US": id },
     params: Type.Object({ n: Type.Integer() }),
     needs: [],
+    plan: (p) => p,
     reductions: () => ({}),
     products: (p) => ({ twice: { product: doubled, params: { n: p.n } } }),
-    compute: (_d, p, _c, products) => ({ scalars: { value: products!.twice as number }, tables: {} }),
+    compute: (_d, _p, products) => ({ scalars: { value: products!.twice as number }, tables: {} }),
     mainTable: "none",
   });
 
@@ -55,17 +58,17 @@ describe("products", () => {
 
   it("the period aggregates of churn-summary, churn-trend and leaky-bucket are planned as one list: the trend's", () => {
     const shared = runShared();
-    const cells = ([churnSummary, churnTrend, leakyBucket] as Analysis[]).map((a) => () => a.products!(resolveParams(a, a === churnTrend ? { periods: 12 } : {}) as never, ctx));
-    planProducts(shared, [...cells, () => { throw new Error("a cell that fails later, at its own line"); }], ctx);
-    const planned = [...new Set(shared.plan.values())] as PeriodAggregateParams[];
+    const cells = ([churnSummary, churnTrend, leakyBucket] as AnyAnalysis[]).map((a) => planAnalysis(a, resolveParams(a, a === churnTrend ? { periods: 12 } : {}), periodCtx));
+    planProducts(shared, cells);
+    const planned = [...new Set(shared.merged.values())] as PeriodAggregateParams[];
     expect(planned).toHaveLength(1);
     const labels = planned[0]!.periods.map((p) => p.label);
     expect(labels).toHaveLength(24); // 2024-11 … 2026-10: the trend's 12 periods and its year of lookback
     expect([labels[0], labels[23]]).toEqual(["2024-11", "2026-10"]);
     // Another include_free cannot share the list.
     const other = runShared();
-    planProducts(other, [cells[0]!, () => churnTrend.products!(resolveParams(churnTrend, { include_free: true }) as never, ctx)], ctx);
-    expect(new Set(other.plan.values()).size).toBe(2);
+    planProducts(other, [cells[0]!, planAnalysis(churnTrend, resolveParams(churnTrend, { include_free: true }), periodCtx)]);
+    expect(new Set(other.merged.values()).size).toBe(2);
   });
 
   it("the churn model of risk-list and playbook is trained once per report run", async () => {

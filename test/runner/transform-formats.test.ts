@@ -41,7 +41,7 @@ const scope = { params: {}, period: parsePeriod("2026-10"), locale: "en-US" as c
 function printed(steps: Record<string, unknown>[]): Record<string, { format: string; text: string; header: string }> {
   for (const s of steps) expect(checkTransformStep(s)).toEqual([]);
   const cell = { kind: "transform", id: "t", from: "trend", line: 1, steps: steps.map((s, i) => normalizeTransformStep(s, i + 2)) } as Extract<ReportCell, { kind: "transform" }>;
-  const results: ResultsById = new Map([["trend", { analysis: trend, params: {}, result: { scalars: {}, tables: { periods: rows } } }]]);
+  const results: ResultsById = new Map([["trend", { analysis: trend, params: {}, plan: {}, result: { scalars: {}, tables: { periods: rows } } }]]);
   results.set("t", transformResult(cell, runTransform(cell, results, "t.yaml"), results));
   const table = buildCell({ kind: "table", id: "tab", from: "t", table: null, columns: null, limit: null, sort: null, landscape: false, line: 9 } as ReportCell, results, scope);
   if (table.kind !== "table") throw new Error(table.kind);
