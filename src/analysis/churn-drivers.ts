@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { LegacyAnalysis, AnalysisContext, Locale, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Locale, type Row, type RunContext, type Value } from "./types.js";
 import type { ChartSpec } from "../charts/spec.js";
 import { periodsEndingWith, shiftPeriod, type Period } from "../util/period.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -118,7 +118,7 @@ function resolveBy(by: string, ctx: Pick<AnalysisContext, "fields" | "churn">): 
 }
 
 /** SQL: per period label and segment, customers at the start and how many of them churned by the end. */
-function segmentSql(ctx: AnalysisContext, periods: Period[], source: Source, includeFree: boolean): string {
+function segmentSql(ctx: RunContext, periods: Period[], source: Source, includeFree: boolean): string {
   const openEnd = "DATE '9999-12-31'";
   let segJoin: string;
   let segExpr: string;
@@ -165,22 +165,23 @@ function byName(source: Source, by: string, locale: Locale): string {
  * (more or fewer customers in segments that churn more) with the symmetric decomposition of
  * `decompose`. The totals equal churn-summary's churn_rate − prev_churn_rate (standard).
  */
-export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
+export const churnDrivers = defineAnalysis({
   id: "churn-drivers",
   title: { "zh-CN": "流失率变化的驱动因素", "en-US": "What drove the change in churn" },
   summary: {
     "zh-CN": "把客户流失率相对上一期的变化，按属性（套餐、区域、渠道、在网时长…）拆成各细分自身流失率变化（费率效应）和客户结构变化（结构效应），两者之和恰好等于总变化。",
     "en-US": "Splits the change of the customer churn rate against the previous period, by an attribute (plan, region, channel, tenure…), into rate effects (segments churning more or less) and mix effects (a shift of customers between segments); the two sum exactly to the change.",
   },
-  definition(p, ctx) {
+  // The period, the previous one, the periods of the usual band and the attribute to split by, resolved once.
+  plan(p: ChurnDriversParams, ctx: AnalysisContext) {
+    checkBasisRole(ctx, "churn-drivers");
+    const source = resolveBy(p.by, ctx);
     const period = resolvePeriod(p.period, ctx.period);
-    const source = (() => {
-      try {
-        return resolveBy(p.by, ctx);
-      } catch {
-        return { kind: "customers", column: p.by } as Source;
-      }
-    })();
+    const periods = periodsEndingWith(period, Math.max(2, p.history + 1));
+    const past = p.history > 0 ? periodsEndingWith(period, p.history + 1).slice(0, -1) : [];
+    return { p, ctx: runContext(ctx), source, period, prev: shiftPeriod(period, -1), periods, past };
+  },
+  definition({ p, period, prev, source }) {
     const zhBy = byName(source, p.by, "zh-CN");
     const enBy = byName(source, p.by, "en-US");
     const planZh = source.kind === "subscription-plan" ? "（套餐取每位客户在期初有效的订阅的套餐）" : source.kind === "tenure" ? "（在网时长 = 期初距客户首次开始活跃的月数，分为 0–3、3–12、12–24、24 个月以上）" : "";
@@ -188,12 +189,12 @@ export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
     return {
       "zh-CN":
         `客户流失率按标准口径计算：期初客户中到期末不再活跃的比例（与核心指标一致）。按“${zhBy}”${planZh}把期初客户分成若干细分：每个细分的权重 w = 该细分期初客户数 ÷ 全部期初客户数，流失率 r = 该细分期初客户中流失的比例，总流失率 = Σ w × r。` +
-        `本期（${period.label}）相对上一期（${shiftPeriod(period, -1).label}）的变化拆为两部分：费率效应 = Σ（两期权重的平均 × 该细分流失率的变化），即各细分自身流失得更多或更少；结构效应 = Σ（两期流失率的平均 × 该细分权重的变化），即客户更多或更少地落在高流失的细分。` +
+        `本期（${period.label}）相对上一期（${prev.label}）的变化拆为两部分：费率效应 = Σ（两期权重的平均 × 该细分流失率的变化），即各细分自身流失得更多或更少；结构效应 = Σ（两期流失率的平均 × 该细分权重的变化），即客户更多或更少地落在高流失的细分。` +
         "两部分之和恰好等于总变化（对称分解，两期地位相同，没有残差）。某一期没有期初客户的细分在那一期没有流失率，用另一期的流失率代替，其贡献全部计入结构效应。" +
         (p.history > 0 ? `每个细分的通常水平 = 本期之前 ${p.history} 期（含上一期）中该细分有期初客户的各期流失率的平均值和标准差。` : ""),
       "en-US":
         `The customer churn rate is the standard one: the share of the customers at the start of the period no longer active at its end (as in the key metrics). The customers at the start are split by ${enBy}${planEn}: each segment's weight w = its customers at the start ÷ all customers at the start, its churn rate r = the share of them lost, and the churn rate = Σ w × r. ` +
-        `The change from the previous period (${shiftPeriod(period, -1).label}) to ${period.label} splits into a rate effect = Σ (mean weight of the two periods × change of the segment's churn rate) — segments churning more or less — and a mix effect = Σ (mean churn rate of the two periods × change of the segment's weight) — more or fewer customers in segments that churn more. ` +
+        `The change from the previous period (${prev.label}) to ${period.label} splits into a rate effect = Σ (mean weight of the two periods × change of the segment's churn rate) — segments churning more or less — and a mix effect = Σ (mean churn rate of the two periods × change of the segment's weight) — more or fewer customers in segments that churn more. ` +
         "The two add up exactly to the change (a symmetric decomposition: both periods count alike, nothing is left over). A segment with no customers at the start of one period has no churn rate there; the other period's rate stands in, so its whole contribution is mix." +
         (p.history > 0 ? ` Each segment's usual level = the mean and standard deviation of its churn rates over the ${p.history} periods before this one (the previous one included) in which it had customers at the start.` : ""),
     };
@@ -251,21 +252,14 @@ export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    checkBasisRole(ctx, "churn-drivers");
-    const source = resolveBy(p.by, ctx);
-    const period = resolvePeriod(p.period, ctx.period);
-    return { counts: segmentSql(ctx, periodsEndingWith(period, Math.max(2, p.history + 1)), source, p.include_free) };
+  reductions({ p, ctx, periods, source }) {
+    return { counts: segmentSql(ctx, periods, source, p.include_free) };
   },
 
-  compute(data, p, ctx) {
-    const period = resolvePeriod(p.period, ctx.period);
-    const prev = shiftPeriod(period, -1);
-    const source = resolveBy(p.by, ctx);
+  compute(data, { p, ctx, period, prev, source, past }) {
     const L = ctx.locale;
     const bySeg = new Map<string, SegmentCounts>();
     // Past periods' rates per segment (the usual band): label → segment key → rate.
-    const past = p.history > 0 ? periodsEndingWith(period, p.history + 1).slice(0, -1) : [];
     const pastLabels = new Set(past.map((q) => q.label));
     const history: Row[] = [];
     const pastRates = new Map<string, number[]>();
@@ -334,7 +328,7 @@ export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
     return { scalars, tables: { segments, history }, notes };
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     const rows = result.tables.segments ?? [];
     if (rows.length === 0 || result.scalars.change === null) return null;
     const say = msg(ctx.locale).churnDrivers;
@@ -350,4 +344,4 @@ export const churnDrivers: LegacyAnalysis<ChurnDriversParams> = {
       y: { label: null },
     };
   },
-};
+});

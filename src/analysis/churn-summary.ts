@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { LegacyAnalysis, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Row, type Value } from "./types.js";
 import { samePeriodLastYear, shiftPeriod } from "../util/period.js";
 import { baseDefinition, conventionParam, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import {
@@ -39,7 +39,7 @@ export type ChurnSummaryParams = Static<typeof params>;
  * reactivation) ÷ start; GRR/NRR on the starting cohort; quick ratio = (new + expansion +
  * reactivation) ÷ (churn + contraction), null when that is 0. Zero denominators → null.
  */
-export const churnSummary: LegacyAnalysis<ChurnSummaryParams> = {
+export const churnSummary = defineAnalysis({
   id: "churn-summary",
   title: { "zh-CN": "客户流失与收入核心指标", "en-US": "Churn and revenue summary" },
   summary: {
@@ -160,28 +160,28 @@ export const churnSummary: LegacyAnalysis<ChurnSummaryParams> = {
     },
   },
 
-  reductions(p, ctx) {
+  // The period, its previous period and the same period last year, resolved once.
+  plan(p: ChurnSummaryParams, ctx: AnalysisContext) {
     checkBasisRole(ctx, "churn-summary");
-    const period = resolvePeriod(p.period, ctx.period);
-    const periods = [period, shiftPeriod(period, -1), samePeriodLastYear(period)];
-    const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, period, opts) };
-    if (p.convention === "rolling30" || p.conventions === "compare") out.daily = dailyEventsSql(ctx, periods, opts, period.end);
-    return out;
-  },
-  // The period rows come from the run's period aggregates, shared with churn-trend and leaky-bucket.
-  products(p, ctx) {
-    const period = resolvePeriod(p.period, ctx.period);
-    return { [periodAggregates.id]: periodAggregatesNeed([period, shiftPeriod(period, -1), samePeriodLastYear(period)], { includeFree: p.include_free }) };
-  },
-
-  compute(data, p, ctx, products) {
     const period = resolvePeriod(p.period, ctx.period);
     const prev = shiftPeriod(period, -1);
     const ly = samePeriodLastYear(period);
+    return { p, ctx: runContext(ctx), period, prev, ly, opts: { includeFree: p.include_free }, basis: revenueBasis(ctx), source: { dataset: basisDataset(ctx) } };
+  },
+
+  reductions({ p, ctx, period, prev, ly, opts }) {
+    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, period, opts) };
+    if (p.convention === "rolling30" || p.conventions === "compare") out.daily = dailyEventsSql(ctx, [period, prev, ly], opts, period.end);
+    return out;
+  },
+  // The period rows come from the run's period aggregates, shared with churn-trend and leaky-bucket.
+  products({ period, prev, ly, opts }) {
+    return { [periodAggregates.id]: periodAggregatesNeed([period, prev, ly], opts) };
+  },
+
+  compute(data, { p, ctx, period, prev, ly, basis, source }, products) {
     const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const ev = data.daily ? dailyEvents(data.daily) : undefined;
-    const source = { dataset: basisDataset(ctx) };
     const get = (label: string): Row => {
       const r = byLabel.get(label);
       if (!r) throw new Error(`churn-summary: no aggregate row for ${label}`);
@@ -192,7 +192,6 @@ export const churnSummary: LegacyAnalysis<ChurnSummaryParams> = {
     const cur = periodMetrics(rows.cur, p.convention, ev, source);
     const pre = periodMetrics(rows.prev, p.convention, ev, source);
     const last = periodMetrics(rows.ly, p.convention, ev, source);
-    const basis = revenueBasis(ctx);
 
     const scalars: Record<string, Value> = {
       period: period.label,
@@ -226,7 +225,7 @@ export const churnSummary: LegacyAnalysis<ChurnSummaryParams> = {
   chart() {
     return null;
   },
-};
+});
 
 /** The period's churn rate under every convention (table `conventions`). */
 function compareConventions(row: Row, ev: ReturnType<typeof dailyEvents> | undefined, locale: "zh-CN" | "en-US"): Row[] {

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { LegacyAnalysis, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Row, type Value } from "./types.js";
 import { baseDefinition, conventionParam, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, dailyEvents, droppedNotes, metricLabels, periodMetrics, trendPeriods, yearLag, type MetricKey, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, dailyEventsSql, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
@@ -45,7 +45,7 @@ function lookback(grain: "month" | "quarter" | "year"): number {
  * periods, including the look-back, come from ONE SQL query. mean_churn_rate = the mean of
  * the periods' defined churn rates.
  */
-export const churnTrend: LegacyAnalysis<ChurnTrendParams> = {
+export const churnTrend = defineAnalysis({
   id: "churn-trend",
   title: { "zh-CN": "客户流失与保持趋势", "en-US": "Churn and retention trend" },
   summary: {
@@ -140,33 +140,34 @@ export const churnTrend: LegacyAnalysis<ChurnTrendParams> = {
     },
   },
 
-  reductions(p, ctx) {
+  // The periods shown and, before them, the look-back their prev_ and ly_ columns need: resolved once.
+  plan(p: ChurnTrendParams, ctx: AnalysisContext) {
     checkBasisRole(ctx, "churn-trend");
     const shown = trendPeriods(ctx.period, p.grain, p.periods);
-    const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain));
-    const opts = { includeFree: p.include_free };
-    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, shown[shown.length - 1]!, opts) };
-    if (p.convention === "rolling30") out.daily = dailyEventsSql(ctx, all, opts, shown[shown.length - 1]!.end);
+    const grain = shown[0]!.grain;
+    const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(grain));
+    return { p, ctx: runContext(ctx), shown, last: shown[shown.length - 1]!, all, grain, opts: { includeFree: p.include_free }, basis: revenueBasis(ctx), source: { dataset: basisDataset(ctx) } };
+  },
+
+  reductions({ p, ctx, last, all, opts }) {
+    const out: Record<string, string> = { dropped: droppedRowsSql(ctx, last, opts) };
+    if (p.convention === "rolling30") out.daily = dailyEventsSql(ctx, all, opts, last.end);
     return out;
   },
   // The period rows come from the run's period aggregates, shared with churn-summary and leaky-bucket.
-  products(p, ctx) {
-    const shown = trendPeriods(ctx.period, p.grain, p.periods);
-    return { [periodAggregates.id]: periodAggregatesNeed(trendPeriods(ctx.period, p.grain, p.periods + lookback(shown[0]!.grain)), { includeFree: p.include_free }) };
+  products({ all, opts }) {
+    return { [periodAggregates.id]: periodAggregatesNeed(all, opts) };
   },
 
-  compute(data, p, ctx, products) {
-    const shown = trendPeriods(ctx.period, p.grain, p.periods);
-    const grain = shown[0]!.grain;
+  compute(data, { p, ctx, shown, last, all, grain, basis, source }, products) {
     const lag = yearLag(grain);
-    const all = trendPeriods(ctx.period, p.grain, p.periods + lookback(grain));
     const ev = data.daily ? dailyEvents(data.daily) : undefined;
     const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const metrics: PeriodMetrics[] = all.map((per) => {
       const row = byLabel.get(per.label);
       if (!row) throw new Error(`churn-trend: no aggregate row for ${per.label}`);
-      assertBridge(row, { dataset: basisDataset(ctx) });
-      return periodMetrics(row, p.convention, ev, { dataset: basisDataset(ctx) });
+      assertBridge(row, source);
+      return periodMetrics(row, p.convention, ev, source);
     });
     const offset = all.length - shown.length;
     const trend: Row[] = shown.map((per, i) => {
@@ -186,19 +187,19 @@ export const churnTrend: LegacyAnalysis<ChurnTrendParams> = {
       grain,
       periods: shown.length,
       first_period: shown[0]!.label,
-      last_period: shown[shown.length - 1]!.label,
+      last_period: last.label,
       convention: p.convention,
-      revenue_basis: revenueBasis(ctx),
+      revenue_basis: basis,
       mean_churn_rate: defined.length ? defined.reduce((s, v) => s + v, 0) / defined.length : null,
     };
-    const notes: string[] = droppedNotes(data.dropped?.[0], shown[shown.length - 1]!.label, ctx.locale);
+    const notes: string[] = droppedNotes(data.dropped?.[0], last.label, ctx.locale);
     const undefinedPeriods = trend.filter((r) => r.churn_rate === null).map((r) => String(r.period));
     if (undefinedPeriods.length)
       notes.push(msg(ctx.locale).churnTrend.undefinedPeriods(undefinedPeriods));
     return { scalars, tables: { trend, rates }, notes };
   },
 
-  chart(result, _p, ctx) {
+  chart(result, { ctx }) {
     if (!result.tables.rates?.some((r) => r.metric === "churn_rate" && r.value !== null)) return null;
     const say = msg(ctx.locale).churnTrend;
     // Churn on its own scale (a few per cent): on a shared 0–100 % axis with retention, both
@@ -214,5 +215,4 @@ export const churnTrend: LegacyAnalysis<ChurnTrendParams> = {
       y: { format: "percent", label: metricLabels.churn_rate[ctx.locale], zero: true },
     };
   },
-
-};
+});

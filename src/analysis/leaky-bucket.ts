@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { LegacyAnalysis, Localized, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Localized, type Row, type Value } from "./types.js";
 import { baseDefinition, grainParam, includeFreeParam, periodNeeds, periodsParam } from "./period-metrics/common.js";
 import { assertBridge, basisDataset, droppedNotes, metricLabels, periodMetrics, trendPeriods, type PeriodMetrics } from "./period-metrics/metrics.js";
 import { checkBasisRole, droppedRowsSql, periodAggregates, periodAggregatesNeed, periodRows, revenueBasis } from "./period-metrics/sql.js";
@@ -80,7 +80,7 @@ function flowRow(label: string, start: string, m: PeriodMetrics): Row {
  * value, kind start|in|out|end); out values are negative, so start + Σ in/out = end;
  * `flows` — per period of the trend (last `periods` of `grain`): start, in, out, end.
  */
-export const leakyBucket: LegacyAnalysis<LeakyBucketParams> = {
+export const leakyBucket = defineAnalysis({
   id: "leaky-bucket",
   title: { "zh-CN": "漏水桶：客户与收入的流入流出", "en-US": "Leaky bucket: customers and revenue in and out" },
   summary: {
@@ -152,35 +152,39 @@ export const leakyBucket: LegacyAnalysis<LeakyBucketParams> = {
     },
   },
 
-  reductions(p, ctx) {
+  // The report period and the flows' periods, resolved once.
+  plan(p: LeakyBucketParams, ctx: AnalysisContext) {
     checkBasisRole(ctx, "leaky-bucket");
-    return { dropped: droppedRowsSql(ctx, ctx.period, { includeFree: p.include_free }) };
-  },
-  // The period rows come from the run's period aggregates, shared with churn-summary and churn-trend.
-  products(p, ctx) {
-    return { [periodAggregates.id]: periodAggregatesNeed([ctx.period, ...trendPeriods(ctx.period, p.grain, p.periods)], { includeFree: p.include_free }) };
+    return { ctx: runContext(ctx), period: ctx.period, flows: trendPeriods(ctx.period, p.grain, p.periods), opts: { includeFree: p.include_free }, basis: revenueBasis(ctx), source: { dataset: basisDataset(ctx) } };
   },
 
-  compute(data, p, ctx, products) {
+  reductions({ ctx, period, opts }) {
+    return { dropped: droppedRowsSql(ctx, period, opts) };
+  },
+  // The period rows come from the run's period aggregates, shared with churn-summary and churn-trend.
+  products({ period, flows, opts }) {
+    return { [periodAggregates.id]: periodAggregatesNeed([period, ...flows], opts) };
+  },
+
+  compute(data, { ctx, period, flows, basis, source }, products) {
     const byLabel = new Map(periodRows(products).map((r) => [String(r.label), r]));
     const metricsOf = (label: string): PeriodMetrics => {
       const row = byLabel.get(label);
       if (!row) throw new Error(`leaky-bucket: no aggregate row for ${label}`);
-      assertBridge(row, { dataset: basisDataset(ctx) });
-      return periodMetrics(row, "standard", undefined, { dataset: basisDataset(ctx) });
+      assertBridge(row, source);
+      return periodMetrics(row, "standard", undefined, source);
     };
-    const basis = revenueBasis(ctx);
-    const cur = metricsOf(ctx.period.label);
+    const cur = metricsOf(period.label);
     const label = (k: string) => (basis === "period_revenue" && revenueLevelLabels[k] ? revenueLevelLabels[k] : stepLabels[k]!)[ctx.locale];
     const signed = (v: number | null, kind: Kind) => (v === null ? null : kind === "out" ? 0 - v : v);
     const waterfall: Row[] = [
       ...customerSteps.map(([k, kind]) => ({ measure: "customers", step: k, label: label(k), value: signed(cur[k], kind), kind })),
       ...(basis === null ? [] : revenueSteps.map(([k, kind]) => ({ measure: "revenue", step: k, label: label(k), value: signed(cur[k], kind), kind }))),
     ];
-    const flows = trendPeriods(ctx.period, p.grain, p.periods).map((per) => flowRow(per.label, per.start, metricsOf(per.label)));
-    const now = flowRow(ctx.period.label, ctx.period.start, cur);
+    const flowRows = flows.map((per) => flowRow(per.label, per.start, metricsOf(per.label)));
+    const now = flowRow(period.label, period.start, cur);
     const scalars: Record<string, Value> = {
-      period: ctx.period.label,
+      period: period.label,
       revenue_basis: basis,
       customers_start: now.customers_start!,
       customers_in: now.customers_in!,
@@ -193,11 +197,11 @@ export const leakyBucket: LegacyAnalysis<LeakyBucketParams> = {
       mrr_end: now.mrr_end!,
       net_new_mrr: now.net_new_mrr!,
     };
-    const notes = droppedNotes(data.dropped?.[0], ctx.period.label, ctx.locale);
-    return { scalars, tables: { waterfall, flows }, ...(notes.length ? { notes } : {}) };
+    const notes = droppedNotes(data.dropped?.[0], period.label, ctx.locale);
+    return { scalars, tables: { waterfall, flows: flowRows }, ...(notes.length ? { notes } : {}) };
   },
 
-  chart(result, _p, ctx) {
+  chart(result, { ctx }) {
     if (!result.tables.waterfall?.length) return null;
     const options = { x: "label", y: "value", kind: "kind" };
     // The flows (tens) would be slivers on a zero-based axis against the totals (thousands):
@@ -210,4 +214,4 @@ export const leakyBucket: LegacyAnalysis<LeakyBucketParams> = {
       y: { format: "integer", label: msg(ctx.locale).common.customers, zero: false },
     };
   },
-};
+});

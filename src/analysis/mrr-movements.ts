@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { LegacyAnalysis, Locale, Localized, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Locale, type Localized, type Row, type Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
@@ -51,7 +51,7 @@ const num = (v: Value | undefined): number => (typeof v === "number" ? v : Numbe
  * against boundary totals taken straight from the source; a mismatch (rows that cannot be
  * attributed to a customer, non-finite values) throws ChurnbookError "mrr-bridge" naming them.
  */
-export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
+export const mrrMovements = defineAnalysis({
   id: "mrr-movements",
   title: { "zh-CN": "MRR 变动明细", "en-US": "MRR movements" },
   summary: {
@@ -112,22 +112,24 @@ export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
     },
   },
 
-  reductions(p, ctx) {
+  // The period and the revenue basis (there must be one: MRR or amounts), resolved once.
+  plan(p: MrrMovementsParams, ctx: AnalysisContext) {
     checkBasisRole(ctx, "mrr-movements");
-    if (revenueBasis(ctx) === null) {
+    const basis = revenueBasis(ctx);
+    if (basis === null) {
       const sub = ctx.churn.kind === "subscriptions";
       throw new ChurnbookError("missing-field", `analysis "mrr-movements" needs field "${sub ? "mrr" : "amount"}" in the ${sub ? "subscriptions" : "transactions"} dataset`, {
         hint: `map a column to it, e.g. --map ${sub ? "subscriptions.mrr" : "transactions.amount"}=<column>`,
       });
     }
-    const period = resolvePeriod(p.period, ctx.period);
-    const opts = { includeFree: p.include_free };
+    return { ctx: runContext(ctx), period: resolvePeriod(p.period, ctx.period), opts: { includeFree: p.include_free }, basis, source: { dataset: basisDataset(ctx) } };
+  },
+
+  reductions({ ctx, period, opts }) {
     return { log: movementLogSql(ctx, period, opts), totals: boundaryTotalsSql(ctx, period), dropped: droppedRowsSql(ctx, period, opts) };
   },
 
-  compute(data, p, ctx) {
-    const period = resolvePeriod(p.period, ctx.period);
-    const basis = revenueBasis(ctx);
+  compute(data, { ctx, period, basis, source }) {
     const log = data.log ?? [];
     const totals = data.totals?.[0] ?? {};
     const start = totals.mrr_start === null || totals.mrr_start === undefined ? null : Number(totals.mrr_start);
@@ -157,7 +159,7 @@ export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
         .map((r) => (typeof r.issue === "string" && r.issue !== "" ? r.issue : r.customer_id === null ? "(no customer_id)" : String(r.customer_id)))
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const numbers = { start, end, new: sums.new, expansion: sums.expansion, reactivation: sums.reactivation, contraction: 0 - sums.contraction, churn: 0 - sums.churn };
-      bridgeError(period.label, numbers, names.slice(0, 10).join("; "), names.length, { dataset: basisDataset(ctx) });
+      bridgeError(period.label, numbers, names.slice(0, 10).join("; "), names.length, source);
     }
 
     const label = (s: MovementKind | "start" | "end") => bridgeStepLabel(s, ctx.locale, basis);
@@ -195,7 +197,7 @@ export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
     return { scalars, tables: { movements: movements as Row[], bridge }, notes };
   },
 
-  chart(result, _p, ctx) {
+  chart(result, { ctx }) {
     if (!result.tables.bridge?.length || result.scalars.mrr_start === null) return null;
     const say = msg(ctx.locale).mrrMovements;
     const s = result.scalars;
@@ -209,4 +211,4 @@ export const mrrMovements: LegacyAnalysis<MrrMovementsParams> = {
       x: { label: null },
     };
   },
-};
+});

@@ -133,7 +133,8 @@ export function describePlan<L>(analysis: Analysis<any, L>, plan: L, result: Ana
 /** The definition text for these params and context (planned here: `churnbook analyses`, tests). */
 export function definitionOf<P>(analysis: Analysis<P> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
   const a = staged(analysis);
-  return describePlan(a, a.plan(params, ctx), result);
+  // A fixed text needs no plan (and so no data to plan against).
+  return typeof a.definition === "function" ? a.definition(a.plan(params, ctx), result) : a.definition;
 }
 
 /**

@@ -4,7 +4,7 @@ import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, planFor, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
 import { withRavenstack } from "./fixtures/ravenstack.js";
 
@@ -75,7 +75,7 @@ describe("churn-trend", () => {
     expect(rates[0]).toBe(0);
     expect(rates[1]).toBeCloseTo(56 / 155, 12);
     expect(r.tables.rates!.map((x) => x.label)).toEqual(["客户流失率", "客户保持率", "客户流失率", "客户保持率"]);
-    const chart = churnTrend.chart!(r, resolveParams(churnTrend, {}), { locale: "zh-CN" } as AnalysisContext)!;
+    const chart = churnTrend.chart!(r, planFor(churnTrend, {}, { locale: "zh-CN" }))!;
     expect(chart.title).toBe("客户流失率趋势");
     expect(chart.y!.format).toBe("percent");
     // Churn alone on its own scale: retention never shares its 0–100 % axis.

@@ -14,7 +14,7 @@ const ctx: AnalysisContext = {
   currency: "USD",
   churn: { kind: "subscriptions" },
   period: parsePeriod("2026-10"),
-  fields: { transactions: ["customer_id", "date", "amount", "cost"], subscriptions: ["customer_id", "start_date", "end_date", "mrr"], customers: ["customer_id"] },
+  fields: { transactions: ["customer_id", "date", "amount", "cost"], subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"], customers: ["customer_id", "region"] },
 };
 
 /** The ways a number can appear in a definition: 240, 80%, 0.8, 80th. */

@@ -59,7 +59,7 @@ describe("customer identity: a located data error naming the customers", () => {
   const rows = [broken, aggregate("2026-09", "2026-09-01", "2026-10-01"), aggregate("2025-10", "2025-10-01", "2025-11-01")];
 
   it("churn-summary: ChurnbookError customer-identity (exit 1) with the customer, the numbers and the dataset", () => {
-    const e = thrown(() => churnSummary.compute({}, resolveParams(churnSummary, {}), ctx, { [periodAggregates.id]: rows }));
+    const e = thrown(() => churnSummary.compute({}, churnSummary.plan(resolveParams(churnSummary, {}), ctx), { [periodAggregates.id]: rows }));
     expect(e).toBeInstanceOf(ChurnbookError);
     const err = e as ChurnbookError;
     expect(err.code).toBe("customer-identity");
@@ -75,11 +75,11 @@ describe("customer identity: a located data error naming the customers", () => {
 
   it("leaky-bucket and churn-trend too (the same check)", () => {
     const p = { periods: 1, grain: "auto" };
-    const lb = thrown(() => leakyBucket.compute({}, resolveParams(leakyBucket, p), ctx, { [periodAggregates.id]: rows }));
+    const lb = thrown(() => leakyBucket.compute({}, leakyBucket.plan(resolveParams(leakyBucket, p), ctx), { [periodAggregates.id]: rows }));
     expect(isChurnbookError(lb) && lb.code === "customer-identity" && lb.message.includes("c1")).toBe(true);
     // The trend also reads its look-back periods (12 months before).
     const months = periodsEndingWith(parsePeriod("2026-09"), 12).map((m) => aggregate(m.label, m.start, m.end));
-    const tr = thrown(() => churnTrend.compute({}, resolveParams(churnTrend, p), ctx, { [periodAggregates.id]: [broken, ...months] }));
+    const tr = thrown(() => churnTrend.compute({}, churnTrend.plan(resolveParams(churnTrend, p), ctx), { [periodAggregates.id]: [broken, ...months] }));
     expect(isChurnbookError(tr) && tr.code === "customer-identity" && tr.message.includes("c1")).toBe(true);
   });
 
@@ -112,7 +112,7 @@ describe("customer identity: a located data error naming the customers", () => {
       expect([oct.customers_start, oct.churned_customers, oct.customers_end]).toEqual([2, 2, 1]);
       expect(Number(oct.identity_broken_count)).toBe(1);
       expect(oct.identity_broken_customers).toBe("c1 (at start 1, new 0, reactivated 0, churned 2, at end 0)");
-      const e = thrown(() => churnSummary.compute({}, resolveParams(churnSummary, { include_free: true }), ctx, { [periodAggregates.id]: rows }));
+      const e = thrown(() => churnSummary.compute({}, churnSummary.plan(resolveParams(churnSummary, { include_free: true }), ctx), { [periodAggregates.id]: rows }));
       expect(isChurnbookError(e) && e.code === "customer-identity" && e.message.includes("c1 (at start 1")).toBe(true);
     } finally {
       engine.close();

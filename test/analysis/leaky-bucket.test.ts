@@ -5,7 +5,7 @@ import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { waterfallBars } from "../../src/charts/waterfall.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, planFor, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
 import { withRavenstack } from "./fixtures/ravenstack.js";
 
@@ -52,7 +52,7 @@ describe("leaky-bucket", () => {
 
   it("localised default chart: a customer waterfall", async () => {
     const r = await runOnRows(leakyBucket, { subscriptions }, { periods: 1 }, { locale: "zh-CN" });
-    const chart = leakyBucket.chart!(r, resolveParams(leakyBucket, {}), { locale: "zh-CN" } as AnalysisContext)!;
+    const chart = leakyBucket.chart!(r, planFor(leakyBucket, {}, { locale: "zh-CN" }))!;
     expect(chart.title).toBe("漏水桶：客户流入与流出（2026-10）");
     expect(chart.marks).toEqual([{ mark: "waterfall", data: "waterfall", filter: { measure: "customers" }, options: { x: "label", y: "value", kind: "kind" } }]);
     expect(r.tables.waterfall!.filter((x) => x.measure === "customers").map((x) => x.label)).toEqual(["期初客户", "新增客户", "恢复客户", "流失客户", "期末客户"]);
@@ -71,7 +71,7 @@ describe("leaky-bucket", () => {
     ];
     const result = { scalars: { period: "2026-10" }, tables: { waterfall: rows } };
     for (const locale of ["zh-CN", "en-US"] as const) {
-      const spec = leakyBucket.chart!(result, resolveParams(leakyBucket, {}), { locale } as AnalysisContext)!;
+      const spec = leakyBucket.chart!(result, planFor(leakyBucket, {}, { locale }))!;
       expect(spec.y?.zero).toBe(false);
       const drawn = renderChart(spec, result.tables, { locale, currency: "CNY", fontFamily: "sans-serif" });
       expect(drawn.warnings).toEqual([]);

@@ -5,7 +5,7 @@ import { runAnalysis } from "../../src/analysis/run.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, planFor, runOnRows } from "../helpers/analysis.js";
 import { sub, subscriptions } from "./fixtures/subscription-book.js";
 import { withRavenstack } from "./fixtures/ravenstack.js";
 
@@ -42,7 +42,7 @@ describe("mrr-movements", () => {
     expect([r.scalars.mrr_start, r.scalars.net_new_mrr, r.scalars.mrr_end, r.scalars.churned_mrr, r.scalars.contraction_mrr]).toEqual([400, 70, 470, 50, 20]);
     const zh = await runOnRows(mrrMovements, { subscriptions }, {}, { locale: "zh-CN" });
     expect(zh.tables.bridge!.map((x) => x.label)).toEqual(["期初MRR", "新增", "扩展", "恢复", "收缩", "流失", "期末MRR"]);
-    const chart = mrrMovements.chart!(zh, resolveParams(mrrMovements, {}), { locale: "zh-CN" } as AnalysisContext);
+    const chart = mrrMovements.chart!(zh, planFor(mrrMovements, {}, { locale: "zh-CN" }));
     expect(chart!.marks[0]!.mark).toBe("waterfall");
     expect(chart!.title).toBe("MRR桥（2026-10）");
   });

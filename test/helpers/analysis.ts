@@ -46,8 +46,16 @@ export function columns(rows: Row[]): Record<string, unknown[]> {
 
 /** An analysis's definition text with its default params (as `churnbook analyses` would state it). */
 export function defaultDefinition(analysis: AnyAnalysis, ctx: Partial<AnalysisContext> = {}): Record<"zh-CN" | "en-US", string> {
-  const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { transactions: ["customer_id", "date", "amount"] }, ...ctx };
+  // The data a definition is planned for: a subscriptions book with MRR, purchases and customers.
+  const fields = { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"], transactions: ["customer_id", "date", "amount"], customers: ["customer_id", "region"] };
+  const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields, ...ctx };
   return definitionOf(analysis, resolveParams(analysis, {}), full);
+}
+
+/** An analysis's plan for these params, in a context like runOnRows's (a subscriptions book with MRR by default). */
+export function planFor<P, L>(analysis: Analysis<P, L>, params: Record<string, unknown> = {}, ctx: Partial<AnalysisContext> = {}): L {
+  const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { subscriptions: ["customer_id", "start_date", "end_date", "mrr"] }, ...ctx };
+  return analysis.plan(resolveParams(analysis, params), full);
 }
 
 /** A stand-in analysis for render and runner tests: no data, no SQL; tests add the outputs, chart or notes they exercise. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { appendixDefinition } from "../../src/analysis/run.js";
-import { locales, type AnalysisContext, type Locale } from "../../src/analysis/types.js";
+import { locales, type Analysis, type AnalysisContext, type Locale } from "../../src/analysis/types.js";
 import { parseReportText } from "../../src/runner/definitions.js";
 import { msg } from "../../src/locales/index.js";
 import { conventionsFor } from "../../src/runner/conventions.js";
@@ -24,14 +24,21 @@ function technical(text: string): string[] {
 }
 
 function ctx(locale: Locale): AnalysisContext {
-  return { period: parsePeriod("2026-10"), locale, currency: "USD", churn: { kind: "subscriptions" }, fields: {} };
+  // Data every analysis can be planned against (a subscriptions book with plans, purchases with costs, customers with attributes).
+  const fields = { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"], transactions: ["customer_id", "date", "amount", "cost"], customers: ["customer_id", "region"], churn_events: ["customer_id", "date", "reason"] };
+  return { period: parsePeriod("2026-10"), locale, currency: "USD", churn: { kind: "subscriptions" }, fields };
+}
+
+/** An analysis's plan with its default params (customer-card needs a customer). */
+function planOf(a: Analysis, locale: Locale): unknown {
+  return a.plan(resolveParams(a, a.id === "customer-card" ? { customer_id: "c1" } : {}), ctx(locale));
 }
 
 describe("appendix levels", () => {
   it("plain: every analysis has words in both locales, with nothing technical", () => {
     for (const locale of locales)
       for (const a of registry.values()) {
-        const text = appendixDefinition(a, a.plan(resolveParams(a, {}), ctx(locale)), locale, null, "plain");
+        const text = appendixDefinition(a, planOf(a, locale), locale, null, "plain");
         expect(text, `${a.id} (${locale})`).toBe((msg(locale).plainDefinitions as Record<string, string>)[a.id]);
         expect(technical(text), `${a.id} (${locale}): ${text}`).toEqual([]);
       }
@@ -39,7 +46,7 @@ describe("appendix levels", () => {
 
   it("full: the plain words followed by the exact definition", () => {
     const a = registry.get("survival")!;
-    const text = appendixDefinition(a, a.plan(resolveParams(a, {}), ctx("en-US")), "en-US", null, "full");
+    const text = appendixDefinition(a, planOf(a, "en-US"), "en-US", null, "full");
     expect(text.startsWith(msg("en-US").plainDefinitions.survival + "\n")).toBe(true);
     expect(text).toContain("Kaplan–Meier");
   });
