@@ -35,6 +35,7 @@ import { addMonths, floorTables, runFloor, type Columns, type FloorResult, type 
 import { buildDist } from "../scripts/build.mjs";
 import { distState } from "../scripts/dist-stamp.mjs";
 import type { Timing } from "../src/runner/timing.js";
+import { measureStartup, startupLine } from "./startup.js";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = resolve(benchDir, "..");
@@ -452,6 +453,8 @@ async function main(): Promise<void> {
   // The render runs the compiled build, as the churnbook command does.
   if (distState() !== "fresh") await buildDist();
   const info = await machine();
+  process.stderr.write("measuring the start-up of churnbook validate …\n");
+  const startup = await measureStartup();
   const results: CaseResult[] = [];
   for (const customers of sizes) {
     const generation = await ensureCompany(customers);
@@ -508,6 +511,7 @@ async function main(): Promise<void> {
       `${info.cpus}× ${info.cpu}, ${info.memoryGB} GB, ${info.os}, Node ${info.node}, DuckDB ${info.duckdb.library} (node-api ${info.duckdb.nodeApi}, 2 threads)\n`,
   );
   printTable(results);
+  console.log(`\n${startupLine(startup)}`);
   console.log(
     "\nrows: rows of the five datasets the report loads · render/floor s: wall time of the whole process (start-up included) · CPU s: its CPU time (user + system, Node and DuckDB threads; on a shared machine steadier than wall time) · load: churnbook's dataset loading; read: the floor's CREATE TABLE … read_csv_auto/read_parquet · " +
       "analyses: churnbook's analysis cells; reductions: the floor's hand-written SQL for every cell (bench/floor.ts) with results read into JavaScript · html: charts + HTML · RSS: kernel maxRSS of the process (Node + DuckDB) · " +
@@ -528,7 +532,7 @@ async function main(): Promise<void> {
   const file = resolve(process.env.BENCH_OUT ?? join(benchDir, "results.json"));
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), machine: info, report: "reports/monthly-churn.yaml", period, formats: ["html"], seed, repeats, units: "times in ms, memory in MB; ratios churnbook ÷ floor", cases: round(results) }, null, 2) + "\n",
+    JSON.stringify({ date: new Date().toISOString(), machine: info, report: "reports/monthly-churn.yaml", period, formats: ["html"], seed, repeats, units: "times in ms, memory in MB; ratios churnbook ÷ floor", startup, cases: round(results) }, null, 2) + "\n",
   );
   console.log(`\nwrote ${file}`);
 }
