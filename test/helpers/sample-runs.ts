@@ -72,7 +72,7 @@ const quickInactivity = new Set(["churn-summary", "churn-trend", "leaky-bucket",
  * skipped (missing-*). `quick`: defaults and the variants with conditional outputs (the contract
  * test); otherwise every enum value of every param under both churn bases (several minutes).
  */
-export async function sampleRuns(options: { ids?: string[]; quick?: boolean } = {}): Promise<SampleRun[]> {
+export async function sampleRuns(options: { ids?: string[]; quick?: boolean; locale?: AnalysisContext["locale"] } = {}): Promise<SampleRun[]> {
   const ids = options.ids ?? [...registry.keys()];
   const engine: Engine = await createEngine();
   const runs: SampleRun[] = [];
@@ -98,7 +98,7 @@ export async function sampleRuns(options: { ids?: string[]; quick?: boolean } = 
         if (options.quick && base.label === "inactivity" && !quickInactivity.has(a.id)) continue;
         for (const v of variants) {
           if (a.id === "customer-card" && !v.customer_id) continue;
-          const ctx: AnalysisContext = { period, locale: "en-US", currency: "USD", churn: base.churn, fields: base.fields };
+          const ctx: AnalysisContext = { period, locale: options.locale ?? "en-US", currency: "USD", churn: base.churn, fields: base.fields };
           try {
             const p = resolveParams(a, v);
             const t0 = performance.now();
