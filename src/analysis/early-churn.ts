@@ -81,7 +81,7 @@ export const earlyChurn: LegacyAnalysis<EarlyChurnParams> = {
           series: { type: "string", format: "label", description: { "zh-CN": "系列的显示文本（前 h 期）", "en-US": "Series as printed (first h periods)" }, label: { "zh-CN": "系列", "en-US": "Series" } },
           customers: { type: "integer", format: "count", description: { "zh-CN": "该客户群的客户数", "en-US": "Customers who joined in the cohort" }, label: { "zh-CN": "客户数", "en-US": "Customers" } },
           lost: { type: "integer", format: "count", description: { "zh-CN": "在期限内流失的客户数", "en-US": "Customers of the cohort lost within the horizon" }, label: { "zh-CN": "流失数", "en-US": "Lost" } },
-          early_churn: { type: "number", format: "percent", description: { "zh-CN": "流失数 ÷ 客户群客户数（期限未满为空）", "en-US": "Lost ÷ customers of the cohort (empty while the horizon is not over)" }, label: { "zh-CN": "早期流失率", "en-US": "Early churn" } },
+          early_churn: { type: "number", format: "percent", description: { "zh-CN": "流失数 ÷ 客户群客户数（期限未满为空）", "en-US": "Lost ÷ customers of the cohort (empty while the horizon is not over)" }, label: { "zh-CN": "早期流失率", "en-US": "Early churn" }, missing: { "zh-CN": "该客户群尚未观测满整个期限", "en-US": "the cohort has not been observed for the whole horizon yet" } },
         },
       },
       trend: {

@@ -80,6 +80,8 @@ export interface ColumnDecl {
   description?: Localized;
   /** The table header, when the description is longer than a header should be. */
   label?: Localized;
+  /** Why a value of the column can be missing (null, printed "—"): the footnote under a table that shows one. */
+  missing?: Localized;
   optional?: true;
 }
 

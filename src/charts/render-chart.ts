@@ -388,6 +388,9 @@ function markTitle(rows: PlotRow[], options: Record<string, unknown>, spec: Char
   return fields.length ? (d) => fields.map((field) => field(d)).join("\n") : null;
 }
 
+/** Mark options that place a mark: a row with no value in one of them is not drawn. */
+const positionChannels = ["x", "y", "x1", "x2", "y1", "y2"] as const;
+
 /** Renders a chart spec over result tables to trusted SVG markup, with any warnings. */
 export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions): ChartResult {
   const warnings: string[] = [];
@@ -448,6 +451,9 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
   // Marks.
   const marks: Plot.Markish[] = [];
   let note: string | undefined;
+  // Rows a mark cannot place (no value in a position column) Plot leaves out silently: counted
+  // per table (a line and its dots over one table leave out the same rows), and said under the chart.
+  const leftOut = new Map<string, Set<number>>();
   for (const { spec: m, rows } of prepared) {
     if (m.mark === "waterfall") {
       const o = m.options ?? {};
@@ -494,6 +500,13 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
       continue;
     }
     const options: Record<string, unknown> = { ...m.options };
+    const positions = positionChannels.map((c) => options[c]).filter((c): c is string => typeof c === "string" && rows.some((r) => Object.hasOwn(r, c)));
+    if (positions.length) {
+      const key = `${m.data}\u0000${JSON.stringify(m.filter ?? null)}`;
+      const dropped = leftOut.get(key) ?? new Set<number>();
+      rows.forEach((r, i) => positions.some((c) => r[c] === null || r[c] === undefined || (typeof r[c] === "number" && !Number.isFinite(r[c]))) && dropped.add(i));
+      leftOut.set(key, dropped);
+    }
     // A printed page has no pointer: tips would only add listeners and hidden markup. A
     // <title> per mark instead: the screen shows the values on hover, paper ignores it.
     delete options.tip;
@@ -528,5 +541,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, opts: ChartOptions
     s.setAttribute("font-family", opts.fontFamily);
     s.setAttribute("font-size", String(fontSize));
   }
+  const missing = [...leftOut.values()].reduce((n, s) => n + s.size, 0);
+  if (missing) note = [note, msg(opts.locale).charts.pointsLeftOut(missing)].filter(Boolean).join(" ");
   return { svg: trustSerializedSvg(pass.figure.outerHTML), warnings: [...new Set(warnings)], ...(note ? { note } : {}) };
 }

@@ -22,6 +22,8 @@ export const enUS = {
 
   /** The footnote of a markdown or KPI cell that shows a value the data leave undefined ("—"). */
   missingValue: (refs: string[]) => `— means no value: ${refs.join(", ")} ${refs.length === 1 ? "is" : "are"} not defined for this period's data.`,
+  /** The footnote of a table whose columns print "—": the columns' headers, and why (their declared reason), if known. */
+  missingInColumns: (columns: string[], why: string | null) => `— in ${columns.join(", ")}: ${why ?? "no value in the data for that row"}.`,
 
   /** The words of formatted values (util/format.ts) and of chart axes (charts/ticks.ts). */
   format: {
@@ -42,6 +44,8 @@ export const enUS = {
   charts: {
     /** Under a bridge whose vertical axis is cut (charts/waterfall.ts). */
     cutAxisNote: "Note: the vertical axis does not start at zero, so the flows are visible; the start and end bars are not to scale.",
+    /** Under a chart whose marks leave out rows with no value ("—") in a plotted column. */
+    pointsLeftOut: (n: number) => `${n} ${pl(n, "point has", "points have")} no value and ${pl(n, "is", "are")} not drawn.`,
   },
 
   /** Rows the period metrics and the lifetimes leave out (one droppedRowsSql row), by dataset. */

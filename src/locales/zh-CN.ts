@@ -11,6 +11,7 @@ export const zhCN: Messages = {
   rowList: (rows, more) => rows.join("、") + (more ? "等" : ""),
 
   missingValue: (refs) => `“—”表示无值：本期数据下 ${refs.join("、")} 无定义。`,
+  missingInColumns: (columns, why) => `“—”（${columns.join("、")}）：${why ?? "数据中该行无此值"}。`,
 
   format: {
     quarter: (year, quarter) => `${year}年第${quarter}季度`,
@@ -25,6 +26,7 @@ export const zhCN: Messages = {
 
   charts: {
     cutAxisNote: "注：纵轴不从零开始，以便看清流入与流出；期初与期末柱的高度不与数值成比例。",
+    pointsLeftOut: (n) => `有 ${n} 个数据点无值，未在图中画出。`,
   },
 
   dropped: {

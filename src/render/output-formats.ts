@@ -40,6 +40,11 @@ export function declaredColumnLabel(analysis: Analysis, table: string, column: s
   return (c?.label ?? c?.description)?.[locale];
 }
 
+/** Why a declared column's value can be missing ("—"), if the declaration says. */
+export function declaredMissingReason(analysis: Analysis, table: string, column: string, locale: Locale): string | undefined {
+  return analysis.outputs?.tables[table]?.columns[column]?.missing?.[locale];
+}
+
 /** The declared format of a scalar, or undefined when the analysis declares no such scalar. */
 export function declaredScalarFormat(analysis: Analysis, scalar: string): ValueFormat | undefined {
   const s = analysis.outputs?.scalars[scalar];

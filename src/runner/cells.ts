@@ -12,7 +12,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import type { ReportCell } from "../definition/index.js";
 import type { CellOutput, ColumnSpec, KpiItem } from "../render/document.js";
 import { columnLabel } from "../render/column-labels.js";
-import { declaredColumnLabel, tableColumnFormat } from "../render/output-formats.js";
+import { declaredColumnLabel, declaredMissingReason, tableColumnFormat } from "../render/output-formats.js";
 import { compileMarkdownTemplate } from "../render/markdown-template.js";
 import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
@@ -84,7 +84,8 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         return { key: k, label: given?.label ?? declaredColumnLabel(r.analysis, tableName, k, scope.locale) ?? columnLabel(k), format };
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
-      return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, takeNotes(results, [cell.from], scope));
+      const blanks = missingColumnNotes(shown, columns, (k) => declaredMissingReason(r.analysis, tableName, k, scope.locale), scope.locale);
+      return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, [...blanks, ...takeNotes(results, [cell.from], scope)]);
     }
     case "pagebreak":
       return { kind: "pagebreak", id: cell.id };
@@ -140,6 +141,21 @@ function missingValueNotes(refs: readonly string[], results: ResultsById, scope:
   if (!refs.length) return [];
   const why = [...new Set(refs.map((r) => r.split(".")[0]!))].flatMap((id) => readableNotes(results.get(id), scope.locale));
   return [...new Set([msg(scope.locale).missingValue([...refs]), ...why])];
+}
+
+/**
+ * The footnotes of a table whose shown rows have missing values ("—"): one per reason, naming the
+ * columns by their headers — the declared reason (e.g. no customers at the start, so the rate is
+ * undefined), else that the data have no value there.
+ */
+function missingColumnNotes(rows: readonly Row[], columns: readonly ColumnSpec[], reason: (key: string) => string | undefined, locale: Locale): string[] {
+  const byReason = new Map<string | null, string[]>();
+  for (const c of columns) {
+    if (!rows.some((r) => r[c.key] === null || r[c.key] === undefined)) continue;
+    const why = reason(c.key) ?? null;
+    byReason.set(why, [...(byReason.get(why) ?? []), c.label]);
+  }
+  return [...byReason].map(([why, labels]) => msg(locale).missingInColumns(labels, why));
 }
 
 /** An analysis result's notes a reader of the locale can read (see takeNotes). */

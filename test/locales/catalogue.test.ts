@@ -17,6 +17,7 @@ const samples: Record<string, unknown[]> = {
   "model.features": [3, ["甲", "乙"]],
   "format.year": ["2026"],
   missingValue: [["summary.churn_rate"]],
+  missingInColumns: [["客户流失率", "收入"], null],
   "churnTrend.undefinedPeriods": [["2026-01", "2026-02"]],
   "clv.atBoundary": [["r = 0.5（趋于 0）", "α = 9"]],
   "churnReasons.countedList": [["价格（3）", "服务（2）"], 4],

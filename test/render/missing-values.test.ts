@@ -1,12 +1,16 @@
 // At render time a reference that names nothing is an error (the typo printed
 // "客户流失率 —" and the cell was marked ok), while a value the data leave undefined (a rate with
-// no customers at the start) prints "—" with a note saying which value and why.
+// no customers at the start) prints "—" with a note saying which value and why — in markdown and
+// KPI cells, under a table (which columns, and the reason their declaration gives), and under a
+// chart whose marks leave points out.
 
 import { describe, expect, it } from "vitest";
 import type { AnalysisResult, Locale } from "../../src/analysis/types.js";
 import type { ReportCell } from "../../src/definition/index.js";
 import type { CellOutput } from "../../src/render/document.js";
 import { renderReport } from "../../src/render/index.js";
+import { renderChart } from "../../src/charts/index.js";
+import type { ChartSpec } from "../../src/charts/spec.js";
 import { compileMarkdownTemplate } from "../../src/render/markdown-template.js";
 import { buildCell, type ResultsById } from "../../src/runner/cells.js";
 import { isChurnbookError } from "../../src/util/errors.js";
@@ -84,5 +88,63 @@ describe("markdown references at render time", () => {
     const md = buildCell(markdown("流失率 {{percent summary.churn_rate}}"), results(zh), scope("zh-CN"));
     const { html } = renderReport({ ...fixtureDocument("zh-CN"), cells: [md] });
     expect(html).toContain("本期数据下 summary.churn_rate 无定义");
+  });
+});
+
+describe("— in tables and charts", () => {
+  const rates = fakeAnalysis({
+    outputs: {
+      scalars: {},
+      tables: {
+        rows: {
+          description: { "zh-CN": "各细分", "en-US": "Segments" },
+          columns: {
+            segment: { type: "string", format: "label", description: { "zh-CN": "细分", "en-US": "Segment" } },
+            churn_rate: {
+              type: "number",
+              format: "percent",
+              description: { "zh-CN": "流失客户数 ÷ 期初客户数", "en-US": "Churned ÷ customers at start" },
+              label: { "zh-CN": "客户流失率", "en-US": "Churn rate" },
+              missing: { "zh-CN": "期初没有客户，比率无定义", "en-US": "no customers at the start of the period, so the rate is undefined" },
+            },
+            growth_rate: { type: "number", format: "percent", description: { "zh-CN": "客户增长率", "en-US": "Growth rate" }, missing: { "zh-CN": "期初没有客户，比率无定义", "en-US": "no customers at the start of the period, so the rate is undefined" } },
+            revenue: { type: "number", format: "currency", description: { "zh-CN": "收入", "en-US": "Revenue" } },
+          },
+        },
+      },
+    },
+  });
+  const rows = [
+    { segment: "Basic", churn_rate: null, growth_rate: null, revenue: 100 },
+    { segment: "Pro", churn_rate: 0.1, growth_rate: 0.2, revenue: null },
+    { segment: "Team", churn_rate: 0.05, growth_rate: 0.1, revenue: 50 },
+  ];
+  const tableOf = (r: typeof rows, locale: Locale) =>
+    buildCell({ kind: "table", id: "t", from: "seg", table: null, columns: null, limit: null, sort: null, landscape: false, line: 1 } as ReportCell, new Map([["seg", { analysis: rates, params: {}, plan: {}, result: { scalars: {}, tables: { rows: r } } }]]), scope(locale));
+
+  it("a table cell that prints — says under the table which columns and why (the declared reason), in en-US", () => {
+    const cell = tableOf(rows, "en-US");
+    expect(notesOf(cell)).toEqual(["— in Churn rate, Growth rate: no customers at the start of the period, so the rate is undefined.", "— in Revenue: no value in the data for that row."]);
+    const { html } = renderReport({ ...fixtureDocument("en-US"), cells: [cell] });
+    expect(html).toContain("— in Churn rate, Growth rate: no customers at the start of the period, so the rate is undefined.");
+  });
+
+  it("and in zh-CN", () => {
+    const cell = tableOf(rows, "zh-CN");
+    expect(notesOf(cell)).toEqual(["“—”（客户流失率、客户增长率）：期初没有客户，比率无定义。", "“—”（收入）：数据中该行无此值。"]);
+    const { html } = renderReport({ ...fixtureDocument("zh-CN"), cells: [cell] });
+    expect(html).toContain("“—”（客户流失率、客户增长率）：期初没有客户，比率无定义。");
+  });
+
+  it("a table without — has no such footnote; only the rows shown count", () => {
+    expect(notesOf(tableOf(rows.slice(2), "en-US"))).toBeUndefined();
+  });
+
+  it("a chart says how many points it leaves out for want of a value (a line and its dots count them once)", () => {
+    const spec: ChartSpec = { marks: [{ mark: "line", data: "rows", options: { x: "segment", y: "churn_rate" } }, { mark: "dot", data: "rows", options: { x: "segment", y: "churn_rate" } }] };
+    const points = [...rows, { segment: "Solo", churn_rate: null, growth_rate: null, revenue: 1 }];
+    expect(renderChart(spec, { rows: points }, { locale: "en-US", currency: "USD", fontFamily: "sans-serif" }).note).toBe("2 points have no value and are not drawn.");
+    expect(renderChart(spec, { rows: points }, { locale: "zh-CN", currency: "CNY", fontFamily: "sans-serif" }).note).toBe("有 2 个数据点无值，未在图中画出。");
+    expect(renderChart(spec, { rows: rows.slice(1) }, { locale: "en-US", currency: "USD", fontFamily: "sans-serif" }).note).toBeUndefined();
   });
 });
