@@ -7,6 +7,7 @@ import { spellsSql } from "./sql/spells.js";
 import { fitSbgPooled, sbgDerl, sbgFailureText, sbgSurvival } from "./stats/sbg.js";
 import type { LegacyAnalysis, AnalysisResult, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 const params = Type.Object({
   period: Type.Union([Type.Literal("month"), Type.Literal("quarter"), Type.Literal("year")], {
@@ -103,14 +104,18 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
     const cohorts = completeCohorts(ctx.period.end, p.period, p.cohorts);
     const b = `DATE ${quoteLiteral(ctx.period.end)}`;
     const g = grainMonths(p.period);
-    // Whole months from the spell start to the boundary (date_diff counts month boundaries).
-    const months = `(date_diff('month', sp.start_date, ${b}) - CASE WHEN CAST(sp.start_date + to_months(date_diff('month', sp.start_date, ${b})) AS DATE) > ${b} THEN 1 ELSE 0 END)`;
+    // The spells on the subscriptions whatever the report's churn basis, in the engine's dialect.
+    const basis = { ...subscriptionsBasis, dialect: ctx.dialect };
+    const d = dialectOf(ctx);
+    // Whole months from the spell start to the boundary (dateDiff counts month boundaries).
+    const boundaries = d.dateDiff("month", "sp.start_date", b);
+    const months = `(${boundaries} - CASE WHEN ${d.dateAdd("sp.start_date", boundaries, "month")} > ${b} THEN 1 ELSE 0 END)`;
     return {
-      cells: cohortAgesSql(subscriptionsBasis, { grain: p.period, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }),
+      cells: cohortAgesSql(basis, { grain: p.period, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }),
       active: `SELECT sp.customer_id, sp.start_date AS spell_start, CAST(floor(${months} / ${g}) AS INTEGER) AS tenure_periods,
           (SELECT COALESCE(SUM(s.mrr), 0) FROM subscriptions s
             WHERE s.customer_id = sp.customer_id AND s.start_date < ${b} AND (s.end_date IS NULL OR s.end_date >= ${b})) AS mrr
-        FROM ${spellsSql(subscriptionsBasis)} sp
+        FROM ${spellsSql(basis)} sp
         WHERE sp.start_date < ${b} AND (sp.end_date IS NULL OR sp.end_date >= ${b})
         ORDER BY sp.customer_id`,
     };

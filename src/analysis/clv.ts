@@ -9,6 +9,7 @@ import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from
 import { bgNbdBoundaryNotes, bgNbdBoundaryScalar, bgNbdFitKind } from "./clv-boundary.js";
 import { isReturnSql, moneySign, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
+import { dialectOf } from "../data/dialects/index.js";
 
 const params = Type.Object({
   unit: Type.Union([Type.Literal("day"), Type.Literal("week"), Type.Literal("month")], {
@@ -169,9 +170,9 @@ export const clv: LegacyAnalysis<ClvParams> = {
       if (p.calibration_end) out.tracking = repeatsByWeekSql(o);
       return out;
     }
-    const monetary = ctx.fields.summary?.includes("monetary") ? "CAST(monetary AS DOUBLE)" : "CAST(NULL AS DOUBLE)";
+    const monetary = ctx.fields.summary?.includes("monetary") ? "CAST(monetary AS DOUBLE PRECISION)" : "CAST(NULL AS DOUBLE PRECISION)";
     return {
-      customers: `SELECT customer_id, CAST(frequency AS DOUBLE) AS frequency, CAST(recency AS DOUBLE) AS recency, CAST("T" AS DOUBLE) AS "T", ${monetary} AS monetary FROM summary WHERE customer_id IS NOT NULL ORDER BY customer_id`,
+      customers: `SELECT customer_id, CAST(frequency AS DOUBLE PRECISION) AS frequency, CAST(recency AS DOUBLE PRECISION) AS recency, CAST("T" AS DOUBLE PRECISION) AS "T", ${monetary} AS monetary FROM summary WHERE customer_id IS NOT NULL ORDER BY customer_id`,
     };
   },
 
@@ -222,6 +223,7 @@ function summaryOptions(p: ClvParams, ctx: AnalysisContext) {
     // repeat spend is exactly 0, never a 7e-15 residue that would enter the Gamma–Gamma fit.
     amountSql: netAmountSql(ctx, "t"),
     returnSql: isReturnSql(ctx, "t"),
+    dialect: dialectOf(ctx),
   };
 }
 

@@ -1,5 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { quoteLiteral } from "../data/engine.js";
+import { dialectOf } from "../data/dialects/index.js";
+import { exactMoneySql } from "./money.js";
 import { ChurnbookError } from "../util/errors.js";
 import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
 import { msg } from "../locales/index.js";
@@ -54,27 +56,31 @@ export const customerCard: LegacyAnalysis<CustomerCardParams> = {
     const source = resolveSource(ctx, params.source);
     const lit = quoteLiteral(id);
     const asOf = ctx.period.end;
+    const d = dialectOf(ctx);
     const out: Record<string, string> = {
-      matches: `SELECT customer_id, levenshtein(customer_id, ${lit}) AS distance FROM (${idSources(ctx).join(" UNION ")}) WHERE customer_id IS NOT NULL ORDER BY distance, customer_id LIMIT 3`,
+      matches: `SELECT customer_id, ${d.editDistance("customer_id", lit)} AS distance FROM (${idSources(ctx).join(" UNION ")}) AS ids WHERE customer_id IS NOT NULL ORDER BY distance, customer_id LIMIT 3`,
     };
     if (source === "flat") {
-      out.customers = "SELECT * FROM customers ORDER BY rowid";
+      out.customers = `SELECT * FROM customers ORDER BY ${d.rowOrder}`;
     } else {
       out.train = featureSql(ctx, { cutoffs: trainingCutoffs(asOf, params.horizon_days, params.cutoffs), asOf, horizonDays: params.horizon_days, limit: params.train_sample, seed: params.seed });
       out.score = featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: id });
       if (ctx.fields.customers) out.customer = `SELECT * FROM customers WHERE customer_id = ${lit} LIMIT 1`;
     }
-    const d = `DATE ${quoteLiteral(asOf)}`;
+    const end = `DATE ${quoteLiteral(asOf)}`;
     if (ctx.fields.transactions?.includes("date")) {
       const has = (f: string) => ctx.fields.transactions!.includes(f);
-      out.history = `SELECT COALESCE(SUM(${has("amount") ? "amount" : "0"}), 0) AS revenue, COALESCE(SUM(${has("cost") ? "cost" : "0"}), 0) AS cost, COUNT(*) AS purchases, CAST(MIN(date) AS VARCHAR) AS first_date, CAST(MAX(date) AS VARCHAR) AS last_date FROM transactions WHERE customer_id = ${lit} AND date < ${d}`;
+      // Money summed exact (money.ts): the same total in any row order, on any engine.
+      const total = (f: string) => (has(f) ? `COALESCE(SUM(${exactMoneySql(f, d)}), 0)` : "0");
+      out.history = `SELECT ${total("amount")} AS revenue, ${total("cost")} AS cost, COUNT(*) AS purchases, CAST(MIN(date) AS VARCHAR) AS first_date, CAST(MAX(date) AS VARCHAR) AS last_date FROM transactions WHERE customer_id = ${lit} AND date < ${end}`;
     } else if (ctx.fields.subscriptions?.includes("mrr")) {
-      out.history = `SELECT COALESCE(SUM(mrr * (LEAST(COALESCE(end_date, ${d}), ${d}) - start_date) / 30.4375), 0) AS revenue, 0.0 AS cost, COUNT(*) AS purchases, CAST(MIN(start_date) AS VARCHAR) AS first_date, CAST(MAX(start_date) AS VARCHAR) AS last_date FROM subscriptions WHERE customer_id = ${lit} AND start_date < ${d}`;
+      out.history = `SELECT COALESCE(SUM(mrr * ${d.dateDiff("day", "start_date", `LEAST(COALESCE(end_date, ${end}), ${end})`)} / 30.4375), 0) AS revenue, 0.0 AS cost, COUNT(*) AS purchases, CAST(MIN(start_date) AS VARCHAR) AS first_date, CAST(MAX(start_date) AS VARCHAR) AS last_date FROM subscriptions WHERE customer_id = ${lit} AND start_date < ${end}`;
     }
     if (ctx.fields.tickets?.includes("date")) {
       const f = ctx.fields.tickets;
       const col = (c: string, type: string) => (f.includes(c) ? (type === "DATE" ? `CAST(${c} AS VARCHAR)` : c) : `CAST(NULL AS ${type})`) + ` AS ${c}`;
-      out.tickets = `SELECT CAST(date AS VARCHAR) AS date, ${col("category", "VARCHAR")}, ${col("satisfaction", "DOUBLE")}, ${col("resolved_date", "DATE")} FROM tickets WHERE customer_id = ${lit} AND date < ${d} ORDER BY date DESC, category`;
+      // Every column orders the rows (ties of date and category in any engine alike).
+      out.tickets = `SELECT CAST(date AS VARCHAR) AS date, ${col("category", "VARCHAR")}, ${col("satisfaction", "DOUBLE PRECISION")}, ${col("resolved_date", "DATE")} FROM tickets WHERE customer_id = ${lit} AND date < ${end} ORDER BY date DESC, category NULLS LAST, satisfaction NULLS LAST, resolved_date NULLS LAST`;
     }
     return out;
   },

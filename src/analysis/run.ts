@@ -35,25 +35,13 @@ export interface Planned<P = any, L = any> {
 }
 
 /**
- * The analyses whose SQL is portable (data/dialects/) and checked equal on DuckDB and PostgreSQL
- * (test/e2e/postgres.test.ts runs the flagship's; the others were compared on the same data). The
- * rest still use DuckDB functions: on another engine they are refused, never run half-ported.
- */
-const portable = new Set(["rfm", "cpm", "deciles", "segments", "customer-value", "cohort-revenue", "churn-summary", "churn-trend", "leaky-bucket", "mrr-movements", "cohort-retention", "early-churn", "cohort-projection", "churn-reasons", "churned-value", "survival", "hazard", "cox", "churn-drivers", "churn-model", "risk-list", "playbook"]);
-
-/**
- * The first stage of a cell, run once: checks that the engine (ctx.dialect) runs the analysis and
- * that the data has the roles and fields it needs, then resolves its plan. Every error here is a
- * user error raised before any SQL runs; the plan then reaches every later stage unchanged.
+ * The first stage of a cell, run once: checks that the data has the roles and fields the analysis
+ * needs (every analysis runs on every engine: data/dialects/), then resolves its plan. Every
+ * error here is a user error raised before any SQL runs; the plan then reaches every later stage
+ * unchanged.
  */
 export function planAnalysis<P, L>(analysis: Analysis<P, L> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext): Planned<P, L> {
   const a = staged(analysis) as Analysis<P, L>;
-  const engine = ctx.dialect?.name ?? "duckdb";
-  if (engine !== "duckdb" && !portable.has(a.id)) {
-    throw new ChurnbookError("engine-unsupported", `analysis "${a.id}" does not run on ${engine} yet (its SQL still uses DuckDB functions)`, {
-      hint: `analyses that run there: ${[...portable].sort().join(", ")}; or export the tables to files (CSV or Parquet) for DuckDB`,
-    });
-  }
   checkNeeds(a, ctx, params as Record<string, unknown>);
   return { analysis: a, params, ctx, plan: a.plan(params, ctx) };
 }

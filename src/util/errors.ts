@@ -46,7 +46,6 @@ export const errorCodes = [
   "duplicate-role",
   "duplicated-file",
   "empty-file",
-  "engine-unsupported",
   "file-access",
   "init-exists",
   "invalid-alert",

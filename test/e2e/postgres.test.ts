@@ -19,10 +19,6 @@ import { loadReport } from "../../src/runner/definitions.js";
 import { runReport } from "../../src/runner/run.js";
 import { isChurnbookError, type ChurnbookError } from "../../src/util/errors.js";
 import { startPostgres, type PgServer } from "../helpers/postgres.js";
-import { getAnalysis } from "../../src/analysis/registry.js";
-import { resolveParams } from "../../src/analysis/params.js";
-import { runAnalysis } from "../../src/analysis/run.js";
-import { parsePeriod } from "../../src/util/period.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const data = join(root, "data", "globex");
@@ -175,15 +171,31 @@ describe("PostgreSQL engine", () => {
   - { id: seg_value, analysis: segments, params: { by: "region,plan", churn_source: none } }
   - { id: value, analysis: customer-value, params: { peer_by: "region,company_size", min_peers: 3 } }
   - { id: cohort_rev, analysis: cohort-revenue }
-  - { id: cohort_rev_q, analysis: cohort-revenue, params: { cohort_grain: quarter, cohorts: 4, periods: 6 } }`;
+  - { id: cohort_rev_q, analysis: cohort-revenue, params: { cohort_grain: quarter, cohorts: 4, periods: 6 } }
+  - { id: clv, analysis: clv }
+  - { id: clv_day, analysis: clv, params: { unit: day, calibration_end: "2026-06-30", margin: 0.3 } }
+  - { id: clv_c, analysis: clv-contractual }
+  - { id: clv_cq, analysis: clv-contractual, params: { period: quarter, cohorts: 6 } }
+  - { id: card, analysis: customer-card, params: { customer_id: C00001 } }
+  - { id: card_churned, analysis: customer-card, params: { customer_id: C00007 } }`;
     const fromFiles = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells)), { now });
     const fromPg = await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells, "public")), { now });
-    expectSameResults(fromFiles, fromPg, 11);
-  });
+    expectSameResults(fromFiles, fromPg, 17);
+   }, 300_000);
 
-  it("gives the transaction-log analyses from PostgreSQL exactly as from the CSV files (inactivity basis, acme)", async (t) => {
+  it("gives the customer-value report and the transaction-log analyses from PostgreSQL exactly as from the CSV files (inactivity basis, acme)", async (t) => {
     if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
     process.env[variable] = server.url;
+    // The shipped report (deciles, rfm, cpm, segments, customer-value, clv) on a transaction log.
+    const report = join(root, "reports", "customer-value.yaml");
+    const text = readFileSync(report, "utf8");
+    const pgText = text.replace(/^datasets:\n(  \w+: \{ path: [^\n]+\n)+/m, `datasets:\n${["customers", "transactions"].map((n) => `  ${n}: { connection: "env:${variable}", table: acme.${n} }`).join("\n")}\n`);
+    expect(pgText).not.toBe(text);
+    const fromFiles = await runReport(await loadReport(report), { now });
+    const fromPg = await runReport(await loadReport(writeDefinition("customer-value-pg.yaml", pgText)), { now });
+    expectSameResults(fromFiles, fromPg, 6);
+    expect(fromPg.document.cells).toEqual(fromFiles.document.cells);
+    // Other settings on the same log, and revenue cohorts.
     const churn = "churn: { basis: inactivity, days: 90 }";
     const cells = `
   - { id: rfm_tx, analysis: rfm, params: { frequency_unit: transactions, monetary: average } }
@@ -191,26 +203,26 @@ describe("PostgreSQL engine", () => {
   - { id: dec_profit, analysis: deciles, params: { measure: profit } }
   - { id: seg, analysis: segments, params: { churn_source: spells } }
   - { id: value, analysis: customer-value, params: { peer_by: region, cost_columns: cost } }
-  - { id: cohort_rev, analysis: cohort-revenue }`;
+  - { id: cohort_rev, analysis: cohort-revenue }
+  - { id: clv_holdout, analysis: clv, params: { unit: week, calibration_end: "2026-03-31" } }
+  - { id: clv_unit, analysis: clv, params: { unit: month, floor: unit, calibration_end: "2026-03-31" } }`;
     const names = ["customers", "transactions"];
     const filesCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells)), { now });
     const pgCells = await runReport(await loadReport(cellsDefinition("acme", names, churn, cells, "acme")), { now });
-    expectSameResults(filesCells, pgCells, 6);
-  });
+    expectSameResults(filesCells, pgCells, 8);
+   }, 300_000);
 
-  it("refuses an analysis whose SQL is not ported yet, as a user error", async (t) => {
+  it("names the nearest customer ids alike on both engines when the card's customer does not exist", async (t) => {
     if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
-    const engine = await createPostgresEngine({ url: server.url, dataset: "setup", variable });
-    try {
-      const clv = getAnalysis("clv");
-      const ctx = { period: parsePeriod("2026-10"), locale: "en-US" as const, currency: "USD", churn: { kind: "inactivity" as const, days: 90 }, fields: { transactions: ["customer_id", "date", "amount"] } };
-      const err = (await runAnalysis(engine, clv, resolveParams(clv, {}), ctx).catch((e: unknown) => e)) as ChurnbookError;
-      expect(isChurnbookError(err)).toBe(true);
-      expect(err.code).toBe("engine-unsupported");
-      expect(err.hint).toContain("churn-summary");
-    } finally {
-      engine.close();
-    }
+    process.env[variable] = server.url;
+    const cells = "\n  - { id: card, analysis: customer-card, params: { customer_id: C0001 } }";
+    const churn = "churn: { basis: subscriptions }";
+    const errors = await Promise.all(
+      [undefined, "public"].map(async (schema) => (await runReport(await loadReport(cellsDefinition("globex", tables, churn, cells, schema)), { now }).catch((e: unknown) => e)) as ChurnbookError),
+    );
+    expect(isChurnbookError(errors[0])).toBe(true);
+    expect(`${errors[0]!.message} ${errors[0]!.hint}`).toContain("C00001");
+    expect([errors[1]!.code, errors[1]!.message, errors[1]!.hint]).toEqual([errors[0]!.code, errors[0]!.message, errors[0]!.hint]);
   });
 
   it("refuses a report that mixes files and a connection, naming both", async (t) => {

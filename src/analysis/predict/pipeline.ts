@@ -13,6 +13,7 @@ import { exclusionNote, screenColumns, type ExcludedColumn } from "./leakage.js"
 import { fitLogistic, logisticContributions, predictLogistic, type LogisticModel } from "./logistic.js";
 import { splitFold, takeLabels, takeRows } from "./validation.js";
 import { msg } from "../../locales/index.js";
+import { dialectOf } from "../../data/dialects/index.js";
 
 export const modelKinds = ["logistic", "gbdt"] as const;
 export type ModelKind = (typeof modelKinds)[number];
@@ -74,7 +75,7 @@ export interface SourceSpec {
 
 /** Reductions: `train` (rows with label) and `score` (rows at the period end). */
 export function predictionReductions(spec: SourceSpec, ctx: AnalysisContext): Record<string, string> {
-  if (spec.source === "flat") return { customers: `SELECT * FROM customers ORDER BY rowid` };
+  if (spec.source === "flat") return { customers: `SELECT * FROM customers ORDER BY ${dialectOf(ctx).rowOrder}` };
   const asOf = ctx.period.end;
   return {
     train: featureSql(ctx, { cutoffs: trainingCutoffs(asOf, spec.horizonDays, spec.cutoffs), asOf, horizonDays: spec.horizonDays, limit: spec.limit, seed: spec.seed }),

@@ -1,6 +1,7 @@
 // Transaction log → per-customer repeat-purchase summary (frequency, recency, T, monetary), as
 // the `lifetimes` package defines it (summary_data_from_transaction_data and
-// calibration_and_holdout_data), computed in DuckDB SQL over the `transactions` table:
+// calibration_and_holdout_data), computed in SQL over the `transactions` table (any engine: the
+// dialect's date pieces; times are doubles divided in the engine, never NUMERIC quotients):
 //
 // - Purchases are floored to periods: calendar days (floor = "day", the default; times are then
 //   days ÷ the unit's length, lifetimes' freq="D" with freq_multiplier) or whole units
@@ -25,6 +26,7 @@
 // The CDNOW sample (Fader & Hardie) is weeks with floor = "day": recency 30.43 = 213 days ÷ 7.
 
 import { quoteLiteral } from "../../data/engine.js";
+import { duckdb, type Dialect } from "../../data/dialects/index.js";
 
 export const timeUnits = ["day", "week", "month"] as const;
 export type TimeUnit = (typeof timeUnits)[number];
@@ -51,14 +53,22 @@ export interface SummarySqlOptions {
   returnSql?: string;
   /** The transactions table (default "transactions"). */
   table?: string;
+  /** The engine's SQL dialect (default DuckDB). */
+  dialect?: Dialect;
 }
 
 /** SQL expression: the period index of a DATE expression (consecutive integers). */
-export function periodIndexSql(expr: string, o: Pick<SummarySqlOptions, "unit" | "floor">): string {
-  if (o.floor === "day" || o.unit === "day") return `date_diff('day', DATE '1970-01-01', ${expr})`;
+export function periodIndexSql(expr: string, o: Pick<SummarySqlOptions, "unit" | "floor" | "dialect">): string {
+  const d = o.dialect ?? duckdb;
+  if (o.floor === "day" || o.unit === "day") return d.dateDiff("day", "DATE '1970-01-01'", expr);
   // 1970-01-05 is a Monday: weeks run Monday to Sunday (pandas' W-SUN periods).
-  if (o.unit === "week") return `CAST(floor(date_diff('day', DATE '1970-01-05', ${expr}) / 7.0) AS BIGINT)`;
-  return `(year(${expr}) * 12 + month(${expr}) - 1)`;
+  if (o.unit === "week") return `CAST(floor(${d.dateDiff("day", "DATE '1970-01-05'", expr)} / 7.0) AS BIGINT)`;
+  return `(${d.datePart("year", expr)} * 12 + ${d.datePart("month", expr)} - 1)`;
+}
+
+/** SQL: a difference of period indexes in time units, a double (the same quotient on every engine). */
+function inUnits(periods: string, o: Pick<SummarySqlOptions, "unit" | "floor">): string {
+  return `CAST(${periods} AS DOUBLE PRECISION) / ${periodScale(o).toFixed(6)}`;
 }
 
 /** Periods per time unit: times are (period index difference) ÷ this. */
@@ -74,10 +84,10 @@ function ctes(o: SummarySqlOptions): string {
     ? `SELECT DATE ${quoteLiteral(o.observationEnd)} AS obs_end`
     : `SELECT ${cap} AS obs_end FROM ${t} WHERE customer_id IS NOT NULL AND date IS NOT NULL`;
   const cal = o.calibrationEnd ? `DATE ${quoteLiteral(o.calibrationEnd)}` : "obs_end";
-  const amount = o.amount ? o.amountSql ?? "t.amount" : "CAST(NULL AS DOUBLE)";
+  const amount = o.amount ? o.amountSql ?? "t.amount" : "CAST(NULL AS DOUBLE PRECISION)";
   const isReturn = o.returnSql ?? "FALSE";
   return `WITH cfg AS (
-  SELECT obs_end, ${cal} AS cal_end FROM (${end})
+  SELECT obs_end, ${cal} AS cal_end FROM (${end}) AS e
 ),
 tx AS (
   SELECT t.customer_id, t.date, ${amount} AS amount, ${isReturn} AS is_return, ${P("t.date")} AS p, t.date <= cfg.cal_end AS cal
@@ -112,12 +122,12 @@ hold AS (
  * first_p (period index of the first purchase), first_date, holdout_frequency; by customer_id.
  */
 export function summarySql(o: SummarySqlOptions): string {
-  const s = periodScale(o).toFixed(6);
-  const monetary = o.amount ? "CASE WHEN s.frequency = 0 THEN 0.0 ELSE COALESCE(s.repeat_spend, 0) / s.frequency END" : "CAST(NULL AS DOUBLE)";
+  // The exact repeat spend as a double ÷ the count: a NUMERIC quotient would round to its own scale.
+  const monetary = o.amount ? "CASE WHEN s.frequency = 0 THEN 0.0 ELSE CAST(COALESCE(s.repeat_spend, 0) AS DOUBLE PRECISION) / s.frequency END" : "CAST(NULL AS DOUBLE PRECISION)";
   return `${ctes(o)}
-SELECT s.customer_id, CAST(s.frequency AS DOUBLE) AS frequency, (s.last_p - s.first_p) / ${s} AS recency,
-  (${periodIndexSql("cfg.cal_end", o)} - s.first_p) / ${s} AS "T", ${monetary} AS monetary,
-  s.first_p, s.first_date, CAST(COALESCE(h.holdout_frequency, 0) AS DOUBLE) AS holdout_frequency
+SELECT s.customer_id, CAST(s.frequency AS DOUBLE PRECISION) AS frequency, ${inUnits("s.last_p - s.first_p", o)} AS recency,
+  ${inUnits(`${periodIndexSql("cfg.cal_end", o)} - s.first_p`, o)} AS "T", ${monetary} AS monetary,
+  s.first_p, s.first_date, CAST(COALESCE(h.holdout_frequency, 0) AS DOUBLE PRECISION) AS holdout_frequency
 FROM summ s CROSS JOIN cfg LEFT JOIN hold h ON h.customer_id = s.customer_id
 ORDER BY s.customer_id`;
 }
@@ -127,11 +137,10 @@ ORDER BY s.customer_id`;
  * holdout_length (obs_end − cal_end in time units), customers; NULLs when there are no transactions.
  */
 export function summaryMetaSql(o: SummarySqlOptions): string {
-  const s = periodScale(o).toFixed(6);
   return `${ctes(o)}
 SELECT (SELECT MIN(first_date) FROM summ) AS start_date, cfg.cal_end, cfg.obs_end,
   ${periodIndexSql("cfg.cal_end", o)} AS cal_end_p, ${periodIndexSql("cfg.obs_end", o)} AS obs_end_p,
-  (${periodIndexSql("cfg.obs_end", o)} - ${periodIndexSql("cfg.cal_end", o)}) / ${s} AS holdout_length,
+  ${inUnits(`${periodIndexSql("cfg.obs_end", o)} - ${periodIndexSql("cfg.cal_end", o)}`, o)} AS holdout_length,
   (SELECT COUNT(*) FROM summ) AS customers
 FROM cfg`;
 }
@@ -144,6 +153,7 @@ FROM cfg`;
  * first transaction.
  */
 export function repeatsByWeekSql(o: SummarySqlOptions): string {
+  const d = o.dialect ?? duckdb;
   return `${ctes(o)},
 rep AS (
   SELECT date FROM calp WHERE k > 1
@@ -151,15 +161,16 @@ rep AS (
 ),
 bounds AS (SELECT MIN(first_date) AS d0, (SELECT obs_end FROM cfg) AS obs_end FROM summ),
 weeks AS (
-  SELECT unnest(generate_series(1, CAST(ceil((date_diff('day', d0, obs_end) + 1) / 7.0) AS BIGINT))) AS week, d0, obs_end
-  FROM bounds WHERE d0 IS NOT NULL
+  SELECT g.week, b.d0, b.obs_end
+  FROM bounds b, generate_series(1, CAST(ceil((${d.dateDiff("day", "b.d0", "b.obs_end")} + 1) / 7.0) AS BIGINT)) AS g(week)
+  WHERE b.d0 IS NOT NULL
 ),
 counts AS (
-  SELECT CAST(floor(date_diff('day', b.d0, rep.date) / 7.0) AS BIGINT) + 1 AS week, COUNT(*) AS repeats FROM rep, bounds b GROUP BY 1
+  SELECT CAST(floor(${d.dateDiff("day", "b.d0", "rep.date")} / 7.0) AS BIGINT) + 1 AS week, COUNT(*) AS repeats FROM rep, bounds b GROUP BY 1
 )
 SELECT w.week, LEAST(w.d0 + CAST(7 * w.week - 1 AS INTEGER), w.obs_end) AS week_end,
   ${periodIndexSql("LEAST(w.d0 + CAST(7 * w.week - 1 AS INTEGER), w.obs_end)", o)} AS p_end,
-  CAST(COALESCE(c.repeats, 0) AS DOUBLE) AS repeats
+  CAST(COALESCE(c.repeats, 0) AS DOUBLE PRECISION) AS repeats
 FROM weeks w LEFT JOIN counts c ON c.week = w.week
 ORDER BY w.week`;
 }

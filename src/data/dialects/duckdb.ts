@@ -13,5 +13,7 @@ export const duckdb: Dialect = {
   tryCast: (text, type) => `TRY_CAST(${text} AS ${{ number: "DOUBLE", integer: "BIGINT", date: "DATE", timestamp: "TIMESTAMP" }[type]})`,
   hash: (values) => `hash(${values.join(", ")})`,
   typeName: (x) => `typeof(${x})`,
+  editDistance: (a, b) => `levenshtein(${a}, ${b})`,
+  rowOrder: "rowid",
   table: (name) => `main.${name}`,
 };

@@ -2,7 +2,7 @@
 // PostgreSQL lacks is spelled out here: date_diff (date − date is whole days; months from
 // EXTRACT), isfinite over doubles, ROUND(double, n) (a cast to NUMERIC rounds half away from
 // zero), TRY_CAST (session functions in pg_temp that return NULL instead of failing; see
-// `setup`) and hash(). Role tables are the session's temporary tables (pg_temp).
+// `setup`), hash(), levenshtein() (a session function too), rowid and typeof(). Role tables are the session's temporary tables (pg_temp).
 
 import type { Dialect } from "./types.js";
 
@@ -27,6 +27,11 @@ export const postgres: Dialect & { setup: string[] } = {
   // The first 8 bytes of md5 as a signed BIGINT: stable across sessions and servers.
   hash: (values) => `('x' || substr(md5(concat_ws('|', ${values.map((v) => `CAST(${v} AS text)`).join(", ")})), 1, 16))::bit(64)::bigint`,
   typeName: (x) => `CASE pg_typeof(${x})::text ${Object.entries(duckdbTypeNames).map(([pg, duck]) => `WHEN '${pg}' THEN '${duck}'`).join(" ")} ELSE upper(pg_typeof(${x})::text) END`,
+  // levenshtein() is in the fuzzystrmatch extension, which a warehouse may lack: a session function.
+  editDistance: (a, b) => `pg_temp.churnbook_levenshtein(${a}, ${b})`,
+  // A role table is written once in the source's order (load-postgres.ts) and never updated, so
+  // its physical row order is that order.
+  rowOrder: "ctid",
   table: (name) => `pg_temp.${name}`,
   // Run once per session. PostgreSQL has no TRY_CAST; a PL/pgSQL block catches the conversion error.
   setup: [
@@ -36,5 +41,19 @@ export const postgres: Dialect & { setup: string[] } = {
       const [name, type] = pair.split(":") as [string, string];
       return `CREATE FUNCTION pg_temp.churnbook_try_${name}(v text) RETURNS ${type} LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN CAST(v AS ${type}); EXCEPTION WHEN others THEN RETURN NULL; END $$`;
     }),
+    // The classic two-row dynamic programme over characters (as DuckDB's levenshtein).
+    `CREATE FUNCTION pg_temp.churnbook_levenshtein(a text, b text) RETURNS integer LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+      DECLARE prev integer[]; cur integer[]; n integer := length(b);
+      BEGIN
+        prev := array(SELECT generate_series(0, n));
+        FOR i IN 1..length(a) LOOP
+          cur := array[i];
+          FOR j IN 1..n LOOP
+            cur := cur || least(prev[j + 1] + 1, cur[j] + 1, prev[j] + CASE WHEN substr(a, i, 1) = substr(b, j, 1) THEN 0 ELSE 1 END);
+          END LOOP;
+          prev := cur;
+        END LOOP;
+        RETURN prev[n + 1];
+      END $$`,
   ],
 };

@@ -34,6 +34,10 @@ export interface Dialect {
   /** The SQL type of a value as text, named as DuckDB names it (VARCHAR, DOUBLE, BIGINT, INTEGER,
    * BOOLEAN, DATE, DECIMAL…) on every engine, so that messages and rules read the same. */
   typeName(x: string): string;
+  /** The Levenshtein distance between two texts (insertions, deletions, substitutions of characters). */
+  editDistance(a: string, b: string): string;
+  /** An expression ordering a role table's rows as they were loaded (the source's order). */
+  readonly rowOrder: string;
   /** The role table `name` itself, even where a CTE of the same name shadows it. */
   table(name: string): string;
 }
