@@ -7,7 +7,7 @@ import {
   parseReasonMap, type ReasonCategory, reasonCategories, reasonLabel, subtypeLabels, subtypeParent, typeLabels,
 } from "./cohorts/churn-labels.js";
 import { ratio } from "./cohorts/cohort-sql.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Localized, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -38,7 +38,21 @@ const none = "(none)";
  * such subscription add 0 and are counted in a note. Trend: the same counts by category for the
  * last trend_periods periods of the report grain. Every note is in the report's language.
  */
-export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
+/** The reason map (a bad one fails here), the trend's periods and whether lost MRR can be had: resolved once. */
+function plan(p: ChurnReasonsParams, ctx: AnalysisContext) {
+  return {
+    p,
+    ctx: runContext(ctx),
+    period: ctx.period,
+    periods: periodsEndingWith(ctx.period, p.trend_periods),
+    map: parseReasonMap(p.reason_map),
+    // Lost MRR needs subscriptions with their dates and MRR; without all three it is null.
+    withMrr: ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f)),
+  };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const churnReasons = defineAnalysis({
   id: "churn-reasons",
   title: { "zh-CN": "流失原因与类型", "en-US": "Churn reasons and types" },
   summary: {
@@ -141,13 +155,10 @@ export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    parseReasonMap(p.reason_map); // fail early on a bad map
+  plan,
+  reductions({ ctx, period, periods, withMrr }) {
     const fields = ctx.fields.churn_events ?? [];
-    const periods = periodsEndingWith(ctx.period, p.trend_periods);
-    const from = `DATE ${quoteLiteral(periods[0]!.start)}`, to = `DATE ${quoteLiteral(ctx.period.end)}`;
-    // Lost MRR needs subscriptions with their dates and MRR; without all three it is null.
-    const withMrr = ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f));
+    const from = `DATE ${quoteLiteral(periods[0]!.start)}`, to = `DATE ${quoteLiteral(period.end)}`;
     const col = (f: string) => (fields.includes(f) ? `CAST(${f} AS VARCHAR)` : "CAST(NULL AS VARCHAR)");
     const mrr = withMrr
       ? `(SELECT COALESCE(SUM(COALESCE(s.mrr, 0)), 0) FROM subscriptions s WHERE s.customer_id = e.customer_id AND s.start_date < e.date AND (s.end_date IS NULL OR (s.end_date >= e.date AND s.end_date > s.start_date)))`
@@ -158,7 +169,7 @@ export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
     return {
       events: `WITH e AS (
           SELECT customer_id, date, ${col("reason")} AS reason, ${col("type")} AS type, ${col("subtype")} AS subtype,
-            CAST(date_trunc('${ctx.period.grain}', date) AS DATE) AS period_start
+            CAST(date_trunc('${period.grain}', date) AS DATE) AS period_start
           FROM churn_events WHERE date IS NOT NULL AND date >= ${from} AND date < ${to}
         ),
         v AS (SELECT e.*, ${mrr} AS mrr, ${matched} AS matched FROM e)
@@ -168,16 +179,16 @@ export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
         FROM v GROUP BY period_start, reason, type, subtype
         ORDER BY period_start NULLS LAST, reason NULLS LAST, type NULLS LAST, subtype NULLS LAST`,
       customers: `SELECT CAST(COUNT(DISTINCT customer_id) AS INTEGER) AS customers FROM churn_events
-        WHERE date >= DATE ${quoteLiteral(ctx.period.start)} AND date < ${to}`,
+        WHERE date >= DATE ${quoteLiteral(period.start)} AND date < ${to}`,
       dropped: `SELECT CAST(COUNT(*) FILTER (WHERE date IS NULL) AS INTEGER) AS no_date FROM churn_events`,
     };
   },
 
-  compute(data, p, ctx) {
-    return reasonTables(data, p, ctx);
+  compute(data, plan) {
+    return reasonTables(data, plan);
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     const rows = result.tables.reasons ?? [];
     if (!rows.length) return null;
     const say = msg(ctx.locale).churnReasons;
@@ -199,7 +210,7 @@ export const churnReasons: LegacyAnalysis<ChurnReasonsParams> = {
       y: { label: null },
     };
   },
-};
+});
 
 interface Group {
   events: number;
@@ -241,10 +252,7 @@ function subtypeOf(value: unknown): { subtype: string; mapped: boolean; raw: str
   return { subtype: raw, mapped: false, raw };
 }
 
-function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: AnalysisContext): AnalysisResult {
-  const map = parseReasonMap(p.reason_map);
-  const withMrr = ["mrr", "start_date", "end_date"].every((f) => (ctx.fields.subscriptions ?? []).includes(f));
-  const periods = periodsEndingWith(ctx.period, p.trend_periods);
+function reasonTables(data: Record<string, Row[]>, { p, ctx, period, periods, map, withMrr }: Plan): AnalysisResult {
   const L = ctx.locale;
   const say = msg(L).churnReasons;
   const notes: string[] = [];
@@ -269,7 +277,7 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
     bump(trend, `${periodStart}|${category}`, n);
     bump(trendTotal, periodStart, n);
     if (category === unmappedCategory) unmappedInTrend += n;
-    if (periodStart !== ctx.period.start) continue;
+    if (periodStart !== period.start) continue;
 
     const lost = Number(r.lost_mrr ?? 0);
     total += n;
@@ -351,7 +359,7 @@ function reasonTables(data: Record<string, Row[]>, p: ChurnReasonsParams, ctx: A
   const dropped = Number(data.dropped?.[0]?.no_date ?? 0);
   if (dropped > 0)
     notes.push(say.noDate(dropped));
-  if (total === 0) notes.push(say.noEvents(ctx.period.label));
+  if (total === 0) notes.push(say.noEvents(period.label));
   const unmappedEvents = byCategory.get(unmappedCategory)!.events;
   if (unmappedReasons.size > 0) {
     const n = unmappedEvents - missingReason;

@@ -9,7 +9,7 @@ import { ratio, requireBasisRole } from "./cohorts/cohort-sql.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import { droppedNotes } from "./period-metrics/metrics.js";
 import { droppedRowsSql } from "./period-metrics/sql.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
 
@@ -51,7 +51,20 @@ const daysPerMonth = 365.25 / 12;
  * date ÷ 30.4375, one decimal. Alarm: the high-value share of the churned rises against the
  * previous period.
  */
-export const churnedValue: LegacyAnalysis<ChurnValueParams> = {
+/** The data checked (subscriptions with dates and MRR on that basis) and the trend's periods, resolved once. */
+function plan(p: ChurnValueParams, ctx: AnalysisContext) {
+  requireBasisRole(ctx, "churned-value");
+  const missing = ["start_date", "end_date", "mrr"].filter((f) => !(ctx.fields.subscriptions ?? []).includes(f));
+  if (ctx.churn.kind === "subscriptions" && missing.length) {
+    throw new ChurnbookError("missing-field", `analysis "churned-value" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the subscriptions dataset`, {
+      hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.${missing[0]}=<column>`,
+    });
+  }
+  return { p, ctx: runContext(ctx), period: ctx.period, periods: periodsEndingWith(ctx.period, p.trend_periods) };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const churnedValue = defineAnalysis({
   id: "churned-value",
   title: { "zh-CN": "流失客户价值", "en-US": "Value of churned customers" },
   summary: {
@@ -158,22 +171,16 @@ export const churnedValue: LegacyAnalysis<ChurnValueParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    requireBasisRole(ctx, "churned-value");
-    const missing = ["start_date", "end_date", "mrr"].filter((f) => !(ctx.fields.subscriptions ?? []).includes(f));
-    if (ctx.churn.kind === "subscriptions" && missing.length) {
-      throw new ChurnbookError("missing-field", `analysis "churned-value" needs field${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in the subscriptions dataset`, {
-        hint: `available fields: ${(ctx.fields.subscriptions ?? []).join(", ")}; map a column to it, e.g. --map subscriptions.${missing[0]}=<column>`,
-      });
-    }
-    return churnedValueSql(p, ctx);
+  plan,
+  reductions(plan) {
+    return churnedValueSql(plan);
   },
 
-  compute(data, p, ctx) {
-    return valueTables(data, p, ctx);
+  compute(data, plan) {
+    return valueTables(data, plan);
   },
 
-  chart(result, p, ctx): ChartSpec | null {
+  chart(result, { p, ctx }): ChartSpec | null {
     if (!result.tables.mix?.length || !result.scalars.base_customers) return null;
     const say = msg(ctx.locale).churnedValue;
     return {
@@ -185,12 +192,11 @@ export const churnedValue: LegacyAnalysis<ChurnValueParams> = {
       color: { legend: true, label: say.tier, domain: tiers.map((t) => tierLabel(t, p, ctx.locale)), range: ["#1f4e79", "#9ab7d3", "#d9e2ec"] },
     };
   },
-};
+});
 
 const date = (d: string) => `DATE ${quoteLiteral(d)}`;
 
-function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<string, string> {
-  const periods = periodsEndingWith(ctx.period, p.trend_periods);
+function churnedValueSql({ p, ctx, period, periods }: Plan): Record<string, string> {
   const subsBasis = ctx.churn.kind === "subscriptions";
   const d = dialectOf(ctx);
   const validSubs = `(SELECT customer_id, start_date, end_date, COALESCE(mrr, 0) AS mrr FROM subscriptions WHERE customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date))`;
@@ -231,7 +237,7 @@ function churnedValueSql(p: ChurnValueParams, ctx: AnalysisContext): Record<stri
 
   const events = (ctx.fields.churn_events ?? []).includes("reason");
   const names = (ctx.fields.customers ?? []).includes("name");
-  const cur = ctx.period;
+  const cur = period;
   return {
     tiers: `${head(periods)}
       SELECT t.period_start, t.tier, CAST(COUNT(*) AS INTEGER) AS base_customers, SUM(t.value) AS base_value,
@@ -265,9 +271,8 @@ interface TierAgg {
   lostMrr: number;
 }
 
-function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: AnalysisContext): AnalysisResult {
+function valueTables(data: Record<string, Row[]>, { p, ctx, period, periods }: Plan): AnalysisResult {
   const L = ctx.locale;
-  const periods = periodsEndingWith(ctx.period, p.trend_periods);
   const agg = new Map<string, Map<Tier, TierAgg>>();
   const thresholds = new Map<string, { high: number | null; low: number | null }>();
   for (const r of data.tiers ?? []) {
@@ -280,7 +285,7 @@ function valueTables(data: Record<string, Row[]>, p: ChurnValueParams, ctx: Anal
   const get = (per: Period, t: Tier): TierAgg => agg.get(per.start)?.get(t) ?? { base: 0, baseValue: 0, churned: 0, lostMrr: 0 };
   const sum = (per: Period, f: (a: TierAgg) => number) => tiers.reduce((s, t) => s + f(get(per, t)), 0);
 
-  const cur = ctx.period;
+  const cur = period;
   const baseN = sum(cur, (a) => a.base), churnedN = sum(cur, (a) => a.churned), lostN = sum(cur, (a) => a.lostMrr);
   const tierRows: Row[] = tiers.map((t) => {
     const a = get(cur, t);

@@ -5,7 +5,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
 import { fitSbgPooled, type SbgFit, sbgFailureText, sbgRetention, sbgSurvival } from "./stats/sbg.js";
 import { splitList } from "./survival-data.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -67,7 +67,15 @@ function parseSurvivors(text: string): number[] | null {
  * "survivors", no dataset read, `mode` irrelevant): same scalars (alpha, beta, log_likelihood, …)
  * and tables (projection, fits).
  */
-export const cohortProjection: LegacyAnalysis<CohortProjectionParams> = {
+/** Survivors given as a param, or else the complete cohorts up to the report period's end: resolved once. */
+function plan(p: CohortProjectionParams, ctx: AnalysisContext) {
+  const given = parseSurvivors(p.survivors);
+  if (!given) requireBasisRole(ctx, "cohort-projection");
+  return { p, ctx: runContext(ctx), period: ctx.period, given, cohorts: given ? [] : completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts) };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const cohortProjection = defineAnalysis({
   id: "cohort-projection",
   title: { "zh-CN": "新客户群留存预测（sBG 模型）", "en-US": "Cohort retention projection (sBG)" },
   summary: {
@@ -131,21 +139,19 @@ export const cohortProjection: LegacyAnalysis<CohortProjectionParams> = {
     },
   },
 
-  reductions(p, ctx): Record<string, string> {
-    if (parseSurvivors(p.survivors)) return {};
-    requireBasisRole(ctx, "cohort-projection");
-    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
-    const maxAge = cohorts.length ? Math.min(maxFitAge, maxObservableAge(cohorts[0]!, ctx.period.end, p.cohort_grain)) : 0;
-    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }) };
+  plan,
+  reductions({ p, ctx, period, given, cohorts }): Record<string, string> {
+    if (given) return {};
+    const maxAge = cohorts.length ? Math.min(maxFitAge, maxObservableAge(cohorts[0]!, period.end, p.cohort_grain)) : 0;
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge, periodEnd: period.end, mrr: false }) };
   },
 
-  compute(data, p, ctx) {
-    const given = parseSurvivors(p.survivors);
-    if (given) return fromSurvivors(given, p, ctx.locale);
-    return projection(data.cells ?? [], p, ctx);
+  compute(data, plan) {
+    if (plan.given) return fromSurvivors(plan.given, plan.p, plan.ctx.locale);
+    return projection(data.cells ?? [], plan);
   },
 
-  chart(result, p, ctx): ChartSpec | null {
+  chart(result, { p, ctx }): ChartSpec | null {
     if (!result.tables.projection?.length) return null;
     const say = msg(ctx.locale).cohorts;
     const perCohort = p.mode === "per_cohort";
@@ -161,16 +167,15 @@ export const cohortProjection: LegacyAnalysis<CohortProjectionParams> = {
       ...(perCohort ? { color: { legend: true, label: say.cohort } } : {}),
     };
   },
-};
+});
 
 interface Series {
   cohort: Period;
   survivors: number[];
 }
 
-function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext): AnalysisResult {
+function projection(rows: Row[], { p, ctx, period, cohorts }: Plan): AnalysisResult {
   const cells = readCells(rows);
-  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
   const series: Series[] = [];
   for (const c of cohorts) {
     const byAge = cells.get(c.start);
@@ -180,7 +185,7 @@ function projection(rows: Row[], p: CohortProjectionParams, ctx: AnalysisContext
     series.push({ cohort: c, survivors });
   }
   if (series.length === 0) {
-    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: no customers were acquired in the ${cohorts.length} complete cohort periods ending ${cohorts.at(-1)?.label ?? ctx.period.label}`, {
+    throw new ChurnbookError("sbg-fit-failed", `cohort-projection: no customers were acquired in the ${cohorts.length} complete cohort periods ending ${cohorts.at(-1)?.label ?? period.label}`, {
       hint: "choose a later report period or more cohorts (--param cohorts=24)",
     });
   }

@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { cohortAgesSql, completeCohorts, hasSubscriptionMrr, maxObservableAge, ratio, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { formatInteger, formatPeriod } from "../util/format.js";
 
@@ -51,7 +51,14 @@ const scalarAges = [1, 3, 6, 12] as const;
  * Scalars retention_age_k: cohort-size-weighted mean retention at age k over the shown cohorts
  * observed at age k (= Σ active ÷ Σ customers), null when none.
  */
-export const cohortRetention: LegacyAnalysis<CohortRetentionParams> = {
+/** The complete cohorts up to the report period's end and whether MRR is there, resolved once. */
+function plan(p: CohortRetentionParams, ctx: AnalysisContext) {
+  requireBasisRole(ctx, "cohort-retention");
+  return { p, ctx: runContext(ctx), period: ctx.period, cohorts: completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts), withMrr: hasSubscriptionMrr(ctx) };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const cohortRetention = defineAnalysis({
   id: "cohort-retention",
   title: { "zh-CN": "新客户群留存", "en-US": "Cohort retention" },
   summary: {
@@ -125,17 +132,16 @@ export const cohortRetention: LegacyAnalysis<CohortRetentionParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    requireBasisRole(ctx, "cohort-retention");
-    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
-    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: p.periods, periodEnd: ctx.period.end, mrr: hasSubscriptionMrr(ctx) }) };
+  plan,
+  reductions({ p, ctx, period, cohorts, withMrr }) {
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: p.periods, periodEnd: period.end, mrr: withMrr }) };
   },
 
-  compute(data, p, ctx) {
-    return retentionTable(data.cells ?? [], p, ctx);
+  compute(data, plan) {
+    return retentionTable(data.cells ?? [], plan);
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     const heatmap = result.tables.heatmap;
     if (!heatmap?.length) return null;
     const say = msg(ctx.locale).cohorts;
@@ -157,12 +163,10 @@ export const cohortRetention: LegacyAnalysis<CohortRetentionParams> = {
     };
   },
 
-};
+});
 
-function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisContext): AnalysisResult {
+function retentionTable(rows: Row[], { p, ctx, period, cohorts, withMrr }: Plan): AnalysisResult {
   const cells = readCells(rows);
-  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
-  const withMrr = hasSubscriptionMrr(ctx);
   const notes: string[] = [];
   const table: Row[] = [];
   const heatmap: Row[] = [];
@@ -172,7 +176,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
     const byAge = cells.get(c.start);
     const zero = byAge?.get(0);
     const size = zero?.customers ?? 0;
-    const observable = Math.min(p.periods, maxObservableAge(c, ctx.period.end, p.cohort_grain));
+    const observable = Math.min(p.periods, maxObservableAge(c, period.end, p.cohort_grain));
     sizes.push({ cohort: c.label, cohort_start: c.start, customers: size, starting_mrr: withMrr ? zero?.mrrStart ?? 0 : null, observed_ages: size > 0 ? observable + 1 : 0 });
     if (!byAge || size === 0) continue;
     if (withMrr && zero!.mrrStart === 0) notes.push(msg(ctx.locale).cohorts.noMrrAtAcquisition(c.label));
@@ -203,7 +207,7 @@ function retentionTable(rows: Row[], p: CohortRetentionParams, ctx: AnalysisCont
   // Label colours by the cell's place on the colour ramp (the chart's domain, heatmapFloor–100 %).
   const floor = heatmapFloor(heatmap);
   for (const h of heatmap) h.label_tone = ((h.retention as number) - floor) / (1 - floor) >= darkCellShare ? "light" : "dark";
-  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? ctx.period.label));
+  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? period.label));
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,
     cohorts: sizes.filter((s) => (s.customers as number) > 0).length,

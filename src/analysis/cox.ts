@@ -14,7 +14,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { quoteIdent } from "../data/engine.js";
 import { coxPH } from "./stats/cox-ph.js";
 import { availableAttributes, excludedLifetimesSql, excludedNote, lifetimesSql, splitList } from "./survival-data.js";
-import type { LegacyAnalysis, Locale, AnalysisContext, AnalysisResult, Localized, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type Locale, type AnalysisContext, type AnalysisResult, type Localized, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 export const coxParams = Type.Object({
@@ -81,7 +81,7 @@ function compareText(a: string, b: string): number {
  * exp(β ∓ z·se), sorted by |z| desc; the partial log-likelihood, the likelihood-ratio test
  * against β = 0, and Harrell's concordance (lifelines' convention). Lifetimes as in `survival`.
  */
-export const cox: LegacyAnalysis<CoxParams> = {
+export const cox = defineAnalysis({
   id: "cox",
   title: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
   summary: {
@@ -128,10 +128,14 @@ export const cox: LegacyAnalysis<CoxParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    const covariates = covariatesOf(params, ctx);
+  // The covariates (asked for, or every attribute there is) and the as-of date, resolved once.
+  plan(params: CoxParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), asOf: ctx.period.end, covariates: covariatesOf(params, ctx) };
+  },
+
+  reductions({ ctx, asOf, covariates }) {
     const columns = ["duration", "event", ...covariates.map((c) => quoteIdent(c))];
-    const lifetimes = lifetimesSql(ctx, { unit: "day", attributes: covariates });
+    const lifetimes = lifetimesSql(ctx, { unit: "day", attributes: covariates, asOf });
     return {
       // One row per (duration, event, covariate pattern) with its customers: a full order, so
       // the rows come back the same on every run and engine.
@@ -139,12 +143,11 @@ export const cox: LegacyAnalysis<CoxParams> = {
         FROM (${lifetimes}) lt
         GROUP BY ${columns.join(", ")}
         ORDER BY ${columns.map((c) => `${c} NULLS LAST`).join(", ")}`,
-      ...excludedLifetimesSql(ctx),
+      ...excludedLifetimesSql(ctx, asOf),
     };
   },
 
-  compute(data, params, ctx): AnalysisResult {
-    const covariates = covariatesOf(params, ctx);
+  compute(data, { params, ctx, covariates }): AnalysisResult {
     const notes: string[] = [...excludedNote(data, ctx.locale)];
     const all = data.lifetimes ?? [];
     const count = (r: Row) => Number(r[countColumn] ?? 1);
@@ -232,7 +235,7 @@ export const cox: LegacyAnalysis<CoxParams> = {
     };
   },
 
-  chart(result, params, ctx): ChartSpec | null {
+  chart(result, { params, ctx }): ChartSpec | null {
     const rows = result.tables.coefficients ?? [];
     if (!rows.length) return null;
     const say = msg(ctx.locale).lifetimes;
@@ -251,7 +254,7 @@ export const cox: LegacyAnalysis<CoxParams> = {
       marginLeft: Math.min(220, 20 + 7 * Math.max(...terms.map((t) => t.length))),
     };
   },
-};
+});
 
 /**
  * The forest's rows: attributes by their strongest term (rows come sorted by |z|), each

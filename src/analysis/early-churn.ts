@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, maxObservableAge, readCells, requireBasisRole, spellNeeds } from "./cohorts/cohort-sql.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Locale, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
 
 const params = Type.Object({
@@ -45,7 +45,14 @@ function seriesLabel(h: number, grain: EarlyChurnParams["cohort_grain"], locale:
  * rate Σ lost ÷ Σ customers over the earlier cohorts with a value; change = latest − previous;
  * slope = ordinary least-squares slope of the cohorts' rates on cohort order (per cohort period).
  */
-export const earlyChurn: LegacyAnalysis<EarlyChurnParams> = {
+/** The horizons and the complete cohorts up to the report period's end, resolved once. */
+function plan(p: EarlyChurnParams, ctx: AnalysisContext) {
+  requireBasisRole(ctx, "early-churn");
+  return { p, ctx: runContext(ctx), period: ctx.period, horizons: parseHorizons(p.horizons), cohorts: completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts) };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const earlyChurn = defineAnalysis({
   id: "early-churn",
   title: { "zh-CN": "新客户群早期流失率", "en-US": "Early churn of new cohorts" },
   summary: {
@@ -100,18 +107,16 @@ export const earlyChurn: LegacyAnalysis<EarlyChurnParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    requireBasisRole(ctx, "early-churn");
-    const horizons = parseHorizons(p.horizons);
-    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
-    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: horizons.at(-1)!, periodEnd: ctx.period.end, mrr: false }) };
+  plan,
+  reductions({ p, ctx, period, horizons, cohorts }) {
+    return { cells: cohortAgesSql(ctx, { grain: p.cohort_grain, cohorts, maxAge: horizons.at(-1)!, periodEnd: period.end, mrr: false }) };
   },
 
-  compute(data, p, ctx) {
-    return earlyChurnTables(data.cells ?? [], p, ctx);
+  compute(data, plan) {
+    return earlyChurnTables(data.cells ?? [], plan);
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     if (!result.tables.early_churn?.some((r) => r.early_churn !== null)) return null;
     const say = msg(ctx.locale).cohorts;
     return {
@@ -125,12 +130,10 @@ export const earlyChurn: LegacyAnalysis<EarlyChurnParams> = {
       color: { legend: true, label: say.horizon },
     };
   },
-};
+});
 
-function earlyChurnTables(rows: Row[], p: EarlyChurnParams, ctx: AnalysisContext): AnalysisResult {
-  const horizons = parseHorizons(p.horizons);
+function earlyChurnTables(rows: Row[], { p, ctx, period, horizons, cohorts }: Plan): AnalysisResult {
   const cells = readCells(rows);
-  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
   const table: Row[] = [];
   const trend: Row[] = [];
   const scalars: Record<string, number | string | null> = { cohort_grain: p.cohort_grain };
@@ -141,7 +144,7 @@ function earlyChurnTables(rows: Row[], p: EarlyChurnParams, ctx: AnalysisContext
     cohorts.forEach((c, index) => {
       const size = cells.get(c.start)?.get(0)?.customers ?? 0;
       if (size === 0) return;
-      const oldEnough = maxObservableAge(c, ctx.period.end, p.cohort_grain) >= h;
+      const oldEnough = maxObservableAge(c, period.end, p.cohort_grain) >= h;
       const cell = oldEnough ? cells.get(c.start)?.get(h) : undefined;
       const lost = cell ? cell.customers - cell.survivors : null;
       table.push({ cohort: c.label, horizon: h, series, customers: size, lost, early_churn: lost === null ? null : lost / size });

@@ -8,7 +8,7 @@ import type { ChartSpec } from "../charts/spec.js";
 import { nelsonAalenFromCounts, type NelsonAalenPoint } from "./stats/nelson-aalen.js";
 import type { TimeCount } from "./stats/kaplan-meier.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart } from "./survival-data.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Localized, type Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
 import { msg } from "../locales/index.js";
 
@@ -74,14 +74,13 @@ function hazardRow(group: string, p: NelsonAalenPoint): Row {
  * (n−d)d/n³. Interval H·exp(±z√Var/H) as lifelines, [0, 0] while H = 0. `tables.hazard`:
  * group, time, at_risk, events, censored, cumulative_hazard, variance, lower, upper, from time 0.
  */
-export const hazard: LegacyAnalysis<HazardParams> = {
+export const hazard = defineAnalysis({
   id: "hazard",
   title: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
   summary: {
     "zh-CN": "客户到流失的累计风险曲线及置信区间,可按属性分组比较",
     "en-US": "Cumulative hazard of churn over customer lifetime with confidence intervals, optionally by group",
   },
-  definition,
   params: hazardParams,
   needs: lifetimeNeeds,
   mainTable: "hazard",
@@ -110,11 +109,18 @@ export const hazard: LegacyAnalysis<HazardParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    return lifetimeCountsReductions(params, ctx);
+  // The as-of date (the day after the report period), resolved once.
+  plan(params: HazardParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), asOf: ctx.period.end };
   },
 
-  compute(data, params, ctx): AnalysisResult {
+  // After plan: its type is inferred from plan's.
+  definition: ({ params }) => definition(params),
+  reductions({ params, ctx, asOf }) {
+    return lifetimeCountsReductions(params, ctx, asOf);
+  },
+
+  compute(data, { params, ctx }): AnalysisResult {
     const by = params.by.trim();
     const notes: string[] = [...excludedNote(data, ctx.locale)];
     const rows = (data.counts ?? []).map((r) => ({
@@ -155,9 +161,9 @@ export const hazard: LegacyAnalysis<HazardParams> = {
     };
   },
 
-  chart(result, params, ctx): ChartSpec | null {
+  chart(result, { params, ctx }): ChartSpec | null {
     if (!result.tables.hazard?.length) return null;
     const say = msg(ctx.locale).lifetimes;
     return lifetimeStepChart(result.tables.hazard, { table: "hazard", y: "cumulative_hazard", title: say.hazardTitle, yAxis: { label: say.hazardAxis, format: "number" } }, params, ctx);
   },
-};
+});

@@ -19,7 +19,7 @@ import { spellsSql } from "./sql/spells.js";
 import { isReturnSql } from "./money.js";
 import type { ChartSpec, ScaleSpec } from "../charts/spec.js";
 import { attributeLabel } from "./attributes.js";
-import type { Analysis, AnalysisContext, Row } from "./types.js";
+import type { AnalysisContext, AnalysisInfo, Row, RunContext } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf, type Dialect } from "../data/dialects/index.js";
 
@@ -79,7 +79,8 @@ function checkAttribute(name: string, ctx: Pick<AnalysisContext, "fields" | "chu
  * SQL selecting one row per customer: duration (DOUBLE, in `unit` for the spells path),
  * event (BOOLEAN) and each attribute under its own name.
  */
-export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "period"> & Partial<Pick<AnalysisContext, "dialect">>, opts: { unit: DurationUnit; attributes: readonly string[] }): string {
+/** `asOf`: the as-of date A (the day after the report period), resolved in the analysis's plan. */
+export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "dialect">>, opts: { unit: DurationUnit; attributes: readonly string[]; asOf: string }): string {
   for (const a of opts.attributes) checkAttribute(a, ctx);
   const attrs = [...new Set(opts.attributes)];
   const source = lifetimeSource(ctx);
@@ -96,7 +97,7 @@ export function lifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn" | "pe
       WHERE ${lifetimesKept("l", dialectOf(ctx))}
       ORDER BY duration, event DESC${hasId ? ", l.customer_id" : ""}`;
   }
-  const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
+  const asOf = `DATE ${quoteLiteral(opts.asOf)}`;
   const perUnit = opts.unit === "month" ? daysPerMonth : 1;
   return `WITH l AS (
       SELECT customer_id, start_date, end_date, (end_date IS NOT NULL AND end_date < ${asOf}) AS event
@@ -126,10 +127,9 @@ function lifetimesKept(alias: string, d: Dialect): string {
  *   at all (transactions: with no purchase — returns never make a customer active); and
  *   customers whose first spell starts on or after the as-of date (not customers yet).
  */
-export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "period" | "dialect">>): Record<string, string> {
+export function excludedLifetimesSql(ctx: Pick<AnalysisContext, "fields" | "churn"> & Partial<Pick<AnalysisContext, "dialect">>, asOfDate: string): Record<string, string> {
   if (lifetimeSource(ctx) !== "lifetimes") {
-    if (!ctx.period) return {};
-    const asOf = `DATE ${quoteLiteral(ctx.period.end)}`;
+    const asOf = `DATE ${quoteLiteral(asOfDate)}`;
     const notYet = `(SELECT COUNT(*) FROM ${spellsSql(ctx)} s WHERE s.spell_no = 1 AND s.start_date >= ${asOf})`;
     if (ctx.churn.kind === "subscriptions") {
       const usable = "customer_id IS NOT NULL AND start_date IS NOT NULL AND (end_date IS NULL OR end_date > start_date)";
@@ -212,7 +212,7 @@ export function lifetimeStepChart(
 export const allGroup = "all";
 
 /** What the lifetime analyses (survival, hazard) need: precomputed lifetimes or activity data. */
-export const lifetimeNeeds: Analysis["needs"] = [
+export const lifetimeNeeds: AnalysisInfo["needs"] = [
   [
     { role: "lifetimes", fields: ["duration", "event"], optional: ["customer_id"] },
     { role: "subscriptions", fields: ["customer_id", "start_date", "end_date"] },
@@ -224,9 +224,9 @@ export const lifetimeNeeds: Analysis["needs"] = [
  * The reductions of the lifetime analyses: events and censorings per (group, time), plus the
  * count of excluded rows. Survival and hazard ask the same SQL, so a report computes it once.
  */
-export function lifetimeCountsReductions(params: { by: string; unit: "day" | "month" }, ctx: AnalysisContext): Record<string, string> {
+export function lifetimeCountsReductions(params: { by: string; unit: "day" | "month" }, ctx: RunContext, asOf: string): Record<string, string> {
   const by = params.by.trim();
-  const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [] });
+  const base = lifetimesSql(ctx, { unit: params.unit, attributes: by ? [by] : [], asOf });
   const grp = by ? `CAST(${quoteIdent(by)} AS VARCHAR)` : quoteLiteral(allGroup);
   return {
     counts: `SELECT ${grp} AS grp, duration AS time,
@@ -235,6 +235,6 @@ export function lifetimeCountsReductions(params: { by: string; unit: "day" | "mo
       FROM (${base}) lt
       GROUP BY 1, 2
       ORDER BY grp NULLS LAST, time`,
-    ...excludedLifetimesSql(ctx),
+    ...excludedLifetimesSql(ctx, asOf),
   };
 }

@@ -10,7 +10,7 @@ import { kaplanMeierFromCounts, restrictedMean, survivalAt, type KaplanMeierFit,
 import { logRankFromCounts } from "./stats/log-rank.js";
 import { nelsonAalenFromCounts } from "./stats/nelson-aalen.js";
 import { excludedNote, lifetimeCountsReductions, lifetimeNeeds, lifetimeSource, lifetimeStepChart, splitList } from "./survival-data.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Localized, type Row } from "./types.js";
 import { normalQuantile } from "./stats/special.js";
 import { msg } from "../locales/index.js";
 
@@ -83,14 +83,13 @@ function mergeCounts(rows: readonly TimeCount[]): TimeCount[] {
  * (null = not reached; scalar `median`, per group in `tables.medians`); cumulative hazard = Nelson–Aalen with lifelines' tie smoothing;
  * log-rank χ² as R survdiff (df = groups − 1).
  */
-export const survival: LegacyAnalysis<SurvivalParams> = {
+export const survival = defineAnalysis({
   id: "survival",
   title: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
   summary: {
     "zh-CN": "客户到流失的时长:生存曲线、中位生命周期、各时点留存,并按属性分组做对数秩检验",
     "en-US": "Time to churn: survival curves, median lifetime, survival at horizons, and a log-rank test between groups",
   },
-  definition,
   params: survivalParams,
   needs: lifetimeNeeds,
   mainTable: "curve",
@@ -157,13 +156,18 @@ export const survival: LegacyAnalysis<SurvivalParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    parseHorizons(params.horizons);
-    return lifetimeCountsReductions(params, ctx);
+  // The horizons and the as-of date (the day after the report period), resolved once.
+  plan(params: SurvivalParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), asOf: ctx.period.end, horizons: parseHorizons(params.horizons) };
   },
 
-  compute(data, params, ctx): AnalysisResult {
-    const horizons = parseHorizons(params.horizons);
+  // After plan: its type is inferred from plan's.
+  definition: ({ params }) => definition(params),
+  reductions({ params, ctx, asOf }) {
+    return lifetimeCountsReductions(params, ctx, asOf);
+  },
+
+  compute(data, { params, ctx, horizons }): AnalysisResult {
     const confLevel = params.conf_level;
     const by = params.by.trim();
     const notes: string[] = [...excludedNote(data, ctx.locale)];
@@ -246,9 +250,9 @@ export const survival: LegacyAnalysis<SurvivalParams> = {
     };
   },
 
-  chart(result, params, ctx): ChartSpec | null {
+  chart(result, { params, ctx }): ChartSpec | null {
     if (!result.tables.curve?.length) return null;
     const say = msg(ctx.locale).lifetimes;
     return lifetimeStepChart(result.tables.curve, { table: "curve", y: "survival", title: say.survivalTitle, yAxis: { label: say.survivalAxis, format: "percent", domain: [0, 1] } }, params, ctx);
   },
-};
+});

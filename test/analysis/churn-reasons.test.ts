@@ -5,7 +5,7 @@ import { churnReasons } from "../../src/analysis/churn-reasons.js";
 import { parseReasonMap } from "../../src/analysis/cohorts/churn-labels.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const ev = (customer_id: string, date: string, reason: string | null, type: string | null = null, subtype: string | null = null): Row => ({ customer_id, date, reason, type, subtype });
@@ -97,13 +97,13 @@ describe("churn-reasons", () => {
       "1 个流失事件的类型无法识别（不是主动/被动），记为“未注明”：weird（1）。",
     ]);
     // Some reasons are unmapped: one bar per reason label of the data, on the axis; no colour legend.
-    const chart = churnReasons.chart!(r, {} as never, { locale: "zh-CN" } as never)!;
+    const chart = churnReasons.chart!(r, chartPlan({} as never, { locale: "zh-CN" } as never))!;
     expect(chart.marks[0]).toMatchObject({ mark: "barX", data: "reasons", options: { x: "events", y: "label" } });
     expect(chart.marks.every((m) => m.options?.y === undefined || m.options.y === "label")).toBe(true);
     expect(chart.color).toBeUndefined();
     // Every reason mapped (February, with the map): one bar per category.
     const feb = await runOnRows(churnReasons, { churn_events: events }, { reason_map, trend_periods: 1 }, { period: parsePeriod("2026-02") });
-    expect(churnReasons.chart!(feb, {} as never, { locale: "en-US" } as never)!.marks[0]).toMatchObject({ data: "categories", options: { y: "label" } });
+    expect(churnReasons.chart!(feb, chartPlan({} as never, { locale: "en-US" } as never))!.marks[0]).toMatchObject({ data: "categories", options: { y: "label" } });
     expect(feb.tables.categories!.map((c) => c.label)).toEqual(["Price", "Service", "Product", "Competition", "Other"]);
     // A built-in category name reads in the report's language; other labels as they are.
     expect(feb.tables.reasons!.map((c) => c.label)).toEqual(["pricing", "Product"]);

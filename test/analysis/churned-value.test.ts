@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { churnedValue } from "../../src/analysis/churned-value.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 
 const sub = (customer_id: string, start_date: string, end_date: string | null, mrr: number): Row => ({ customer_id, start_date, end_date, mrr });
 // Report period 2026-03 (boundary 03-01). Base at 03-01 and its MRR the day before:
@@ -116,7 +116,7 @@ describe("churned-value", () => {
     const r = await runOnRows(churnedValue, { subscriptions: [sub("z", "2026-03-05", null, 1)] }, {}, { period: parsePeriod("2026-03") });
     expect(r.scalars).toMatchObject({ base_customers: 0, churn_rate: null, high_threshold: null, high_share_base: null, high_value_alarm: null });
     expect(r.notes).toEqual(["no customers were active at the start of 2026-03: no value tiers"]);
-    expect(churnedValue.chart!(r, {} as never, { locale: "en-US" } as never)).toBeNull();
+    expect(churnedValue.chart!(r, chartPlan({} as never, { locale: "en-US" } as never))).toBeNull();
     await expect(runOnRows(churnedValue, { subscriptions: [{ customer_id: "z", start_date: "2026-01-01", end_date: null }] }, {}, { period: parsePeriod("2026-03") })).rejects.toThrow(/needs field "mrr"/);
   });
 });

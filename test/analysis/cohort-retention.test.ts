@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { cohortRetention } from "../../src/analysis/cohort-retention.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const sub = (customer_id: string, start_date: string, end_date: string | null, mrr: number | null): Row => ({ customer_id, start_date, end_date, mrr });
@@ -60,7 +60,7 @@ describe("cohort-retention", () => {
     expect(r.tables.heatmap![1]).toEqual({ cohort: "2026-01", cohort_label: "January 2026 (n=4)", age: 1, retention: 0.5, label: "50%", label_tone: "dark" });
     expect(r.tables.heatmap!.map((h) => [h.retention, h.label_tone])).toEqual([[1, "light"], [0.5, "dark"], [0.75, "dark"], [1, "light"], [0.5, "dark"], [1, "light"]]);
     // Default chart: a heatmap with a continuous, percent-formatted colour legend and labels in the cells.
-    const chart = cohortRetention.chart!(r, { cohort_grain: "month", periods: 3, cohorts: 3 }, { locale: "zh-CN" } as never)!;
+    const chart = cohortRetention.chart!(r, chartPlan({ cohort_grain: "month", periods: 3, cohorts: 3 }, { locale: "zh-CN" } as never))!;
     expect(chart.marks.map((m) => [m.mark, m.data, m.options?.x, m.options?.y])).toEqual([["cell", "heatmap", "age", "cohort_label"], ["text", "heatmap", "age", "cohort_label"], ["text", "heatmap", "age", "cohort_label"]]);
     // Cohorts by date, not by their labels' text order.
     expect(chart.y!.domain).toEqual(["January 2026 (n=4)", "February 2026 (n=2)", "March 2026 (n=1)"]);
@@ -100,7 +100,7 @@ describe("cohort-retention", () => {
     expect(r.tables.cohorts).toEqual([]);
     expect(r.scalars.customers).toBe(0);
     expect(r.notes?.[0]).toMatch(/no customers were acquired/);
-    expect(cohortRetention.chart!(r, cohortRetention.params as never, { locale: "en-US" } as never)).toBeNull();
+    expect(cohortRetention.chart!(r, chartPlan(cohortRetention.params as never, { locale: "en-US" } as never))).toBeNull();
   });
 
   it("refuses a missing basis role with a clear error", async () => {

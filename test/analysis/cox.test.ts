@@ -7,7 +7,7 @@ import { resolveParams } from "../../src/analysis/params.js";
 import { coxPH } from "../../src/analysis/stats/cox-ph.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { runOnRows } from "../helpers/analysis.js";
+import { runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
@@ -153,7 +153,7 @@ describe("cox", () => {
     try {
       await engine.loadRows("lifetimes", { customer_id: "VARCHAR", duration: "DOUBLE", event: "BOOLEAN", plan: "VARCHAR", region: "VARCHAR", seats: "DOUBLE" }, lifetimes);
       const ctx: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields: { lifetimes: Object.keys(lifetimes[0]!) } };
-      const rows = await engine.query(cox.reductions(resolveParams(cox, { covariates: "plan,region,seats" }), ctx).lifetimes!);
+      const rows = await engine.query(cox.reductions(cox.plan(resolveParams(cox, { covariates: "plan,region,seats" }), ctx)).lifetimes!);
       expect(rows.length).toBeLessThan(lifetimes.length / 2);
       expect(rows.reduce((s, x) => s + Number(x.__customers), 0)).toBe(lifetimes.length);
     } finally {
@@ -196,7 +196,7 @@ describe("cox", () => {
     expect(r.tables.coefficients).toEqual([]);
     expect(r.scalars).toMatchObject({ n: 2, events: 0, lr_chi2: null, concordance: null });
     expect(r.notes).toEqual(["no churn events: the Cox model cannot be fitted"]);
-    expect(cox.chart!(r, resolveParams(cox, {}), ctxFor())).toBeNull();
+    expect(cox.chart!(r, chartPlan(resolveParams(cox, {}), ctxFor()))).toBeNull();
   });
 
   it("rejects unknown covariates, id-like attributes and data without attributes", async () => {
@@ -208,12 +208,12 @@ describe("cox", () => {
 
   it("charts hazard ratios as dots with CI rules on a log axis, localised", async () => {
     const r = await runOnRows(cox, { lifetimes: await rossiLifetimes() });
-    const en = cox.chart!(r, resolveParams(cox, {}), ctxFor());
+    const en = cox.chart!(r, chartPlan(resolveParams(cox, {}), ctxFor()));
     expect(en).toMatchObject({ x: { type: "log", label: "Hazard ratio (95% CI, log scale)" }, y: { domain: ["prio", "age", "fin", "mar", "race", "wexp", "paro"] } });
     expect(en!.marks.map((m) => m.mark)).toEqual(["ruleX", "ruleY", "dot"]);
     expect(en!.marks[1]!.options).toMatchObject({ y: "label", x1: "lower", x2: "upper" });
     expect(en!.marks[2]!.options).toMatchObject({ x: "hazard_ratio", y: "label" });
-    const zh = cox.chart!(r, resolveParams(cox, {}), ctxFor("zh-CN"));
+    const zh = cox.chart!(r, chartPlan(resolveParams(cox, {}), ctxFor("zh-CN")));
     expect(zh!.x!.label).toBe("风险比（95% 置信区间，对数刻度）");
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { earlyChurn, parseHorizons } from "../../src/analysis/early-churn.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 
 const sub = (customer_id: string, start_date: string, end_date: string | null): Row => ({ customer_id, start_date, end_date, mrr: 1 });
 
@@ -63,6 +63,6 @@ describe("early-churn", () => {
   it("no customers in the cohorts: no rows, no chart", async () => {
     const r = await runOnRows(earlyChurn, { subscriptions: [sub("z", "2020-01-01", null)] }, {}, { period: parsePeriod("2026-06") });
     expect(r.tables.early_churn).toEqual([]);
-    expect(earlyChurn.chart!(r, {} as never, { locale: "en-US" } as never)).toBeNull();
+    expect(earlyChurn.chart!(r, chartPlan({} as never, { locale: "en-US" } as never))).toBeNull();
   });
 });

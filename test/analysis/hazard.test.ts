@@ -7,7 +7,7 @@ import { getAnalysis } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, defaultDefinition, runOnRows } from "../helpers/analysis.js";
+import { columns, defaultDefinition, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
@@ -168,7 +168,7 @@ describe("hazard", () => {
     expect(empty.tables).toEqual({ hazard: [] });
     expect(empty.scalars).toMatchObject({ customers: 0, events: 0 });
     expect(empty.notes).toEqual([expect.stringMatching(/no customer lifetimes/)]);
-    expect(hazard.chart!(empty, resolveParams(hazard, {}), ctxFor())).toBeNull();
+    expect(hazard.chart!(empty, chartPlan(resolveParams(hazard, {}), ctxFor()))).toBeNull();
   });
 
   it("rejects an unknown attribute with a hint", async () => {
@@ -178,12 +178,12 @@ describe("hazard", () => {
   it("charts the step curve with its band, localised", async () => {
     const r = await runOnRows(hazard, { lifetimes: fixture }, { by: "tier" });
     const params = resolveParams(hazard, { by: "tier" });
-    const en = hazard.chart!(r, params, ctxFor());
+    const en = hazard.chart!(r, chartPlan(params, ctxFor()));
     expect(en!.title).toBe("Cumulative churn hazard");
     expect(en!.marks.find((m) => m.mark === "lineY")).toEqual({ mark: "lineY", data: "hazard", options: { x: "time", y: "cumulative_hazard", stroke: "group", curve: "step-after" } });
     expect(en!.marks.find((m) => m.mark === "areaY")!.options).toMatchObject({ y1: "lower", y2: "upper", curve: "step-after" });
     expect(en).toMatchObject({ x: { label: "Lifetime (months)" }, color: { legend: true } });
-    const zh = hazard.chart!(r, params, ctxFor("zh-CN"));
+    const zh = hazard.chart!(r, chartPlan(params, ctxFor("zh-CN")));
     expect(zh!.title).toBe("客户累计流失风险");
     expect(zh!.y!.label).toMatch(/累计风险/);
     for (const l of ["zh-CN", "en-US"] as const) {

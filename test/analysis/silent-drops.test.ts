@@ -14,7 +14,7 @@ import { hazard } from "../../src/analysis/hazard.js";
 import { survival } from "../../src/analysis/survival.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { runOnRows } from "../helpers/analysis.js";
+import { runOnRows, chartPlan } from "../helpers/analysis.js";
 
 // Report period 2026-10 → as-of date 2026-11-01.
 const subscriptions: Row[] = [
@@ -108,7 +108,7 @@ describe("churn-reasons: open vocabularies", () => {
     expect(r.tables.categories!.find((c) => c.category === "unmapped")!.events).toBe(unmapped);
     expect(r.notes![0]).toMatch(new RegExp(`^${unmapped} churn events' reasons are not mapped by the reason taxonomy .*: Data export limits \\(19\\), Downsizing \\(18\\), .*, and 8 more$`));
     // The chart shows the data's own labels when the taxonomy leaves some unmapped.
-    expect(churnReasons.chart!(r, {} as never, { locale: "en-US" } as never)!.marks[0]).toMatchObject({ data: "reasons" });
+    expect(churnReasons.chart!(r, chartPlan({} as never, { locale: "en-US" } as never))!.marks[0]).toMatchObject({ data: "reasons" });
     // A reason_map maps more of them; every label is still listed.
     const mapped = await runOnRows(churnReasons, { churn_events: events }, { trend_periods: 1, reason_map: "too expensive=price,budget cuts=price,moved to competitor=competition" }, { period: parsePeriod("2026-10") });
     expect(mapped.tables.reasons!.length).toBe(20);

@@ -6,7 +6,7 @@ import { getAnalysis } from "../../src/analysis/registry.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import type { AnalysisContext, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 async function readCsv(name: string): Promise<Row[]> {
@@ -210,7 +210,7 @@ describe("survival", () => {
     expect(r.scalars.customers).toBe(0);
     // d starts after the as-of date: a later customer, not dropped data.
     expect(r.notes).toEqual([expect.stringMatching(/no customer lifetimes/)]);
-    expect(survival.chart!(r, resolveParams(survival, {}), ctxFor())).toBeNull();
+    expect(survival.chart!(r, chartPlan(resolveParams(survival, {}), ctxFor()))).toBeNull();
   });
 
   it("rejects unknown attributes and bad horizons with clear errors", async () => {
@@ -222,15 +222,15 @@ describe("survival", () => {
   it("charts survival as step lines with a percent axis, localised", async () => {
     const r = await runOnRows(survival, { subscriptions, customers }, { by: "plan" });
     const params = resolveParams(survival, { by: "plan" });
-    const en = survival.chart!(r, params, ctxFor());
+    const en = survival.chart!(r, chartPlan(params, ctxFor()));
     expect(en).toMatchObject({ y: { format: "percent" }, x: { label: "Lifetime (months)" }, color: { legend: true } });
     expect(en!.marks.find((m) => m.mark === "lineY")).toEqual({ mark: "lineY", data: "curve", options: { x: "time", y: "survival", stroke: "group", curve: "step-after" } });
-    const zh = survival.chart!(r, params, ctxFor("zh-CN"));
+    const zh = survival.chart!(r, chartPlan(params, ctxFor("zh-CN")));
     expect(zh!.title).toBe("客户生存曲线");
     expect(zh!.x!.label).toBe("客户生命周期（月）");
     // The grouping attribute as readers name it; an unknown column name as it is.
     expect([zh!.subtitle, zh!.color!.label, en!.subtitle, en!.color!.label]).toEqual(["按套餐分组", "套餐", "By Plan", "Plan"]);
-    const other = survival.chart!(r, { ...params, by: "segment_code" }, ctxFor("zh-CN"));
+    const other = survival.chart!(r, chartPlan({ ...params, by: "segment_code" }, ctxFor("zh-CN")));
     expect([other!.subtitle, other!.color!.label]).toEqual(["按 segment_code 分组", "segment_code"]);
   });
 });

@@ -58,6 +58,14 @@ export function planFor<P, L>(analysis: Analysis<P, L>, params: Record<string, u
   return analysis.plan(resolveParams(analysis, params), full);
 }
 
+/**
+ * A plan stand-in for the default-chart tests: a chart reads only its params (as \`p\` or \`params\`)
+ * and the context's locale from the plan.
+ */
+export function chartPlan(params: unknown, ctx: unknown): never {
+  return { p: params, params, ctx } as never;
+}
+
 /** A stand-in analysis for render and runner tests: no data, no SQL; tests add the outputs, chart or notes they exercise. */
 export function fakeAnalysis(extra: Partial<Analysis> = {}): Analysis {
   return {
