@@ -111,12 +111,10 @@ export function defaultView(cell: Extract<ReportCell, { kind: "analysis" }>, res
 
 /** Analysis cells whose notes a presentation cell has carried already, per run (results map). */
 const notesShown = new WeakMap<ResultsById, Set<string>>();
-const cjk = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /**
  * The notes of the given analysis cells not shown yet (then marked shown): in order of the
- * cells, duplicates once. A zh-CN report leaves out a note with no Chinese in it (an analysis
- * that has no translation of it yet): no English in a zh-CN report; the run log keeps it.
+ * cells, duplicates once.
  */
 export function takeNotes(results: ResultsById, ids: readonly string[], scope: Pick<Scope, "locale">): string[] {
   let shown = notesShown.get(results);
@@ -127,7 +125,7 @@ export function takeNotes(results: ResultsById, ids: readonly string[], scope: P
     const r = results.get(id);
     if (!r) continue;
     shown.add(id);
-    for (const text of readableNotes(r, scope.locale)) if (!out.includes(text)) out.push(text);
+    for (const text of readableNotes(r)) if (!out.includes(text)) out.push(text);
   }
   return out;
 }
@@ -139,7 +137,7 @@ export function takeNotes(results: ResultsById, ids: readonly string[], scope: P
  */
 function missingValueNotes(refs: readonly string[], results: ResultsById, scope: Pick<Scope, "locale">): string[] {
   if (!refs.length) return [];
-  const why = [...new Set(refs.map((r) => r.split(".")[0]!))].flatMap((id) => readableNotes(results.get(id), scope.locale));
+  const why = [...new Set(refs.map((r) => r.split(".")[0]!))].flatMap((id) => readableNotes(results.get(id)));
   return [...new Set([msg(scope.locale).missingValue([...refs]), ...why])];
 }
 
@@ -158,9 +156,10 @@ function missingColumnNotes(rows: readonly Row[], columns: readonly ColumnSpec[]
   return [...byReason].map(([why, labels]) => msg(locale).missingInColumns(labels, why));
 }
 
-/** An analysis result's notes a reader of the locale can read (see takeNotes). */
-function readableNotes(r: CellResult | undefined, locale: Locale): string[] {
-  return (r?.result.notes ?? []).map((n) => n.trim()).filter((n) => n && !(locale === "zh-CN" && !cjk.test(n)));
+/** An analysis result's notes, in the report's language: analyses take every note from the
+ * catalogue of ctx.locale (test/locales/notes-zh.test.ts), so none is left out here. */
+function readableNotes(r: CellResult | undefined): string[] {
+  return (r?.result.notes ?? []).map((n) => n.trim()).filter((n) => n);
 }
 
 function withNotes<C extends Extract<CellOutput, { notes?: string[] }>>(cell: C, notes: string[]): C {

@@ -55,9 +55,9 @@ describe("analysis notes in the document", () => {
     expect(notesOf(view[1]!)).toEqual(["Logistic regression: separation."]);
   });
 
-  it("a zh-CN report leaves out notes without Chinese (they stay in the run log)", () => {
-    const rs = results({ m: ["Total net spend is 0: revenue shares are empty.", "净消费为 0。"] });
-    expect(notesOf(buildCell(table("t", "m"), rs, scope("zh-CN")))).toEqual(["净消费为 0。"]);
+  it("a zh-CN report prints every note (analyses write them in its language; none is hidden)", () => {
+    const rs = results({ m: ["净消费为 0。", "字段 status（AUC 0.999）已排除"] });
+    expect(notesOf(buildCell(table("t", "m"), rs, scope("zh-CN")))).toEqual(["净消费为 0。", "字段 status（AUC 0.999）已排除"]);
   });
 });
 
