@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Row, type RunContext } from "./types.js";
 import { encodeRows } from "./predict/encode.js";
 import { trainingCutoffs } from "./predict/features.js";
 import {
@@ -112,7 +112,7 @@ function emptyResult(prep: Prepared | null, note: string): AnalysisResult {
  *   logistic fit is refitted with L2 = 1 and has logistic_status "separated", never
  *   "converged" (predict/logistic.ts).
  */
-export const churnModel: LegacyAnalysis<ChurnModelParams> = {
+export const churnModel = defineAnalysis({
   id: "churn-model",
   title: { "zh-CN": "流失预测模型", "en-US": "Churn prediction model" },
   summary: {
@@ -135,13 +135,15 @@ export const churnModel: LegacyAnalysis<ChurnModelParams> = {
       { role: "customers", fields: ["customer_id", "churned"] },
     ],
   ],
-  reductions(params, ctx) {
-    parseModels(params.models);
-    const source = resolveSource(ctx, params.source);
-    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined, seed: params.seed }, ctx);
+  // The models (checked), the data source and the scoring date (the day after the period), resolved once.
+  plan(params: ChurnModelParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), models: parseModels(params.models), source: resolveSource(ctx, params.source), asOf: ctx.period.end };
   },
-  compute(data, params, ctx) {
-    return computeChurnModel(data, params, ctx);
+  reductions({ params, ctx, source, asOf }) {
+    return predictionReductions({ source, horizonDays: params.horizon_days, cutoffs: params.cutoffs, limit: params.train_sample || undefined, seed: params.seed }, asOf, ctx);
+  },
+  compute(data, { params, ctx, models, asOf }) {
+    return computeChurnModel(data, params, ctx, models, asOf);
   },
   mainTable: "metrics",
   outputs: {
@@ -285,7 +287,7 @@ export const churnModel: LegacyAnalysis<ChurnModelParams> = {
       },
     },
   },
-  chart(result, _params, ctx) {
+  chart(result, { ctx }) {
     if (result.tables.gains?.length === 0) return null;
     const say = msg(ctx.locale).model;
     const spec: ChartSpec = {
@@ -300,13 +302,12 @@ export const churnModel: LegacyAnalysis<ChurnModelParams> = {
     };
     return spec;
   },
-};
+});
 
-export function computeChurnModel(data: Record<string, Row[]>, params: ChurnModelParams, ctx: AnalysisContext): AnalysisResult {
+function computeChurnModel(data: Record<string, Row[]>, params: ChurnModelParams, ctx: RunContext, models: ReturnType<typeof parseModels>, asOf: string): AnalysisResult {
   const L = ctx.locale;
   const words = msg(L);
   const say = words.model;
-  const models = parseModels(params.models);
   const source = data.customers ? "flat" : "events";
   const prep = prepare(data, source, ctx);
   const opts = modelOptions(params);
@@ -391,7 +392,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   }
 
   const churnRate = positives / d.n;
-  const cutoffs = source === "events" ? trainingCutoffs(ctx.period.end, params.horizon_days, params.cutoffs) : [];
+  const cutoffs = source === "events" ? trainingCutoffs(asOf, params.horizon_days, params.cutoffs) : [];
   const customers = new Set(prep.groups).size;
   const scalars = {
     source,
@@ -404,7 +405,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
     first_cutoff: cutoffs[0] ?? null,
     last_cutoff: cutoffs[cutoffs.length - 1] ?? null,
     label_window_end: cutoffs.length ? addDays(cutoffs[cutoffs.length - 1]!, params.horizon_days) : null,
-    scoring_date: source === "events" ? ctx.period.end : null,
+    scoring_date: source === "events" ? asOf : null,
     scored_customers: prep.score.length,
     best_model: best?.model ?? null,
     best_auc: best?.auc ?? null,
@@ -417,7 +418,7 @@ export function computeChurnModel(data: Record<string, Row[]>, params: ChurnMode
   const featureList = [...new Set(d.encoder.features.map((f) => columnLabel(f.column, L)))];
   const cardRow = (item: keyof typeof say.card, value: string): Row => ({ item, label: say.card[item], value });
   const modelCard: Row[] = [
-    cardRow("data", source === "flat" ? say.flatData : say.eventData(cutoffs.length, String(cutoffs[0]), String(cutoffs[cutoffs.length - 1]), params.horizon_days, ctx.period.end)),
+    cardRow("data", source === "flat" ? say.flatData : say.eventData(cutoffs.length, String(cutoffs[0]), String(cutoffs[cutoffs.length - 1]), params.horizon_days, asOf)),
     cardRow("sample", say.sample(d.n, customers, positives, `${(churnRate * 100).toFixed(1)}%`) + (prep.population > d.n ? say.sampledFrom(prep.population, params.seed) : "")),
     cardRow("features", say.features(d.p, featureList)),
     cardRow("validation", source === "flat" ? say.cvFlat(k) : say.cvEvents(k, split !== null)),

@@ -5,7 +5,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { cohortAgesSql, completeCohorts, grainMonths, readCells } from "./cohorts/cohort-sql.js";
 import { spellsSql } from "./sql/spells.js";
 import { fitSbgPooled, sbgDerl, sbgFailureText, sbgSurvival } from "./stats/sbg.js";
-import type { LegacyAnalysis, AnalysisResult, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
 
@@ -42,7 +42,7 @@ const subscriptionsBasis = { churn: { kind: "subscriptions" } } as const;
  *   d = (1 + monthly discount rate)^(months per period) − 1.
  * Customers sorted by clv desc, then customer_id.
  */
-export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
+export const clvContractual = defineAnalysis({
   id: "clv-contractual",
   title: { "zh-CN": "合约型客户终身价值（sBG 留存模型）", "en-US": "Contractual customer lifetime value (sBG retention)" },
   summary: {
@@ -100,9 +100,13 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    const cohorts = completeCohorts(ctx.period.end, p.period, p.cohorts);
-    const b = `DATE ${quoteLiteral(ctx.period.end)}`;
+  // The boundary (the day after the report period) and the complete cohorts before it, resolved once.
+  plan(p: ClvContractualParams, ctx: AnalysisContext) {
+    return { p, ctx: runContext(ctx), periodEnd: ctx.period.end, cohorts: completeCohorts(ctx.period.end, p.period, p.cohorts) };
+  },
+
+  reductions({ p, ctx, periodEnd, cohorts }) {
+    const b = `DATE ${quoteLiteral(periodEnd)}`;
     const g = grainMonths(p.period);
     // The spells on the subscriptions whatever the report's churn basis, in the engine's dialect.
     const basis = { ...subscriptionsBasis, dialect: ctx.dialect };
@@ -111,7 +115,7 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
     const boundaries = d.dateDiff("month", "sp.start_date", b);
     const months = `(${boundaries} - CASE WHEN ${d.dateAdd("sp.start_date", boundaries, "month")} > ${b} THEN 1 ELSE 0 END)`;
     return {
-      cells: cohortAgesSql(basis, { grain: p.period, cohorts, maxAge, periodEnd: ctx.period.end, mrr: false }),
+      cells: cohortAgesSql(basis, { grain: p.period, cohorts, maxAge, periodEnd, mrr: false }),
       active: `SELECT sp.customer_id, sp.start_date AS spell_start, CAST(floor(${months} / ${g}) AS INTEGER) AS tenure_periods,
           (SELECT COALESCE(SUM(s.mrr), 0) FROM subscriptions s
             WHERE s.customer_id = sp.customer_id AND s.start_date < ${b} AND (s.end_date IS NULL OR s.end_date >= ${b})) AS mrr
@@ -121,7 +125,7 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
     };
   },
 
-  compute(data, p, ctx) {
+  compute(data, { p, ctx }) {
     const say = msg(ctx.locale).clv;
     const notes: string[] = [];
     const cells = readCells(data.cells ?? []);
@@ -182,7 +186,7 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
     return result;
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     if (!result.tables.survival?.length) return null;
     const say = msg(ctx.locale).clv;
     return {
@@ -196,4 +200,4 @@ export const clvContractual: LegacyAnalysis<ClvContractualParams> = {
       y: { label: say.survivingShare, format: "percent", domain: [0, 1], grid: true },
     };
   },
-};
+});

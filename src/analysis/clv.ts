@@ -5,7 +5,7 @@ import { addDays } from "../util/period.js";
 import { type BgNbdParams, bgNbdConditionalExpected, bgNbdExpected, bgNbdPAlive, checkSummaries, fitBgNbd } from "./stats/bg-nbd.js";
 import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "./stats/gamma-gamma.js";
 import { periodScale, repeatsByWeekSql, summaryMetaSql, summarySql, type TimeUnit } from "./stats/rfm-summary.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Row, type RunContext, type Value } from "./types.js";
 import { bgNbdBoundaryNotes, bgNbdBoundaryScalar, bgNbdFitKind } from "./clv-boundary.js";
 import { isReturnSql, moneySign, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
@@ -61,7 +61,7 @@ export const unitsPerMonth: Record<TimeUnit, number> = { day: 30, week: 4.345, m
  *   `conditional`: mean actual vs predicted holdout purchases by calibration frequency 0..7+.
  * Customers sorted by clv desc (expected_purchases desc without spend), then customer_id.
  */
-export const clv: LegacyAnalysis<ClvParams> = {
+export const clv = defineAnalysis({
   id: "clv",
   title: { "zh-CN": "客户终身价值（BG/NBD + Gamma–Gamma）", "en-US": "Customer lifetime value (BG/NBD + Gamma–Gamma)" },
   summary: {
@@ -163,9 +163,14 @@ export const clv: LegacyAnalysis<ClvParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    if (usesTransactions(ctx)) {
-      const o = summaryOptions(p, ctx);
+  // The source (transactions, or a summary table) and, from transactions, the summary's dates: resolved once.
+  plan(p: ClvParams, ctx: AnalysisContext) {
+    return { p, ctx: runContext(ctx), summary: usesTransactions(ctx) ? summaryOptions(p, ctx) : null };
+  },
+
+  reductions({ p, ctx, summary }) {
+    if (summary) {
+      const o = summary;
       const out: Record<string, string> = { customers: summarySql(o), meta: summaryMetaSql(o) };
       if (p.calibration_end) out.tracking = repeatsByWeekSql(o);
       return out;
@@ -176,11 +181,11 @@ export const clv: LegacyAnalysis<ClvParams> = {
     };
   },
 
-  compute(data, p, ctx) {
+  compute(data, { p, ctx }) {
     return computeClv(data, p, ctx);
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     const say = msg(ctx.locale).clv;
     if (result.tables.tracking?.length) {
       return {
@@ -204,9 +209,9 @@ export const clv: LegacyAnalysis<ClvParams> = {
       y: hasClv ? { label: say.clv, format: "currency", grid: true } : { label: say.expectedPurchases, format: "number", grid: true },
     };
   },
-};
+});
 
-function usesTransactions(ctx: AnalysisContext): boolean {
+function usesTransactions(ctx: Pick<AnalysisContext, "fields">): boolean {
   const f = ctx.fields.transactions;
   return !!f && f.includes("customer_id") && f.includes("date");
 }
@@ -239,7 +244,7 @@ interface Customer {
 
 const num = (v: Value | undefined): number | null => (typeof v === "number" && Number.isFinite(v) ? v : v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null);
 
-function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: AnalysisContext): AnalysisResult {
+function computeClv(data: Record<string, Row[]>, p: ClvParams, ctx: RunContext): AnalysisResult {
   const say = msg(ctx.locale).clv;
   const notes: string[] = [];
   const fromTx = data.meta !== undefined;

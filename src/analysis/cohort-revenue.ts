@@ -2,7 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { quoteLiteral } from "../data/engine.js";
 import { acquisitionSql, completeCohorts, grainMonths, maxObservableAge, ratio } from "./cohorts/cohort-sql.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Row } from "./types.js";
 import { exactMoneySql, netAmountSql } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -38,7 +38,13 @@ function acquisitionCtx(ctx: Pick<AnalysisContext, "churn" | "fields" | "dialect
  * *_per_customer = cumulative ÷ cohort size. Scalars revenue_per_customer_n: cumulative
  * revenue in the first n periods ÷ cohort size, pooled over the cohorts observed for n periods.
  */
-export const cohortRevenue: LegacyAnalysis<CohortRevenueParams> = {
+/** The complete cohorts up to the report period's end and whether costs are there, resolved once. */
+function plan(p: CohortRevenueParams, ctx: AnalysisContext) {
+  return { p, ctx: runContext(ctx), period: ctx.period, cohorts: completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts), withCost: (ctx.fields.transactions ?? []).includes("cost") };
+}
+type Plan = ReturnType<typeof plan>;
+
+export const cohortRevenue = defineAnalysis({
   id: "cohort-revenue",
   title: { "zh-CN": "新客户群收入与利润", "en-US": "Revenue and profit per new cohort" },
   summary: {
@@ -106,12 +112,11 @@ export const cohortRevenue: LegacyAnalysis<CohortRevenueParams> = {
     },
   },
 
-  reductions(p, ctx) {
-    const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+  plan,
+  reductions({ p, ctx, period, cohorts, withCost }) {
     const from = cohorts[0]!.start, to = cohorts.at(-1)!.end;
     const g = grainMonths(p.cohort_grain);
-    const withCost = (ctx.fields.transactions ?? []).includes("cost");
-    const end = `DATE ${quoteLiteral(ctx.period.end)}`;
+    const end = `DATE ${quoteLiteral(period.end)}`;
     const acq = acquisitionSql(acquisitionCtx(ctx), p.cohort_grain, from, to);
     const d = dialectOf(ctx);
     return {
@@ -131,11 +136,11 @@ export const cohortRevenue: LegacyAnalysis<CohortRevenueParams> = {
     };
   },
 
-  compute(data, p, ctx) {
-    return revenueTables(data, p, ctx);
+  compute(data, plan) {
+    return revenueTables(data, plan);
   },
 
-  chart(result, _p, ctx): ChartSpec | null {
+  chart(result, { ctx }): ChartSpec | null {
     if (!result.tables.cohort_revenue?.length) return null;
     const say = msg(ctx.locale).cohorts;
     return {
@@ -146,11 +151,9 @@ export const cohortRevenue: LegacyAnalysis<CohortRevenueParams> = {
       color: { legend: true, label: say.cohort },
     };
   },
-};
+});
 
-function revenueTables(data: Record<string, Row[]>, p: CohortRevenueParams, ctx: AnalysisContext): AnalysisResult {
-  const withCost = (ctx.fields.transactions ?? []).includes("cost");
-  const cohorts = completeCohorts(ctx.period.end, p.cohort_grain, p.cohorts);
+function revenueTables(data: Record<string, Row[]>, { p, ctx, period, cohorts, withCost }: Plan): AnalysisResult {
   const sizes = new Map((data.sizes ?? []).map((r) => [String(r.cohort_start), Number(r.customers)]));
   const cells = new Map<string, Row>();
   let missingCost = 0;
@@ -164,7 +167,7 @@ function revenueTables(data: Record<string, Row[]>, p: CohortRevenueParams, ctx:
   for (const c of cohorts) {
     const size = sizes.get(c.start) ?? 0;
     if (size === 0) continue;
-    const maxAge = Math.min(p.periods, maxObservableAge(c, ctx.period.end, p.cohort_grain));
+    const maxAge = Math.min(p.periods, maxObservableAge(c, period.end, p.cohort_grain));
     let cumRevenue = 0, cumProfit = 0;
     for (let k = 0; k <= maxAge; k++) {
       const cell = cells.get(`${c.start}|${k}`);
@@ -203,7 +206,7 @@ function revenueTables(data: Record<string, Row[]>, p: CohortRevenueParams, ctx:
     });
   }
   const notes: string[] = [];
-  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? ctx.period.label));
+  if (table.length === 0) notes.push(msg(ctx.locale).cohorts.noneAcquired(cohorts.length, cohorts.at(-1)?.label ?? period.label));
   if (missingCost > 0) notes.push(msg(ctx.locale).cohorts.missingCost(missingCost));
   const scalars: Record<string, number | string | null> = {
     cohort_grain: p.cohort_grain,

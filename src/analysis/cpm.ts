@@ -10,7 +10,7 @@ import { quantile } from "./stats/quantile.js";
 import { compareIds, dateLit, num, purchaseRowsSql, ratio, resolveAsOf, sum } from "./segmentation/common.js";
 import { returnsRule } from "./money.js";
 import { cpmGroup, cpmGroups, cpmRuleText, cpmText, isLapsedGroup, type CpmGroup, type CpmRules } from "./segmentation/cpm-rules.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Localized, type Row, type RunContext } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
 
@@ -26,7 +26,7 @@ export const cpmParams = Type.Object({
 export type CpmParams = Static<typeof cpmParams>;
 
 /** The definition as the cell ran: its thresholds, and the spend threshold S the data gave. */
-function definition(params: CpmParams, ctx: AnalysisContext, result: AnalysisResult | null): Localized {
+function definition(params: CpmParams, ctx: RunContext, result: AnalysisResult | null): Localized {
   const p = params;
   const S = result?.scalars.spend_threshold;
   const fmt = (x: number, locale: string) => new Intl.NumberFormat(locale, { style: "currency", currency: ctx.currency, maximumFractionDigits: 2 }).format(x);
@@ -95,11 +95,10 @@ function money(x: number): string {
  * S defaults to the 80th percentile (type 7) of cumulative spend. Transitions compare the
  * groups at the previous period end (same S) with now.
  */
-export const cpm: LegacyAnalysis<CpmParams> = {
+export const cpm = defineAnalysis({
   id: "cpm",
   title: { "zh-CN": "CPM 客户状态管理", "en-US": "CPM customer portfolio management" },
   summary: { "zh-CN": "按购买次数、消费间隔、累计消费和未消费时间把客户分为十组,含迁移矩阵与对策", "en-US": "Ten customer groups from purchases, tenure, spend and days since last purchase, with transitions and treatments" },
-  definition,
   params: cpmParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
   mainTable: "groups",
@@ -163,9 +162,15 @@ export const cpm: LegacyAnalysis<CpmParams> = {
     },
   },
 
-  reductions(params, ctx) {
+  // The as-of date and the previous one (checked to be earlier), resolved once.
+  plan(params: CpmParams, ctx: AnalysisContext) {
     const asOf = resolveAsOf(params.as_of, ctx);
-    const prev = previousAsOf(params, ctx, asOf);
+    return { params, ctx: runContext(ctx), asOf, prev: previousAsOf(params, ctx, asOf) };
+  },
+
+  // After plan: its type is inferred from plan's.
+  definition: ({ params, ctx }, result) => definition(params, ctx, result),
+  reductions({ ctx, asOf, prev }) {
     const p = `date <= ${dateLit(prev)}`;
     const days = (a: string, b: string) => dialectOf(ctx).dateDiff("day", a, b);
     return {
@@ -185,9 +190,7 @@ export const cpm: LegacyAnalysis<CpmParams> = {
     };
   },
 
-  compute(data, params, ctx) {
-    const asOf = resolveAsOf(params.as_of, ctx);
-    const prev = previousAsOf(params, ctx, asOf);
+  compute(data, { params, ctx, asOf, prev }) {
     const notes: string[] = [];
     const all = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const rows = all.filter((r) => num(r.purchases) > 0);
@@ -267,7 +270,7 @@ export const cpm: LegacyAnalysis<CpmParams> = {
     };
   },
 
-  chart(result, _params, ctx) {
+  chart(result, { ctx }) {
     const rows = result.tables.groups ?? [];
     return {
       title: msg(ctx.locale).segmentation.cpmTitle,
@@ -278,7 +281,7 @@ export const cpm: LegacyAnalysis<CpmParams> = {
       marginLeft: 130,
     } satisfies ChartSpec;
   },
-};
+});
 
 function previousAsOf(params: CpmParams, ctx: Parameters<typeof resolveAsOf>[1], asOf: string): string {
   const prev = params.previous_as_of.trim() === "" ? addDays(ctx.period.start, -1) : resolveAsOf(params.previous_as_of, ctx, "previous_as_of");

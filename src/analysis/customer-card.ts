@@ -3,7 +3,7 @@ import { quoteLiteral } from "../data/engine.js";
 import { dialectOf } from "../data/dialects/index.js";
 import { exactMoneySql } from "./money.js";
 import { ChurnbookError } from "../util/errors.js";
-import type { LegacyAnalysis, AnalysisContext, AnalysisResult, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type AnalysisResult, type Locale, type Row, type RunContext, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 import { encodeRows } from "./predict/encode.js";
 import { featureSql, trainingCutoffs } from "./predict/features.js";
@@ -21,7 +21,7 @@ export const customerCardParams = Type.Object({
 export type CustomerCardParams = Static<typeof customerCardParams>;
 
 
-function idSources(ctx: AnalysisContext): string[] {
+function idSources(ctx: Pick<AnalysisContext, "fields">): string[] {
   return (["customers", "subscriptions", "transactions", "tickets", "usage"] as const).filter((r) => ctx.fields[r]?.includes("customer_id")).map((r) => `SELECT DISTINCT customer_id FROM ${r}`);
 }
 
@@ -38,7 +38,7 @@ function idSources(ctx: AnalysisContext): string[] {
  *   max_lifetime_months (undiscounted);
  * - recommended action: the first matching default playbook rule (predict/rules.ts).
  */
-export const customerCard: LegacyAnalysis<CustomerCardParams> = {
+export const customerCard = defineAnalysis({
   id: "customer-card",
   title: { "zh-CN": "客户贡献度卡片", "en-US": "Customer card" },
   summary: { "zh-CN": "客户提出解约时查看：贡献度、价值分层、CLV、流失概率与原因、投诉记录和推荐挽留方案", "en-US": "For the moment a customer asks to cancel: contribution, value class, CLV, churn risk and reasons, complaints, recommended offer" },
@@ -50,12 +50,14 @@ export const customerCard: LegacyAnalysis<CustomerCardParams> = {
   },
   params: customerCardParams,
   needs: scoringNeeds,
-  reductions(params, ctx) {
+  // The customer (there must be one), the data source and the as-of date (the day after the period), resolved once.
+  plan(params: CustomerCardParams, ctx: AnalysisContext) {
     const id = String(params.customer_id ?? "").trim();
     if (!id) throw new ChurnbookError("missing-param", `analysis "customer-card" needs a customer`, { hint: "pass --param customer_id=<id>" });
-    const source = resolveSource(ctx, params.source);
+    return { params, ctx: runContext(ctx), id, source: resolveSource(ctx, params.source), asOf: ctx.period.end };
+  },
+  reductions({ params, ctx, id, source, asOf }) {
     const lit = quoteLiteral(id);
-    const asOf = ctx.period.end;
     const d = dialectOf(ctx);
     const out: Record<string, string> = {
       matches: `SELECT customer_id, ${d.editDistance("customer_id", lit)} AS distance FROM (${idSources(ctx).join(" UNION ")}) AS ids WHERE customer_id IS NOT NULL ORDER BY distance, customer_id LIMIT 3`,
@@ -84,7 +86,7 @@ export const customerCard: LegacyAnalysis<CustomerCardParams> = {
     }
     return out;
   },
-  compute(data, params, ctx) {
+  compute(data, { params, ctx }) {
     return computeCard(data, params, ctx);
   },
   mainTable: "card",
@@ -147,9 +149,9 @@ export const customerCard: LegacyAnalysis<CustomerCardParams> = {
   chart() {
     return null;
   },
-};
+});
 
-function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ctx: AnalysisContext): AnalysisResult {
+function computeCard(data: Record<string, Row[]>, params: CustomerCardParams, ctx: RunContext): AnalysisResult {
   const L = ctx.locale;
   const id = String(params.customer_id).trim();
   const matches = data.matches ?? [];

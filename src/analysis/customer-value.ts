@@ -10,7 +10,7 @@ import { addDays } from "../util/period.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList, sum } from "./segmentation/common.js";
 import { exactMoneySql, moneySign, returnsRule } from "./money.js";
 import { classifyValue, valueClasses, valueClassText } from "./segmentation/value-classes.js";
-import type { LegacyAnalysis, AnalysisContext, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Localized, type Row, type RunContext } from "./types.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
 
@@ -25,7 +25,7 @@ export const customerValueParams = Type.Object({
 export type CustomerValueParams = Static<typeof customerValueParams>;
 
 /** The definition as the cell ran: its shares and percentiles, and which costs the data had. */
-function definition(p: CustomerValueParams, ctx: AnalysisContext): Localized {
+function definition(p: CustomerValueParams, ctx: RunContext): Localized {
   const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
   const returns = returnsRule(ctx.returns);
   const costs = costColumns(p, ctx);
@@ -53,7 +53,7 @@ interface CostColumns {
   customers: string[];
 }
 
-function costColumns(params: CustomerValueParams, ctx: AnalysisContext): CostColumns {
+function costColumns(params: CustomerValueParams, ctx: Pick<AnalysisContext, "fields">): CostColumns {
   const txf = ctx.fields.transactions ?? [];
   const cf = ctx.fields.customers ?? [];
   const out: CostColumns = { tx: [], customers: [] };
@@ -71,7 +71,7 @@ function costColumns(params: CustomerValueParams, ctx: AnalysisContext): CostCol
   return out;
 }
 
-function peerColumns(params: CustomerValueParams, ctx: AnalysisContext): string[] {
+function peerColumns(params: CustomerValueParams, ctx: Pick<AnalysisContext, "fields">): string[] {
   const cols = splitList(params.peer_by);
   const cf = ctx.fields.customers;
   for (const c of cols) {
@@ -88,11 +88,10 @@ function peerColumns(params: CustomerValueParams, ctx: AnalysisContext): string[
  * 80th-percentile value, at most ⌈20%·n⌉), other. Signals: repeat purchases per observed
  * month, share of months with a purchase, 6-month least-squares slope of monthly spend.
  */
-export const customerValue: LegacyAnalysis<CustomerValueParams> = {
+export const customerValue = defineAnalysis({
   id: "customer-value",
   title: { "zh-CN": "客户价值分析", "en-US": "Customer value" },
   summary: { "zh-CN": "客户价值 = 收入 − 服务成本;最有价值、最具增长性与负值客户", "en-US": "Value = revenue − cost to serve; most valuable, most growable and negative-value customers" },
-  definition,
   params: customerValueParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "classes",
@@ -147,10 +146,14 @@ export const customerValue: LegacyAnalysis<CustomerValueParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    const asOf = addDays(ctx.period.end, -1);
-    const costs = costColumns(params, ctx);
-    const peers = peerColumns(params, ctx);
+  // The as-of date (the period's last day) and the cost and peer columns, checked and resolved once.
+  plan(params: CustomerValueParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), asOf: addDays(ctx.period.end, -1), costs: costColumns(params, ctx), peers: peerColumns(params, ctx) };
+  },
+
+  // After plan: its type is inferred from plan's.
+  definition: ({ params, ctx }) => definition(params, ctx),
+  reductions({ ctx, asOf, costs, peers }) {
     const trendStart = `${asOf.slice(0, 7)}-01`;
     const d = dialectOf(ctx);
     const t0 = d.dateAdd(dateLit(trendStart), -5, "month");
@@ -177,9 +180,7 @@ export const customerValue: LegacyAnalysis<CustomerValueParams> = {
     };
   },
 
-  compute(data, params, ctx) {
-    const asOf = addDays(ctx.period.end, -1);
-    const peers = peerColumns(params, ctx);
+  compute(data, { params, ctx, asOf, costs, peers }) {
     const notes: string[] = [];
     const rows = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const peerKey = (r: Row): string => (peers.length ? peers.map((_, i) => (r[`p_${i}`] === null ? "—" : String(r[`p_${i}`]))).join(" · ") : "all");
@@ -230,7 +231,6 @@ export const customerValue: LegacyAnalysis<CustomerValueParams> = {
     });
     const neg = classes[3]!;
     const say = msg(ctx.locale).segmentation;
-    const costs = costColumns(params, ctx);
     if (costs.tx.length === 0 && costs.customers.length === 0 && !(ctx.fields.transactions ?? []).includes("cost")) {
       notes.push(say.noCostToServe);
     }
@@ -259,7 +259,7 @@ export const customerValue: LegacyAnalysis<CustomerValueParams> = {
     };
   },
 
-  chart(_result, _params, ctx) {
+  chart(_result, { ctx }) {
     const say = msg(ctx.locale).segmentation;
     return {
       title: say.valueTitle,
@@ -272,4 +272,4 @@ export const customerValue: LegacyAnalysis<CustomerValueParams> = {
       color: { legend: false, domain: [...valueClasses], range: ["#1f4e79", "#5b9bd5", "#bfbfbf", "#c0504d"] },
     } satisfies ChartSpec;
   },
-};
+});

@@ -8,7 +8,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { num, purchaseRowsSql, ratio } from "./segmentation/common.js";
 import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
-import type { AnalysisContext, LegacyAnalysis, Localized } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Localized, type RunContext } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 
@@ -20,7 +20,7 @@ export const decilesParams = Type.Object({
 export type DecilesParams = Static<typeof decilesParams>;
 
 /** The definition as the cell ran (its params and the report's returns convention). */
-function definition(p: DecilesParams, ctx: AnalysisContext): Localized {
+function definition(p: DecilesParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   const pct = `${Math.round(p.target_share * 1000) / 10}%`;
   return {
@@ -46,11 +46,10 @@ function definition(p: DecilesParams, ctx: AnalysisContext): Localized {
  * k + 1. Shares are of the net total (negative customers stay in: whale curve).
  * share_for_80pct = min k/n with top-k value ≥ 80% of the total, customer-level.
  */
-export const deciles: LegacyAnalysis<DecilesParams> = {
+export const deciles = defineAnalysis({
   id: "deciles",
   title: { "zh-CN": "十分位法分析", "en-US": "Decile analysis" },
   summary: { "zh-CN": "按消费额或利润把客户分为十个等人数组,检验二八法则", "en-US": "Customers in ten equal-count groups by revenue or profit; the 80/20 check" },
-  definition,
   params: decilesParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "deciles",
@@ -83,21 +82,26 @@ export const deciles: LegacyAnalysis<DecilesParams> = {
     },
   },
 
-  reductions(params, ctx) {
+  // The cost field checked for measure=profit; the as-of date and the window's start, resolved once.
+  plan(params: DecilesParams, ctx: AnalysisContext) {
     if (params.measure === "profit" && !(ctx.fields.transactions ?? []).includes("cost")) {
       throw new ChurnbookError("missing-field", `analysis "deciles" with measure=profit needs field "cost" in the transactions dataset`, {
         hint: `map a cost column, e.g. --map transactions.cost=<column>, or use --param measure=revenue`,
       });
     }
-    const asOf = addDays(ctx.period.end, -1);
-    const since = params.window === "period" ? ctx.period.start : undefined;
+    return { params, ctx: runContext(ctx), asOf: addDays(ctx.period.end, -1), since: params.window === "period" ? ctx.period.start : undefined };
+  },
+
+  // After plan: its type is inferred from plan's.
+  definition: ({ params, ctx }) => definition(params, ctx),
+  reductions({ params, ctx, asOf, since }) {
     const value = params.measure === "profit" ? "SUM(net) - SUM(cost)" : "SUM(net)";
     return {
       customers: `SELECT customer_id, ${value} AS value FROM ${purchaseRowsSql(ctx, asOf, since)} GROUP BY customer_id ORDER BY customer_id`,
     };
   },
 
-  compute(data, params, ctx) {
+  compute(data, { params, ctx }) {
     const notes: string[] = [];
     const say = msg(ctx.locale).segmentation;
     const sorted = sortByValue((data.customers ?? []).map((r) => ({ customer_id: String(r.customer_id), value: num(r.value) })));
@@ -127,7 +131,7 @@ export const deciles: LegacyAnalysis<DecilesParams> = {
     };
   },
 
-  chart(_result, params, ctx) {
+  chart(_result, { params, ctx }) {
     const say = msg(ctx.locale).segmentation;
     const what = say.measure(params.measure === "profit");
     return {
@@ -141,4 +145,4 @@ export const deciles: LegacyAnalysis<DecilesParams> = {
       y: { label: say.shareOf(what), format: "percent", grid: true },
     } satisfies ChartSpec;
   },
-};
+});

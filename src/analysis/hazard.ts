@@ -115,6 +115,7 @@ export const hazard = defineAnalysis({
   },
 
   // After plan: its type is inferred from plan's.
+  // After plan: its type is inferred from plan's.
   definition: ({ params }) => definition(params),
   reductions({ params, ctx, asOf }) {
     return lifetimeCountsReductions(params, ctx, asOf);

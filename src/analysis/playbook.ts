@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { LegacyAnalysis, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Row } from "./types.js";
 import { numberOrNull } from "./predict/pipeline.js";
 import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
@@ -23,7 +23,7 @@ export type PlaybookParams = Static<typeof playbookParams>;
  * median of the scored base), price_sensitive (MRR rose in 90 days or a price column among
  * the top reasons), plan. Customers matching no rule are counted under "(no rule)".
  */
-export const playbook: LegacyAnalysis<PlaybookParams> = {
+export const playbook = defineAnalysis({
   id: "playbook",
   title: { "zh-CN": "挽留策略", "en-US": "Retention playbook" },
   summary: { "zh-CN": "按客户分群和流失原因给风险客户分配挽留动作，统计每个动作的客户数和价值", "en-US": "Assigns at-risk customers a retention action from segment and drivers, with customers and value per action" },
@@ -35,15 +35,17 @@ export const playbook: LegacyAnalysis<PlaybookParams> = {
   },
   params: playbookParams,
   needs: scoringNeeds,
-  reductions(params) {
-    parseRules(params.rules || defaultRules);
+  // The rules (parsed and checked) and the churn model it asks for, resolved once.
+  plan(params: PlaybookParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), rules: parseRules(params.rules || defaultRules), model: churnModelNeed(params, ctx) };
+  },
+  reductions() {
     return {};
   },
   // The scored base comes from the run's churn model, trained once for every cell that asks.
-  products: (params, ctx) => ({ [churnModel.id]: churnModelNeed(params, ctx) }),
-  compute(_data, params, ctx, products) {
+  products: ({ model }) => ({ [churnModel.id]: model }),
+  compute(_data, { params, ctx, rules }, products) {
     const L = ctx.locale;
-    const rules = parseRules(params.rules || defaultRules);
     const res = churnModelOf(products);
     const usageMedian = median(res.scored.map((s) => numberOrNull(s.row.usage_30d)));
     const atRisk = res.scored.filter((s) => s.probability >= params.min_probability).sort(byValueAtRisk);
@@ -135,7 +137,7 @@ export const playbook: LegacyAnalysis<PlaybookParams> = {
       },
     },
   },
-  chart(result, _params, ctx) {
+  chart(result, { ctx }) {
     if (!result.tables.actions?.some((r) => (r.customers as number) > 0)) return null;
     const L = ctx.locale;
     const spec: ChartSpec = {
@@ -147,4 +149,4 @@ export const playbook: LegacyAnalysis<PlaybookParams> = {
     };
     return spec;
   },
-};
+});

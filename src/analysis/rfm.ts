@@ -7,7 +7,7 @@ import { ChurnbookError } from "../util/errors.js";
 import { qcut, rankFirst } from "./stats/quantile.js";
 import { compareIds, dateLit, mean, num, purchaseRowsSql, ratio, resolveAsOf, splitList, sum } from "./segmentation/common.js";
 import { defaultRfmSegmentMap, parseSegmentMap, segmentAction, segmentLabel } from "./segmentation/rfm-segments.js";
-import type { LegacyAnalysis, AnalysisContext, Localized, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Localized, type Row, type RunContext } from "./types.js";
 import { moneySign, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -26,7 +26,7 @@ export const rfmParams = Type.Object({
 export type RfmParams = Static<typeof rfmParams>;
 
 /** The definition as the cell ran (its params and the report's returns convention). */
-function definition(p: RfmParams, ctx: AnalysisContext): Localized {
+function definition(p: RfmParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   return {
   "zh-CN": [
@@ -56,11 +56,10 @@ function definition(p: RfmParams, ctx: AnalysisContext): Localized {
  * bins) with frequency ranked by `rank(method='first')` (ties in customer_id order); recency
  * is reversed (recent = high). The R×F segment map must partition the grid.
  */
-export const rfm: LegacyAnalysis<RfmParams> = {
+export const rfm = defineAnalysis({
   id: "rfm",
   title: { "zh-CN": "RFM 分析", "en-US": "RFM analysis" },
   summary: { "zh-CN": "按最近一次消费、消费频率、消费金额为客户评分并划分细分", "en-US": "Recency, frequency and monetary scores per customer, mapped to segments with actions" },
-  definition,
   params: rfmParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
   mainTable: "segments",
@@ -104,8 +103,24 @@ export const rfm: LegacyAnalysis<RfmParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    const asOf = resolveAsOf(params.as_of, ctx);
+  // The as-of date, the segment map and the measures ranked first, checked and resolved once.
+  plan(params: RfmParams, ctx: AnalysisContext) {
+    const bins = params.bins;
+    if (bins !== 5 && params.segment_map === defaultRfmSegmentMap) {
+      throw new ChurnbookError("bad-param", `the default RFM segment map is a 5×5 grid; with bins=${bins} give a segment_map for ${bins}×${bins}`, {
+        hint: `e.g. --param segment_map="top=R${bins}F${bins};rest=R1-${bins}F1-${bins - 1}+R1-${bins - 1}F${bins}"`,
+      });
+    }
+    const rankMeasures = splitList(params.rank_first);
+    for (const m of rankMeasures) {
+      if (!(measures as readonly string[]).includes(m)) throw new ChurnbookError("bad-param", `param "rank_first": unknown measure "${m}"`, { hint: `use a comma list of ${measures.join(", ")}` });
+    }
+    return { params, ctx: runContext(ctx), asOf: resolveAsOf(params.as_of, ctx), map: parseSegmentMap(params.segment_map, bins), rankMeasures };
+  },
+
+  // After plan: its type is inferred from plan's.
+  definition: ({ params, ctx }) => definition(params, ctx),
+  reductions({ params, ctx, asOf }) {
     const freq = params.frequency_unit === "transactions" ? "COUNT(*) FILTER (WHERE NOT is_return)" : "COUNT(DISTINCT date) FILTER (WHERE NOT is_return)";
     return {
       customers: `
@@ -120,19 +135,8 @@ export const rfm: LegacyAnalysis<RfmParams> = {
     };
   },
 
-  compute(data, params, ctx) {
-    const asOf = resolveAsOf(params.as_of, ctx);
+  compute(data, { params, ctx, asOf, map, rankMeasures }) {
     const bins = params.bins;
-    if (bins !== 5 && params.segment_map === defaultRfmSegmentMap) {
-      throw new ChurnbookError("bad-param", `the default RFM segment map is a 5×5 grid; with bins=${bins} give a segment_map for ${bins}×${bins}`, {
-        hint: `e.g. --param segment_map="top=R${bins}F${bins};rest=R1-${bins}F1-${bins - 1}+R1-${bins - 1}F${bins}"`,
-      });
-    }
-    const map = parseSegmentMap(params.segment_map, bins);
-    const rankMeasures = splitList(params.rank_first);
-    for (const m of rankMeasures) {
-      if (!(measures as readonly string[]).includes(m)) throw new ChurnbookError("bad-param", `param "rank_first": unknown measure "${m}"`, { hint: `use a comma list of ${measures.join(", ")}` });
-    }
     const notes: string[] = [];
     const rows = [...(data.customers ?? [])].sort((a, b) => compareIds(a.customer_id, b.customer_id));
     const returnRows = sum(rows.map((r) => num(r.return_rows)));
@@ -198,7 +202,7 @@ export const rfm: LegacyAnalysis<RfmParams> = {
     };
   },
 
-  chart(result, _params, ctx) {
+  chart(result, { ctx }) {
     const rows = result.tables.segments ?? [];
     return {
       title: msg(ctx.locale).segmentation.rfmTitle,
@@ -211,4 +215,4 @@ export const rfm: LegacyAnalysis<RfmParams> = {
       marginLeft: 130,
     } satisfies ChartSpec;
   },
-};
+});

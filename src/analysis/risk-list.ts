@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
-import type { LegacyAnalysis, ColumnDecl, Locale, Row } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type ColumnDecl, type Locale, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
 import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
@@ -52,11 +52,18 @@ const riskColumns: Record<string, ColumnDecl> = {
   reason_3: { type: "string", format: "label", description: { "zh-CN": "影响第三大的因素", "en-US": "Third strongest driver" }, label: { "zh-CN": "主要原因三", "en-US": "Third driver" } },
 };
 
-export const riskList: LegacyAnalysis<RiskListParams> = {
+export const riskList = defineAnalysis({
   id: "risk-list",
   title: { "zh-CN": "风险客户名单", "en-US": "Customers at risk" },
   summary: { "zh-CN": "为每位活跃客户给出流失概率、风险价值和主要原因，按风险价值排序", "en-US": "Every active customer with churn probability, value at risk and top reasons, sorted by value at risk" },
-  definition: (params) => ({
+  params: riskListParams,
+  needs: scoringNeeds,
+  // The churn model it asks for (its data source resolved), once.
+  plan(params: RiskListParams, ctx: AnalysisContext) {
+    return { params, ctx: runContext(ctx), model: churnModelNeed(params, ctx) };
+  },
+  // After plan: its type is inferred from plan's.
+  definition: ({ params }) => ({
     "zh-CN":
       "流失概率：期末活跃客户在随后 horizon_days 天内流失的概率，模型用过去的月度截止日训练（特征只用截止日之前的数据）。年价值 = 近12个月利润贡献（收入 − 成本；无交易数据时为当前MRR × 12；平面客户表取价值字段，月度字段 × 12）。风险价值 = 流失概率 × 年价值。按风险价值降序排列，相同按客户编号。主要原因：对流失概率贡献最大的三个字段（逻辑回归：标准化系数 × 标准化偏离；梯度提升树：树路径贡献），只列提高风险的字段。价值分层：负值客户（年价值 < 0）、最有价值客户（正价值客户中前20%）、最具增长性客户（其余正价值且近90天收入或MRR上升）、普通客户。" +
       (params.train_sample > 0 ? `训练最多使用 ${params.train_sample} 行（客户 × 截止日）：超过时在流失与未流失客户中分别按种子 ${params.seed} 随机抽样，两类各保持原有比例，并在本节说明中注明。` : "训练使用全部训练行。"),
@@ -64,14 +71,12 @@ export const riskList: LegacyAnalysis<RiskListParams> = {
       "Churn probability: the probability that a customer active at the period end churns within horizon_days, from a model trained on past monthly cutoffs (features use only data before each cutoff). Annual value = trailing 12-month margin (revenue − cost; without transactions current MRR × 12; a flat customers table uses a value column, monthly columns × 12). Value at risk = probability × annual value. Sorted by value at risk descending, ties by customer id. Top reasons: the three columns contributing most to the churn log-odds (logistic: standardised coefficient × standardised deviation; boosted trees: tree path contributions), only those raising the risk. Value classes: negative value (annual value < 0), most valuable (top 20% of positive values), most growable (other positive values with rising 90-day revenue or MRR), standard." +
       (params.train_sample > 0 ? ` Training uses at most ${params.train_sample} rows (customer × cutoff): beyond that, a sample drawn with seed ${params.seed} within churners and non-churners, each keeping its share, as the cell's note says.` : " Training uses every training row."),
   }),
-  params: riskListParams,
-  needs: scoringNeeds,
   reductions() {
     return {};
   },
   // The scored base comes from the run's churn model, trained once for every cell that asks.
-  products: (params, ctx) => ({ [churnModel.id]: churnModelNeed(params, ctx) }),
-  compute(_data, params, ctx, products) {
+  products: ({ model }) => ({ [churnModel.id]: model }),
+  compute(_data, { params, ctx }, products) {
     const L = ctx.locale;
     const res = churnModelOf(products);
     const sorted = [...res.scored].sort(byValueAtRisk);
@@ -135,7 +140,7 @@ export const riskList: LegacyAnalysis<RiskListParams> = {
       },
     },
   },
-  chart(result, params, ctx) {
+  chart(result, { params, ctx }) {
     if (!result.tables.top?.length) return null;
     const say = msg(ctx.locale).riskList;
     const spec: ChartSpec = {
@@ -148,4 +153,4 @@ export const riskList: LegacyAnalysis<RiskListParams> = {
     };
     return spec;
   },
-};
+});

@@ -10,7 +10,7 @@ import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { activeAt, spellsSql } from "./sql/spells.js";
 import { compareIds, dateLit, num, numOrNull, purchaseRowsSql, ratio, splitList } from "./segmentation/common.js";
-import type { LegacyAnalysis, AnalysisContext, Localized, Row, Value } from "./types.js";
+import { defineAnalysis, runContext, type AnalysisContext, type Localized, type Row, type RunContext, type Value } from "./types.js";
 import { meanMoneySql, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 import { dialectOf } from "../data/dialects/index.js";
@@ -28,7 +28,7 @@ export const segmentsParams = Type.Object({
 export type SegmentsParams = Static<typeof segmentsParams>;
 
 /** The definition as the cell ran (its params and the report's returns convention). */
-function definition(p: SegmentsParams, ctx: AnalysisContext): Localized {
+function definition(p: SegmentsParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   return {
   "zh-CN": [
@@ -92,11 +92,10 @@ function attributes(params: SegmentsParams, ctx: AnalysisContext): { names: stri
  * average value (net spend, or a numeric value_field). The highest-repeat segment (≥
  * min_customers) of each attribute is flagged.
  */
-export const segments: LegacyAnalysis<SegmentsParams> = {
+export const segments = defineAnalysis({
   id: "segments",
   title: { "zh-CN": "市场细分分析", "en-US": "Segment analysis" },
   summary: { "zh-CN": "按客户属性(地区、行业、套餐、渠道等)比较复购率、流失率和平均价值", "en-US": "Repeat-purchase rate, churn rate and average value by customer attribute (region, industry, plan, channel…)" },
-  definition,
   params: segmentsParams,
   needs: [{ role: "customers", fields: ["customer_id"] }],
   mainTable: "segments",
@@ -139,21 +138,27 @@ export const segments: LegacyAnalysis<SegmentsParams> = {
     },
   },
 
-  reductions(params, ctx) {
-    const { names } = attributes(params, ctx);
-    const total = "SELECT COUNT(DISTINCT customer_id) AS customers FROM customers WHERE customer_id IS NOT NULL";
-    if (names.length === 0) return { segments: "SELECT NULL AS attribute WHERE FALSE", total };
-    const src = churnSource(params, ctx);
-    const asOf = addDays(ctx.period.end, -1);
-    const hasTx = ctx.fields.transactions !== undefined;
+  // The attributes, the churn source, the value field and the as-of date, checked and resolved once.
+  plan(params: SegmentsParams, ctx: AnalysisContext) {
+    const { names, explicit } = attributes(params, ctx);
+    const src: ChurnSource = names.length ? churnSource(params, ctx) : "none";
     const valueField = params.value_field.trim();
-    if (valueField && !(ctx.fields.customers ?? []).includes(valueField)) {
+    if (names.length && valueField && !(ctx.fields.customers ?? []).includes(valueField)) {
       throw new ChurnbookError("bad-param", `param "value_field": the customers dataset has no column "${valueField}"`, { hint: `columns: ${(ctx.fields.customers ?? []).join(", ")}` });
     }
+    return { params, ctx: runContext(ctx), names, explicit, src, valueField, period: ctx.period, asOf: addDays(ctx.period.end, -1) };
+  },
+
+  // After plan: its type is inferred from plan's.
+  definition: ({ params, ctx }) => definition(params, ctx),
+  reductions({ ctx, names, src, valueField, period, asOf }) {
+    const total = "SELECT COUNT(DISTINCT customer_id) AS customers FROM customers WHERE customer_id IS NOT NULL";
+    if (names.length === 0) return { segments: "SELECT NULL AS attribute WHERE FALSE", total };
+    const hasTx = ctx.fields.transactions !== undefined;
     const ctes = [`c AS (SELECT DISTINCT ON (customer_id) * FROM customers WHERE customer_id IS NOT NULL ORDER BY customer_id)`];
     if (hasTx) ctes.push(`tx AS (SELECT customer_id, COUNT(DISTINCT date) FILTER (WHERE NOT is_return) AS purchases, SUM(net) AS revenue FROM ${purchaseRowsSql(ctx, asOf)} GROUP BY customer_id)`);
     if (src === "spells") {
-      const start = ctx.period.start, end = ctx.period.end;
+      const start = period.start, end = period.end;
       const censor = ctx.churn.kind === "inactivity" ? ` AND s.end_date <= (SELECT MAX(date) FROM transactions)` : "";
       ctes.push(`sp AS (SELECT customer_id, BOOL_OR(${activeAt("s", start)}) AS active_start,
         BOOL_OR(${activeAt("s", start)} AND s.end_date IS NOT NULL AND s.end_date < ${dateLit(end)}${censor}) AS churned_in
@@ -179,9 +184,7 @@ export const segments: LegacyAnalysis<SegmentsParams> = {
     return { segments: `WITH ${ctes.join(",\n")}\n${selects.map((s) => `(${s})`).join("\nUNION ALL\n")}`, total };
   },
 
-  compute(data, params, ctx) {
-    const { names, explicit } = attributes(params, ctx);
-    const src = names.length ? churnSource(params, ctx) : "none";
+  compute(data, { params, ctx, names, explicit, src }) {
     const hasTx = ctx.fields.transactions !== undefined;
     const notes: string[] = [];
     const rows = data.segments ?? [];
@@ -240,7 +243,7 @@ export const segments: LegacyAnalysis<SegmentsParams> = {
     };
   },
 
-  chart(result, _params, ctx) {
+  chart(result, { ctx }) {
     const say = msg(ctx.locale).segmentation;
     const rows = result.tables.segments ?? [];
     if (rows.length === 0 || rows.every((r) => r.repeat_rate === null)) return null;
@@ -253,4 +256,4 @@ export const segments: LegacyAnalysis<SegmentsParams> = {
       marginLeft: 110,
     } satisfies ChartSpec;
   },
-};
+});

@@ -4,7 +4,7 @@ import { sbgSurvival } from "../../src/analysis/stats/sbg.js";
 import type { Row } from "../../src/analysis/types.js";
 import { ChurnbookError } from "../../src/util/errors.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { runOnRows } from "../helpers/analysis.js";
+import { runOnRows, chartPlan } from "../helpers/analysis.js";
 
 const addYears = (iso: string, y: number) => `${Number(iso.slice(0, 4)) + y}${iso.slice(4)}`;
 const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -100,7 +100,7 @@ describe("clv-contractual", () => {
 
   it("has a survival chart", () => {
     const ctx = { period, locale: "zh-CN", currency: "CNY", churn: { kind: "subscriptions" }, fields: {} } as const;
-    const chart = clvContractual.chart!({ scalars: {}, tables: { survival: [{ age: 0, observed: 1, fitted: 1 }] } }, {} as never, ctx)!;
+    const chart = clvContractual.chart!({ scalars: {}, tables: { survival: [{ age: 0, observed: 1, fitted: 1 }] } }, chartPlan({} as never, ctx))!;
     expect(chart.marks.map((m) => m.data)).toEqual(["survival", "survival"]);
     expect(chart.title).toContain("存活率");
   });

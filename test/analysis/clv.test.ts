@@ -4,7 +4,7 @@ import { bgNbdConditionalExpected, bgNbdPAlive } from "../../src/analysis/stats/
 import { gammaGammaExpectedSpend } from "../../src/analysis/stats/gamma-gamma.js";
 import type { Row } from "../../src/analysis/types.js";
 import { ChurnbookError } from "../../src/util/errors.js";
-import { runOnRows } from "../helpers/analysis.js";
+import { runOnRows, chartPlan } from "../helpers/analysis.js";
 import { createEngine } from "../../src/data/engine.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { runAnalysis } from "../../src/analysis/run.js";
@@ -191,8 +191,8 @@ describe("clv", () => {
   it("has a tracking chart with a holdout and a P(alive) chart without", async () => {
     const ctx = { period: { grain: "month", start: "2026-10-01", end: "2026-11-01", label: "2026-10" }, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} } as const;
     const withTracking = { scalars: {}, tables: { tracking: [{ week: 1 }], customers: [] } };
-    expect(clv.chart!(withTracking, {} as never, ctx)!.marks[0]!.data).toBe("tracking");
+    expect(clv.chart!(withTracking, chartPlan({} as never, ctx))!.marks[0]!.data).toBe("tracking");
     const noTracking = { scalars: {}, tables: { tracking: [], customers: [{ clv: 1, p_alive: 0.5 }] } };
-    expect(clv.chart!(noTracking, {} as never, ctx)!.marks[0]!.options!.y).toBe("clv");
+    expect(clv.chart!(noTracking, chartPlan({} as never, ctx))!.marks[0]!.options!.y).toBe("clv");
   });
 });

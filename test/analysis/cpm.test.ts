@@ -5,7 +5,7 @@ import { renderChart } from "../../src/charts/index.js";
 import { cpmGroup, cpmGroups, type CpmRules } from "../../src/analysis/segmentation/cpm-rules.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number): Row => ({ customer_id, date, amount });
@@ -98,7 +98,7 @@ describe("cpm", () => {
 
   it("draws the group chart without warnings", async () => {
     const res = await runOnRows(cpm, { transactions: tx }, { spend_threshold: 500 }, { period: parsePeriod("2026-10"), locale: "zh-CN" });
-    const spec = cpm.chart!(res, {} as never, { period: parsePeriod("2026-10"), locale: "zh-CN", currency: "CNY", churn: { kind: "subscriptions" }, fields: {} })!;
+    const spec = cpm.chart!(res, chartPlan({} as never, { period: parsePeriod("2026-10"), locale: "zh-CN", currency: "CNY", churn: { kind: "subscriptions" }, fields: {} }))!;
     expect(spec.color!.domain).toEqual(["当前客户", "流失客户"]);
     expect(renderChart(spec, res.tables, { locale: "zh-CN", currency: "CNY", fontFamily: "sans-serif" }).warnings).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { classifyValue } from "../../src/analysis/segmentation/value-classes.js"
 import type { Row } from "../../src/analysis/types.js";
 import { renderChart } from "../../src/charts/index.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 
 const oct = { period: parsePeriod("2026-10") };
 const t = (customer_id: string, date: string, amount: number, cost = 0, extra: Row = {}): Row => ({ customer_id, date, amount, cost, ...extra });
@@ -93,7 +93,7 @@ describe("customer-value", () => {
     expect(empty.scalars).toMatchObject({ customers: 0, value: 0, most_valuable_value_share: null });
     expect(empty.tables.classes!.every((r) => r.customers === 0 && r.share === null && r.avg_value === null)).toBe(true);
     const res = await runOnRows(customerValue, { transactions: tx }, {}, oct);
-    const spec = customerValue.chart!(res, {} as never, { ...oct, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} })!;
+    const spec = customerValue.chart!(res, chartPlan({} as never, { ...oct, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} }))!;
     expect(renderChart(spec, res.tables, { locale: "en-US", currency: "USD", fontFamily: "sans-serif" }).warnings).toEqual([]);
   });
 });

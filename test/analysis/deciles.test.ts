@@ -5,7 +5,7 @@ import { customersForShare, groupSizes, sortByValue } from "../../src/analysis/s
 import type { Row } from "../../src/analysis/types.js";
 import { renderChart } from "../../src/charts/index.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number, cost = 0): Row => ({ customer_id, date, amount, cost });
@@ -73,7 +73,7 @@ describe("deciles", () => {
 
   it("draws a Pareto chart without warnings", async () => {
     const res = await runOnRows(deciles, { transactions: tx }, {}, { ...oct, locale: "zh-CN" });
-    const spec = deciles.chart!(res, { measure: "revenue", window: "all", target_share: 0.8 }, { period: oct.period, locale: "zh-CN", currency: "CNY", churn: { kind: "subscriptions" }, fields: {} })!;
+    const spec = deciles.chart!(res, chartPlan({ measure: "revenue", window: "all", target_share: 0.8 }, { period: oct.period, locale: "zh-CN", currency: "CNY", churn: { kind: "subscriptions" }, fields: {} }))!;
     expect(spec.title).toMatch(/十分位/);
     const out = renderChart(spec, res.tables, { locale: "zh-CN", currency: "CNY", fontFamily: "sans-serif" });
     expect(out.warnings).toEqual([]);

@@ -10,7 +10,7 @@ import { renderChart } from "../../src/charts/index.js";
 import { defaultRfmSegmentMap, parseSegmentMap } from "../../src/analysis/segmentation/rfm-segments.js";
 import type { Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, defaultDefinition, runOnRows } from "../helpers/analysis.js";
+import { columns, defaultDefinition, runOnRows, chartPlan } from "../helpers/analysis.js";
 import { referenceFile } from "../helpers/reference.js";
 
 const t = (customer_id: string, date: string, amount: number, quantity = 1): Row => ({ customer_id, date, amount, quantity });
@@ -156,7 +156,7 @@ describe("rfm chart and contract", () => {
   it("draws the segment bar chart without warnings, in both locales", async () => {
     for (const locale of ["zh-CN", "en-US"] as const) {
       const res = await runOnRows(rfm, { transactions: tx }, {}, { period: parsePeriod("2026-10"), locale });
-      const spec = rfm.chart!(res, {} as never, { period: parsePeriod("2026-10"), locale, currency: "CNY", churn: { kind: "subscriptions" }, fields: {} })!;
+      const spec = rfm.chart!(res, chartPlan({} as never, { period: parsePeriod("2026-10"), locale, currency: "CNY", churn: { kind: "subscriptions" }, fields: {} }))!;
       expect(spec.title).toBe(locale === "zh-CN" ? "RFM 细分客户数" : "Customers by RFM segment");
       expect(renderChart(spec, res.tables, { locale, currency: "CNY", fontFamily: "sans-serif" }).warnings).toEqual([]);
     }

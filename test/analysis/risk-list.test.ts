@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { riskList } from "../../src/analysis/risk-list.js";
-import { runOnRows } from "../helpers/analysis.js";
+import { runOnRows, chartPlan } from "../helpers/analysis.js";
 import { syntheticCompany, telcoRows } from "./predict/fixtures.js";
 
 describe("risk-list", () => {
@@ -42,7 +42,7 @@ describe("risk-list", () => {
     expect(first.annual_value).toBeGreaterThan(0); // trailing margin: 12 × MRR × 0.6 at most
     expect(res.scalars.value_basis).toMatch(/trailing 12-month margin/);
     expect(res.scalars.top_share_of_value_at_risk as number).toBeGreaterThan(0);
-    expect(riskList.chart!(res, { top: 5 } as never, { locale: "zh-CN" } as never)!.title).toBe("风险价值最高的 5 位客户");
+    expect(riskList.chart!(res, chartPlan({ top: 5 } as never, { locale: "zh-CN" } as never))!.title).toBe("风险价值最高的 5 位客户");
   });
 
   it("fits on the seeded stratified training sample only when the training rows exceed train_sample, and says so", async () => {

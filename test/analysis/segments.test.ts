@@ -3,7 +3,7 @@ import { segments } from "../../src/analysis/segments.js";
 import type { Row } from "../../src/analysis/types.js";
 import { renderChart } from "../../src/charts/index.js";
 import { parsePeriod } from "../../src/util/period.js";
-import { columns, runOnRows } from "../helpers/analysis.js";
+import { columns, runOnRows, chartPlan } from "../helpers/analysis.js";
 
 const oct = parsePeriod("2026-10");
 const inactivity = { period: oct, churn: { kind: "inactivity" as const, days: 30 } };
@@ -81,7 +81,7 @@ describe("segments", () => {
     // Month-to-month 2/3; Two year: 0 of 1 labelled
     expect(columns(res.tables.segments!)).toMatchObject({ segment: ["Month-to-month", "Two year"], churn_rate: [2 / 3, 0], repeat_rate: [null, null], avg_value: [null, null] });
     expect(res.scalars.churn_source).toBe("label");
-    expect(segments.chart!(res, {} as never, { period: oct, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} })).toBeNull();
+    expect(segments.chart!(res, chartPlan({} as never, { period: oct, locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, fields: {} }))).toBeNull();
   });
 
   it("uses subscription spells for contractual data", async () => {
@@ -97,7 +97,7 @@ describe("segments", () => {
 
   it("draws the repeat-rate chart without warnings", async () => {
     const res = await runOnRows(segments, { customers, transactions: tx }, { min_customers: 1 }, { ...inactivity, locale: "zh-CN" });
-    const spec = segments.chart!(res, {} as never, { ...inactivity, locale: "zh-CN", currency: "CNY", fields: {} })!;
+    const spec = segments.chart!(res, chartPlan({} as never, { ...inactivity, locale: "zh-CN", currency: "CNY", fields: {} }))!;
     const out = renderChart(spec, res.tables, { locale: "zh-CN", currency: "CNY", fontFamily: "sans-serif" });
     expect(out.warnings).toEqual([]);
   });

@@ -73,10 +73,9 @@ export interface SourceSpec {
   customerId?: string;
 }
 
-/** Reductions: `train` (rows with label) and `score` (rows at the period end). */
-export function predictionReductions(spec: SourceSpec, ctx: AnalysisContext): Record<string, string> {
+/** Reductions: `train` (rows with label) and `score` (rows at the as-of date `asOf`, the day after the period). */
+export function predictionReductions(spec: SourceSpec, asOf: string, ctx: Pick<AnalysisContext, "churn" | "fields"> & Partial<Pick<AnalysisContext, "dialect">>): Record<string, string> {
   if (spec.source === "flat") return { customers: `SELECT * FROM customers ORDER BY ${dialectOf(ctx).rowOrder}` };
-  const asOf = ctx.period.end;
   return {
     train: featureSql(ctx, { cutoffs: trainingCutoffs(asOf, spec.horizonDays, spec.cutoffs), asOf, horizonDays: spec.horizonDays, limit: spec.limit, seed: spec.seed }),
     score: featureSql(ctx, { cutoffs: [asOf], asOf, horizonDays: null, customerId: spec.customerId }),
@@ -113,7 +112,7 @@ function truthy(v: Value): boolean | null {
   return null;
 }
 
-export function prepare(data: Record<string, Row[]>, source: Source, ctx: AnalysisContext): Prepared {
+export function prepare(data: Record<string, Row[]>, source: Source, ctx: Pick<AnalysisContext, "fields">): Prepared {
   if (source === "flat") {
     const all = (data.customers ?? []).filter((r) => r.customer_id !== null);
     const labelled = all.filter((r) => truthy(r.churned ?? null) !== null);

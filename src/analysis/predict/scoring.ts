@@ -11,7 +11,7 @@
 // - standard: the rest (value ≥ 0); unknown: no value.
 
 import { Type } from "@sinclair/typebox";
-import type { Analysis, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
+import type { AnalysisInfo, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
 import { encodeRows } from "./encode.js";
 import { compareMoney, moneySign } from "../money.js";
 import { msg } from "../../locales/index.js";
@@ -90,12 +90,12 @@ export interface ChurnModelParams {
  */
 export const churnModel: Product<ChurnModelParams, ScoreResult> = {
   id: "churn-model",
-  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit, seed: q.options.options.seed }, ctx),
+  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit, seed: q.options.options.seed }, ctx.period.end, ctx),
   compute: (data, q, ctx) => scoreBase(data, q.options, ctx),
 };
 
 /** The churn-model product a scoring analysis asks for, from its params. */
-export function churnModelNeed(p: ScoringParams, ctx: AnalysisContext): ProductNeed<ChurnModelParams, ScoreResult> {
+export function churnModelNeed(p: ScoringParams, ctx: Pick<AnalysisContext, "churn" | "fields">): ProductNeed<ChurnModelParams, ScoreResult> {
   const source = resolveSource(ctx, p.source);
   return { product: churnModel, params: { horizonDays: p.horizon_days, cutoffs: p.cutoffs, limit: p.train_sample || undefined, options: scoreOptions(p, source) } };
 }
@@ -190,7 +190,7 @@ export function scoreOptions(p: ScoringParams, source: Source): ScoreOptions {
 }
 
 /** The needs of a scoring analysis: event data or a flat customers table with churned. */
-export const scoringNeeds: Analysis["needs"] = [
+export const scoringNeeds: AnalysisInfo["needs"] = [
   [
     { role: "subscriptions", fields: ["customer_id", "start_date"], optional: ["end_date", "mrr", "plan"] },
     { role: "transactions", fields: ["customer_id", "date"], optional: ["amount", "cost"] },
