@@ -5,7 +5,7 @@ import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { TObject } from "@sinclair/typebox";
 import { ChurnbookError, closeMatches, type ErrorLocation } from "../util/errors.js";
 import { schemaCheck, type PrecompiledCheck } from "../util/schema-check.js";
-import type { AnyAnalysis } from "./types.js";
+import type { Analysis } from "./types.js";
 
 /** Ajv's options for params schemas: CLI strings coerced, defaults filled in. */
 export const paramsAjvOptions: Options = { coerceTypes: true, useDefaults: true, allErrors: true, strict: false };
@@ -18,7 +18,7 @@ const precompiled = await import("./params-checks.js" as string).then(
 );
 const compiled = new WeakMap<TObject, ValidateFunction>();
 
-export function resolveParams<P>(analysis: AnyAnalysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
+export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
   const schema = analysis.params;
   const known = Object.keys(schema.properties);
   for (const key of Object.keys(raw)) {

@@ -4,7 +4,7 @@
 
 import type { Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
-import { isParamNeed, staged, type Analysis, type AnalysisContext, type AnalysisInfo, type AnalysisResult, type LegacyAnalysis, type Locale, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
+import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisInfo, type AnalysisResult, type Locale, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
 
 /**
@@ -40,8 +40,7 @@ export interface Planned<P = any, L = any> {
  * error here is a user error raised before any SQL runs; the plan then reaches every later stage
  * unchanged.
  */
-export function planAnalysis<P, L>(analysis: Analysis<P, L> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext): Planned<P, L> {
-  const a = staged(analysis) as Analysis<P, L>;
+export function planAnalysis<P, L>(a: Analysis<P, L>, params: P, ctx: AnalysisContext): Planned<P, L> {
   checkNeeds(a, ctx, params as Record<string, unknown>);
   return { analysis: a, params, ctx, plan: a.plan(params, ctx) };
 }
@@ -74,7 +73,7 @@ export function planProducts(shared: RunShared, cells: Planned[]): void {
 }
 
 /** Plans and runs one analysis on an engine (its SQL in the engine's dialect): see runPlanned. */
-export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
+export async function runAnalysis<P>(engine: Engine, analysis: Analysis<P>, params: P, ctx: AnalysisContext, shared: RunShared = runShared()): Promise<AnalysisResult> {
   return runPlanned(engine, planAnalysis(analysis, params, { ...ctx, dialect: engine.dialect }), shared);
 }
 
@@ -119,8 +118,7 @@ export function describePlan<L>(analysis: Analysis<any, L>, plan: L, result: Ana
 }
 
 /** The definition text for these params and context (planned here: `churnbook analyses`, tests). */
-export function definitionOf<P>(analysis: Analysis<P> | LegacyAnalysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
-  const a = staged(analysis);
+export function definitionOf<P>(a: Analysis<P>, params: P, ctx: AnalysisContext, result: AnalysisResult | null = null): Localized {
   // A fixed text needs no plan (and so no data to plan against).
   return typeof a.definition === "function" ? a.definition(a.plan(params, ctx), result) : a.definition;
 }

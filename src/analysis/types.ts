@@ -196,34 +196,3 @@ export interface Analysis<P = any, L = any> extends AnalysisInfo {
 export function defineAnalysis<P, L>(analysis: Analysis<P, L>): Analysis<P, L> {
   return analysis;
 }
-
-/**
- * TRANSITIONAL — the unstaged contract that analyses not yet migrated to `Analysis` still meet:
- * every stage takes the raw (params, ctx) and resolves its plan again. `staged` adapts one.
- */
-export interface LegacyAnalysis<P = any> extends AnalysisInfo {
-  definition: Localized | ((params: P, ctx: AnalysisContext, result: AnalysisResult | null) => Localized);
-  reductions(params: P, ctx: AnalysisContext): Record<string, string>;
-  products?(params: P, ctx: AnalysisContext): Record<string, ProductNeed>;
-  compute(data: Record<string, Row[]>, params: P, ctx: AnalysisContext, products?: Record<string, unknown>): AnalysisResult;
-  chart?(result: AnalysisResult, params: P, ctx: AnalysisContext): import("../charts/spec.js").ChartSpec | null;
-}
-
-/** TRANSITIONAL: a staged analysis, or an unmigrated one. */
-export type AnyAnalysis<P = any> = Analysis<P> | LegacyAnalysis<P>;
-
-/** TRANSITIONAL: an unmigrated analysis as a staged one whose plan is its raw params and context. */
-export function staged<P>(a: AnyAnalysis<P>): Analysis<P> {
-  if ("plan" in a) return a;
-  type L = { p: P; ctx: AnalysisContext };
-  const { definition, products, chart } = a;
-  return {
-    ...a,
-    plan: (p, ctx): L => ({ p, ctx }),
-    reductions: (l: L) => a.reductions(l.p, l.ctx),
-    products: products && ((l: L) => products(l.p, l.ctx)),
-    compute: (data, l: L, pr) => a.compute(data, l.p, l.ctx, pr),
-    definition: typeof definition === "function" ? (l: L, r) => definition(l.p, l.ctx, r) : definition,
-    chart: chart && ((r, l: L) => chart(r, l.p, l.ctx)),
-  };
-}

@@ -5,13 +5,13 @@ import { createEngine } from "../../src/data/engine.js";
 import { canonicalType, type Role } from "../../src/data/roles.js";
 import { resolveParams } from "../../src/analysis/params.js";
 import { definitionOf, runAnalysis } from "../../src/analysis/run.js";
-import type { Analysis, AnalysisContext, AnalysisResult, AnyAnalysis, Row } from "../../src/analysis/types.js";
+import type { Analysis, AnalysisContext, AnalysisResult, Row } from "../../src/analysis/types.js";
 import { parsePeriod } from "../../src/util/period.js";
 
 const duckType = { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" } as const;
 
 export async function runOnRows(
-  analysis: AnyAnalysis,
+  analysis: Analysis,
   data: Partial<Record<Role, Row[]>>,
   params: Record<string, unknown> = {},
   ctx: Omit<Partial<AnalysisContext>, "period"> & { period?: AnalysisContext["period"] | string } = {},
@@ -45,7 +45,7 @@ export function columns(rows: Row[]): Record<string, unknown[]> {
 }
 
 /** An analysis's definition text with its default params (as `churnbook analyses` would state it). */
-export function defaultDefinition(analysis: AnyAnalysis, ctx: Partial<AnalysisContext> = {}): Record<"zh-CN" | "en-US", string> {
+export function defaultDefinition(analysis: Analysis, ctx: Partial<AnalysisContext> = {}): Record<"zh-CN" | "en-US", string> {
   // The data a definition is planned for: a subscriptions book with MRR, purchases and customers.
   const fields = { subscriptions: ["customer_id", "start_date", "end_date", "mrr", "plan"], transactions: ["customer_id", "date", "amount"], customers: ["customer_id", "region"] };
   const full: AnalysisContext = { locale: "en-US", currency: "USD", churn: { kind: "subscriptions" }, period: parsePeriod("2026-10"), fields, ...ctx };

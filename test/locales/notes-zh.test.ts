@@ -13,7 +13,7 @@ import { playbook } from "../../src/analysis/playbook.js";
 import { registry } from "../../src/analysis/registry.js";
 import { riskList } from "../../src/analysis/risk-list.js";
 import { sbgFailureText, type SbgFailure } from "../../src/analysis/stats/sbg.js";
-import type { AnalysisResult, AnyAnalysis, Row } from "../../src/analysis/types.js";
+import type { Analysis, AnalysisResult, Row } from "../../src/analysis/types.js";
 import { msg } from "../../src/locales/index.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 import { runOnRows } from "../helpers/analysis.js";
@@ -30,7 +30,7 @@ function english(label: string, notes: readonly string[] | undefined): string[] 
 }
 
 /** Runs in zh-CN; an analysis that refuses the data (a user error) has no notes to check. */
-async function notesOf(a: AnyAnalysis, data: Parameters<typeof runOnRows>[1], params: Record<string, unknown> = {}): Promise<AnalysisResult | null> {
+async function notesOf(a: Analysis, data: Parameters<typeof runOnRows>[1], params: Record<string, unknown> = {}): Promise<AnalysisResult | null> {
   try {
     return await runOnRows(a, data, params, { locale: "zh-CN" });
   } catch (e) {

@@ -13,7 +13,7 @@ import { churnSummary } from "../../src/analysis/churn-summary.js";
 import { churnTrend } from "../../src/analysis/churn-trend.js";
 import { leakyBucket } from "../../src/analysis/leaky-bucket.js";
 import type { PeriodAggregateParams } from "../../src/analysis/period-metrics/sql.js";
-import type { Analysis, AnalysisContext, AnyAnalysis, Product } from "../../src/analysis/types.js";
+import type { Analysis, AnalysisContext, Product } from "../../src/analysis/types.js";
 import { runReport } from "../../src/runner/run.js";
 import { parsePeriod } from "../../src/util/period.js";
 
@@ -58,7 +58,7 @@ describe("products", () => {
 
   it("the period aggregates of churn-summary, churn-trend and leaky-bucket are planned as one list: the trend's", () => {
     const shared = runShared();
-    const cells = ([churnSummary, churnTrend, leakyBucket] as AnyAnalysis[]).map((a) => planAnalysis(a, resolveParams(a, a === churnTrend ? { periods: 12 } : {}), periodCtx));
+    const cells = ([churnSummary, churnTrend, leakyBucket] as Analysis[]).map((a) => planAnalysis(a, resolveParams(a, a === churnTrend ? { periods: 12 } : {}), periodCtx));
     planProducts(shared, cells);
     const planned = [...new Set(shared.merged.values())] as PeriodAggregateParams[];
     expect(planned).toHaveLength(1);
