@@ -35,6 +35,11 @@ const coincidences: Record<string, string> = {
   "churn-model.folds": "5 is the separation rule (a standard error over 5 times the slope); the text says k folds",
 };
 
+/** Params that another must match for the plan to accept the unusual value (a non-5 RFM grid needs its own segment map). */
+const companions: Record<string, (v: number) => Record<string, unknown>> = {
+  "rfm.bins": (v) => ({ segment_map: `top=R${v}F${v};rest=R1-${v}F1-${v - 1}+R1-${v - 1}F${v}` }),
+};
+
 describe("definition texts follow the params the cell ran with", () => {
   for (const a of registry.values()) {
     const numeric = Object.entries(a.params.properties as Record<string, { type?: string; default?: unknown; minimum?: number; maximum?: number; exclusiveMinimum?: number }>).filter(
@@ -49,9 +54,10 @@ describe("definition texts follow the params the cell ran with", () => {
         // An unusual value inside the param's range.
         const lo = schema.minimum ?? schema.exclusiveMinimum ?? 0, hi = schema.maximum ?? d * 3 + 7;
         const v = schema.type === "integer" ? Math.min(hi, Math.max(lo + 1, d + 7)) : Math.min(hi, Math.round((d * 0.77 + (lo > 0 ? lo : 0)) * 1000) / 1000 || 0.37);
-        const text = definitionOf(a, { ...base, [name]: v }, ctx)["en-US"];
+        const ran = { ...base, [name]: v, ...companions[`${a.id}.${name}`]?.(v) };
+        const text = definitionOf(a, ran, ctx)["en-US"];
         expect(mentions(text, v), `${a.id} with ${name}=${v} should state ${v}:\n${text}`).toBe(true);
-        const zh = definitionOf(a, { ...base, [name]: v }, { ...ctx, locale: "zh-CN" })["zh-CN"];
+        const zh = definitionOf(a, ran, { ...ctx, locale: "zh-CN" })["zh-CN"];
         expect(mentions(zh, v), `${a.id} (zh-CN) with ${name}=${v} should state ${v}`).toBe(true);
       });
     }
