@@ -169,7 +169,7 @@ export const churnDrivers = defineAnalysis({
   id: "churn-drivers",
   title: { "zh-CN": "流失率变化的驱动因素", "en-US": "What drove the change in churn" },
   summary: {
-    "zh-CN": "把客户流失率相对上一期的变化，按属性（套餐、区域、渠道、在网时长…）拆成各细分自身流失率变化（费率效应）和客户结构变化（结构效应），两者之和恰好等于总变化。",
+    "zh-CN": "把客户流失率相对上一期的变化，按属性（套餐、区域、渠道、在网时长…）拆成各细分自身流失率变化（流失率效应）和客户结构变化（结构效应），两者之和恰好等于总变化。",
     "en-US": "Splits the change of the customer churn rate against the previous period, by an attribute (plan, region, channel, tenure…), into rate effects (segments churning more or less) and mix effects (a shift of customers between segments); the two sum exactly to the change.",
   },
   // The period, the previous one, the periods of the usual band and the attribute to split by, resolved once.
@@ -189,7 +189,7 @@ export const churnDrivers = defineAnalysis({
     return {
       "zh-CN":
         `客户流失率按标准口径计算：期初客户中到期末不再活跃的比例（与核心指标一致）。按“${zhBy}”${planZh}把期初客户分成若干细分：每个细分的权重 w = 该细分期初客户数 ÷ 全部期初客户数，流失率 r = 该细分期初客户中流失的比例，总流失率 = Σ w × r。` +
-        `本期（${period.label}）相对上一期（${prev.label}）的变化拆为两部分：费率效应 = Σ（两期权重的平均 × 该细分流失率的变化），即各细分自身流失得更多或更少；结构效应 = Σ（两期流失率的平均 × 该细分权重的变化），即客户更多或更少地落在高流失的细分。` +
+        `本期（${period.label}）相对上一期（${prev.label}）的变化拆为两部分：流失率效应 = Σ（两期权重的平均 × 该细分流失率的变化），即各细分自身流失得更多或更少；结构效应 = Σ（两期流失率的平均 × 该细分权重的变化），即客户更多或更少地落在高流失的细分。` +
         "两部分之和恰好等于总变化（对称分解，两期地位相同，没有残差）。某一期没有期初客户的细分在那一期没有流失率，用另一期的流失率代替，其贡献全部计入结构效应。" +
         (p.history > 0 ? `每个细分的通常水平 = 本期之前 ${p.history} 期（含上一期）中该细分有期初客户的各期流失率的平均值和标准差。` : ""),
       "en-US":
@@ -211,10 +211,10 @@ export const churnDrivers = defineAnalysis({
       churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率", "en-US": "Churn rate" } },
       prev_churn_rate: { type: "number", format: "percent", description: { "zh-CN": "客户流失率（上期）", "en-US": "Churn rate, previous period" } },
       change: { type: "number", format: "number", description: { "zh-CN": "流失率变化", "en-US": "Change" } },
-      rate_effect: { type: "number", format: "number", description: { "zh-CN": "费率效应", "en-US": "Rate effect" } },
+      rate_effect: { type: "number", format: "number", description: { "zh-CN": "流失率效应", "en-US": "Rate effect" } },
       mix_effect: { type: "number", format: "number", description: { "zh-CN": "结构效应", "en-US": "Mix effect" } },
       top_segment: { type: "string", format: "label", description: { "zh-CN": "影响最大的细分", "en-US": "Top segment" } },
-      top_rate_effect: { type: "number", format: "percent", description: { "zh-CN": "影响最大细分的费率效应", "en-US": "Top rate effect" } },
+      top_rate_effect: { type: "number", format: "percent", description: { "zh-CN": "影响最大细分的流失率效应", "en-US": "Top rate effect" } },
       top_mix_effect: { type: "number", format: "number", description: { "zh-CN": "影响最大细分的结构效应", "en-US": "Top mix effect" } },
       top_effect: { type: "number", format: "number", description: { "zh-CN": "影响最大细分的总效应", "en-US": "Top effect" } },
     },
@@ -231,9 +231,9 @@ export const churnDrivers = defineAnalysis({
           churned: { type: "integer", format: "count", description: { "zh-CN": "期初客户中本期流失的客户数", "en-US": "Customers at the start who churned in the period" }, label: { "zh-CN": "流失客户", "en-US": "Churned" } },
           share: { type: "number", format: "percent", description: { "zh-CN": "该细分占期初客户的比例", "en-US": "Segment's share of the customers at the start" }, label: { "zh-CN": "占比", "en-US": "Share" } },
           churn_rate: { type: "number", format: "percent", description: { "zh-CN": "该细分的流失客户数 ÷ 其期初客户数", "en-US": "Segment's churned customers ÷ its customers at the start" }, label: { "zh-CN": "客户流失率", "en-US": "Churn rate" }, missing: { "zh-CN": "期初没有客户，比率无定义", "en-US": "no customers at the start of the period, so the rate is undefined" } },
-          rate_effect: { type: "number", format: "number", description: { "zh-CN": "费率效应：上期占比 × 该细分流失率的变化", "en-US": "Rate effect: previous share × change of the segment's churn rate" }, label: { "zh-CN": "费率效应", "en-US": "Rate effect" } },
-          mix_effect: { type: "number", format: "number", description: { "zh-CN": "结构效应：占比的变化 × 本期流失率", "en-US": "Mix effect: change of the share × this period's churn rate" }, label: { "zh-CN": "结构效应", "en-US": "Mix effect" } },
-          effect: { type: "number", format: "number", description: { "zh-CN": "费率效应 + 结构效应：该细分对流失率变化的贡献", "en-US": "Rate effect + mix effect: the segment's part of the change of the churn rate" }, label: { "zh-CN": "总效应", "en-US": "Effect" } },
+          rate_effect: { type: "number", format: "number", description: { "zh-CN": "流失率效应：两期占比的平均 × 该细分流失率的变化", "en-US": "Rate effect: the share averaged over both periods × change of the segment's churn rate" }, label: { "zh-CN": "流失率效应", "en-US": "Rate effect" } },
+          mix_effect: { type: "number", format: "number", description: { "zh-CN": "结构效应：两期流失率的平均 × 该细分占比的变化", "en-US": "Mix effect: the segment's churn rate averaged over both periods × change of its share" }, label: { "zh-CN": "结构效应", "en-US": "Mix effect" } },
+          effect: { type: "number", format: "number", description: { "zh-CN": "流失率效应 + 结构效应：该细分对流失率变化的贡献", "en-US": "Rate effect + mix effect: the segment's part of the change of the churn rate" }, label: { "zh-CN": "总效应", "en-US": "Effect" } },
           usual_churn_rate: { type: "number", format: "percent", optional: true, description: { "zh-CN": "该细分在过去各期（历史）的流失率", "en-US": "Segment's churn rate over the past periods (history)" }, label: { "zh-CN": "常态流失率", "en-US": "Usual churn rate" }, missing: { "zh-CN": "过去各期该细分都没有客户", "en-US": "no past period had customers in the segment" } },
           usual_sd: { type: "number", format: "percent", optional: true, description: { "zh-CN": "该细分过去各期流失率的标准差", "en-US": "Standard deviation of the segment's churn rate over the past periods" }, label: { "zh-CN": "常态波动", "en-US": "Usual spread" }, missing: { "zh-CN": "过去有客户的期数少于两期", "en-US": "fewer than two past periods had customers in the segment" } },
           usual_periods: { type: "integer", format: "count", optional: true, description: { "zh-CN": "常态流失率所依据的过去期数", "en-US": "Past periods behind the usual rate" }, label: { "zh-CN": "历史期数", "en-US": "Past periods" } },
