@@ -1,0 +1,115 @@
+// The trained churn model as SQL: the probability the JavaScript scorer gives (encode.ts, then
+// logistic.ts or gbdt.ts), computed by the engine over a relation holding the feature columns, so
+// that scoring the active base never brings its feature rows into JavaScript.
+//
+// Every step follows the JavaScript one operation for operation, so the doubles agree:
+// - encoding (encode.ts): numeric columns take the value the engine hands JavaScript (a DECIMAL
+//   goes through its printed text, as data/engine.ts converts it), non-finite or missing → the
+//   rule's fill; booleans 1/0; binary text yes/true/y (trimmed, lower-cased) → 1, else 0;
+//   categorical text trimmed, blank or null → "(missing)", a level unseen in training →
+//   "(other)", one indicator per kept level (none for the base level, none for "(other)" when
+//   training had no other level). Text that JavaScript's Number reads as a number but SQL's cast
+//   does not (hexadecimal "0x1F", binary "0b1", octal "0o7") is the one difference: a numeric
+//   text column holding such values reads them as missing here.
+//   Trimming strips ASCII white space (space, tab, newlines, vertical tab, form feed); JavaScript's
+//   trim also strips Unicode spaces such as U+00A0, which a level would keep here.
+// - logistic: z = coef₀ + Σⱼ coefⱼ·xⱼ in feature order (left to right, as logisticLinear sums).
+// - gbdt: a tree's bin test `bin(x) ≤ t` is `x ≤ edges[t]` (bin = the number of edges below x),
+//   one nested CASE per tree; z = base score + the trees' leaf values in tree order.
+// - the link: 1/(1 + e^(−z)) for z ≥ 0, e^z/(1 + e^z) below (the same branches as `sigmoid`).
+// Constants are written as text cast to a double (the shortest text that reads back as the same
+// double), never as decimal literals, which DuckDB and PostgreSQL would read as exact DECIMALs.
+// The engine's exp() (the C library's) and V8's Math.exp may differ in the last bit for some z:
+// probabilities then differ by about 1e-16 relative.
+
+import { quoteIdent, quoteLiteral } from "../../data/engine.js";
+import type { Dialect } from "../../data/dialects/index.js";
+import type { Row } from "../types.js";
+import type { Encoder } from "./encode.js";
+import type { Trained } from "./pipeline.js";
+
+/** What JavaScript receives for a column: the type of its first non-null training value. */
+export type ValueType = "number" | "boolean" | "string";
+
+export function valueTypes(rows: readonly Row[], columns: readonly string[]): Record<string, ValueType> {
+  const out: Record<string, ValueType> = {};
+  for (const c of columns) {
+    const v = rows.find((r) => r[c] !== null && r[c] !== undefined)?.[c];
+    out[c] = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : "string";
+  }
+  return out;
+}
+
+/** A double constant, exactly (text cast to the engine's double type). */
+export function doubleSql(x: number, dl: Dialect): string {
+  if (!Number.isFinite(x)) throw new Error(`cannot write the non-finite constant ${x} into the scoring SQL`);
+  return `CAST('${Object.is(x, -0) ? "-0" : String(x)}' AS ${dl.types.number})`;
+}
+
+/** A numeric column as the double JavaScript receives (null when missing or not finite). */
+export function numberSql(column: string, type: ValueType, dl: Dialect): string {
+  const c = quoteIdent(column);
+  if (type === "boolean") return `CASE WHEN ${c} THEN ${doubleSql(1, dl)} WHEN NOT ${c} THEN ${doubleSql(0, dl)} END`;
+  // Through the text: a DECIMAL reaches JavaScript as its printed value read as a double, and a
+  // double's shortest text reads back as itself.
+  const v = type === "string" ? dl.tryCast(trimSql(c), "number") : `CAST(CAST(${c} AS VARCHAR) AS ${dl.types.number})`;
+  return `CASE WHEN ${dl.isFinite(v)} THEN ${v} END`;
+}
+
+const trimSql = (text: string) => `regexp_replace(CAST(${text} AS VARCHAR), '^[ \\t\\n\\r\\f\\v]+|[ \\t\\n\\r\\f\\v]+$', '', 'g')`;
+
+/** The encoded features x₀…x_{p−1} (encode.ts `encodeRows`), as SQL expressions over the columns. */
+export function encodedSql(enc: Encoder, types: Record<string, ValueType>, dl: Dialect): string[] {
+  const one = doubleSql(1, dl), zero = doubleSql(0, dl);
+  return enc.features.map((f) => {
+    const rule = enc.rules.find((r) => r.column === f.column)!;
+    const c = quoteIdent(f.column);
+    if (rule.kind === "numeric") return `COALESCE(${numberSql(f.column, types[f.column] ?? "number", dl)}, ${doubleSql(rule.fill, dl)})`;
+    if (rule.kind === "binary") return `CASE WHEN lower(${trimSql(c)}) IN ('yes', 'true', 'y') THEN ${one} ELSE ${zero} END`;
+    const t = trimSql(c);
+    const raw = `CASE WHEN ${c} IS NULL OR ${t} = '' THEN '(missing)' ELSE ${t} END`;
+    const known = rule.levels.map(quoteLiteral).join(", ");
+    const level = `CASE WHEN ${raw} IN (${known}) THEN ${raw} ELSE '(other)' END`;
+    return `CASE WHEN ${level} = ${quoteLiteral(f.level!)} THEN ${one} ELSE ${zero} END`;
+  });
+}
+
+/** The log-odds over encoded features named `x[j]` (SQL expressions), in the JavaScript order of sums. */
+export function logOddsSql(model: Trained, x: readonly string[], dl: Dialect): string {
+  if (model.logistic) {
+    const m = model.logistic;
+    let z = doubleSql(m.coef[0]!, dl);
+    for (let j = 0; j < m.p; j++) z = `${z} + ${doubleSql(m.coef[j + 1]!, dl)} * ${x[j]}`;
+    return z;
+  }
+  const m = model.gbdt!;
+  const node = (t: number, k: number): string => {
+    const tree = m.trees[t]!;
+    if (tree.left[k]! < 0) return doubleSql(tree.value[k]!, dl);
+    const f = tree.feature[k]!, edges = m.binning.edges[f]!, b = tree.threshold[k]!;
+    // bin ≤ b for every value when b is past the last edge (a split never is; kept total).
+    if (b >= edges.length) return node(t, tree.left[k]!);
+    return `CASE WHEN ${x[f]} <= ${doubleSql(edges[b]!, dl)} THEN ${node(t, tree.left[k]!)} ELSE ${node(t, tree.right[k]!)} END`;
+  };
+  let z = doubleSql(m.baseScore, dl);
+  for (let t = 0; t < m.trees.length; t++) z = `${z} + ${node(t, 0)}`;
+  return z;
+}
+
+/** The logistic link of a log-odds column, with the branches of the JavaScript sigmoid. */
+export function sigmoidSql(z: string): string {
+  return `CASE WHEN ${z} >= 0 THEN 1 / (1 + exp(-${z})) ELSE exp(${z}) / (1 + exp(${z})) END`;
+}
+
+/**
+ * `SELECT` of the `keep` columns of `relation` (a table or a parenthesised query with the model's
+ * feature columns) and `probability`, the model's churn probability of each row.
+ */
+export function probabilitySql(model: Trained, enc: Encoder, types: Record<string, ValueType>, relation: string, keep: readonly string[], dl: Dialect): string {
+  const x = encodedSql(enc, types, dl);
+  const names = x.map((_, j) => `__x${j}`);
+  const cols = (alias: string) => keep.map((c) => `${alias}.${quoteIdent(c)}`);
+  const encoded = `SELECT ${[...cols("f"), ...x.map((e, j) => `${e} AS ${names[j]}`)].join(", ")} FROM ${relation} f`;
+  const z = `SELECT ${[...cols("e"), `${logOddsSql(model, names.map((n) => `e.${n}`), dl)} AS __z`].join(", ")} FROM (${encoded}) e`;
+  return `SELECT ${[...cols("s"), `${sigmoidSql("s.__z")} AS probability`].join(", ")} FROM (${z}) s`;
+}

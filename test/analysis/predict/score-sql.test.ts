@@ -1,0 +1,118 @@
+// The churn model as SQL (predict/score-sql.ts) against the JavaScript scorer: the encoded
+// features equal encodeRows exactly and the probabilities equal predict to 1e-12 relative, for
+// both model kinds, on rows with missing numbers, blank and unseen categories, a constant
+// column, booleans, yes/no text, numbers held as text and a DECIMAL money column — on DuckDB,
+// and on PostgreSQL when a server starts (test/helpers/postgres.ts).
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type Engine } from "../../../src/data/engine.js";
+import { createPostgresEngine } from "../../../src/data/postgres.js";
+import { duckdb, postgres, type Dialect } from "../../../src/data/dialects/index.js";
+import { encodeRows, fitEncoder, type Encoder } from "../../../src/analysis/predict/encode.js";
+import { defaultModelOptions, train, type Trained } from "../../../src/analysis/predict/pipeline.js";
+import { encodedSql, probabilitySql, valueTypes } from "../../../src/analysis/predict/score-sql.js";
+import type { Row } from "../../../src/analysis/types.js";
+import { rng } from "./fixtures.js";
+import { startPostgres, type PgServer } from "../../helpers/postgres.js";
+
+const columns = ["a", "b", "s_num", "flag", "yn", "cat", "constant", "rating", "money"];
+const types = { id: "VARCHAR", a: "DOUBLE", b: "BIGINT", s_num: "VARCHAR", flag: "BOOLEAN", yn: "VARCHAR", cat: "VARCHAR", constant: "DOUBLE", rating: "DOUBLE", money: "DOUBLE" };
+
+/** Rows of the fixture: `unseen` adds categories and yes/no spellings training never had. */
+function fixture(n: number, seed: number, unseen: boolean): Row[] {
+  const r = rng(seed);
+  const cats = unseen ? ["A", "B", "C", " B ", "Z", "", null, "rare1"] : ["A", "A", "B", "C", "C", "C", null, ""];
+  return Array.from({ length: n }, (_, i) => {
+    const u = r();
+    return {
+      id: `c${String(i).padStart(4, "0")}`,
+      a: u < 0.1 ? null : Math.round((r() * 200 - 50) * 1000) / 1000,
+      b: Math.floor(r() * 40),
+      s_num: u > 0.9 ? null : String(Math.round(r() * 1000) / 10),
+      flag: u < 0.05 ? null : r() < 0.4,
+      yn: r() < 0.3 ? "Yes" : r() < 0.5 ? "No internet service" : unseen && r() < 0.2 ? " YES " : "no",
+      // rare levels (fewer than 10 training rows) join "(other)"
+      cat: !unseen && r() < 0.02 ? `rare${i % 3}` : cats[Math.floor(r() * cats.length)] ?? null,
+      constant: 5,
+      rating: r() < 0.3 ? null : 1 + Math.floor(r() * 5),
+      money: Math.round((r() * 900 - 100) * 100) / 100,
+    };
+  });
+}
+
+/** The fixture as a relation and as JavaScript sees it (money as DECIMAL(38, 4), as money features are). */
+async function load(engine: Engine, name: string, rows: Row[]): Promise<{ relation: string; rows: Row[] }> {
+  await engine.loadRows(name, types, rows);
+  const relation = `(SELECT id, a, b, s_num, flag, yn, cat, constant, rating, CAST(money AS DECIMAL(38, 4)) AS money FROM ${engine.dialect.table(name)})`;
+  return { relation, rows: await engine.query(`SELECT * FROM ${relation} t ORDER BY id`) };
+}
+
+function fit(kind: "logistic" | "gbdt", rows: Row[]): { model: Trained; enc: Encoder } {
+  const enc = fitEncoder(rows, columns, { meanImpute: ["rating"] });
+  const x = encodeRows(enc, rows);
+  const r = rng(7);
+  const y = rows.map((row, i) => {
+    const z = -0.5 + 0.02 * Number(row.a ?? 10) - (row.flag ? 0.8 : 0) + (row.cat === "C" ? 0.9 : 0) + 0.1 * x[i * enc.features.length]!;
+    return r() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  });
+  const model = train(kind, x, y, rows.length, enc.features.length, { ...defaultModelOptions, rounds: 40, minLeaf: 10 });
+  return { model, enc };
+}
+
+async function check(engine: Engine, dl: Dialect): Promise<void> {
+  const trainSet = await load(engine, "score_sql_train", fixture(500, 1, false));
+  const scoreSet = await load(engine, "score_sql_score", fixture(300, 2, true));
+  for (const kind of ["logistic", "gbdt"] as const) {
+    const { model, enc } = fit(kind, trainSet.rows);
+    expect(enc.features.map((f) => f.column)).not.toContain("constant");
+    expect(enc.features.some((f) => f.name === "cat=(other)")).toBe(true);
+    const vt = valueTypes(trainSet.rows, columns);
+    expect(vt).toMatchObject({ a: "number", flag: "boolean", s_num: "string", money: "number" });
+    const x = encodeRows(enc, scoreSet.rows);
+    const p = enc.features.length;
+    const xs = encodedSql(enc, vt, dl);
+    const got = await engine.query(`SELECT id, ${xs.map((e, j) => `${e} AS x${j}`).join(", ")} FROM ${scoreSet.relation} f ORDER BY id`);
+    got.forEach((row, i) => xs.forEach((_, j) => expect([kind, row.id, enc.features[j]!.name, row[`x${j}`]]).toEqual([kind, row.id, enc.features[j]!.name, x[i * p + j]])));
+    const want = model.predict(x, scoreSet.rows.length);
+    const sql = await engine.query(`SELECT * FROM (${probabilitySql(model, enc, vt, scoreSet.relation, ["id"], dl)}) s ORDER BY id`);
+    expect(sql).toHaveLength(scoreSet.rows.length);
+    let worst = 0;
+    sql.forEach((row, i) => {
+      expect(row.id).toBe(scoreSet.rows[i]!.id);
+      worst = Math.max(worst, Math.abs((row.probability as number) - want[i]!) / want[i]!);
+    });
+    expect(worst).toBeLessThan(1e-12);
+    // The probabilities spread (a model that scores everyone alike would test little).
+    expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(0.2);
+  }
+}
+
+describe("churn model as SQL (DuckDB)", () => {
+  it("encodes and scores as the JavaScript model does", async () => {
+    const engine = await createEngine();
+    try {
+      await check(engine, duckdb);
+    } finally {
+      engine.close();
+    }
+  });
+});
+
+describe("churn model as SQL (PostgreSQL)", () => {
+  let server: PgServer | string = "not started";
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(() => {
+    if (typeof server !== "string") server.stop();
+  });
+  it("encodes and scores as the JavaScript model does", async (t) => {
+    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
+    const engine = await createPostgresEngine({ url: server.url, dataset: "score-sql", variable: "CHURNBOOK_TEST_PG_URL" });
+    try {
+      await check(engine, postgres);
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
+});
