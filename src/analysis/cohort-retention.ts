@@ -70,7 +70,7 @@ export const cohortRetention = defineAnalysis({
       "新客户群：首个活跃期（首次订阅或首次购买）开始于同一自然月（或季度）的客户；只取报告期末之前已完整结束的最近若干个获客期。" +
       "第 k 期（账龄 k）：每位客户自身获客日之后恰好 k 个周期的那一天（月末对齐，如 1 月 31 日 + 1 个月 = 2 月末）；当天处于某个活跃期内（开始日 ≤ 当天 < 结束日，或尚未结束）即计为活跃，流失后恢复的客户也计入。第 0 期即获客当天，故第 0 期留存率 = 100%。" +
       "只有当该群全部客户在报告期末前都已到达第 k 期（获客期结束 + k 个周期 ≤ 报告期末）时才显示该格，不含未来或不完整的格。" +
-      "客户留存率 = 第 k 期活跃客户数 ÷ 新客户群规模。MRR = 客户在其第 k 期当天有效订阅的 MRR 之和（仅适用于订阅数据）。净收入留存率（NRR）= 第 k 期 MRR ÷ 第 0 期 MRR；总收入留存率（GRR）= Σ min(客户第 k 期 MRR, 客户第 0 期 MRR) ÷ 第 0 期 MRR（≤ 100%）；第 0 期 MRR 为 0 时不计算。" +
+      "客户留存率 = 第 k 期活跃客户数 ÷ 新客户群规模。MRR = 客户在其第 k 期当天有效订阅的 MRR 之和（仅适用于订阅数据）。净收入留存率（NRR）= 第 k 期 MRR ÷ 第 0 期 MRR；总收入留存率（GRR）= Σ min（客户第 k 期 MRR，客户第 0 期 MRR）÷ 第 0 期 MRR（≤ 100%）；第 0 期 MRR 为 0 时不计算。" +
       "汇总指标“第 k 期留存率”为已观察到第 k 期的各群按规模加权的平均值（Σ活跃 ÷ Σ规模）。",
     "en-US":
       "Cohort: customers whose first activity spell (first subscription or first purchase) starts in the same calendar month (or quarter); the most recent cohort periods that are complete by the end of the report period. " +

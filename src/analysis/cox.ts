@@ -34,11 +34,11 @@ const countColumn = "__customers";
 
 const definition: Localized = {
   "zh-CN": [
-    "客户生命周期与流失事件的定义同生存分析(lifetimes 数据集,或每位客户的第一段活跃期,在报告期结束后的第一天右删失)。Cox 模型只依赖时长的先后顺序,与时间单位无关。",
-    "协变量:数值属性按原值进入模型;文本属性做独热编码,以按字母顺序排在最前的取值为基准,其余每个取值一项(记为 属性=取值)。任一协变量缺失的客户不参与拟合(计入说明)。",
-    "模型:风险 h(t|x) = h₀(t)·exp(xβ)。Efron 方法处理同一时长的多个流失;以 Newton–Raphson(步长减半)最大化偏对数似然,内部先对协变量中心化与标准化,结果按原尺度报告。",
-    "系数 coef = β;风险比 hazard_ratio = exp(β),大于 1 表示该属性使流失更早(生命周期更短);se 为观测信息矩阵之逆的对角元平方根;z = β/se;p 为双侧正态 p 值;lower/upper 为风险比的置信区间 exp(β ∓ z_{1−α/2}·se)。name 为项名(属性,或 属性=取值),term 与之相同(兼容旧版)。表按 |z| 从大到小排序,相同时按名称。",
-    "log_likelihood = 偏对数似然;似然比检验 lr_chi2 = 2(ℓ(β̂) − ℓ(0)),自由度 lr_df = 项数,lr_p 为 χ² 上尾概率。concordance = Harrell 一致性指数(与 lifelines 一致):较短时长以流失结束的客户对(时长相同时一方流失、一方删失也可比),风险较高者先流失记 1,风险相同记 ½。n = 参与拟合的客户数,events = 其中的流失数。",
+    "客户生命周期与流失事件的定义同生存分析（lifetimes 数据集，或每位客户的第一段活跃期，在报告期结束后的第一天右删失）。Cox 模型只依赖时长的先后顺序，与时间单位无关。",
+    "协变量：数值属性按原值进入模型；文本属性做独热编码，以按字母顺序排在最前的取值为基准，其余每个取值一项（记为 属性=取值）。任一协变量缺失的客户不参与拟合（计入说明）。",
+    "模型：风险 h(t|x) = h₀(t)·exp(xβ)。Efron 方法处理同一时长的多个流失；以 Newton–Raphson（步长减半）最大化偏对数似然，内部先对协变量中心化与标准化，结果按原尺度报告。",
+    "系数 coef = β；风险比 hazard_ratio = exp(β)，大于 1 表示该属性使流失更早（生命周期更短）；se 为观测信息矩阵之逆的对角元平方根；z = β/se;p 为双侧正态 p 值；lower/upper 为风险比的置信区间 exp(β ∓ z_{1−α/2}·se)。name 为项名（属性，或 属性=取值），term 与之相同（兼容旧版）。表按 |z| 从大到小排序，相同时按名称。",
+    "log_likelihood = 偏对数似然；似然比检验 lr_chi2 = 2(ℓ(β̂) − ℓ(0))，自由度 lr_df = 项数，lr_p 为 χ² 上尾概率。concordance = Harrell 一致性指数（与 lifelines 一致）：较短时长以流失结束的客户对（时长相同时一方流失、一方删失也可比），风险较高者先流失记 1，风险相同记 ½。n = 参与拟合的客户数，events = 其中的流失数。",
   ].join("\n"),
   "en-US": [
     "Customer lifetimes and churn events as in the survival analysis (a lifetimes dataset, or each customer's first activity spell, right-censored at the day after the report period). The Cox model depends only on the order of the durations, not on their unit.",
@@ -83,9 +83,9 @@ function compareText(a: string, b: string): number {
  */
 export const cox = defineAnalysis({
   id: "cox",
-  title: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
+  title: { "zh-CN": "哪些属性缩短客户生命周期（Cox 比例风险模型）", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
   summary: {
-    "zh-CN": "Cox 回归:各客户属性对流失风险的风险比、置信区间与显著性",
+    "zh-CN": "Cox 回归：各客户属性对流失风险的风险比、置信区间与显著性",
     "en-US": "Cox regression: hazard ratios of customer attributes for churn, with confidence intervals and significance",
   },
   definition,
@@ -111,7 +111,7 @@ export const cox = defineAnalysis({
     },
     tables: {
       coefficients: {
-        description: { "zh-CN": "哪些属性缩短客户生命周期(Cox 比例风险模型)", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
+        description: { "zh-CN": "哪些属性缩短客户生命周期（Cox 比例风险模型）", "en-US": "Which attributes shorten customer lifetime (Cox proportional hazards)" },
         columns: {
           name: { type: "string", format: "label", description: { "zh-CN": "协变量（属性 = 取值，或数值属性）", "en-US": "Covariate (attribute = level, or a numeric attribute)" }, label: { "zh-CN": "协变量", "en-US": "Covariate" } },
           coef: { type: "number", format: "number", description: { "zh-CN": "Cox 回归系数", "en-US": "Cox coefficient" }, label: { "zh-CN": "系数", "en-US": "Coefficient" } },

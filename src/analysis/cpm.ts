@@ -35,13 +35,13 @@ function definition(params: CpmParams, ctx: RunContext, result: AnalysisResult |
   const returns = returnsRule(ctx.returns);
   return {
     "zh-CN": [
-      "截止日期默认为报告期最后一天;上期截止日期默认为报告期开始前一天。只计截止日期当天及以前的交易。",
-      "购买次数 = 不同购买日期的天数;消费间隔(在网时长)= 最后一次购买日期 − 首次购买日期(天);累计消费 = 净消费额;未消费时间 = 截止日期 − 最后一次购买日期(天)。" + returns["zh-CN"],
+      "截止日期默认为报告期最后一天；上期截止日期默认为报告期开始前一天。只计截止日期当天及以前的交易。",
+      "购买次数 = 不同购买日期的天数；消费间隔（在网时长）= 最后一次购买日期 − 首次购买日期（天）；累计消费 = 净消费额；未消费时间 = 截止日期 − 最后一次购买日期（天）。" + returns["zh-CN"],
       p.spend_threshold > 0
-        ? `消费门槛 S = ${fmt(p.spend_threshold, "zh-CN")}(参数 spend_threshold);上期分组沿用同一 S,使迁移只反映行为变化。`
-        : `消费门槛 S:截止日期时全部有购买客户累计净消费的第 ${p.spend_percentile} 百分位数(第 7 类分位数,参数 spend_percentile)${sZh};上期分组沿用同一 S,使迁移只反映行为变化。`,
-      `分组规则(每位有购买的客户恰好属于一组):未消费时间 ≥ ${p.lapse_days} 天为流失(参数 lapse_days)。购买 1 次 → 新客;购买 ≥ 2 次且累计消费 ≥ S:消费间隔 < ${p.long_tenure_days} 天 → 稳定客户,≥ ${p.long_tenure_days} 天 → 忠诚客户;购买 ≥ 2 次且累计消费 < S:消费间隔 < ${p.short_tenure_days} 天 → 较活跃客户,≥ ${p.short_tenure_days} 天 → 活跃客户。流失客户对应为:首次流失客户、已流失客户、需挽留客户、一般挽留客户、重要挽留客户(依次对应新客、较活跃、活跃、稳定、忠诚)。`,
-      "分组表:客户数、占比、累计收入(组内累计净消费)及占比、本期收入(两个截止日期之间的净消费)。迁移矩阵:上期截止日的分组 → 本期分组的客户数;上期尚无购买的客户记为“(上期非客户)”。",
+        ? `消费门槛 S = ${fmt(p.spend_threshold, "zh-CN")}（参数 spend_threshold）；上期分组沿用同一 S，使迁移只反映行为变化。`
+        : `消费门槛 S：截止日期时全部有购买客户累计净消费的第 ${p.spend_percentile} 百分位数（第 7 类分位数，参数 spend_percentile）${sZh}；上期分组沿用同一 S，使迁移只反映行为变化。`,
+      `分组规则（每位有购买的客户恰好属于一组）：未消费时间 ≥ ${p.lapse_days} 天为流失（参数 lapse_days）。购买 1 次 → 新客；购买 ≥ 2 次且累计消费 ≥ S：消费间隔 < ${p.long_tenure_days} 天 → 稳定客户，≥ ${p.long_tenure_days} 天 → 忠诚客户；购买 ≥ 2 次且累计消费 < S：消费间隔 < ${p.short_tenure_days} 天 → 较活跃客户，≥ ${p.short_tenure_days} 天 → 活跃客户。流失客户对应为：首次流失客户、已流失客户、需挽留客户、一般挽留客户、重要挽留客户（依次对应新客、较活跃、活跃、稳定、忠诚）。`,
+      "分组表：客户数、占比、累计收入（组内累计净消费）及占比、本期收入（两个截止日期之间的净消费）。迁移矩阵：上期截止日的分组 → 本期分组的客户数；上期尚无购买的客户记为“（上期非客户）”。",
     ].join("\n"),
     "en-US": [
       "As-of date: the last day of the report period unless given; previous as-of date: the day before the period starts unless given. Only transactions on or before the as-of date count.",
@@ -67,7 +67,7 @@ const statusLabel: Record<"current" | "lapsed", Localized> = {
   current: { "zh-CN": "当前客户", "en-US": "Current" },
   lapsed: { "zh-CN": "流失客户", "en-US": "Lapsed" },
 };
-const noneLabel: Localized = { "zh-CN": "(上期非客户)", "en-US": "(not yet a customer)" };
+const noneLabel: Localized = { "zh-CN": "（上期非客户）", "en-US": "(not yet a customer)" };
 const movementText = {
   joined: { "zh-CN": "新增客户", "en-US": "New customer" },
   stayed: { "zh-CN": "保持不变", "en-US": "Unchanged" },
@@ -98,7 +98,7 @@ function money(x: number): string {
 export const cpm = defineAnalysis({
   id: "cpm",
   title: { "zh-CN": "CPM 客户状态管理", "en-US": "CPM customer portfolio management" },
-  summary: { "zh-CN": "按购买次数、消费间隔、累计消费和未消费时间把客户分为十组,含迁移矩阵与对策", "en-US": "Ten customer groups from purchases, tenure, spend and days since last purchase, with transitions and treatments" },
+  summary: { "zh-CN": "按购买次数、消费间隔、累计消费和未消费时间把客户分为十组，含迁移矩阵与对策", "en-US": "Ten customer groups from purchases, tenure, spend and days since last purchase, with transitions and treatments" },
   params: cpmParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity"] }],
   mainTable: "groups",

@@ -30,13 +30,13 @@ function definition(p: CustomerValueParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   const costs = costColumns(p, ctx);
   const none = costs.tx.length === 0 && costs.customers.length === 0 && !(ctx.fields.transactions ?? []).includes("cost");
-  const costZh = none ? "本次数据未提供服务成本(无 cost 字段、未设 cost_columns):客户价值 = 净收入。" : "";
+  const costZh = none ? "本次数据未提供服务成本（无 cost 字段、未设 cost_columns）：客户价值 = 净收入。" : "";
   const costEn = none ? " No cost to serve was provided (no cost field, no cost_columns): value = net revenue." : "";
   return {
     "zh-CN": [
-    `客户范围:报告期最后一天及以前有交易的客户。客户价值 = 销售收入 − 服务成本。收入 = 净消费额;服务成本 = 交易的 cost 字段合计 + 参数 cost_columns 所列各成本列(交易表的列按客户求和,客户表的列取该客户的值;空值记 0)。${costZh}` + returns["zh-CN"],
-    `分类(每位客户恰好一类,按顺序判定):负值客户:价值 < 0(与 0 的差额小于半个最小货币单位视为 0);最有价值客户:按价值从高到低(并列按 customer_id)的前 ⌈${pct(p.top_share)} × 客户数⌉ 位中价值 > 0 者(参数 top_share);最具增长性客户:潜在价值 = 同类客户(参数 peer_by 所列属性相同;默认全部客户)价值的第 ${p.peer_percentile} 百分位数(第 7 类分位数;同类客户少于 ${p.min_peers} 位(参数 min_peers)时不计),差距 = max(0, 潜在价值 − 实际价值);其余价值 ≥ 0 且差距 > 0 的客户中差距最大(并列按 customer_id)的至多 ⌈${pct(p.growable_share)} × 客户数⌉ 位(参数 growable_share);其余为一般客户。`,
-    "增长信号:观察月数 = 首次购买所在月到截止月(含)的自然月数;循环消费频度 = (购买天数 − 1) ÷ 观察月数(每月复购次数);购买率 = 有购买的月数 ÷ 观察月数;增量消费趋势 = 截止月及之前共 6 个自然月月度净消费的最小二乘斜率(无消费的月份记 0,单位:货币/月)。",
+    `客户范围：报告期最后一天及以前有交易的客户。客户价值 = 销售收入 − 服务成本。收入 = 净消费额；服务成本 = 交易的 cost 字段合计 + 参数 cost_columns 所列各成本列（交易表的列按客户求和，客户表的列取该客户的值；空值记 0）。${costZh}` + returns["zh-CN"],
+    `分类（每位客户恰好一类，按顺序判定）：负值客户：价值 < 0（与 0 的差额小于半个最小货币单位视为 0）；最有价值客户：按价值从高到低（并列按 customer_id）的前 ⌈${pct(p.top_share)} × 客户数⌉ 位中价值 > 0 者（参数 top_share）；最具增长性客户：潜在价值 = 同类客户（参数 peer_by 所列属性相同；默认全部客户）价值的第 ${p.peer_percentile} 百分位数（第 7 类分位数；同类客户少于 ${p.min_peers} 位（参数 min_peers）时不计），差距 = max(0, 潜在价值 − 实际价值)；其余价值 ≥ 0 且差距 > 0 的客户中差距最大（并列按 customer_id）的至多 ⌈${pct(p.growable_share)} × 客户数⌉ 位（参数 growable_share）；其余为一般客户。`,
+    "增长信号：观察月数 = 首次购买所在月到截止月（含）的自然月数；循环消费频度 = (购买天数 − 1) ÷ 观察月数（每月复购次数）；购买率 = 有购买的月数 ÷ 观察月数；增量消费趋势 = 截止月及之前共 6 个自然月月度净消费的最小二乘斜率（无消费的月份记 0，单位：货币/月）。",
     "对负值客户不投入任何挽留资源。",
   ].join("\n"),
     "en-US": [
@@ -91,7 +91,7 @@ function peerColumns(params: CustomerValueParams, ctx: Pick<AnalysisContext, "fi
 export const customerValue = defineAnalysis({
   id: "customer-value",
   title: { "zh-CN": "客户价值分析", "en-US": "Customer value" },
-  summary: { "zh-CN": "客户价值 = 收入 − 服务成本;最有价值、最具增长性与负值客户", "en-US": "Value = revenue − cost to serve; most valuable, most growable and negative-value customers" },
+  summary: { "zh-CN": "客户价值 = 收入 − 服务成本；最有价值、最具增长性与负值客户", "en-US": "Value = revenue − cost to serve; most valuable, most growable and negative-value customers" },
   params: customerValueParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "classes",

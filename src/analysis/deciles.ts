@@ -25,10 +25,10 @@ function definition(p: DecilesParams, ctx: RunContext): Localized {
   const pct = `${Math.round(p.target_share * 1000) / 10}%`;
   return {
   "zh-CN": [
-    "客户价值:收入 = 净消费额(参数 measure=revenue);利润 = 净消费额 − 成本(measure=profit,成本取交易的 cost 字段,空值记 0)。默认统计报告期结束前的全部交易(window=all),window=period 时只统计报告期内交易。" + returns["zh-CN"],
-    "十分位:客户按价值从高到低排序,价值相同按 customer_id 升序;n = 10k + r 位客户时,前 r 组各 k+1 人,其余各 k 人(各组人数至多相差 1;不足 10 位客户时后面的组为空)。每组:客户数、合计、平均值、占比(÷ 全部客户价值净合计)、累计占比。",
-    "负值:价值为负的客户保留在排序末尾(鲸鱼曲线),因此累计占比可能先超过 100%,最后回到 100%。",
-    `实现 ${pct} 价值所需客户占比(share_for_80pct,参数 target_share)= 最小的 k/n,使价值最高的 k 位客户的价值合计 ≥ ${pct} × 净合计(逐客户精确计算,不按十分位插值;容差 1e-9 × Σ|价值|)。净合计 ≤ 0 时为空。`,
+    "客户价值：收入 = 净消费额（参数 measure=revenue）；利润 = 净消费额 − 成本（measure=profit，成本取交易的 cost 字段，空值记 0）。默认统计报告期结束前的全部交易（window=all），window=period 时只统计报告期内交易。" + returns["zh-CN"],
+    "十分位：客户按价值从高到低排序，价值相同按 customer_id 升序；n = 10k + r 位客户时，前 r 组各 k+1 人，其余各 k 人（各组人数至多相差 1；不足 10 位客户时后面的组为空）。每组：客户数、合计、平均值、占比（÷ 全部客户价值净合计）、累计占比。",
+    "负值：价值为负的客户保留在排序末尾（鲸鱼曲线），因此累计占比可能先超过 100%，最后回到 100%。",
+    `实现 ${pct} 价值所需客户占比（share_for_80pct，参数 target_share）= 最小的 k/n，使价值最高的 k 位客户的价值合计 ≥ ${pct} × 净合计（逐客户精确计算，不按十分位插值；容差 1e-9 × Σ|价值|）。净合计 ≤ 0 时为空。`,
   ].join("\n"),
   "en-US": [
     "Value per customer: revenue = net spend (measure=revenue); profit = net spend − cost (measure=profit; the transactions' cost field, null = 0). All transactions up to the end of the report period by default (window=all); window=period counts only the period's transactions. " + returns["en-US"],
@@ -49,7 +49,7 @@ function definition(p: DecilesParams, ctx: RunContext): Localized {
 export const deciles = defineAnalysis({
   id: "deciles",
   title: { "zh-CN": "十分位法分析", "en-US": "Decile analysis" },
-  summary: { "zh-CN": "按消费额或利润把客户分为十个等人数组,检验二八法则", "en-US": "Customers in ten equal-count groups by revenue or profit; the 80/20 check" },
+  summary: { "zh-CN": "按消费额或利润把客户分为十个等人数组，检验二八法则", "en-US": "Customers in ten equal-count groups by revenue or profit; the 80/20 check" },
   params: decilesParams,
   needs: [{ role: "transactions", fields: ["customer_id", "date", "amount"], optional: ["quantity", "cost"] }],
   mainTable: "deciles",

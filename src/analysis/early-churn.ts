@@ -62,7 +62,7 @@ export const earlyChurn = defineAnalysis({
   definition: {
     "zh-CN":
       "新客户群与账龄的定义同“新客户群留存”。客户在获客后前 h 期内流失：其首个活跃期在获客日之后 h 个周期的那一天或之前结束（之后恢复也仍计为流失）。" +
-      "早期流失率(h) = 前 h 期内流失的客户数 ÷ 新客户群规模；若该群尚未满 h 期（获客期结束 + h 个周期 > 报告期末）则为空。" +
+      "早期流失率（h）= 前 h 期内流失的客户数 ÷ 新客户群规模；若该群尚未满 h 期（获客期结束 + h 个周期 > 报告期末）则为空。" +
       "趋势：最新值 = 有值的最近一个客户群；此前水平 = 更早各群合并计算（Σ流失 ÷ Σ规模）；变化 = 最新值 − 此前水平；斜率 = 各群早期流失率对群序号的最小二乘斜率（每期）。",
     "en-US":
       "Cohorts and ages as in cohort retention. A member is lost within its first h periods when its first activity spell ended on or before the day h periods after its acquisition (a later return does not undo it). " +

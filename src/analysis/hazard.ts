@@ -30,10 +30,10 @@ function definition(p: HazardParams): Localized {
   const z = normalQuantile(1 - (1 - p.conf_level) / 2).toFixed(6);
   return {
   "zh-CN": [
-    "客户生命周期(时长)与流失事件的定义同生存分析:lifetimes 数据集的 duration 与 event;或按报告的流失口径取每位客户的第一段活跃期,在报告期结束后的第一天(A)右删失,单位为天或月(1 月 = 30.4375 天)。",
-    "累计风险 H(t)(Nelson–Aalen,与 lifelines 的 NelsonAalenFitter 一致):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数。默认(smooth,lifelines 默认)把同一时长的 d 个流失依次处理:H 增加 Σ_{i=0}^{d−1} 1/(n−i),方差 variance 增加 Σ_{i=0}^{d−1} 1/(n−i)²;discrete 口径(R survfit)H 增加 d/n,方差增加 (n−d)·d/n³。",
-    `${level} 置信区间(与 lifelines 一致):lower = H·exp(−z·√variance/H),upper = H·exp(z·√variance/H),z = ${z}(标准正态分位数);H = 0 时区间为 [0, 0]。表中每组从时长 0(H = 0)开始,之后每个不同时长一行(含只有删失的时长,H 不变)。`,
-    "H(t) 可理解为到 t 为止每位客户平均经历的流失强度;exp(−H(t)) 是生存率的另一估计,总不低于 Kaplan–Meier 的 S(t)。按属性分组时,属性为空的客户不计入分组曲线。",
+    "客户生命周期（时长）与流失事件的定义同生存分析：lifetimes 数据集的 duration 与 event；或按报告的流失口径取每位客户的第一段活跃期，在报告期结束后的第一天（A）右删失，单位为天或月（1 月 = 30.4375 天）。",
+    "累计风险 H(t)（Nelson–Aalen，与 lifelines 的 NelsonAalenFitter 一致）：在每个不同的时长 t,n = t 之前仍在风险中的客户数（在 t 删失的客户在 t 仍计入风险集），d = t 时的流失数。默认（smooth,lifelines 默认）把同一时长的 d 个流失依次处理：H 增加 Σ_{i=0}^{d−1} 1/(n−i)，方差 variance 增加 Σ_{i=0}^{d−1} 1/(n−i)²;discrete 口径（R survfit）H 增加 d/n，方差增加 (n−d)·d/n³。",
+    `${level} 置信区间（与 lifelines 一致）：lower = H·exp(−z·√variance/H),upper = H·exp(z·√variance/H),z = ${z}（标准正态分位数）；H = 0 时区间为 [0, 0]。表中每组从时长 0(H = 0)开始，之后每个不同时长一行（含只有删失的时长，H 不变）。`,
+    "H(t) 可理解为到 t 为止每位客户平均经历的流失强度；exp(−H(t)) 是生存率的另一估计，总不低于 Kaplan–Meier 的 S(t)。按属性分组时，属性为空的客户不计入分组曲线。",
   ].join("\n"),
   "en-US": [
     "Customer lifetimes and churn events as in the survival analysis: duration and event of a lifetimes dataset, or each customer's first activity spell under the report's churn basis, right-censored at the day after the report period (A); in days or months of 30.4375 days.",
@@ -76,9 +76,9 @@ function hazardRow(group: string, p: NelsonAalenPoint): Row {
  */
 export const hazard = defineAnalysis({
   id: "hazard",
-  title: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
+  title: { "zh-CN": "客户累计流失风险（Nelson–Aalen）", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
   summary: {
-    "zh-CN": "客户到流失的累计风险曲线及置信区间,可按属性分组比较",
+    "zh-CN": "客户到流失的累计风险曲线及置信区间，可按属性分组比较",
     "en-US": "Cumulative hazard of churn over customer lifetime with confidence intervals, optionally by group",
   },
   params: hazardParams,
@@ -93,7 +93,7 @@ export const hazard = defineAnalysis({
     },
     tables: {
       hazard: {
-        description: { "zh-CN": "客户累计流失风险(Nelson–Aalen)", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
+        description: { "zh-CN": "客户累计流失风险（Nelson–Aalen）", "en-US": "Cumulative churn hazard (Nelson–Aalen)" },
         columns: {
           group: { type: "string", format: "label", description: { "zh-CN": "分组（未分组时为全部）", "en-US": "Group (all when not grouped)" }, label: { "zh-CN": "分组", "en-US": "Group" } },
           time: { type: "number", format: "number", description: { "zh-CN": "自客户开始起的时长", "en-US": "Duration since the customer's start" }, label: { "zh-CN": "时长", "en-US": "Time" } },

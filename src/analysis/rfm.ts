@@ -30,12 +30,12 @@ function definition(p: RfmParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   return {
   "zh-CN": [
-    "截止日期(as-of)默认为报告期最后一天;只用截止日期当天及以前的交易。",
-    "最近一次消费 R(recency)= 截止日期 − 最后一次购买日期(天,当天购买为 0)。消费频率 F(frequency)= 购买日期的不同天数(参数 frequency_unit=transactions 时为购买交易笔数)。消费金额 M(monetary)= 净消费额合计(参数 monetary=average 时为净消费额 ÷ 频率)。",
-    returns["zh-CN"] + "只有退货而无购买的客户不参与评分(计入说明)。",
+    "截止日期（as-of）默认为报告期最后一天；只用截止日期当天及以前的交易。",
+    "最近一次消费 R(recency)= 截止日期 − 最后一次购买日期（天，当天购买为 0）。消费频率 F(frequency)= 购买日期的不同天数（参数 frequency_unit=transactions 时为购买交易笔数）。消费金额 M(monetary)= 净消费额合计（参数 monetary=average 时为净消费额 ÷ 频率）。",
+    returns["zh-CN"] + "只有退货而无购买的客户不参与评分（计入说明）。",
     `评分：把客户按每项指标的取值分成 ${p.bins} 个人数大致相等的档（按分位点切分，落在分位点上的客户归入较低一档，最小值归入第 1 档）。频率默认按排名分档（取值相同的客户按客户编号依次排名），以免大量相同取值使分档失效；R 分反向，越近越高（最近 = ${p.bins}）。若某项指标按取值分档时分位点重复，该指标改按排名分档，并在说明中注明。`,
-    "细分:按 R×F 网格映射(每个组合恰好属于一个细分)。默认:R5F4–5 冠军客户;R3–4F4–5 忠诚客户;R4–5F2–3 潜在忠诚客户;R5F1 新客户;R4F1 有潜力客户;R3F3 需要关注客户;R3F1–2 即将沉睡客户;R1–2F3–4 有流失风险客户;R1–2F5 不能流失的客户;R1–2F1–2 沉睡客户。",
-    "细分表:客户数、占比(÷ 评分客户数)、收入(净消费额合计)、收入占比(÷ 全部净消费额,合计为 0 时为空)、平均 R/F/M。",
+    "细分：按 R×F 网格映射（每个组合恰好属于一个细分）。默认：R5F4–5 冠军客户；R3–4F4–5 忠诚客户；R4–5F2–3 潜在忠诚客户；R5F1 新客户；R4F1 有潜力客户；R3F3 需要关注客户；R3F1–2 即将沉睡客户；R1–2F3–4 有流失风险客户；R1–2F5 不能流失的客户；R1–2F1–2 沉睡客户。",
+    "细分表：客户数、占比（÷ 评分客户数）、收入（净消费额合计）、收入占比（÷ 全部净消费额，合计为 0 时为空）、平均 R/F/M。",
   ].join("\n"),
   "en-US": [
     "As-of date: the last day of the report period unless given; only transactions on or before it count.",

@@ -32,11 +32,11 @@ function definition(p: SegmentsParams, ctx: RunContext): Localized {
   const returns = returnsRule(ctx.returns);
   return {
   "zh-CN": [
-    "细分:按客户表的属性列(参数 by;默认为除编号、日期、名称和数值列以外的全部属性列,取值超过 max_segments 个的列跳过)的每个取值分组;空值为一个细分(segment 为空)。客户数与占比(÷ 客户表的客户总数;同一客户多行时取一行)。",
-    "复购率 = 报告期结束前购买天数 ≥ 2 的客户 ÷ 至少购买 1 次的客户(购买 = 不同购买日期)。" + returns["zh-CN"],
-    "流失率(spells):期初活跃客户中在报告期内流失的人数 ÷ 期初活跃客户数(活跃/流失按报告的流失口径,见活跃区间定义;非合同制下流失日期晚于数据最后日期的视为尚未流失)。流失率(label):客户表 churned 为真的客户 ÷ churned 非空的客户。分母为 0 时为空。",
-    "平均价值 = 细分内客户报告期结束前净消费额的平均值(无交易记 0);若给出参数 value_field,则为该数值列的平均值(空值不计)。",
-    "复购率最高的细分:每个属性中客户数 ≥ min_customers 的细分里复购率最高者(并列时客户数多者优先,再按名称)。",
+    "细分：按客户表的属性列（参数 by；默认为除编号、日期、名称和数值列以外的全部属性列，取值超过 max_segments 个的列跳过）的每个取值分组；空值为一个细分（segment 为空）。客户数与占比（÷ 客户表的客户总数；同一客户多行时取一行）。",
+    "复购率 = 报告期结束前购买天数 ≥ 2 的客户 ÷ 至少购买 1 次的客户（购买 = 不同购买日期）。" + returns["zh-CN"],
+    "流失率（spells）：期初活跃客户中在报告期内流失的人数 ÷ 期初活跃客户数（活跃/流失按报告的流失口径，见活跃区间定义；非合同制下流失日期晚于数据最后日期的视为尚未流失）。流失率（label）：客户表 churned 为真的客户 ÷ churned 非空的客户。分母为 0 时为空。",
+    "平均价值 = 细分内客户报告期结束前净消费额的平均值（无交易记 0）；若给出参数 value_field，则为该数值列的平均值（空值不计）。",
+    "复购率最高的细分：每个属性中客户数 ≥ min_customers 的细分里复购率最高者（并列时客户数多者优先，再按名称）。",
   ].join("\n"),
   "en-US": [
     "Segments: one per value of each customers attribute (param by; default every attribute column except ids, dates, names and numeric columns, skipping those with more than max_segments values); null is a segment of its own. Customers and share (÷ all customers in the customers table, one row per customer).",
@@ -95,7 +95,7 @@ function attributes(params: SegmentsParams, ctx: AnalysisContext): { names: stri
 export const segments = defineAnalysis({
   id: "segments",
   title: { "zh-CN": "市场细分分析", "en-US": "Segment analysis" },
-  summary: { "zh-CN": "按客户属性(地区、行业、套餐、渠道等)比较复购率、流失率和平均价值", "en-US": "Repeat-purchase rate, churn rate and average value by customer attribute (region, industry, plan, channel…)" },
+  summary: { "zh-CN": "按客户属性（地区、行业、套餐、渠道等）比较复购率、流失率和平均价值", "en-US": "Repeat-purchase rate, churn rate and average value by customer attribute (region, industry, plan, channel…)" },
   params: segmentsParams,
   needs: [{ role: "customers", fields: ["customer_id"] }],
   mainTable: "segments",

@@ -29,12 +29,12 @@ function definition(p: SurvivalParams): Localized {
   const z = normalQuantile(1 - (1 - p.conf_level) / 2).toFixed(6);
   return {
   "zh-CN": [
-    "客户生命周期(时长):有 lifetimes 数据集时直接取其 duration(时长,数据自身的单位)与 event(是否流失);否则按报告的流失口径(合同订阅或无交易天数)取每位客户的第一段活跃期。截止日 A = 报告期结束后的第一天;第一段活跃期在 A 当天或之后才开始的客户不计入。若该活跃期在 A 之前结束(流失日 < A),则为流失事件,时长 = 流失日 − 开始日;否则在 A 处右删失(仍活跃,或按无交易口径其流失日尚未到来),时长 = A − 开始日。单位为天,或月(1 月 = 30.4375 天 = 365.25/12)。",
-    `生存率 S(t)(Kaplan–Meier):在每个不同的时长 t,n = t 之前仍在风险中的客户数(在 t 删失的客户在 t 仍计入风险集),d = t 时的流失数,S(t) = ∏(1 − d/n)。Greenwood 方差 V = Σ d/(n(n−d));置信区间为指数 Greenwood(log-log)区间:v = ln S,下限 = exp(−exp(ln(−v) − z√V/v)),上限 = exp(−exp(ln(−v) + z√V/v)),${level} 置信区间,z 为标准正态分位数 ${z}。S = 1 时区间为 [1, 1],S = 0 时区间为空。`,
-    "累计风险 H(t)(Nelson–Aalen):同一时长的 d 个流失依次处理,H 依次增加 1/n、1/(n−1)、…、1/(n−d+1)。",
-    "中位生命周期(median,即 median_lifetime):S(t) ≤ 0.5 的最早时长;曲线未降到 0.5 时为空(未达到)。其置信限(lower/upper)为置信区间下限/上限曲线首次 ≤ 0.5 的时长。medians 表按组列出(未分组时为一行 all)。",
-    "各时点生存率:不晚于该时点的最后一步的 S;超出最长观察时长(且 S > 0)时为空。限制平均生命周期 = 曲线下面积 ∫₀^τ S(t)dt,τ 为最大的时点。",
-    "按属性分组时:属性为空的客户只计入总体中位数,不计入分组曲线与检验。对数秩检验(log-rank,与 R survdiff 一致):O = 各组实际流失数,E = Σ d·n_j/n,方差矩阵 V_jk = Σ d(n−d)/(n−1)·(n_j/n)(δ_jk − n_k/n);χ² = (O−E)ᵀV⁻¹(O−E)(去掉一组),自由度 = 组数 − 1,p = P(χ² ≥ 观察值)。",
+    "客户生命周期（时长）：有 lifetimes 数据集时直接取其 duration（时长，数据自身的单位）与 event（是否流失）；否则按报告的流失口径（合同订阅或无交易天数）取每位客户的第一段活跃期。截止日 A = 报告期结束后的第一天；第一段活跃期在 A 当天或之后才开始的客户不计入。若该活跃期在 A 之前结束（流失日 < A），则为流失事件，时长 = 流失日 − 开始日；否则在 A 处右删失（仍活跃，或按无交易口径其流失日尚未到来），时长 = A − 开始日。单位为天，或月（1 月 = 30.4375 天 = 365.25/12）。",
+    `生存率 S(t)(Kaplan–Meier)：在每个不同的时长 t,n = t 之前仍在风险中的客户数（在 t 删失的客户在 t 仍计入风险集），d = t 时的流失数，S(t) = ∏(1 − d/n)。Greenwood 方差 V = Σ d/(n(n−d))；置信区间为指数 Greenwood(log-log)区间：v = ln S，下限 = exp(−exp(ln(−v) − z√V/v))，上限 = exp(−exp(ln(−v) + z√V/v)),${level} 置信区间，z 为标准正态分位数 ${z}。S = 1 时区间为 [1, 1],S = 0 时区间为空。`,
+    "累计风险 H(t)(Nelson–Aalen)：同一时长的 d 个流失依次处理，H 依次增加 1/n、1/(n−1)、…、1/(n−d+1)。",
+    "中位生命周期（median，即 median_lifetime）：S(t) ≤ 0.5 的最早时长；曲线未降到 0.5 时为空（未达到）。其置信限（lower/upper）为置信区间下限/上限曲线首次 ≤ 0.5 的时长。medians 表按组列出（未分组时为一行 all）。",
+    "各时点生存率：不晚于该时点的最后一步的 S；超出最长观察时长（且 S > 0）时为空。限制平均生命周期 = 曲线下面积 ∫₀^τ S(t)dt,τ 为最大的时点。",
+    "按属性分组时：属性为空的客户只计入总体中位数，不计入分组曲线与检验。对数秩检验（log-rank，与 R survdiff 一致）：O = 各组实际流失数，E = Σ d·n_j/n，方差矩阵 V_jk = Σ d(n−d)/(n−1)·(n_j/n)(δ_jk − n_k/n);χ² = (O−E)ᵀV⁻¹(O−E)（去掉一组），自由度 = 组数 − 1,p = P(χ² ≥ 观察值)。",
   ].join("\n"),
   "en-US": [
     "Customer lifetime: with a lifetimes dataset, its duration (in the data's own unit) and event (churned or not) as given; otherwise each customer's first activity spell under the report's churn basis (contractual subscriptions or inactivity). As-of date A = the day after the report period; customers whose first spell starts on or after A are left out. If the spell ended before A (churn date < A) it is a churn event with duration = churn date − start date; otherwise it is right-censored at A (still active, or — on the inactivity basis — the churn date lies after A and has not happened yet), duration = A − start date. Unit: days, or months of 30.4375 days (365.25/12).",
@@ -85,9 +85,9 @@ function mergeCounts(rows: readonly TimeCount[]): TimeCount[] {
  */
 export const survival = defineAnalysis({
   id: "survival",
-  title: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
+  title: { "zh-CN": "客户生存分析（Kaplan–Meier）", "en-US": "Customer survival (Kaplan–Meier)" },
   summary: {
-    "zh-CN": "客户到流失的时长:生存曲线、中位生命周期、各时点留存,并按属性分组做对数秩检验",
+    "zh-CN": "客户到流失的时长：生存曲线、中位生命周期、各时点留存，并按属性分组做对数秩检验",
     "en-US": "Time to churn: survival curves, median lifetime, survival at horizons, and a log-rank test between groups",
   },
   params: survivalParams,
@@ -108,7 +108,7 @@ export const survival = defineAnalysis({
     },
     tables: {
       curve: {
-        description: { "zh-CN": "客户生存分析(Kaplan–Meier)", "en-US": "Customer survival (Kaplan–Meier)" },
+        description: { "zh-CN": "客户生存分析（Kaplan–Meier）", "en-US": "Customer survival (Kaplan–Meier)" },
         columns: {
           group: { type: "string", format: "label", description: { "zh-CN": "分组（未分组时为全部）", "en-US": "Group (all when not grouped)" }, label: { "zh-CN": "分组", "en-US": "Group" } },
           time: { type: "number", format: "number", description: { "zh-CN": "自开始起的时长", "en-US": "Duration since the start" }, label: { "zh-CN": "时间", "en-US": "Time" } },

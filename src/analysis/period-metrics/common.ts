@@ -45,7 +45,7 @@ export const baseDefinition: Localized = {
     "客户流失率（口径）：标准口径（ChartMogul）= 期初客户中到期末不再活跃的客户数 ÷ 期初客户数（不含期内加入又流失、期内流失又恢复的客户）；Stripe口径 = 期内流失事件数 ÷（期初客户 + 新增 + 恢复）（Stripe 的“新订阅者”包含回流客户，这样流失率不超过100%）；滚动30天口径（Baremetrics）= 期内每一天 t 的（t−29 至 t 日结束的活跃期数 ÷ t−29 日的期初活跃客户数）的平均值。" +
     "客户保持率 = 1 − 客户流失率（以期初客户为基数）。客户增长率 = 新增客户 ÷ 期初客户数。净增长 = 新增 + 恢复 − 流失。" +
     "收入：客户在边界日 b 的 MRR = 开始日 < b ≤ 结束日（或未结束）的订阅 MRR 之和（按取消日确认流失时，取消日早于结束日的订阅以取消日为结束日，与活跃期一致）；交易数据没有 MRR，改用期间收入：“期初”水平为上一期的收入，“期末”水平为本期收入。每位收入有变化的客户记一条变动：期初不在收入基数中、期末为正 → 新增（此前没有活跃期）或恢复；期初在基数中、期末不在 → 流失；两端都在 → 扩展或收缩（按变化的正负）。期内加入又离开的客户没有MRR变动。" +
-    "MRR总流失率 =（流失 + 收缩）÷ 期初MRR；MRR净流失率 =（流失 + 收缩 − 扩展 − 恢复）÷ 期初MRR；GRR = 期初客户群的 Σ min(期末, 期初) ÷ Σ 期初（≤ 100%）；NRR = 期初客户群的 Σ 期末 ÷ Σ 期初；快速比率 =（新增 + 扩展 + 恢复）÷（流失 + 收缩），分母为零时为空。" +
+    "MRR总流失率 =（流失 + 收缩）÷ 期初MRR；MRR净流失率 =（流失 + 收缩 − 扩展 − 恢复）÷ 期初MRR；GRR = 期初客户群的 Σ min（期末，期初）÷ Σ 期初（≤ 100%）；NRR = 期初客户群的 Σ 期末 ÷ Σ 期初；快速比率 =（新增 + 扩展 + 恢复）÷（流失 + 收缩），分母为零时为空。" +
     "分母为零的比率一律记为空（显示为“—”）。前缀 prev_ = 上一期（环比），ly_ = 去年同期（同比）。",
   "en-US":
     "Activity spells: with subscription data a customer is active from a subscription's start until their last active subscription ends (overlapping or back-to-back subscriptions merge into one spell; the end date is the churn date); with transaction data (non-contractual) each purchase keeps the customer active for N days and the customer churns N days after the last purchase, a churn being recognised only once the data covers that day (otherwise it has not happened yet). " +

@@ -67,8 +67,8 @@ export const metricLabels: Record<MetricKey, Localized> = {
   net_new_mrr: { "zh-CN": "净新增MRR", "en-US": "Net new MRR" },
   gross_mrr_churn_rate: { "zh-CN": "MRR总流失率", "en-US": "Gross MRR churn rate" },
   net_mrr_churn_rate: { "zh-CN": "MRR净流失率", "en-US": "Net MRR churn rate" },
-  grr: { "zh-CN": "总收入留存率 (GRR)", "en-US": "Gross revenue retention (GRR)" },
-  nrr: { "zh-CN": "净收入留存率 (NRR)", "en-US": "Net revenue retention (NRR)" },
+  grr: { "zh-CN": "总收入留存率（GRR）", "en-US": "Gross revenue retention (GRR)" },
+  nrr: { "zh-CN": "净收入留存率（NRR）", "en-US": "Net revenue retention (NRR)" },
   quick_ratio: { "zh-CN": "快速比率", "en-US": "Quick ratio" },
 };
 

@@ -57,31 +57,31 @@ export function isLapsedGroup(g: CpmGroup): boolean {
 export const cpmText: Record<CpmGroup, { label: Localized; treatment: Localized }> = {
   new: {
     label: { "zh-CN": "新客", "en-US": "New" },
-    treatment: { "zh-CN": "新客引导与培训,尽快促成第二次购买", "en-US": "Onboarding and training; secure the second purchase soon" },
+    treatment: { "zh-CN": "新客引导与培训，尽快促成第二次购买", "en-US": "Onboarding and training; secure the second purchase soon" },
   },
   semi_active: {
     label: { "zh-CN": "较活跃客户", "en-US": "Semi-active" },
-    treatment: { "zh-CN": "个性化推荐与复购激励,培养购买习惯", "en-US": "Personalised recommendations and repeat-purchase incentives to build the habit" },
+    treatment: { "zh-CN": "个性化推荐与复购激励，培养购买习惯", "en-US": "Personalised recommendations and repeat-purchase incentives to build the habit" },
   },
   active: {
     label: { "zh-CN": "活跃客户", "en-US": "Active" },
-    treatment: { "zh-CN": "保持联系,提供会员权益,逐步提升客单价", "en-US": "Keep in touch; membership benefits; grow the basket" },
+    treatment: { "zh-CN": "保持联系，提供会员权益，逐步提升客单价", "en-US": "Keep in touch; membership benefits; grow the basket" },
   },
   stable: {
     label: { "zh-CN": "稳定客户", "en-US": "Stable" },
-    treatment: { "zh-CN": "专属服务,把短期高消费巩固为长期关系", "en-US": "Dedicated service to turn a burst of high spending into a lasting relationship" },
+    treatment: { "zh-CN": "专属服务，把短期高消费巩固为长期关系", "en-US": "Dedicated service to turn a burst of high spending into a lasting relationship" },
   },
   loyal: {
     label: { "zh-CN": "忠诚客户", "en-US": "Loyal" },
-    treatment: { "zh-CN": "重点守护:专属客户经理与定制化优惠", "en-US": "Guard them: a dedicated account manager and tailored offers" },
+    treatment: { "zh-CN": "重点守护：专属客户经理与定制化优惠", "en-US": "Guard them: a dedicated account manager and tailored offers" },
   },
   first_time_churned: {
     label: { "zh-CN": "首次流失客户", "en-US": "First-time churned" },
-    treatment: { "zh-CN": "低成本唤醒(邮件、短信);无响应则不再投入", "en-US": "Low-cost reactivation (email, SMS); stop if they do not respond" },
+    treatment: { "zh-CN": "低成本唤醒（邮件、短信）；无响应则不再投入", "en-US": "Low-cost reactivation (email, SMS); stop if they do not respond" },
   },
   churned: {
     label: { "zh-CN": "已流失客户", "en-US": "Churned" },
-    treatment: { "zh-CN": "定向优惠唤回,调查流失原因", "en-US": "Targeted win-back offer; ask why they left" },
+    treatment: { "zh-CN": "定向优惠唤回，调查流失原因", "en-US": "Targeted win-back offer; ask why they left" },
   },
   needs_retention: {
     label: { "zh-CN": "需挽留客户", "en-US": "Needs retention" },
@@ -89,11 +89,11 @@ export const cpmText: Record<CpmGroup, { label: Localized; treatment: Localized 
   },
   general_retention: {
     label: { "zh-CN": "一般挽留客户", "en-US": "General retention" },
-    treatment: { "zh-CN": "定制化优惠挽回,挽回成本不超过客户价值", "en-US": "Tailored win-back offer, its cost kept below the customer's value" },
+    treatment: { "zh-CN": "定制化优惠挽回，挽回成本不超过客户价值", "en-US": "Tailored win-back offer, its cost kept below the customer's value" },
   },
   important_retention: {
     label: { "zh-CN": "重要挽留客户", "en-US": "Important retention" },
-    treatment: { "zh-CN": "最高优先级:专属客户经理主动联系,了解原因并提供定制化方案", "en-US": "Top priority: a dedicated manager reaches out, learns why and offers a tailored package" },
+    treatment: { "zh-CN": "最高优先级：专属客户经理主动联系，了解原因并提供定制化方案", "en-US": "Top priority: a dedicated manager reaches out, learns why and offers a tailored package" },
   },
 };
 

@@ -26,23 +26,23 @@ export interface SegmentMap {
 export const rfmSegmentText: Record<string, { label: Localized; action: Localized }> = {
   champions: {
     label: { "zh-CN": "冠军客户", "en-US": "Champions" },
-    action: { "zh-CN": "专属服务:配备专属客户经理,新品优先体验,邀请推荐新客户", "en-US": "Dedicated service: an account manager, early access to new products, ask for referrals" },
+    action: { "zh-CN": "专属服务：配备专属客户经理，新品优先体验，邀请推荐新客户", "en-US": "Dedicated service: an account manager, early access to new products, ask for referrals" },
   },
   loyal: {
     label: { "zh-CN": "忠诚客户", "en-US": "Loyal" },
-    action: { "zh-CN": "保持联系:会员权益、交叉销售和追加销售", "en-US": "Keep in touch: loyalty benefits, cross-selling and up-selling" },
+    action: { "zh-CN": "保持联系：会员权益、交叉销售和追加销售", "en-US": "Keep in touch: loyalty benefits, cross-selling and up-selling" },
   },
   potential_loyalist: {
     label: { "zh-CN": "潜在忠诚客户", "en-US": "Potential loyalists" },
-    action: { "zh-CN": "会员计划与个性化推荐,促成稳定复购", "en-US": "Membership offers and personalised recommendations to build steady repeat purchases" },
+    action: { "zh-CN": "会员计划与个性化推荐，促成稳定复购", "en-US": "Membership offers and personalised recommendations to build steady repeat purchases" },
   },
   new: {
     label: { "zh-CN": "新客户", "en-US": "New customers" },
-    action: { "zh-CN": "新客引导与培训,尽快促成第二次购买", "en-US": "Onboarding and training; secure the second purchase soon" },
+    action: { "zh-CN": "新客引导与培训，尽快促成第二次购买", "en-US": "Onboarding and training; secure the second purchase soon" },
   },
   promising: {
     label: { "zh-CN": "有潜力客户", "en-US": "Promising" },
-    action: { "zh-CN": "加深品牌认知,提供试用或小额优惠", "en-US": "Build awareness; offer trials or small incentives" },
+    action: { "zh-CN": "加深品牌认知，提供试用或小额优惠", "en-US": "Build awareness; offer trials or small incentives" },
   },
   need_attention: {
     label: { "zh-CN": "需要关注客户", "en-US": "Need attention" },
@@ -50,19 +50,19 @@ export const rfmSegmentText: Record<string, { label: Localized; action: Localize
   },
   about_to_sleep: {
     label: { "zh-CN": "即将沉睡客户", "en-US": "About to sleep" },
-    action: { "zh-CN": "推荐相关产品与折扣,重新建立联系", "en-US": "Re-engage with relevant products and discounts" },
+    action: { "zh-CN": "推荐相关产品与折扣，重新建立联系", "en-US": "Re-engage with relevant products and discounts" },
   },
   at_risk: {
     label: { "zh-CN": "有流失风险客户", "en-US": "At risk" },
-    action: { "zh-CN": "个性化挽留沟通,定制化优惠与客户关怀", "en-US": "Personalised win-back contact, tailored discounts and customer care" },
+    action: { "zh-CN": "个性化挽留沟通，定制化优惠与客户关怀", "en-US": "Personalised win-back contact, tailored discounts and customer care" },
   },
   cant_lose: {
     label: { "zh-CN": "不能流失的客户", "en-US": "Can't lose them" },
-    action: { "zh-CN": "专属客户经理主动联系,了解原因并优先挽回", "en-US": "A dedicated manager reaches out, learns why and wins them back first" },
+    action: { "zh-CN": "专属客户经理主动联系，了解原因并优先挽回", "en-US": "A dedicated manager reaches out, learns why and wins them back first" },
   },
   hibernating: {
     label: { "zh-CN": "沉睡客户", "en-US": "Hibernating" },
-    action: { "zh-CN": "低成本唤醒;无响应则不再投入", "en-US": "Low-cost reactivation; stop spending if they do not respond" },
+    action: { "zh-CN": "低成本唤醒；无响应则不再投入", "en-US": "Low-cost reactivation; stop spending if they do not respond" },
   },
 };
 

@@ -70,18 +70,18 @@ export function classifyValue(rows: readonly ClassInput[], o: ClassOptions): Cla
 export const valueClassText: Record<ValueClass, { label: Localized; treatment: Localized }> = {
   most_valuable: {
     label: { "zh-CN": "最有价值客户", "en-US": "Most valuable" },
-    treatment: { "zh-CN": "重点守护:专属服务与定制化优惠,优先保留", "en-US": "Guard them: dedicated service and tailored offers; retain them first" },
+    treatment: { "zh-CN": "重点守护：专属服务与定制化优惠，优先保留", "en-US": "Guard them: dedicated service and tailored offers; retain them first" },
   },
   most_growable: {
     label: { "zh-CN": "最具增长性客户", "en-US": "Most growable" },
-    treatment: { "zh-CN": "重点培育:交叉销售与追加销售,尽快转化为最有价值客户", "en-US": "Grow them: cross-sell and up-sell to turn them into most valuable customers" },
+    treatment: { "zh-CN": "重点培育：交叉销售与追加销售，尽快转化为最有价值客户", "en-US": "Grow them: cross-sell and up-sell to turn them into most valuable customers" },
   },
   other: {
     label: { "zh-CN": "一般客户", "en-US": "Other" },
-    treatment: { "zh-CN": "标准服务,低成本维系", "en-US": "Standard service at low cost" },
+    treatment: { "zh-CN": "标准服务，低成本维系", "en-US": "Standard service at low cost" },
   },
   negative_value: {
     label: { "zh-CN": "负值客户", "en-US": "Negative-value" },
-    treatment: { "zh-CN": "不投入任何挽留资源;降低服务成本或调整价格", "en-US": "Spend nothing on retaining them; cut the cost to serve or reprice" },
+    treatment: { "zh-CN": "不投入任何挽留资源；降低服务成本或调整价格", "en-US": "Spend nothing on retaining them; cut the cost to serve or reprice" },
   },
 };
