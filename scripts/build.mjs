@@ -37,7 +37,7 @@ const vendored = { "@sinclair/typebox": "vendor/typebox.js" };
 /**
  * Packages bundled into the CLI: pure JavaScript, no files read beside their code, and on the path
  * of a command's start (yargs on every one; YAML, TypeBox, Handlebars' parser and the rest on
- * `validate`). The others (DuckDB and the canvas are native; Puppeteer, jsdom, Plot, d3, pg,
+ * `validate`). The others (DuckDB and the canvas are native; Puppeteer, Plot, d3, pg,
  * ExcelJS, Ajv, Arquero load only when a command needs them) stay in node_modules.
  */
 const cliBundled = new Set(["@sinclair/typebox", "handlebars", "yaml", "yargs", "d3-color", "marked"]);

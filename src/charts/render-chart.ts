@@ -1,5 +1,5 @@
 // ChartSpec → one SVG (or a <figure> holding legends and the SVG), through Observable Plot
-// in a jsdom document. Pure apart from that shim: the same spec and data give the same
+// in the chart DOM (dom.ts). Pure apart from that shim: the same spec and data give the same
 // markup.
 //
 // Node lays out no text, so Plot's fixed default margins would clip long tick labels

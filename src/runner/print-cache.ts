@@ -21,7 +21,7 @@ const drawn = new Map<string, ChartResult>();
 
 /**
  * A chart renderer that draws each (chart, data, context) once per process. The charts and
- * render modules (Plot, d3, jsdom) load only when something is drawn: a report served from the
+ * render modules (Plot, d3) load only when something is drawn: a report served from the
  * cache never loads them.
  */
 export async function memoizedCharts(): Promise<NonNullable<RenderOptions["charts"]>> {
