@@ -14,7 +14,8 @@
 // bin/churnbook.js compares it with src/ and runs the TypeScript sources instead of a stale build.
 
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { distDir, root, sourceStamp, srcDir, stampFile } from "./dist-stamp.mjs";
@@ -47,11 +48,11 @@ const packageOf = (spec) => (spec.startsWith(".") || spec.startsWith("/") || spe
 
 /**
  * The CLI bundle's imports: the listed packages bundled, other packages left to node_modules, and
- * the precompiled schema checks (runner/definition-checks.js, analysis/params-checks.js: generated
- * into the library build, imported dynamically so the sources run without them) bundled from there.
- * Every source's import.meta.url is the URL it has in the library build (dist/<same path>.js), so
- * the paths resolved from it (templates/, schema/, package.json) stay right in whatever chunk of
- * dist/cli/ the module lands.
+ * the precompiled schema checks (runner/definition-checks.js, analysis/params-checks.js) bundled
+ * as the library build generated them. Every module's import.meta.url is the URL it has when run
+ * unbundled (a source's: its library build, dist/<same path>.js; a package's: its file in
+ * node_modules), so the paths resolved from it stay right: templates/, schema/ and package.json,
+ * and yargs' locales and the package.json its --version reads.
  */
 function cliImports(libraryDir, cliDir) {
   return {
@@ -61,20 +62,63 @@ function cliImports(libraryDir, cliDir) {
         if (args.kind === "entry-point") return undefined;
         const pkg = packageOf(args.path);
         if (pkg) return cliBundled.has(pkg) || args.importer.includes("/node_modules/") ? undefined : { path: args.path, external: true };
-        if (args.path.endsWith("-checks.js") && args.importer.startsWith(srcDir)) {
-          const generated = join(libraryDir, relative(srcDir, dirname(args.importer)), args.path);
-          if (existsSync(generated)) return { path: generated };
-        }
+        if (args.path.endsWith("-checks.js") && args.importer.startsWith(srcDir)) return { path: join(libraryDir, relative(srcDir, dirname(args.importer)), args.path) };
         return undefined;
       });
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (!args.path.startsWith(srcDir)) return undefined;
-        const asBuilt = relative(cliDir, join(libraryDir, relative(srcDir, args.path))).split(sep).join("/").replace(/\.ts$/, ".js");
-        const contents = readFileSync(args.path, "utf8").replaceAll("import.meta.url", `new URL(${JSON.stringify(asBuilt)}, import.meta.url).href`);
-        return { contents, loader: "ts" };
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        const fromSrc = args.path.startsWith(srcDir);
+        if (!fromSrc && !text.includes("import.meta.url")) return undefined;
+        // The file this code would run from unbundled: for a source, its library build.
+        const asRun = fromSrc ? join(libraryDir, relative(srcDir, args.path)).replace(/\.ts$/, ".js") : args.path;
+        const url = `new URL(${JSON.stringify(relative(cliDir, asRun).split(sep).join("/"))}, __cliBundleUrl).href`;
+        return { contents: text.replaceAll("import.meta.url", url), loader: args.path.endsWith(".ts") ? "ts" : "js", resolveDir: dirname(args.path) };
       });
     },
   };
+}
+
+/**
+ * The CLI: src/cli/main.ts and everything it reaches, one CommonJS script (dist/cli/churnbook.cjs)
+ * that dist/cli/main.js (scripts/cli-loader.mjs) runs with V8's code cache. A script, not an ES
+ * module, because Node 20 takes cached code only for scripts (node:vm); one file, because a script
+ * cannot import its siblings: the commands' dynamic imports become functions that evaluate their
+ * modules when first called (and packages outside the bundle are required when first needed), so
+ * a command still runs only the code it uses. The cache is written by a warm-up run of `validate`
+ * on the flagship report, the start users wait on most.
+ */
+async function buildCli(libraryDir) {
+  const cliDir = join(libraryDir, "cli");
+  await build({
+    entryPoints: [join(cliSrc, "main.ts")],
+    outfile: join(cliDir, "churnbook.cjs"),
+    bundle: true,
+    plugins: [cliImports(libraryDir, cliDir)],
+    // Packages' paths as installed under this package (node_modules may be a link), so the paths
+    // given to their import.meta.url are relative to it.
+    preserveSymlinks: true,
+    banner: { js: `var __cliBundleUrl = require("node:url").pathToFileURL(__filename).href;` },
+    format: "cjs",
+    // No import() left in the script: node:vm runs one only behind a flag; a package is required instead.
+    supported: { "dynamic-import": false },
+    platform: "node",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+  copyFileSync(join(root, "scripts", "cli-loader.mjs"), join(cliDir, "main.js"));
+}
+
+/**
+ * Writes the CLI's code cache (scripts/cli-loader.mjs) by a run of `validate --quiet` on the
+ * flagship report from dist/ in place (the cache keeps the path it was written at). A failure is
+ * reported, not fatal: the build is done, the tests judge it, and the CLI runs without a cache.
+ */
+function warmCli() {
+  const flagship = join(root, "reports", "monthly-churn.yaml");
+  if (!existsSync(flagship)) return;
+  const warm = spawnSync(process.execPath, [join(root, "bin", "churnbook.js"), "validate", flagship, "--quiet"], { cwd: root, encoding: "utf8" });
+  if (warm.status !== 0) console.warn(`build: the CLI's warm-up run (churnbook validate ${flagship}) exited ${warm.status} (the CLI runs, perhaps without its code cache):\n${warm.stderr}`);
 }
 
 /** Leaves every import as written (each file compiled on its own), except vendored packages, pointed at their bundle. */
@@ -126,22 +170,7 @@ export async function buildDist() {
     // ~0.3 s of every start of `churnbook validate`. Written by the build just made.
     const { precompiledModules } = await import(pathToFileURL(join(next, "runner", "precompile.js")).href);
     for (const [path, code] of Object.entries(precompiledModules())) writeFileSync(join(next, path), code);
-    const cliDir = join(next, "cli");
-    await build({
-      entryPoints: [join(cliSrc, "main.ts")],
-      outdir: cliDir,
-      bundle: true,
-      splitting: true,
-      chunkNames: "[name]-[hash]",
-      plugins: [cliImports(next, cliDir)],
-      // The bundled CommonJS packages (YAML, Handlebars) require Node's built-ins.
-      banner: { js: `import { createRequire as __cliCreateRequire } from "node:module";\nconst require = __cliCreateRequire(import.meta.url);` },
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      sourcemap: true,
-      logLevel: "warning",
-    });
+    await buildCli(next);
   } catch (e) {
     rmSync(next, { recursive: true, force: true });
     throw e;
@@ -155,6 +184,7 @@ export async function buildDist() {
   }
   renameSync(next, distDir);
   rmSync(old, { recursive: true, force: true });
+  warmCli();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,18 +4,15 @@
 import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import type { TObject } from "@sinclair/typebox";
 import { ChurnbookError, closeMatches, type ErrorLocation } from "../util/errors.js";
-import { schemaCheck, type PrecompiledCheck } from "../util/schema-check.js";
+import { schemaCheck } from "../util/schema-check.js";
+// The params checks the build compiled ahead of time (runner/precompile.ts), by analysis id; none
+// when running the TypeScript sources.
+import { checks as precompiled } from "./params-checks.js";
 import type { Analysis } from "./types.js";
 
 /** Ajv's options for params schemas: CLI strings coerced, defaults filled in. */
 export const paramsAjvOptions: Options = { coerceTypes: true, useDefaults: true, allErrors: true, strict: false };
 
-// The params checks the build compiled ahead of time (runner/precompile.ts), by analysis id; absent
-// when running the TypeScript sources.
-const precompiled = await import("./params-checks.js" as string).then(
-  (m: { checks: Record<string, PrecompiledCheck> }) => m.checks,
-  () => ({}) as Record<string, PrecompiledCheck>,
-);
 const compiled = new WeakMap<TObject, ValidateFunction>();
 
 export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unknown>, location: ErrorLocation = {}): P {
@@ -31,7 +28,7 @@ export function resolveParams<P>(analysis: Analysis<P>, raw: Record<string, unkn
     }
   }
   let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = schemaCheck(paramsAjvOptions, schema, precompiled[analysis.id])));
+  if (!validate) compiled.set(schema, (validate = schemaCheck(paramsAjvOptions, schema, precompiled?.[analysis.id])));
   const value = structuredClone(raw);
   if (!validate(value)) {
     const { message, hint } = describeParamError(validate.errors!, raw);

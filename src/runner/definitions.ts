@@ -11,14 +11,9 @@ import { encodings, fieldTypes, roles } from "../data/roles.js";
 import * as definition from "../definition/index.js";
 import type { DefinitionVocabulary, Report } from "../definition/index.js";
 import { markdownHelperNames, parseTemplate, templateUses } from "../render/template-check.js";
-import type { PrecompiledCheck } from "../util/schema-check.js";
-
-// The definition's schema checks the build compiled ahead of time (runner/precompile.ts); absent
+// The definition's schema checks the build compiled ahead of time (runner/precompile.ts); none
 // when running the TypeScript sources, where Ajv compiles them.
-const precompiled = await import("./definition-checks.js" as string).then(
-  (m: { checks: Record<string, PrecompiledCheck> }) => m.checks,
-  () => undefined,
-);
+import { checks as precompiled } from "./definition-checks.js";
 
 export const vocabulary: DefinitionVocabulary = {
   analyses: registry,
