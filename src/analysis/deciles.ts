@@ -7,9 +7,8 @@ import type { ChartSpec } from "../charts/spec.js";
 import { ChurnbookError } from "../util/errors.js";
 import { addDays } from "../util/period.js";
 import { num, purchaseRowsSql, ratio } from "./segmentation/common.js";
-import { customersForShare, deciles as toDeciles, sortByValue } from "./segmentation/pareto.js";
 import { defineAnalysis, runContext, type AnalysisContext, type Localized, type RunContext } from "./types.js";
-import { moneySign, returnsRule } from "./money.js";
+import { moneySign, moneyTolerance, returnsRule } from "./money.js";
 import { msg } from "../locales/index.js";
 
 export const decilesParams = Type.Object({
@@ -94,27 +93,59 @@ export const deciles = defineAnalysis({
 
   // After plan: its type is inferred from plan's.
   definition: ({ params, ctx }) => definition(params, ctx),
+  // The ranking and every sum run in the engine: ten decile rows and one row of totals come back,
+  // whatever the number of customers (issue 14). Ranks: value descending, ties by customer_id;
+  // NTILE(10) gives the first r of n = 10k + r customers' deciles k + 1 customers (as groupSizes).
   reductions({ params, ctx, asOf, since }) {
     const value = params.measure === "profit" ? "SUM(net) - SUM(cost)" : "SUM(net)";
+    // Negative: below zero by at least half a minor unit of the currency (moneySign).
+    const negative = `value <= ${-moneyTolerance(ctx.currency)}`;
+    const ranked = `(SELECT customer_id, value, ROW_NUMBER() OVER (ORDER BY value DESC, customer_id) AS rank, NTILE(10) OVER (ORDER BY value DESC, customer_id) AS decile
+      FROM (SELECT customer_id, ${value} AS value FROM ${purchaseRowsSql(ctx, asOf, since)} GROUP BY customer_id) AS v) AS ranked`;
     return {
-      customers: `SELECT customer_id, ${value} AS value FROM ${purchaseRowsSql(ctx, asOf, since)} GROUP BY customer_id ORDER BY customer_id`,
+      deciles: `SELECT decile, COUNT(*) AS customers, SUM(value) AS total, MIN(value) AS min_value, MAX(value) AS max_value FROM ${ranked} GROUP BY decile ORDER BY decile`,
+      // The top k reaching target_share of the net total: the running sum in rank order against
+      // the goal, with pareto.ts's tolerance (1e-9 × Σ|value|); null when the total is not positive.
+      totals: `WITH r AS (SELECT * FROM ${ranked}),
+        t AS (SELECT COUNT(*) AS customers, SUM(value) AS total, SUM(ABS(value)) AS abs_total,
+          COUNT(*) FILTER (WHERE ${negative}) AS negative_customers, COALESCE(SUM(value) FILTER (WHERE ${negative}), 0) AS negative_value FROM r),
+        c AS (SELECT rank, SUM(value) OVER (ORDER BY rank ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM r)
+        SELECT t.*, (SELECT MIN(c.rank) FROM c WHERE t.total > 0 AND CAST(c.running AS DOUBLE PRECISION) >= ${params.target_share} * CAST(t.total AS DOUBLE PRECISION) - 1e-9 * CAST(t.abs_total AS DOUBLE PRECISION)) AS customers_for_share FROM t`,
     };
   },
 
   compute(data, { params, ctx }) {
     const notes: string[] = [];
     const say = msg(ctx.locale).segmentation;
-    const sorted = sortByValue((data.customers ?? []).map((r) => ({ customer_id: String(r.customer_id), value: num(r.value) })));
-    const n = sorted.length;
-    const table = toDeciles(sorted);
-    const total = table.reduce((s, d) => s + d.total, 0);
+    const totals = data.totals?.[0] ?? {};
+    const n = num(totals.customers);
+    const total = num(totals.total);
+    const byDecile = new Map((data.deciles ?? []).map((d) => [num(d.decile), d]));
+    let cum = 0, seen = 0;
+    const table = Array.from({ length: 10 }, (_, i) => {
+      const d = byDecile.get(i + 1);
+      const size = d ? num(d.customers) : 0, t = d ? num(d.total) : 0;
+      cum += t;
+      seen += size;
+      return {
+        decile: i + 1,
+        customers: size,
+        total: t,
+        average: size ? t / size : null,
+        share: total !== 0 ? t / total : null,
+        cumulative_share: total !== 0 ? cum / total : null,
+        cumulative_customer_share: n ? seen / n : null,
+        min_value: d ? num(d.min_value) : null,
+        max_value: d ? num(d.max_value) : null,
+      };
+    });
     const positive = moneySign(total, ctx.currency) > 0;
-    const k = positive ? customersForShare(sorted, params.target_share) : null;
-    const negative = sorted.filter((c) => moneySign(c.value, ctx.currency) < 0);
+    const k = positive && totals.customers_for_share !== null && totals.customers_for_share !== undefined ? num(totals.customers_for_share) : null;
+    const negatives = num(totals.negative_customers);
     if (n === 0) notes.push(say.noCustomersInWindow);
     else if (!positive) notes.push(say.netTotalNotPositive);
     if (n > 0 && n < 10) notes.push(say.fewCustomers(n));
-    if (negative.length) notes.push(say.negativeRankedLast(negative.length, params.measure === "profit"));
+    if (negatives) notes.push(say.negativeRankedLast(negatives, params.measure === "profit"));
     return {
       scalars: {
         customers: n,
@@ -123,10 +154,10 @@ export const deciles = defineAnalysis({
         customers_for_80pct: k,
         top_decile_share: table[0]!.share,
         top_20pct_share: table[1]!.cumulative_share,
-        negative_customers: negative.length,
-        negative_value: negative.reduce((s, c) => s + c.value, 0),
+        negative_customers: negatives,
+        negative_value: num(totals.negative_value),
       },
-      tables: { deciles: table.map((d) => ({ ...d })) },
+      tables: { deciles: table },
       notes,
     };
   },

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deciles } from "../../src/analysis/deciles.js";
-import { customersForShare, groupSizes, sortByValue } from "../../src/analysis/segmentation/pareto.js";
+import { customersForShare, deciles as oracleDeciles, groupSizes, sortByValue } from "../helpers/pareto.js";
 import type { Row } from "../../src/analysis/types.js";
 import { renderChart } from "../../src/charts/index.js";
 import { parsePeriod } from "../../src/util/period.js";
@@ -102,5 +102,23 @@ describe("deciles on CDNOW", () => {
     const d = res.tables.deciles!;
     expect(d.every((r) => r.customers === 2357)).toBe(true);
     expect(d.at(-1)!.cumulative_share).toBeCloseTo(1, 12);
+  });
+
+  it("ranks and sums in the engine to the numbers of the per-customer computation in JavaScript", async () => {
+    const log = loadCdnow();
+    const res = await runOnRows(deciles, { transactions: log }, {}, { period: parsePeriod("1998-06") });
+    // The oracle: per-customer sums in JavaScript (amounts to the cent), sorted, cut into ten.
+    const sums = new Map<string, number>();
+    for (const r of log) sums.set(String(r.customer_id), Math.round(((sums.get(String(r.customer_id)) ?? 0) + Number(r.amount)) * 100) / 100);
+    const sorted = sortByValue([...sums].map(([customer_id, value]) => ({ customer_id, value })));
+    const expected = oracleDeciles(sorted);
+    const got = res.tables.deciles!;
+    expect(got.map((r) => r.customers)).toEqual(expected.map((r) => r.customers));
+    for (const [i, e] of expected.entries()) {
+      for (const k of ["total", "average", "share", "cumulative_share", "cumulative_customer_share", "min_value", "max_value"] as const) {
+        expect(got[i]![k] as number, `decile ${i + 1} ${k}`).toBeCloseTo(e[k]!, 6);
+      }
+    }
+    expect(res.scalars.customers_for_80pct).toBe(customersForShare(sorted));
   });
 });

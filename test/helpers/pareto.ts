@@ -1,4 +1,5 @@
-// Decile (十分位) and Pareto (二八) arithmetic on per-customer values.
+// Decile (十分位) and Pareto (二八) arithmetic on per-customer values, in JavaScript: the oracle
+// the deciles analysis (which ranks and sums in the engine) is checked against.
 //
 // Customers are sorted by value descending, ties by customer_id ascending. With n = 10k + r
 // customers, deciles 1..r (the top ones) get k + 1 customers and the rest k, so sizes differ
@@ -6,7 +7,7 @@
 // stay in (a "whale curve"): shares are of the net total, so the cumulative share can rise
 // above 100% and come back down to exactly 100% at the last customer.
 
-import { compareIds } from "./common.js";
+import { compareIds } from "../../src/analysis/segmentation/common.js";
 
 export interface Valued {
   customer_id: string;
