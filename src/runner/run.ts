@@ -21,7 +21,7 @@ import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { parsePeriod, type Period } from "../util/period.js";
 import { buildCell, defaultView, takeNotes, type CellResult, type ResultsById } from "./cells.js";
 import { cacheKey, churnbookVersion, fileSha256, type CellCache } from "./cache.js";
-import { stopwatch, type Timing } from "./timing.js";
+import { countTransfers, stopwatch, type Timing, type Transfer } from "./timing.js";
 import { runTransform, transformInputs, transformResult } from "./transform.js";
 import { roleLabel } from "../render/column-labels.js";
 import type { MetricDefinition } from "../render/document.js";
@@ -273,6 +273,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
     for (const cell of report.cells) {
       if (cell.kind !== "analysis" && cell.kind !== "transform") continue;
       const took = stopwatch();
+      const transfer: Transfer = { queries: 0, rows: 0, values: 0 };
       const run: CellRun = { id: cell.id, kind: cell.kind, line: cell.line, ms: 0, cached: false, key: null, outputIds: [] };
       runs.set(cell.id, run);
       try {
@@ -288,7 +289,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           let result = options.cache ? await cache.get<AnalysisResult>("analysis", key) : undefined;
           run.cached = result !== undefined;
           if (!result) {
-            result = await runPlanned(await loadAll(), planned, shared);
+            result = await runPlanned(countTransfers(await loadAll(), transfer), planned, shared);
             await cache.put("analysis", key, result);
           }
           const r: CellResult = { analysis, params: p, result, plan: planned.plan };
@@ -316,7 +317,7 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       }
       const time = took();
       run.ms = time.ms;
-      timings.push({ phase: cell.kind, id: cell.id, ...time });
+      timings.push({ phase: cell.kind, id: cell.id, ...time, ...(cell.kind === "analysis" ? { transfer } : {}) });
       progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: failed.get(cell.id) });
     }
 
