@@ -47,6 +47,21 @@ const cliBundled = new Set(["@sinclair/typebox", "handlebars", "yaml", "yargs", 
 const packageOf = (spec) => (spec.startsWith(".") || spec.startsWith("/") || spec.startsWith("node:") ? undefined : spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/"));
 
 /**
+ * string-width (yargs and cliui measure every line of the help text they build, which yargs does
+ * for every command it runs) with the answer for printable ASCII given at once: each such
+ * character is a grapheme of its own, one column wide, so the width is the length, exactly what
+ * string-width counts. Any other text goes to the package, loaded on first need: it segments text
+ * with Intl.Segmenter, whose creation alone was ~12 ms of each start.
+ */
+const asciiStringWidth = (real) => `let full;
+export default function stringWidth(string, options) {
+  if (typeof string === "string" && /^[\\x20-\\x7e]*$/.test(string)) return string.length;
+  full ??= require(${JSON.stringify(real)}).default;
+  return full(string, options);
+}
+`;
+
+/**
  * The CLI bundle's imports: the listed packages bundled, other packages left to node_modules, and
  * the precompiled schema checks (runner/definition-checks.js, analysis/params-checks.js) bundled
  * as the library build generated them. Every module's import.meta.url is the URL it has when run
@@ -58,6 +73,12 @@ function cliImports(libraryDir, cliDir) {
   return {
     name: "cli-imports",
     setup(b) {
+      b.onResolve({ filter: /^string-width$/ }, async (args) => {
+        if (args.pluginData === "string-width") return undefined;
+        const real = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "string-width" });
+        return { path: relative(root, real.path), namespace: "ascii-string-width" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "ascii-string-width" }, (args) => ({ contents: asciiStringWidth(join(root, args.path)), resolveDir: root, loader: "js" }));
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point") return undefined;
         const pkg = packageOf(args.path);
