@@ -1,16 +1,26 @@
-// Loading datasets into the engine. Each file is read by DuckDB as text, checked and typed
-// in SQL (a bad value is reported with its dataset, column, row and value), renamed to the
-// canonical fields of its role and stored as a table named after the role. JavaScript never
-// holds the rows: analyses query these tables.
+// Loading datasets into the engine. Each file is read by DuckDB, checked and typed in SQL (a bad
+// value is reported with its dataset, column, row and value), renamed to the canonical fields of
+// its role and served as a relation named after the role. JavaScript never holds the rows:
+// analyses query these relations.
 // On the way, exact duplicate rows are dropped and rows that cannot be right (no customer, an
 // end before its start) left out; each such fact is a finding (data/quality.ts) with its row
 // numbers, shown in the run log, the manifest and the report's appendix.
+//
+// Three ways in, the cheapest that keeps every check first (each falls back to the next):
+// - Parquet in place: the role is a view over the file (typed, renamed, rows left out filtered
+//   out), so loading copies nothing and memory does not grow with the data; the checks read the
+//   file once, with its own row numbers (file_row_number). Only a file with exact duplicate
+//   rows (which must be dropped or judged) is copied.
+// - CSV typed: the file is read once by DuckDB's parallel parser, typed as declared, straight
+//   into the role table; its row numbers are the table's (rowid + 1: DuckDB keeps the file's
+//   order). A value the parser rejects or rows that may repeat send the file down the text path.
+// - Text (and JSON, and the fallbacks): read as written into a temporary table, where duplicates
+//   are judged as written and every bad value located, then typed into the role table.
 
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
+import { fileSha256 } from "../util/file-hash.js";
 import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Row } from "../core/vocabulary.js";
@@ -60,14 +70,17 @@ export interface LoadOptions {
   now?: Date;
 }
 
+/** A role relation read in place or typed in one pass, with what finishRoleTable needs of it. */
+type Read = Pick<TypedTable, "table" | "mapping" | "typeOf" | "marks" | "total" | "rowNo" | "view" | "found">;
+
 export async function loadDataset(engine: Engine, src: DatasetSource, options: LoadOptions = {}): Promise<LoadedDataset> {
   const info = await stat(src.file).catch(() => null);
   if (!info?.isFile()) {
     throw new ChurnbookError("missing-file", `file not found: ${src.file}`, { location: { dataset: src.name }, hint: "check the dataset's path (relative to the report file) and its parameters" });
   }
   // The fingerprint is read while DuckDB reads the file (the hash runs on the main thread,
-  // DuckDB on its own): the same sha256, without a second pass after loading.
-  const fingerprint = sha256File(src.file);
+  // DuckDB on its own); a run that hashed the file for its cache key already has it.
+  const fingerprint = fileSha256(src.file);
   fingerprint.catch(() => {}); // awaited below; a load error must not leave it unhandled
   const raw = `__raw_${src.name}`;
   const format = src.format ?? formatOf(src.file);
@@ -81,9 +94,27 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   }
   const findings: DataFinding[] = [];
   const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+  const finish = async (read: Read): Promise<LoadedDataset> => {
+    const kept = await finishRoleTable(engine, { ...read, src, findings, runDate });
+    return {
+      name: src.name,
+      role: src.role,
+      file: src.file,
+      sha256: await fingerprint,
+      bytes: info.size,
+      rows: kept.rows,
+      dropped: kept.dropped,
+      droppedReasons: findings.filter((f) => f.excluded).map((f) => f.message),
+      findings,
+      fields: [...read.mapping.keys(), ...Object.keys(src.derive)],
+      minDate: kept.minDate,
+      maxDate: kept.maxDate,
+    };
+  };
+  // A view or table of an earlier load under the role's name goes first (a table cannot replace
+  // a view, nor a view a table).
+  for (const kind of ["VIEW", "TABLE"]) await engine.query(`DROP ${kind} IF EXISTS ${quoteIdent(src.role)}`).catch(() => {});
   let described: Row[] = [];
-  /** Whether the file was read typed (CSV fast path) with no row repeating another. */
-  let typedRead = false;
   try {
     const path = prepared?.path ?? src.file;
     const reader =
@@ -92,21 +123,21 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
         : format === "json"
           ? `read_json_auto(${quoteLiteral(path)})`
           : `read_csv(${quoteLiteral(path)}, all_varchar = true, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}${cleanNames(prepared?.header)}, null_padding = true)`;
-    // Read in parallel; DuckDB keeps the file's order (insertion order is preserved), so a
-    // row's number is its rowid + 1 (row 1: the first line after the header).
-    if (format === "csv") typedRead = await readCsvTyped(engine, raw, src, path, reader);
-    if (!typedRead)
-      try {
-        await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT * FROM ${reader}`);
-      } catch (e) {
+    const read = format === "csv" ? await readCsvTyped(engine, src, path, reader, runDate) : format === "parquet" ? await readParquetInPlace(engine, src, path, runDate) : null;
+    if (read) return await finish(read);
+    // The text path. Read in parallel; DuckDB keeps the file's order (insertion order is
+    // preserved), so a row's number is its rowid + 1 (row 1: the first line after the header).
+    try {
+      await engine.query(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(raw)} AS SELECT * FROM ${reader}`);
+    } catch (e) {
       if (format !== "csv" || !prepared) throw new ChurnbookError("unreadable-file", `cannot read ${format.toUpperCase()} file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file } });
       // Only now: scan the file for the first line DuckDB cannot read, with its true line number.
       const problem = await diagnoseCsv(prepared.path, prepared.delimiter, prepared.header?.length ?? null);
       if (problem) throw csvProblemError(where, problem, prepared.header);
       throw new ChurnbookError("unreadable-file", `cannot read CSV file ${src.file}: ${duckdbReason(e)}`, { location: { dataset: src.name, file: src.file }, hint: "check that the file is a CSV export (one header line, one line per row); set the dataset's delimiter if it is not a comma" });
-      }
+    }
     described = await engine.query(`SELECT column_name, column_type AS data_type FROM (DESCRIBE ${quoteIdent(raw)})`);
-    const n = described.filter((r) => r.column_name !== "__row").length;
+    const n = described.length;
     if (format === "csv" && prepared?.header && n > prepared.header.length) {
       // DuckDB padded the header for a line with more fields than it has: a value holding the
       // delimiter shifts every later column, so stop at that line rather than blame a column.
@@ -116,7 +147,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   } finally {
     await prepared?.cleanup();
   }
-  const fileColumns = described.map((r) => String(r.column_name)).filter((c) => c !== "__row");
+  const fileColumns = described.map((r) => String(r.column_name));
   const fileTypes = new Map(described.map((r) => [String(r.column_name), String(r.data_type)]));
   // A file whose first line holds no delimiter is not a table; never echo its first line.
   const notATable = () =>
@@ -137,29 +168,13 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   /** The raw rows with their row numbers (data rows: 1 = the line after the header). */
   const numbered = `(SELECT rowid + 1 AS __row, * FROM ${rawTable})`;
 
-  // Types: canonical fields by role, then declared types, then inferred for attributes.
-  const typeOf = new Map<string, FieldType>();
-  const toInfer: string[] = [];
-  for (const [field, column] of mapping) {
-    const t = canonicalType(src.role, field) ?? src.types[field];
-    if (t) typeOf.set(field, t);
-    else if (fileTypes.get(column) === "VARCHAR") toInfer.push(field);
-    else typeOf.set(field, fromDuck(fileTypes.get(column)!));
-  }
-
+  const { typeOf, toInfer } = declaredTypes(src, mapping, fileTypes);
   // The rows and whether any row repeats another exactly (distinct row hashes fewer than rows —
   // equal rows hash equal, so as many hashes as rows proves there is no copy; fewer is checked
-  // exactly below; a typed read has checked already); for attributes, whether some value is
-  // not a number and some value is there (EXISTS stops at the first: a text column is settled
-  // by its first rows, not a full scan).
-  const value = (f: string) => `nullif(trim(${quoteIdent(mapping.get(f)!)}), '')`;
-  const [scan] = await engine.query(
-    `SELECT (SELECT count(*) FROM ${rawTable}) AS n${fileColumns.length && !typedRead ? `, (SELECT count(DISTINCT hash(${fileColumns.map(quoteIdent).join(", ")})) FROM ${rawTable}) AS distinct_rows` : ""}${toInfer
-      .map((f, i) => `, EXISTS (SELECT 1 FROM ${rawTable} WHERE ${value(f)} IS NOT NULL AND TRY_CAST(${value(f)} AS DOUBLE) IS NULL) AS bad${i}, EXISTS (SELECT 1 FROM ${rawTable} WHERE ${value(f)} IS NOT NULL) AS any${i}`)
-      .join("")}`,
-  );
+  // exactly below); the attributes' types.
+  const [scan] = await engine.query(`SELECT count(*) AS n${fileColumns.length ? `, count(DISTINCT hash(${fileColumns.map(quoteIdent).join(", ")})) AS distinct_rows` : ""} FROM ${rawTable}`);
   const total = Number(scan!.n);
-  toInfer.forEach((f, i) => typeOf.set(f, scan![`bad${i}`] === false && scan![`any${i}`] === true ? "number" : "string"));
+  await inferTypes(engine, rawTable, toInfer, mapping, typeOf);
 
   // Exact duplicate rows (every column equal, as written in the file). The policy per role:
   // - customers, subscriptions, churn events, lifetimes, summaries: a row states a fact once,
@@ -169,7 +184,7 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   //   kept and reported; with a row id column (e.g. transaction_id) a copy is a duplicate and
   //   is dropped. A log in which half the rows or more repeat an earlier one looks like a file
   //   concatenated with itself and is refused.
-  if (fileColumns.length && !typedRead && Number(scan!.distinct_rows) < total) {
+  if (fileColumns.length && Number(scan!.distinct_rows) < total) {
     const ranked = `(SELECT __row, row_number() OVER (PARTITION BY ${fileColumns.map(quoteIdent).join(", ")} ORDER BY __row) AS __k FROM ${numbered})`;
     const dup = await countRows(engine, ranked, "__k > 1");
     if (dup.count) {
@@ -192,81 +207,195 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
 
   // Coerce each column in one pass into the role's table; a value that does not parse leaves a
   // mark (__bad<i>) on its row, and only then is the first such row looked up and reported.
-  const selects: string[] = [];
-  const checks: { field: string; column: string; t: FieldType }[] = [];
-  for (const [field, column] of mapping) {
-    const t = typeOf.get(field)!;
-    const expr = castSql(quoteIdent(column), t, fileTypes.get(column) === "VARCHAR", src.dateFormat);
-    if (fileTypes.get(column) === "VARCHAR" && t !== "string") selects.push(`nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL AS __bad${checks.push({ field, column, t }) - 1}`);
-    selects.push(`${expr} AS ${quoteIdent(field)}`);
-  }
+  const { selects, checks } = typedSelects(src, mapping, typeOf, fileTypes);
   const table = quoteIdent(src.role);
   await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT rowid + 1 AS __row, ${selects.join(", ")} FROM ${rawTable}`);
   const marks = checks.map((_, i) => `__bad${i}`);
-  if (checks.length) {
-    const [first] = await engine.query(`SELECT ${marks.map((m, i) => `min(__row) FILTER (WHERE ${m}) AS c${i}`).join(", ")} FROM ${table}`);
-    const failed = checks
-      .map((c, i) => ({ ...c, row: first![`c${i}`] as number | null }))
-      .filter((c) => c.row !== null)
-      .sort((a, b) => a.row! - b.row!)[0];
-    if (failed) {
-      const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${rawTable} WHERE rowid + 1 = ${failed.row}`);
-      await engine.query(`DROP TABLE ${table}`);
-      throw new ChurnbookError("bad-value", `cannot read ${shortValue(bad!.v)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
-        location: { dataset: src.name, column_name: failed.column, row: Number(failed.row) },
-        hint: hintFor(failed.t, src.dateFormat),
-      });
-    }
+  const failed = await firstBadValue(engine, table, "__row", checks);
+  if (failed) {
+    const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${rawTable} WHERE rowid + 1 = ${failed.row}`);
+    await engine.query(`DROP TABLE ${table}`);
+    throw badValue(src, failed, bad!.v);
   }
   await engine.query(`DROP TABLE ${rawTable}`);
+  return finish({ table, mapping, typeOf, marks, total, rowNo: "__row" });
+}
 
-  const kept = await finishRoleTable(engine, { src, table, mapping, typeOf, marks, total, findings, runDate });
-  return {
-    name: src.name,
-    role: src.role,
-    file: src.file,
-    sha256: await fingerprint,
-    bytes: info.size,
-    rows: kept.rows,
-    dropped: kept.dropped,
-    droppedReasons: findings.filter((f) => f.excluded).map((f) => f.message),
-    findings,
-    fields: [...mapping.keys(), ...Object.keys(src.derive)],
-    minDate: kept.minDate,
-    maxDate: kept.maxDate,
-  };
+/** A column whose text must be cast to its field's type (a bad value leaves a mark). */
+interface Check {
+  field: string;
+  column: string;
+  t: FieldType;
+  /** Whether a row's value is there but does not parse (SQL over the file's columns). */
+  bad: string;
+}
+
+/** Types: canonical fields by role, then declared types, then as the file types them; text
+ * attributes are to be inferred (`toInfer`, typed string until inferTypes has looked). */
+function declaredTypes(src: Pick<DatasetSource, "role" | "types">, mapping: Map<string, string>, fileTypes: Map<string, string>): { typeOf: Map<string, FieldType>; toInfer: string[] } {
+  const typeOf = new Map<string, FieldType>();
+  const toInfer: string[] = [];
+  for (const [field, column] of mapping) {
+    const t = canonicalType(src.role, field) ?? src.types[field];
+    if (t) typeOf.set(field, t);
+    else if (fileTypes.get(column) === "VARCHAR") {
+      toInfer.push(field);
+      typeOf.set(field, "string");
+    } else typeOf.set(field, fromDuck(fileTypes.get(column)!));
+  }
+  return { typeOf, toInfer };
 }
 
 /**
- * The fast path for CSV: read the file once, typed by DuckDB's own parser — canonical number
- * fields as DOUBLE, dates (ISO, no date_format) as DATE, everything else as text — when that
- * gives the values the text path would (castSql) and no row repeats another. A value the
- * parser rejects, a line of the wrong shape, or rows whose typed values repeat (copies must be
- * judged as written, and reported with their rows) send the file down the text path, which
- * reads it as text and locates every problem. Returns whether `raw` now holds the typed rows.
+ * A text attribute is a number when some value is there and every value reads as one. EXISTS
+ * stops at the first row that settles it: a text column is settled by its first rows, not a
+ * full scan. `from` holds the fields' columns as `mapping` names them.
  */
-async function readCsvTyped(engine: Engine, raw: string, src: DatasetSource, path: string, textReader: string): Promise<boolean> {
+async function inferTypes(engine: Engine, from: string, toInfer: string[], mapping: Map<string, string>, typeOf: Map<string, FieldType>): Promise<string[]> {
+  if (!toInfer.length) return [];
+  const value = (f: string) => `nullif(trim(${quoteIdent(mapping.get(f)!)}), '')`;
+  const [r] = await engine.query(
+    `SELECT ${toInfer.map((f, i) => `EXISTS (SELECT 1 FROM ${from} WHERE ${value(f)} IS NOT NULL AND TRY_CAST(${value(f)} AS DOUBLE) IS NULL) AS bad${i}, EXISTS (SELECT 1 FROM ${from} WHERE ${value(f)} IS NOT NULL) AS any${i}`).join(", ")}`,
+  );
+  const numbers = toInfer.filter((_, i) => r![`bad${i}`] === false && r![`any${i}`] === true);
+  for (const f of numbers) typeOf.set(f, "number");
+  return numbers;
+}
+
+/** Each field's typed expression over its column, with a mark (__bad<i>) where text must parse. */
+function typedSelects(src: Pick<DatasetSource, "dateFormat">, mapping: Map<string, string>, typeOf: Map<string, FieldType>, fileTypes: Map<string, string>, marks = true): { selects: string[]; checks: Check[] } {
+  const selects: string[] = [];
+  const checks: Check[] = [];
+  for (const [field, column] of mapping) {
+    const t = typeOf.get(field)!;
+    const fromText = fileTypes.get(column) === "VARCHAR";
+    const expr = castSql(quoteIdent(column), t, fromText, src.dateFormat);
+    if (fromText && t !== "string") {
+      const bad = `nullif(trim(${quoteIdent(column)}), '') IS NOT NULL AND (${expr}) IS NULL`;
+      const i = checks.push({ field, column, t, bad }) - 1;
+      if (marks) selects.push(`${bad} AS __bad${i}`);
+    }
+    selects.push(`${expr} AS ${quoteIdent(field)}`);
+  }
+  return { selects, checks };
+}
+
+/** The first row (by row number `rowNo`) whose mark says a value did not parse, or null. */
+async function firstBadValue(engine: Engine, table: string, rowNo: string, checks: Check[]): Promise<(Check & { row: number }) | null> {
+  if (!checks.length) return null;
+  const [first] = await engine.query(`SELECT ${checks.map((_, i) => `min(${rowNo}) FILTER (WHERE __bad${i}) AS c${i}`).join(", ")} FROM ${table}`);
+  return firstOf(checks, first!);
+}
+
+function firstOf(checks: Check[], found: Row): (Check & { row: number }) | null {
+  const failed = checks.map((c, i) => ({ ...c, row: found[`c${i}`] as number | null })).filter((c) => c.row !== null);
+  failed.sort((a, b) => a.row! - b.row!);
+  return failed.length ? { ...failed[0]!, row: Number(failed[0]!.row) } : null;
+}
+
+function badValue(src: Pick<DatasetSource, "name" | "dateFormat">, failed: Check & { row: number }, value: unknown): ChurnbookError {
+  return new ChurnbookError("bad-value", `cannot read ${shortValue(value)} as ${failed.t === "integer" ? "an integer" : `a ${failed.t}`}`, {
+    location: { dataset: src.name, column_name: failed.column, row: failed.row },
+    hint: hintFor(failed.t, src.dateFormat),
+  });
+}
+
+/**
+ * CSV typed: read the file once, typed by DuckDB's own parser — canonical number fields as
+ * DOUBLE, dates (ISO, no date_format) as DATE, everything else as text — straight into the role
+ * table, when that gives the values the text path would (castSql) and no row repeats another.
+ * Counts, bad-value marks and whether rows repeat come from one scan of that table. A value the
+ * parser rejects, a line of the wrong shape, or rows whose typed values may repeat (copies must
+ * be judged as written, and reported with their rows) send the file down the text path, which
+ * reads it as text and locates every problem: null then. A value the declared type rejects is
+ * located here (its text read again from the file, only then).
+ */
+async function readCsvTyped(engine: Engine, src: DatasetSource, path: string, textReader: string, runDate: string): Promise<Read | null> {
   const columns = (await engine.query(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${textReader})`).catch(() => [])).map((r) => String(r.column_name));
   const byColumn = new Map(Object.entries(src.columns).map(([field, column]) => [column, field]));
   const types = columns.map((c) => {
-    // As the mapping in loadDataset names fields: explicit mapping, canonical name, snake_case.
+    // As mapColumns names fields: explicit mapping, canonical name, snake_case.
     const field = byColumn.get(c) ?? (canonicalType(src.role, c) ? c : snake(c));
     const t = canonicalType(src.role, field) ?? src.types[field];
     return t === "number" ? "DOUBLE" : t === "date" && !src.dateFormat ? "DATE" : "VARCHAR";
   });
-  if (columns.length < 2 || !types.some((t) => t !== "VARCHAR")) return false;
+  if (columns.length < 2 || !types.some((t) => t !== "VARCHAR")) return null;
+  const fileTypes = new Map(columns.map((c, i) => [c, types[i]!]));
+  const mapping = mapColumns(src, columns, src.file, () => {});
+  const { typeOf, toInfer } = declaredTypes(src, mapping, fileTypes);
+  const { selects, checks } = typedSelects(src, mapping, typeOf, fileTypes);
   const spec = `{${columns.map((c, i) => `${quoteLiteral(c)}: '${types[i]}'`).join(", ")}}`;
-  const table = quoteIdent(raw);
+  const table = quoteIdent(src.role);
   try {
-    await engine.query(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv(${quoteLiteral(path)}, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, columns = ${spec}, null_padding = true)`);
+    await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT ${selects.join(", ")} FROM read_csv(${quoteLiteral(path)}, header = true${src.delimiter ? `, delim = ${quoteLiteral(src.delimiter)}` : ""}, columns = ${spec}, null_padding = true)`);
   } catch {
-    return false;
+    return null;
   }
   // Equal text gives equal typed values, so as many distinct row hashes as rows proves no copy.
-  const [c] = await engine.query(`SELECT count(*) AS n, count(DISTINCT hash(${columns.map(quoteIdent).join(", ")})) AS d FROM ${table}`);
-  if (Number(c!.d) === Number(c!.n)) return true;
-  await engine.query(`DROP TABLE ${table}`);
-  return false;
+  // One scan: the rows, their distinct hashes, each column's first bad value, and finishRoleTable's counts.
+  const fields = [...mapping.keys()].map(quoteIdent);
+  const own = [`count(*) AS n, count(DISTINCT hash(${fields.join(", ")})) AS d`, ...checks.map((_, i) => `min(rowid + 1) FILTER (WHERE __bad${i}) AS c${i}`)];
+  const [c] = await engine.query(`SELECT ${[...own, ...roleAggregates({ src, mapping, typeOf, runDate })].join(", ")} FROM ${table}`);
+  if (Number(c!.d) !== Number(c!.n)) {
+    await engine.query(`DROP TABLE ${table}`);
+    return null;
+  }
+  const failed = firstOf(checks, c!);
+  if (failed) {
+    await engine.query(`DROP TABLE ${table}`);
+    const [bad] = await engine.query(`SELECT ${quoteIdent(failed.column)} AS v FROM ${textReader} LIMIT 1 OFFSET ${failed.row - 1}`);
+    throw badValue(src, failed, bad!.v);
+  }
+  // Attributes were read as trimmed text; those that all read as numbers become numbers.
+  for (const f of await inferTypes(engine, table, toInfer, new Map(toInfer.map((f) => [f, f])), typeOf)) {
+    await engine.query(`ALTER TABLE ${table} ALTER ${quoteIdent(f)} TYPE DOUBLE USING TRY_CAST(${quoteIdent(f)} AS DOUBLE)`);
+  }
+  return { table, mapping, typeOf, marks: checks.map((_, i) => `__bad${i}`), total: Number(c!.n), rowNo: "rowid + 1", found: c! };
+}
+
+/**
+ * Parquet in place: the file is typed by its writer, so the role can be a view over it — typed,
+ * renamed, rows left out filtered — and loading copies nothing. The checks run over a view of
+ * the same rows with the file's row numbers (file_row_number + 1) and the bad-value marks; one
+ * scan counts the rows, their distinct hashes (over the columns as stored: equal hashes are
+ * what a copy has) and the first bad value of each column. A file whose rows may repeat goes
+ * down the text path (null), where copies are judged and dropped in a table.
+ */
+async function readParquetInPlace(engine: Engine, src: DatasetSource, path: string, runDate: string): Promise<Read | null> {
+  const file = `read_parquet(${quoteLiteral(path)})`;
+  const numbered = `read_parquet(${quoteLiteral(path)}, file_row_number = true)`;
+  let described: Row[];
+  try {
+    described = await engine.query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${file})`);
+  } catch {
+    return null; // the text path says why the file cannot be read
+  }
+  const columns = described.map((r) => String(r.column_name));
+  if (!columns.length || columns.includes("file_row_number")) return null;
+  const fileTypes = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+  const mapping = mapColumns(src, columns, src.file, () => {});
+  const { typeOf, toInfer } = declaredTypes(src, mapping, fileTypes);
+  await inferTypes(engine, file, toInfer, mapping, typeOf);
+  const { selects, checks } = typedSelects(src, mapping, typeOf, fileTypes);
+  // The checks read a view of the typed rows with the file's row numbers, the bad-value marks and
+  // each row's hash as stored; one scan counts the rows, their distinct hashes, each column's
+  // first bad value and finishRoleTable's counts.
+  const checking = quoteIdent(`__check_${src.role}`);
+  await engine.query(`CREATE OR REPLACE TEMP VIEW ${checking} AS SELECT file_row_number + 1 AS __row, hash(${columns.map(quoteIdent).join(", ")}) AS __hash, ${selects.join(", ")} FROM ${numbered}`);
+  const own = ["count(*) AS n, count(DISTINCT __hash) AS d", ...checks.map((_, i) => `min(__row) FILTER (WHERE __bad${i}) AS c${i}`)];
+  const [c] = await engine.query(`SELECT ${[...own, ...roleAggregates({ src, mapping, typeOf, runDate })].join(", ")} FROM ${checking}`);
+  if (Number(c!.d) !== Number(c!.n)) {
+    await engine.query(`DROP VIEW ${checking}`);
+    return null;
+  }
+  const failed = firstOf(checks, c!);
+  if (failed) {
+    await engine.query(`DROP VIEW ${checking}`);
+    const [v] = await engine.query(`SELECT CAST(${quoteIdent(failed.column)} AS VARCHAR) AS v FROM ${numbered} WHERE file_row_number = ${failed.row - 1}`);
+    throw badValue(src, failed, v!.v);
+  }
+  const plain = typedSelects(src, mapping, typeOf, fileTypes, false).selects;
+  return { table: checking, mapping, typeOf, marks: checks.map((_, i) => `__bad${i}`), total: Number(c!.n), rowNo: "__row", view: `SELECT ${plain.join(", ")} FROM ${file}`, found: c! };
 }
 
 /**
@@ -305,11 +434,20 @@ export function mapColumns(src: Pick<DatasetSource, "name" | "role" | "columns">
   return mapping;
 }
 
+
 /** What the typed role table needs to be finished: the loader's facts so far. */
 export interface TypedTable {
   src: Pick<DatasetSource, "name" | "role" | "derive">;
-  /** The role table (quoted), typed, with the source row numbers (__row) and bad-value marks. */
+  /** The role table (quoted), typed, with the source row numbers and bad-value marks; for a
+   * role served as a view, the (temporary) view the checks read. */
   table: string;
+  /** The SQL of a row's number in `table` (data rows: 1 = the line after the header): a column
+   * (`__row`, dropped at the end) or `rowid + 1` (a table in the file's order; deleting rows
+   * keeps the others' rowids). Default `__row`. */
+  rowNo?: string;
+  /** Set when the role is to be a view: the typed rows (no row numbers, no marks), whose rows
+   * left out are filtered out in the view instead of deleted. `table` is then dropped. */
+  view?: string;
   /** canonical field → source column */
   mapping: Map<string, string>;
   typeOf: Map<string, FieldType>;
@@ -319,20 +457,15 @@ export interface TypedTable {
   total: number;
   findings: DataFinding[];
   runDate: string;
+  /** The row of a scan of `table` that computed roleAggregates (beside the loader's own checks). */
+  found?: Row;
 }
 
-/**
- * The checks and clean-up every source shares once its rows are typed in the role table (a file
- * here, a PostgreSQL table or query in load-postgres.ts; plain SQL that both engines run): rows
- * left out (no customer, ranges ending before they start), dates after the run date, overlapping
- * subscriptions, derived fields, unique ids, the date extent.
- */
-export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ rows: number; dropped: number; minDate: string | null; maxDate: string | null }> {
-  const { src, table, mapping, typeOf, marks, total, findings, runDate } = t;
-  const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+/** The checks finishRoleTable makes, as SQL over the typed rows' canonical fields. */
+function checksOf(t: Pick<TypedTable, "src" | "mapping" | "typeOf" | "runDate">) {
+  const { src, mapping, typeOf, runDate } = t;
   // Rows left out: no customer; a range that ends before it starts. Dates of events after the
-  // run date: kept, reported. One scan counts them all; row numbers are looked up only for
-  // what was found.
+  // run date: kept, reported.
   const has = (f: string) => mapping.has(f) && typeOf.get(f) === "date";
   const excluded: { code: DataFinding["code"]; cond: string }[] = [];
   if (src.role !== "lifetimes") excluded.push({ code: "missing-customer-id", cond: "customer_id IS NULL" });
@@ -345,30 +478,73 @@ export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ 
   const after = (f: string) => `${quoteIdent(f)} > DATE ${quoteLiteral(runDate)}`;
   const futureCond = future.length ? `(${keep}) AND (${future.map(after).join(" OR ")})` : null;
   const counted = [...conds, ...(futureCond ? [futureCond, ...future.map((f) => `(${keep}) AND ${after(f)}`)] : [])];
-  const [found] = counted.length ? await engine.query(`SELECT ${counted.map((c, i) => `count(*) FILTER (WHERE ${c}) AS x${i}`).join(", ")} FROM ${table}`) : [{}];
-  const examples = async (where: string) => (await engine.query(`SELECT __row FROM ${table} WHERE ${where} ORDER BY __row LIMIT ${exampleRows}`)).map((r) => Number(r.__row));
+  const dateFields = [...typeOf].filter(([, ty]) => ty === "date").map(([f]) => f);
+  // Two rows of one subscription can overlap, and an id meant to be unique can repeat, only if
+  // the kept rows hold fewer distinct ids than ids.
+  const overlaps = src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date");
+  const unique = uniqueFields[src.role];
+  const repeats = (f: string) => `count(${quoteIdent(f)}) FILTER (WHERE ${keep}) - count(DISTINCT ${quoteIdent(f)}) FILTER (WHERE ${keep})`;
+  const aggregates = [
+    `count(*) FILTER (WHERE ${keep}) AS kept`,
+    ...counted.map((c, i) => `count(*) FILTER (WHERE ${c}) AS x${i}`),
+    ...dateFields.map((f, i) => `min(${quoteIdent(f)}) FILTER (WHERE ${keep}) AS lo${i}, max(${quoteIdent(f)}) FILTER (WHERE ${keep}) AS hi${i}`),
+    ...(overlaps ? [`${repeats("subscription_id")} AS repeated_ids`] : []),
+    ...(unique && mapping.has(unique) ? [`${repeats(unique)} AS repeated_unique`] : []),
+  ];
+  return { has, excluded, conds, keep, future, futureCond, dateFields, overlaps, unique: unique && mapping.has(unique) ? unique : null, aggregates };
+}
+
+/**
+ * What finishRoleTable counts in its one scan of the typed rows (SQL aggregates over `table`):
+ * a loader that scans the rows for checks of its own runs these in the same scan and hands
+ * finishRoleTable the row (`found`).
+ */
+export function roleAggregates(t: Pick<TypedTable, "src" | "mapping" | "typeOf" | "runDate">): string[] {
+  return checksOf(t).aggregates;
+}
+
+/**
+ * The checks and clean-up every source shares once its rows are typed in the role table (a file
+ * here, a PostgreSQL table or query in load-postgres.ts; plain SQL that both engines run): rows
+ * left out (no customer, ranges ending before they start), dates after the run date, overlapping
+ * subscriptions, derived fields, unique ids, the date extent. One scan counts them all (or the
+ * caller's, `found`); row numbers are looked up only for what was found.
+ */
+export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ rows: number; dropped: number; minDate: string | null; maxDate: string | null }> {
+  const { src, table, mapping, marks, total, findings, runDate } = t;
+  const rowNo = t.rowNo ?? "__row";
+  const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+  const { has, excluded, conds, keep, future, futureCond, dateFields, overlaps, unique, aggregates } = checksOf(t);
+  const found = t.found ?? (await engine.query(`SELECT ${aggregates.join(", ")} FROM ${table}`))[0]!;
+  const examples = async (where: string) => (await engine.query(`SELECT ${rowNo} AS __row FROM ${table} WHERE ${where} ORDER BY 1 LIMIT ${exampleRows}`)).map((r) => Number(r.__row));
   for (const [i, x] of excluded.entries()) {
-    const count = Number(found![`x${i}`]);
+    const count = Number(found[`x${i}`]);
     if (count) addFinding({ code: x.code, count, rows: await examples(conds[i]!), excluded: true });
   }
   if (futureCond) {
-    const count = Number(found![`x${conds.length}`]);
-    if (count) addFinding({ code: "future-date", count, rows: await examples(futureCond), fields: future.filter((_, i) => Number(found![`x${conds.length + 1 + i}`]) > 0), date: runDate, excluded: false });
+    const count = Number(found[`x${conds.length}`]);
+    if (count) addFinding({ code: "future-date", count, rows: await examples(futureCond), fields: future.filter((_, i) => Number(found[`x${conds.length + 1 + i}`]) > 0), date: runDate, excluded: false });
   }
 
-  if (src.role === "subscriptions" && mapping.has("subscription_id") && has("start_date")) await checkSubscriptionOverlaps(engine, table, keep, src, mapping, has("end_date"));
+  if (overlaps && Number(found.repeated_ids) > 0) await checkSubscriptionOverlaps(engine, table, rowNo, keep, src, mapping, has("end_date"));
 
   // The table keeps the file's order (no sort): rows left out are deleted, the row numbers
-  // and marks dropped, derived fields added.
-  if (findings.some((f) => f.excluded && f.code !== "duplicate-rows")) await engine.query(`DELETE FROM ${table} WHERE NOT (${keep})`);
+  // and marks dropped, derived fields added. A view filters them out instead.
   const derived = Object.entries(src.derive).map(([name, expr]) => `${deriveSql(expr, [...mapping.keys()], src.name, name)} AS ${quoteIdent(name)}`);
-  if (derived.length) await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${["__row", ...marks].join(", ")}), ${derived.join(", ")} FROM ${table}`);
-  else for (const c of ["__row", ...marks]) await engine.query(`ALTER TABLE ${table} DROP COLUMN ${c}`);
-  const [counts] = await engine.query(`SELECT count(*) AS kept FROM ${table}`);
-  const rows = Number(counts!.kept);
-  const unique = uniqueFields[src.role];
-  if (unique && mapping.has(unique)) {
-    const dup = await engine.query(`SELECT ${quoteIdent(unique)} AS v, count(*) AS n FROM ${quoteIdent(src.role)} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, v LIMIT 3`);
+  const role = quoteIdent(src.role);
+  const leftOut = findings.some((f) => f.excluded && f.code !== "duplicate-rows");
+  if (t.view !== undefined) {
+    await engine.query(`CREATE OR REPLACE VIEW ${role} AS SELECT *${derived.map((d) => `, ${d}`).join("")} FROM (${t.view}) AS typed${leftOut ? ` WHERE ${keep}` : ""}`);
+    await engine.query(`DROP VIEW IF EXISTS ${table}`);
+  } else {
+    if (leftOut) await engine.query(`DELETE FROM ${table} WHERE NOT (${keep})`);
+    const drop = [...(rowNo === "__row" ? ["__row"] : []), ...marks];
+    if (derived.length) await engine.query(`CREATE OR REPLACE TABLE ${table} AS SELECT *${drop.length ? ` EXCLUDE (${drop.join(", ")})` : ""}, ${derived.join(", ")} FROM ${table}`);
+    else for (const c of drop) await engine.query(`ALTER TABLE ${table} DROP COLUMN ${c}`);
+  }
+  const rows = Number(found.kept);
+  if (unique && Number(found.repeated_unique) > 0) {
+    const dup = await engine.query(`SELECT ${quoteIdent(unique)} AS v, count(*) AS n FROM ${role} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, v LIMIT 3`);
     if (dup.length) {
       throw new ChurnbookError("duplicate-id", `duplicate ${unique} ${JSON.stringify(dup[0]!.v)} (${dup[0]!.n} rows) in dataset "${src.name}"; each customer must appear once`, {
         location: { dataset: src.name, column_name: mapping.get(unique) },
@@ -376,14 +552,10 @@ export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ 
       });
     }
   }
-  const dateFields = [...typeOf].filter(([, t]) => t === "date").map(([f]) => f);
-  let minDate: string | null = null, maxDate: string | null = null;
-  if (dateFields.length) {
-    const [r] = await engine.query(`SELECT least(${dateFields.map((f) => `min(${quoteIdent(f)})`).join(", ")}) AS lo, greatest(${dateFields.map((f) => `max(${quoteIdent(f)})`).join(", ")}) AS hi FROM ${quoteIdent(src.role)}`);
-    minDate = (r!.lo as string | null) ?? null;
-    maxDate = (r!.hi as string | null) ?? null;
-  }
-  return { rows, dropped: total - rows, minDate, maxDate };
+  // ISO dates: their order as text is their order in time.
+  const dates = (k: "lo" | "hi") => dateFields.map((_, i) => found[`${k}${i}`]).filter((v): v is string => v !== null && v !== undefined).map(String).sort();
+  const lo = dates("lo"), hi = dates("hi");
+  return { rows, dropped: total - rows, minDate: lo[0] ?? null, maxDate: hi.at(-1) ?? null };
 }
 
 /**
@@ -391,15 +563,16 @@ export async function finishRoleTable(engine: Engine, t: TypedTable): Promise<{ 
  * with the same id whose [start_date, end_date) ranges overlap (exact copies are already gone)
  * contradict each other, and summing them would count its MRR twice.
  */
-async function checkSubscriptionOverlaps(engine: Engine, typed: string, keep: string, src: Pick<DatasetSource, "name">, mapping: Map<string, string>, hasEnd: boolean): Promise<void> {
+async function checkSubscriptionOverlaps(engine: Engine, typed: string, rowNo: string, keep: string, src: Pick<DatasetSource, "name">, mapping: Map<string, string>, hasEnd: boolean): Promise<void> {
   const end = (t: string) => (hasEnd ? `coalesce(${t}.end_date, DATE '9999-12-31')` : "DATE '9999-12-31'");
-  const kept = `(SELECT * FROM ${typed} WHERE ${keep})`;
+  const numbered = rowNo === "__row" ? "*" : `${rowNo} AS __row, *`;
+  const kept = `(SELECT ${numbered} FROM ${typed} WHERE ${keep})`;
   const [pair] = await engine.query(
     `SELECT a.__row AS r1, b.__row AS r2 FROM ${kept} a JOIN ${kept} b ON a.subscription_id = b.subscription_id AND a.__row < b.__row
      WHERE a.start_date < ${end("b")} AND b.start_date < ${end("a")} ORDER BY b.__row, a.__row LIMIT 1`,
   );
   if (!pair) return;
-  const rows = await engine.query(`SELECT * FROM ${typed} WHERE __row IN (${Number(pair.r1)}, ${Number(pair.r2)}) ORDER BY __row`);
+  const rows = await engine.query(`SELECT ${numbered} FROM ${typed} WHERE ${rowNo} IN (${Number(pair.r1)}, ${Number(pair.r2)}) ORDER BY ${rowNo}`);
   const [a, b] = rows as [Row, Row];
   const show = (v: unknown) => (v === null || v === undefined ? "(empty)" : JSON.stringify(v));
   const span = (r: Row) => `${r.start_date} – ${hasEnd && r.end_date !== null ? r.end_date : "open"}`;
@@ -492,11 +665,5 @@ export function snake(name: string): string {
     .replace(/[^A-Za-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .toLowerCase() || "column";
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 

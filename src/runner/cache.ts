@@ -12,8 +12,8 @@
 // rename) and a failed write (read-only or full disk) only costs the next run its speed.
 
 import { createHash } from "node:crypto";
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile, rm } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -171,21 +171,4 @@ export function churnbookVersion(): string {
   return codeVersion;
 }
 
-const fileHashes = new Map<string, { stamp: string; sha256: string }>();
-
-/** sha256 of a file's bytes (remembered per path while its size, mtime and inode stay the same). */
-export async function fileSha256(file: string): Promise<string> {
-  const s = await stat(file);
-  const stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;
-  const known = fileHashes.get(file);
-  if (known && known.stamp === stamp) return known.sha256;
-  const sha256 = await new Promise<string>((ok, fail) => {
-    const h = createHash("sha256");
-    createReadStream(file)
-      .on("data", (c) => h.update(c))
-      .on("error", fail)
-      .on("end", () => ok(h.digest("hex")));
-  });
-  fileHashes.set(file, { stamp, sha256 });
-  return sha256;
-}
+export { fileSha256 } from "../util/file-hash.js";

@@ -73,6 +73,19 @@ describe("loadDataset", () => {
     ]);
   });
 
+  it("on the typed path (a DATE column): infers numeric attributes, and locates a value its declared type rejects, far down the file", async () => {
+    const f = file("cust-typed.csv", "customer_id,signup_date,churned,seats,tier\nc1,2026-01-01,Yes,3, gold \nc2,2026-01-02,n,4.5,\nc3,2026-01-03,TRUE,,silver\n");
+    await loadDataset(engine, src({ name: "customers", role: "customers", file: f }));
+    expect(await engine.query("SELECT * FROM customers")).toEqual([
+      { customer_id: "c1", signup_date: "2026-01-01", churned: true, seats: 3, tier: "gold" },
+      { customer_id: "c2", signup_date: "2026-01-02", churned: false, seats: 4.5, tier: null },
+      { customer_id: "c3", signup_date: "2026-01-03", churned: true, seats: null, tier: "silver" },
+    ]);
+    const rows = Array.from({ length: 6000 }, (_, i) => `c${i + 1},2026-01-01,${i === 4320 ? "maybe" : i % 2 ? "yes" : "no"}`);
+    const e = await failure(loadDataset(engine, src({ name: "customers", role: "customers", file: file("cust-bad.csv", `customer_id,signup_date,churned\n${rows.join("\n")}\n`) })));
+    expect([e.code, e.message, e.location]).toEqual(["bad-value", 'cannot read "maybe" as a boolean', { dataset: "customers", column_name: "churned", row: 4321 }]);
+  });
+
   it("names the dataset, column, row and value of an unparsable date", async () => {
     const f = file("bad-date.csv", "customer_id,start_date\nc1,2026-01-01\nc2,31/12/2026\n");
     const e = await failure(loadDataset(engine, src({ file: f })));

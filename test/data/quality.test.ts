@@ -160,6 +160,59 @@ describe("impossible and future dates", () => {
   });
 });
 
+// Parquet is read in place (the role is a view over the file) unless rows must be copied to be
+// dropped; every finding is reported either way, with the file's row numbers.
+describe("Parquet files read in place", () => {
+  /** A Parquet file holding a CSV text's rows (typed as read_csv_auto reads them, or all as text). */
+  const parquet = async (name: string, csv: string, text = false) => {
+    const p = join(dir, name);
+    await engine.query(`COPY (SELECT * FROM read_csv('${file(`${name}.csv`, csv)}'${text ? ", all_varchar = true" : ""})) TO '${p}' (FORMAT parquet)`);
+    return p;
+  };
+  const kind = async (role: string) => (await engine.query(`SELECT table_type AS t FROM information_schema.tables WHERE table_name = '${role}'`)).map((r) => r.t);
+
+  it("serves the role as a view and still leaves out bad rows and reports future dates, with their rows", async () => {
+    const f = await parquet("in-place.parquet", "subscription_id,customer_id,start_date,end_date,mrr\ns1,c1,2026-01-01,2026-03-01,10\ns2,,2026-01-01,,20\ns3,c3,2026-05-01,2026-02-01,30\ns4,c4,2030-12-01,,40\ns5,c5,2026-02-01,,50\n");
+    const d = await loadDataset(engine, src(f, { derive: { annual: "mrr * 12" } }), { now });
+    expect(await kind("subscriptions")).toEqual(["VIEW"]);
+    expect([d.rows, d.dropped, d.minDate, d.maxDate]).toEqual([3, 2, "2026-01-01", "2030-12-01"]);
+    expect(d.findings.map((x) => [x.code, x.count, x.rows])).toEqual([
+      ["missing-customer-id", 1, [2]],
+      ["end-before-start", 1, [3]],
+      ["future-date", 1, [4]],
+    ]);
+    expect(await engine.query("SELECT customer_id, start_date, mrr, annual FROM subscriptions ORDER BY customer_id")).toEqual([
+      { customer_id: "c1", start_date: "2026-01-01", mrr: 10, annual: 120 },
+      { customer_id: "c4", start_date: "2030-12-01", mrr: 40, annual: 480 },
+      { customer_id: "c5", start_date: "2026-02-01", mrr: 50, annual: 600 },
+    ]);
+    // A CSV loaded next under the same role replaces the view with a table (and back).
+    await loadDataset(engine, src(file("after-view.csv", "customer_id,start_date,mrr\nc9,2026-01-01,1\n")), { now });
+    expect(await kind("subscriptions")).toEqual(["BASE TABLE"]);
+    await loadDataset(engine, src(f), { now });
+    expect(await kind("subscriptions")).toEqual(["VIEW"]);
+  });
+
+  it("drops exact duplicate rows (copying the rest into a table) and keeps identical line items", async () => {
+    const f = await parquet("dups.parquet", "customer_id,start_date,mrr\nc1,2026-01-01,10\nc2,2026-01-01,20\nc1,2026-01-01,10\n");
+    const d = await loadDataset(engine, src(f), { now });
+    expect(await kind("subscriptions")).toEqual(["BASE TABLE"]);
+    expect([d.rows, d.findings.map((x) => [x.code, x.count, x.rows])]).toEqual([2, [["duplicate-rows", 1, [3]]]]);
+    const t = await parquet("items.parquet", "customer_id,date,amount\nc1,2026-01-05,5\nc2,2026-01-06,7\nc1,2026-01-05,5\n");
+    const tx = await loadDataset(engine, src(t, { name: "tx", role: "transactions" }), { now });
+    expect([tx.rows, tx.findings.map((x) => [x.code, x.count, x.rows])]).toEqual([3, [["duplicate-line-items", 1, [3]]]]);
+  });
+
+  it("locates a value its text column cannot give, and two overlapping rows of one subscription", async () => {
+    const f = await parquet("bad-date.parquet", "customer_id,start_date,mrr\nc1,2026-01-01,10\nc2,soon,20\n", true);
+    const e = await failure(loadDataset(engine, src(f), { now }));
+    expect([e.code, e.message, e.location]).toEqual(["bad-value", 'cannot read "soon" as a date', { dataset: "subs", column_name: "start_date", row: 2 }]);
+    const o = await parquet("overlap.parquet", "subscription_id,customer_id,start_date,end_date,mrr\ns1,c1,2026-01-01,2026-06-01,10\ns2,c2,2026-01-01,,20\ns1,c1,2026-03-01,2026-09-01,15\n");
+    const oe = await failure(loadDataset(engine, src(o), { now }));
+    expect([oe.code, oe.location]).toEqual(["overlapping-subscription", { dataset: "subs", column_name: "subscription_id", row: 3 }]);
+  });
+});
+
 // A small report on files in a temporary folder.
 function reportOn(files: Record<string, string>, locale: "zh-CN" | "en-US" = "en-US") {
   const folder = mkdtempSync(join(dir, "report-"));
