@@ -58,7 +58,12 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
         chart = r.analysis.chart?.(r.result, r.plan) ?? null;
         if (!chart) throw new ChurnbookError("no-chart", `analysis "${r.analysis.id}" has no default chart`, { hint: "write a chart spec with marks" });
       }
-      return withNotes({ kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: r.result.tables, landscape: cell.landscape }, takeNotes(results, [cell.from], scope));
+      // Only the tables the marks draw: a result's other tables (the 10^5 flagship's MRR bridge
+      // carries 9,633 movement rows) would be hashed for the chart memo and the HTML cache key,
+      // and drawn by nothing. A mark naming a missing table keeps them all, for renderChart's warning.
+      const names = chart.marks.map((m) => m.data);
+      const drawn = names.every((n) => Object.hasOwn(r.result.tables, n)) ? Object.fromEntries(names.map((n) => [n, r.result.tables[n]!])) : r.result.tables;
+      return withNotes({ kind: "chart", id: cell.id, title: cell.title ?? chart.title, caption: cell.caption ?? chart.caption, chart, data: drawn, landscape: cell.landscape }, takeNotes(results, [cell.from], scope));
     }
     case "table": {
       const r = need(results, cell.from);
