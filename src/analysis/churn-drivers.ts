@@ -127,11 +127,14 @@ function segmentSql(ctx: RunContext, periods: Period[], source: Source, includeF
     const m = dialectOf(ctx).dateDiff("month", "f.first_start", "b.s");
     segExpr = `CASE WHEN f.first_start IS NULL THEN NULL WHEN ${m} < 3 THEN '0-3' WHEN ${m} < 12 THEN '3-12' WHEN ${m} < 24 THEN '12-24' ELSE '24+' END`;
   } else if (source.kind === "subscription-plan") {
-    // The plan of the subscription active at the period start (the latest started; ties by plan).
+    // The plan of the subscription active at the period start (the latest started; ties by plan,
+    // the greatest non-null first). A max over the latest-started rows, not an ordered array_agg
+    // per customer and period (sorting 600k small groups was 3/4 of this query at 10^5 customers).
     segJoin = `LEFT JOIN (
-        SELECT p.label, x.customer_id, (array_agg(CAST(x.plan AS VARCHAR) ORDER BY x.start_date DESC, CAST(x.plan AS VARCHAR) DESC NULLS LAST))[1] AS seg
-        FROM p JOIN subscriptions x ON x.start_date < p.s AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)
-        GROUP BY p.label, x.customer_id) sx ON sx.label = b.label AND sx.customer_id = b.customer_id`;
+        SELECT label, customer_id, MAX(plan) FILTER (WHERE start_date = latest) AS seg
+        FROM (SELECT p.label, x.customer_id, x.start_date, CAST(x.plan AS VARCHAR) AS plan, MAX(x.start_date) OVER (PARTITION BY p.label, x.customer_id) AS latest
+              FROM p JOIN subscriptions x ON x.start_date < p.s AND COALESCE(x.end_date, ${openEnd}) >= p.s AND (x.end_date IS NULL OR x.end_date > x.start_date)) AS a
+        GROUP BY label, customer_id) sx ON sx.label = b.label AND sx.customer_id = b.customer_id`;
     segExpr = "sx.seg";
   } else {
     const col = quoteIdent(source.column);

@@ -218,7 +218,9 @@ export function periodAggregateSql(ctx: SqlContext, periods: Period[], opts: Per
       array_to_string((array_agg(COALESCE(customer_id, '(no customer_id)') ORDER BY customer_id) FILTER (WHERE NOT ok))[1:10], ', ') AS inconsistent_customers,
       array_to_string((array_agg(issue ORDER BY customer_id NULLS FIRST, issue) FILTER (WHERE NOT ok))[1:10], '; ') AS inconsistent_details,
       COUNT(*) FILTER (WHERE identity_broken) AS identity_broken_count,
-      array_to_string((array_agg(customer_id || ' (at start ' || CAST(a_s AS INTEGER) || ', new ' || n_new || ', reactivated ' || n_react || ', churned ' || n_churn || ', at end ' || CAST(a_e AS INTEGER) || ')' ORDER BY customer_id) FILTER (WHERE identity_broken))[1:5], '; ') AS identity_broken_customers
+      -- The text is built only for the broken rows (CASE): an aggregate's FILTER does not keep its
+      -- argument from being evaluated for every customer × period row.
+      array_to_string((array_agg(CASE WHEN identity_broken THEN customer_id || ' (at start ' || CAST(a_s AS INTEGER) || ', new ' || n_new || ', reactivated ' || n_react || ', churned ' || n_churn || ', at end ' || CAST(a_e AS INTEGER) || ')' END ORDER BY customer_id) FILTER (WHERE identity_broken))[1:5], '; ') AS identity_broken_customers
     FROM mc GROUP BY label)
   SELECT p.label, CAST(p.s AS VARCHAR) AS period_start, CAST(p.e AS VARCHAR) AS period_end,
     COALESCE(agg.customers_start, 0) AS customers_start, COALESCE(agg.new_customers, 0) AS new_customers,
