@@ -1,7 +1,7 @@
 // The loader alone, against the floor's read of the same files: loads the flagship report's
 // datasets (bench/floor.ts's floorTables) from a sample company's CSV or Parquet files into a
 // fresh engine with churnbook's settings, and prints each dataset's wall and CPU time, every SQL
-// statement the loader ran with its wall time (slowest first), the floor's read of the same
+// statement the loader ran with its wall and CPU time (most CPU first), the floor's read of the same
 // files in the same process (read_csv_auto / read_parquet into a table), and the process's
 // peak RSS. For profiling the load (issue 14): `--cpu-prof` on node shows the JavaScript side,
 // `BENCH_FLOOR=0` leaves the floor's read out (so peak RSS is the loader's alone).
@@ -27,16 +27,16 @@ const cpu = () => {
 const s = (ms: number) => (ms / 1000).toFixed(3).padStart(7);
 
 /** An engine whose queries are timed, one entry per statement. */
-function timed(engine: Engine, log: { sql: string; ms: number }[]): Engine {
+function timed(engine: Engine, log: { sql: string; ms: number; cpuMs: number }[]): Engine {
   return {
     ...engine,
     dialect: engine.dialect,
     async query(sql) {
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = cpu();
       try {
         return await engine.query(sql);
       } finally {
-        log.push({ sql: sql.replace(/\s+/g, " "), ms: performance.now() - t0 });
+        log.push({ sql: sql.replace(/\s+/g, " "), ms: performance.now() - t0, cpuMs: cpu() - c0 });
       }
     },
     loadRows: engine.loadRows.bind(engine),
@@ -44,7 +44,7 @@ function timed(engine: Engine, log: { sql: string; ms: number }[]): Engine {
   };
 }
 
-const log: { sql: string; ms: number }[] = [];
+const log: { sql: string; ms: number; cpuMs: number }[] = [];
 const base = await createEngine();
 const engine = timed(base, log);
 const now = new Date("2026-12-01T00:00:00Z");
@@ -59,8 +59,8 @@ for (const t of floorTables) {
   console.log(`  ${t.padEnd(14)} ${String(d.rows).padStart(9)} rows  wall ${s(ms)} s  cpu ${s(c)} s  (${log.length - from} statements; findings: ${d.findings.map((f) => `${f.code} ${f.count}`).join(", ") || "none"})`);
 }
 console.log(`  load total: wall ${s(loadMs)} s  cpu ${s(loadCpu)} s`);
-console.log("  slowest statements:");
-for (const q of [...log].sort((a, b) => b.ms - a.ms).slice(0, 15)) console.log(`    ${s(q.ms)} s  ${q.sql.slice(0, 160)}`);
+console.log("  statements by CPU (process CPU while each ran: DuckDB's threads and the fingerprint's hashing beside it):");
+for (const q of [...log].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15)) console.log(`    cpu ${s(q.cpuMs)} s  wall ${s(q.ms)} s  ${q.sql.slice(0, 140)}`);
 base.close();
 
 if (process.env.BENCH_FLOOR !== "0") {
