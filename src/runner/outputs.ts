@@ -36,7 +36,14 @@ export interface WriteOptions {
   keep?: (name: string) => boolean;
 }
 
-export async function writeAtomically(target: string, files: Record<string, string | Uint8Array>, options: WriteOptions = {}): Promise<void> {
+/**
+ * A file's content: text, bytes, or a function that writes the file at the path it is given (a
+ * table streamed in chunks, a workbook packed sheet by sheet). Files are written in the order of
+ * the record, one at a time, so a function may use what earlier ones found (the manifest last).
+ */
+export type OutputFile = string | Uint8Array | ((path: string) => Promise<void>);
+
+export async function writeAtomically(target: string, files: Record<string, OutputFile>, options: WriteOptions = {}): Promise<void> {
   const parent = dirname(target);
   const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const base = target.slice(parent.length + 1);
@@ -53,7 +60,7 @@ export async function writeAtomically(target: string, files: Record<string, stri
     for (const [name, content] of Object.entries(files)) {
       const path = join(tmp, name);
       await mkdir(dirname(path), { recursive: true }).catch((e: unknown) => fail(e));
-      await writeFile(path, content).catch((e: unknown) => fail(e, path));
+      await (typeof content === "function" ? content(path) : writeFile(path, content)).catch((e: unknown) => fail(e, path));
     }
     const exists = await stat(target).then(() => true, () => false);
     if (exists && options.keep) {

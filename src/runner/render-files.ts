@@ -9,12 +9,13 @@ import type { BrowserSession } from "../print/browser.js";
 import type { ReportDocument } from "../render/document.js";
 import { renderReport } from "../render/index.js";
 import { ChurnbookError } from "../util/errors.js";
-import { toCsv } from "./csv.js";
-import { existingOutputs, keptOutputs, paramsFolder, writeAtomically } from "./outputs.js";
+import { writeFile } from "node:fs/promises";
+import { writeCsv } from "./csv.js";
+import { existingOutputs, keptOutputs, paramsFolder, writeAtomically, type OutputFile } from "./outputs.js";
 import { runReport, type ProgressEvent, type RunResult } from "./run.js";
 import type { CellCache } from "./cache.js";
 import { printCached, renderHtmlCached } from "./print-cache.js";
-import { tablesXlsx, type XlsxTable } from "./xlsx.js";
+import { writeTablesXlsx, type XlsxTable } from "./xlsx.js";
 import { declaredTableFormats } from "../render/output-formats.js";
 import { stopwatch, type Timing } from "./timing.js";
 
@@ -107,7 +108,7 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
   timings.push({ phase: "html", ...drawn });
   progress({ phase: "html", ms: drawn.ms, cached: rendered.cached });
 
-  const files: Record<string, string | Uint8Array> = {};
+  const files: Record<string, OutputFile> = {};
   let pages: number | null = null;
   if (formats.includes("pdf")) {
     const printing = stopwatch();
@@ -131,27 +132,43 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
     warnings.push("the rendered HTML contains NaN, Infinity or undefined");
   }
   if (formats.includes("html")) files["report.html"] = html;
-  const exporting = stopwatch();
+  // The tables are formatted as they are written (csv.ts, xlsx.ts: chunk by chunk, never one
+  // string per file), so the csv and xlsx phases are timed inside the write.
+  const csvTime: Timing = { phase: "csv", ms: 0, cpuMs: 0 };
+  const timed = (into: Timing, write: (path: string) => Promise<void>) => async (path: string) => {
+    const took = stopwatch();
+    try {
+      await write(path);
+    } finally {
+      const t = took();
+      into.ms += t.ms;
+      into.cpuMs += t.cpuMs;
+    }
+  };
   const tables: XlsxTable[] = [];
   for (const [id, r] of run.results) {
     for (const [name, rows] of Object.entries(r.result.tables)) {
       const table = name === r.analysis.mainTable ? id : `${id}.${name}`;
-      files[`tables/${table}.csv`] = toCsv(rows);
+      files[`tables/${table}.csv`] = timed(csvTime, (path) => writeCsv(path, rows));
       tables.push({ name: table, rows, formats: declaredTableFormats(r.analysis, name) });
     }
   }
-  timings.push({ phase: "csv", ...exporting() });
-  // The same tables as one typed workbook for the client's analysts.
-  const packing = stopwatch();
-  files["tables.xlsx"] = await tablesXlsx(tables, { currency: run.document.currency, created: new Date(run.document.generatedAt) });
-  timings.push({ phase: "xlsx", ...packing() });
+  timings.push(csvTime);
+  // The same tables as one typed workbook for the client's analysts; a table longer than an Excel
+  // sheet continues on further sheets, said in the run log and the manifest.
+  const xlsxTime: Timing = { phase: "xlsx", ms: 0, cpuMs: 0 };
+  files["tables.xlsx"] = timed(xlsxTime, async (path) => {
+    const splits = await writeTablesXlsx(path, tables, { currency: run.document.currency, created: new Date(run.document.generatedAt) });
+    for (const s of splits) warnings.push(`tables.xlsx: ${s.table} has ${s.rows.toLocaleString("en-US")} rows, more than an Excel sheet holds: it continues over the sheets ${s.sheets.map((n) => `"${n}"`).join(", ")}`);
+  });
+  timings.push(xlsxTime);
   const writing = stopwatch();
   const defaults = Object.fromEntries(Object.entries(report.params).map(([k, p]) => [k, p.default]));
   const dir = options.dir ? options.dir(run.params, report) : resolve(options.out ?? "out", report.name, paramsFolder(run.params, defaults));
   // Only the formats rendered are replaced: an earlier render's PDF survives an HTML-only render.
   const keep = keptOutputs(formats);
   const kept = (await existingOutputs(dir, keep)).filter((f) => !(f in files));
-  const manifest = {
+  const manifest = () => ({
     report: report.name,
     definition: { file: report.file, sha256: report.hash },
     params: run.params,
@@ -169,13 +186,16 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
     warnings,
     // The definition's alerts evaluated on the results (runner/alerts.ts): fired and not evaluable.
     alerts: run.document.alerts ?? { fired: [], unavailable: [] },
-    outputs: [...Object.keys(files), "manifest.json"].sort(),
+    outputs: Object.keys(files).sort(),
     // Files of formats not rendered this time, left from an earlier render (not made from these inputs).
     ...(kept.length ? { kept } : {}),
-  };
-  files["manifest.json"] = JSON.stringify(manifest, null, 2) + "\n";
+  });
+  // Written last, when the tables' timings and the workbook's sheet splits are known.
+  files["manifest.json"] = (path) => writeFile(path, JSON.stringify(manifest(), null, 2) + "\n");
   if (!formats.length) throw new ChurnbookError("bad-flag", "--format needs html, pdf or both", { exitCode: 2 });
   await writeAtomically(dir, files, { keep });
-  timings.push({ phase: "write", ...writing() });
+  // The folder's own writing: the tables' formatting inside it is counted as csv and xlsx.
+  const total = writing();
+  timings.push({ phase: "write", ms: total.ms - csvTime.ms - xlsxTime.ms, cpuMs: total.cpuMs - csvTime.cpuMs - xlsxTime.cpuMs });
   return { dir, files: Object.keys(files).sort().map((f) => join(dir, f)), warnings, timings, pages, run };
 }

@@ -14,13 +14,14 @@
 import type { Row, Value } from "../analysis/types.js";
 import { valuesFormat } from "../render/output-formats.js";
 import type { ValueFormat } from "../util/format.js";
-import { zip } from "../util/zip.js";
+import { writeZipFile, zip, type ZipEntry } from "../util/zip.js";
 import { defuseFormula } from "./csv.js";
+import { rowBatches, rowCount, type TableRows } from "./table-rows.js";
 
 export interface XlsxTable {
   /** The table's name as in tables/<name>.csv (the sheet is named after it). */
   name: string;
-  rows: Row[];
+  rows: TableRows;
   /** The columns' declared formats (analysis tables); a table without them (a transform's) gets a guess from names and values. */
   formats?: Record<string, ValueFormat>;
 }
@@ -131,65 +132,157 @@ class SharedStrings {
   }
 }
 
-/** Every column of the rows, in order of first appearance. */
-function columnsOf(rows: Row[]): string[] {
+/** Every column of the rows, in order of first appearance (a streamed table's are declared). */
+function columnsOf(table: TableRows): string[] {
+  if (!Array.isArray(table)) return table.columns;
   const keys = new Set<string>();
-  for (const r of rows) for (const k in r) keys.add(k);
+  for (const r of table) for (const k in r) keys.add(k);
   return [...keys];
 }
 
+/** Excel's last row is 1,048,576: the header and 1,048,575 data rows per sheet. */
+export const excelDataRows = 1_048_575;
+
+/** A table written over several sheets because it has more rows than a sheet holds. */
+export interface XlsxSplit {
+  table: string;
+  rows: number;
+  /** The sheets holding it, in order ("risk_list", "risk_list (2)", …). */
+  sheets: string[];
+}
+
+/** One sheet to write: a table's columns and the slice [first, first + count) of its rows. */
 interface Sheet {
   name: string;
-  xml: string;
+  keys: string[];
+  formats: ValueFormat[];
+  styles: number[];
+  widths: number[];
+  count: number;
   /** The header row's range (the filter), e.g. A1:K1; null for a sheet without columns. */
   header: string | null;
 }
 
-function sheetXml(name: string, keys: string[], rows: Row[], givenFormats: XlsxTable["formats"], strings: SharedStrings, styleOf: (code: string) => number, currency: string): Sheet {
-  const formats = keys.map((k) => givenFormats?.[k] ?? valuesFormat(rows, k));
-  const styles = formats.map((f) => {
-    const code = excelNumberFormat(f, currency);
-    return code ? styleOf(code) : 0;
+/** The sheet names of a table of `rows` rows: its own, then "name (2)", "name (3)", … as sheetName allows. */
+function sheetNames(name: string, rows: number, maxRows: number, used: Set<string>): string[] {
+  const parts = Math.max(1, Math.ceil(rows / maxRows));
+  return Array.from({ length: parts }, (_, i) => {
+    if (i === 0) return sheetName(name, used);
+    const suffix = ` (${i + 1})`;
+    return sheetName(name.slice(0, 31 - suffix.length) + suffix, used);
   });
-  const letters = keys.map((_, i) => columnName(i));
+}
+
+/**
+ * The widths of a table's columns from the header and every value (one pass over the rows,
+ * before any row is written: <cols> precedes <sheetData>).
+ */
+async function columnWidths(keys: string[], table: TableRows, formats: ValueFormat[]): Promise<number[]> {
   const widths = keys.map((k) => k.length);
+  for await (const batch of rowBatches(table)) {
+    for (const r of batch) {
+      for (let i = 0; i < keys.length; i++) {
+        const v = cellValue(r[keys[i]!], formats[i]!);
+        if (v === null) continue;
+        const w = displayWidth(v, formats[i]!);
+        if (w > widths[i]!) widths[i] = w;
+      }
+    }
+  }
+  return widths;
+}
+
+/** A sheet's XML in chunks: the head, then each batch of rows the cursor gives, then the tail. */
+async function* sheetXml(sheet: Sheet, rows: RowCursor, strings: SharedStrings): AsyncIterable<string> {
+  const { keys, formats, styles, widths } = sheet;
+  const letters = keys.map((_, i) => columnName(i));
   // Each column's cell prefix, built once: <c r="B  …  " s="3"  (the row number goes between).
   const open = letters.map((l) => `<c r="${l}`);
   const styled = styles.map((s) => (s ? `" s="${s}"` : '"'));
-  const out: string[] = [`<row r="1" s="${headerStyle}" customFormat="1">`];
-  keys.forEach((k, i) => out.push(`${open[i]}1" s="${headerStyle}" t="s"><v>${strings.of(defuseFormula(k))}</v></c>`));
-  out.push("</row>");
-  for (let n = 0; n < rows.length; n++) {
-    const r = rows[n]!, line = n + 2;
-    out.push(`<row r="${line}">`);
-    for (let i = 0; i < keys.length; i++) {
-      const v = cellValue(r[keys[i]!], formats[i]!);
-      if (v === null) continue;
-      if (typeof v === "number") out.push(`${open[i]}${line}${styled[i]}><v>${v}</v></c>`);
-      else if (typeof v === "boolean") out.push(`${open[i]}${line}${styled[i]} t="b"><v>${v ? 1 : 0}</v></c>`);
-      else out.push(`${open[i]}${line}${styled[i]} t="s"><v>${strings.of(v)}</v></c>`);
-      const w = displayWidth(v, formats[i]!);
-      if (w > widths[i]!) widths[i] = w;
-    }
-    out.push("</row>");
-  }
   const last = keys.length ? letters.at(-1)! : "A";
   const cols = keys.map((_, i) => `<col min="${i + 1}" max="${i + 1}" width="${Math.min(60, Math.max(10, widths[i]! + 2))}" customWidth="1"/>`).join("");
-  const header = keys.length ? `A1:${last}1` : null;
-  const xml =
-    `${xmlHead}<worksheet xmlns="${mainNs}" xmlns:r="${relNs}">` +
-    `<dimension ref="A1:${last}${rows.length + 1}"/>` +
+  const head: string[] = [`<row r="1" s="${headerStyle}" customFormat="1">`];
+  keys.forEach((k, i) => head.push(`${open[i]}1" s="${headerStyle}" t="s"><v>${strings.of(defuseFormula(k))}</v></c>`));
+  head.push("</row>");
+  yield `${xmlHead}<worksheet xmlns="${mainNs}" xmlns:r="${relNs}">` +
+    `<dimension ref="A1:${last}${sheet.count + 1}"/>` +
     '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>' +
     '<sheetFormatPr defaultRowHeight="15"/>' +
     (cols ? `<cols>${cols}</cols>` : "") +
-    `<sheetData>${out.join("")}</sheetData>` +
-    (header ? `<autoFilter ref="${header}"/>` : "") +
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
-  return { name, xml, header };
+    `<sheetData>${head.join("")}`;
+  let line = 2;
+  for await (const batch of rows.take(sheet.count)) {
+    const out: string[] = [];
+    for (const r of batch) {
+      out.push(`<row r="${line}">`);
+      for (let i = 0; i < keys.length; i++) {
+        const v = cellValue(r[keys[i]!], formats[i]!);
+        if (v === null) continue;
+        if (typeof v === "number") out.push(`${open[i]}${line}${styled[i]}><v>${v}</v></c>`);
+        else if (typeof v === "boolean") out.push(`${open[i]}${line}${styled[i]} t="b"><v>${v ? 1 : 0}</v></c>`);
+        else out.push(`${open[i]}${line}${styled[i]} t="s"><v>${strings.of(v)}</v></c>`);
+      }
+      out.push("</row>");
+      line++;
+    }
+    yield out.join("");
+  }
+  yield "</sheetData>" + (sheet.header ? `<autoFilter ref="${sheet.header}"/>` : "") + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
 }
 
-/** Builds the workbook; returns the .xlsx bytes. */
-export async function tablesXlsx(tables: XlsxTable[], options: { currency?: string; created?: Date } = {}): Promise<Uint8Array> {
+/** Reads a table's batches once, handing out consecutive runs of rows (one per sheet). */
+class RowCursor {
+  private iterator: AsyncIterator<Row[]>;
+  private rest: Row[] = [];
+  constructor(table: TableRows) {
+    this.iterator = rowBatches(table)[Symbol.asyncIterator]();
+  }
+  async *take(n: number): AsyncIterable<Row[]> {
+    while (n > 0) {
+      if (!this.rest.length) {
+        const next = await this.iterator.next();
+        if (next.done) return;
+        this.rest = next.value;
+        continue;
+      }
+      const batch = this.rest.length <= n ? this.rest : this.rest.slice(0, n);
+      this.rest = this.rest.length <= n ? [] : this.rest.slice(n);
+      n -= batch.length;
+      yield batch;
+    }
+  }
+}
+
+async function firstBatch(table: TableRows): Promise<Row[]> {
+  for await (const batch of rowBatches(table)) return batch; // leaving the loop closes the reader
+  return [];
+}
+
+export interface XlsxOptions {
+  currency?: string;
+  created?: Date;
+  /** Data rows per sheet (default Excel's 1,048,575; smaller in tests). */
+  maxRows?: number;
+}
+
+/** Builds the workbook; returns the .xlsx bytes (small workbooks: tests; outputs use writeTablesXlsx). */
+export async function tablesXlsx(tables: XlsxTable[], options: XlsxOptions = {}): Promise<Uint8Array> {
+  const { entries, created } = await workbook(tables, options);
+  return zip(entries, created);
+}
+
+/**
+ * Writes the workbook to `path`, each sheet streamed into the archive. A table longer than a sheet
+ * continues on further sheets ("name (2)", …); those tables are returned, for the run log.
+ */
+export async function writeTablesXlsx(path: string, tables: XlsxTable[], options: XlsxOptions = {}): Promise<XlsxSplit[]> {
+  const { entries, created, splits } = await workbook(tables, options);
+  await writeZipFile(path, entries, created);
+  return splits;
+}
+
+/** The workbook's parts, its sheets' data to be produced as the archive is written. */
+async function workbook(tables: XlsxTable[], options: XlsxOptions): Promise<{ entries: ZipEntry[]; created: Date; splits: XlsxSplit[] }> {
   const created = options.created ?? new Date(0);
   const currency = options.currency ?? "USD";
   const strings = new SharedStrings();
@@ -199,10 +292,29 @@ export async function tablesXlsx(tables: XlsxTable[], options: { currency?: stri
     if (style === undefined) numberFormats.set(code, (style = headerStyle + 1 + numberFormats.size));
     return style;
   };
+  const maxRows = Math.max(1, Math.min(options.maxRows ?? excelDataRows, excelDataRows));
   const used = new Set<string>();
-  const sheets = tables.length
-    ? tables.map((t) => sheetXml(sheetName(t.name, used), columnsOf(t.rows), t.rows, t.formats, strings, styleOf, currency))
-    : [sheetXml("tables", ["(no tables)"], [], undefined, strings, styleOf, currency)];
+  // Every sheet's columns, formats and widths first (the styles and the workbook's sheet list
+  // come before the sheets in the archive); the rows are formatted as each sheet is written.
+  const sheets: (Sheet & { rows: RowCursor })[] = [];
+  const splits: XlsxSplit[] = [];
+  for (const t of tables.length ? tables : [{ name: "tables", rows: [] as Row[] }]) {
+    const keys = tables.length ? columnsOf(t.rows) : ["(no tables)"];
+    // Undeclared formats are guessed from the values: a streamed table's from its first batch.
+    const sample = Array.isArray(t.rows) ? t.rows : await firstBatch(t.rows);
+    const formats = keys.map((k) => t.formats?.[k] ?? valuesFormat(sample, k));
+    const styles = formats.map((f) => {
+      const code = excelNumberFormat(f, currency);
+      return code ? styleOf(code) : 0;
+    });
+    const widths = await columnWidths(keys, t.rows, formats);
+    const total = rowCount(t.rows);
+    const names = sheetNames(t.name, total, maxRows, used);
+    if (names.length > 1) splits.push({ table: t.name, rows: total, sheets: names });
+    const rows = new RowCursor(t.rows);
+    const header = keys.length ? `A1:${columnName(keys.length - 1)}1` : null;
+    names.forEach((name, i) => sheets.push({ name, keys, formats, styles, widths, count: Math.min(maxRows, total - i * maxRows), header, rows }));
+  }
   const quoted = (name: string) => `'${name.replace(/'/g, "''")}'`;
   const filters = sheets.flatMap((s, i) => (s.header ? [`<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${xmlText(`${quoted(s.name)}!${s.header.replace(/([A-Z]+)(\d+)/g, "$$$1$$$2")}`)}</definedName>`] : []));
   const workbook =
@@ -241,17 +353,16 @@ export async function tablesXlsx(tables: XlsxTable[], options: { currency?: stri
     `${xmlHead}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
     `<Relationship Id="rId1" Type="${relNs}/officeDocument" Target="xl/workbook.xml"/>` +
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>';
-  return zip(
-    [
-      { name: "[Content_Types].xml", data: contentTypes },
-      { name: "_rels/.rels", data: rootRels },
-      { name: "docProps/core.xml", data: core },
-      { name: "xl/workbook.xml", data: workbook },
-      { name: "xl/_rels/workbook.xml.rels", data: workbookRels },
-      { name: "xl/styles.xml", data: styles },
-      ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: s.xml })),
-      { name: "xl/sharedStrings.xml", data: strings.xml() },
-    ],
-    created,
-  );
+  const entries: ZipEntry[] = [
+    { name: "[Content_Types].xml", data: contentTypes },
+    { name: "_rels/.rels", data: rootRels },
+    { name: "docProps/core.xml", data: core },
+    { name: "xl/workbook.xml", data: workbook },
+    { name: "xl/_rels/workbook.xml.rels", data: workbookRels },
+    { name: "xl/styles.xml", data: styles },
+    ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: () => sheetXml(s, s.rows, strings) })),
+    // Last: the text of every sheet, collected as the sheets were written.
+    { name: "xl/sharedStrings.xml", data: () => (async function* () { yield strings.xml(); })() },
+  ];
+  return { entries, created, splits };
 }
