@@ -21,9 +21,41 @@ import type { ChurnBasis, Locale, Localized, ReturnsConvention, Row, Value } fro
 export interface AnalysisResult {
   scalars: Record<string, Value>;
   tables: Record<string, Row[]>;
+  /**
+   * Tables that stay in the engine (see EngineTable), by table name: `tables[name]` then holds
+   * only their head, and the runner streams the whole table from the engine into the outputs.
+   */
+  engineTables?: Record<string, EngineTable>;
   /** Messages for the reader (e.g. "no customers at the start of the period"). */
   notes?: string[];
 }
+
+/**
+ * A table too long to hold in JavaScript — one row per customer at a million customers — that
+ * stays in the engine: the analysis returns the query that gives it instead of its rows.
+ *
+ * - `sql` is a SELECT over the role tables, like a reduction, giving the whole table: the same
+ *   columns in the same order as `tables[name]`, with plain values (dates as ISO text), sorted
+ *   by an ORDER BY that breaks every tie (the outputs are deterministic).
+ * - `rowCount` is its number of rows, counted by a reduction of the analysis.
+ * - `tables[name]` holds the head: the query's first rows (at most `engineTableHead`, all of
+ *   them when the table is shorter), computed by a reduction with the same ORDER BY and a LIMIT.
+ *   Charts, KPIs and report tables read the head: a table cell may show its first rows (a
+ *   `limit:` up to the head's length, no `sort:`), and anything that needs more of a longer table
+ *   (a chart, a sort, a transform, the whole table in a cell) is refused with a located error.
+ * - The runner (runner/engine-tables.ts) runs `sql` once, right after the analysis, streaming it
+ *   in batches into a spool file (in the cache folder, or a temporary one): tables/<cell>.csv and
+ *   tables.xlsx are written from that file with the same cell formatting and formula
+ *   neutralisation as rows held in JavaScript. A cached result is used only while its spool
+ *   file exists; without it the analysis runs again.
+ */
+export interface EngineTable {
+  sql: string;
+  rowCount: number;
+}
+
+/** The most rows an engine table's head (`tables[name]`) holds. */
+export const engineTableHead = 1000;
 
 /** What the runner knows when it runs an analysis. */
 export interface AnalysisContext {

@@ -14,6 +14,12 @@ export interface Engine {
   /** Its SQL differences (data/dialects/). */
   readonly dialect: Dialect;
   query(sql: string): Promise<Row[]>;
+  /**
+   * A query's rows in batches of about `batchRows`, as the engine produces them (DuckDB's streamed
+   * chunks, a PostgreSQL cursor): the same plain values as `query`, never the whole result at
+   * once. Run nothing else on the engine until the iteration ends (or is left).
+   */
+  stream(sql: string, batchRows: number): AsyncIterable<Row[]>;
   /** Creates (or replaces) a table from plain rows; the column types are DuckDB type names
    * (VARCHAR, DATE, DOUBLE, BIGINT, INTEGER, BOOLEAN), which every engine maps to its own. */
   loadRows(name: string, columns: Record<string, string>, rows: Row[]): Promise<void>;
@@ -51,6 +57,26 @@ export async function createEngine(): Promise<Engine> {
         throw resourceError(e) ?? e;
       });
       return plainRows(reader, DuckDBTypeId);
+    },
+    async *stream(sql, batchRows) {
+      const result = await connection.stream(sql).catch((e: unknown) => {
+        throw resourceError(e) ?? e;
+      });
+      const names = result.columnNames();
+      const converters = names.map((_, c) => converter(result.columnTypeId(c), DuckDBTypeId));
+      let batch: Row[] = [];
+      for (;;) {
+        const chunk = await result.fetchChunk().catch((e: unknown) => {
+          throw resourceError(e) ?? e;
+        });
+        if (!chunk || chunk.rowCount === 0) break;
+        batch.push(...convertColumns(names, converters, chunk.getColumns(), chunk.rowCount));
+        if (batch.length >= batchRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
     },
     async loadRows(name, columns, rows) {
       const cols = Object.entries(columns);
@@ -93,12 +119,15 @@ export function quoteLiteral(value: string): string {
  */
 function plainRows(reader: DuckDBResultReader, ids: typeof TypeIds): Row[] {
   const names = reader.columnNames();
-  const columns = reader.getColumns();
-  const n = reader.currentRowCount;
+  return convertColumns(names, names.map((_, c) => converter(reader.columnTypeId(c), ids)), reader.getColumns(), reader.currentRowCount);
+}
+
+/** n rows from columns of DuckDB values, each column through its converter. */
+function convertColumns(names: string[], converters: ((v: unknown) => Value)[], columns: unknown[][], n: number): Row[] {
   const rows: Row[] = new Array(n);
   for (let r = 0; r < n; r++) rows[r] = {};
   for (let c = 0; c < names.length; c++) {
-    const name = names[c]!, values = columns[c]!, convert = converter(reader.columnTypeId(c), ids);
+    const name = names[c]!, values = columns[c]!, convert = converters[c]!;
     for (let r = 0; r < n; r++) rows[r]![name] = convert(values[r]);
   }
   return rows;

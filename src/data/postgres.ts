@@ -80,11 +80,28 @@ export async function createPostgresEngine(ref: ConnectionRef & { url: string })
       const result = await run(sql);
       // A multi-statement text returns one result per statement: the rows are the last one's.
       const last = Array.isArray(result) ? result[result.length - 1] : result;
-      return (last?.rows ?? []).map((r: Record<string, unknown>) => {
-        const o: Row = {};
-        for (const [k, v] of Object.entries(r)) o[k] = plain(v);
-        return o;
-      });
+      return (last?.rows ?? []).map(plainRow);
+    },
+    async *stream(sql, batchRows) {
+      // A cursor in a transaction of its own: the server keeps the result, the client holds one
+      // batch at a time. (The role tables are this session's temporary tables, so the same
+      // connection must read them.)
+      await run("BEGIN");
+      let open = true;
+      try {
+        await run(`DECLARE churnbook_stream NO SCROLL CURSOR FOR ${sql}`);
+        for (;;) {
+          const result = await run(`FETCH FORWARD ${Math.max(1, Math.floor(batchRows))} FROM churnbook_stream`);
+          if (!result.rows.length) break;
+          yield result.rows.map(plainRow);
+        }
+        await run("CLOSE churnbook_stream");
+        await run("COMMIT");
+        open = false;
+      } finally {
+        // Left early or failed: the transaction (and its cursor) goes.
+        if (open) await client.query("ROLLBACK").catch(() => {});
+      }
     },
     async loadRows(name, columns, rows) {
       const cols = Object.entries(columns);
@@ -107,6 +124,12 @@ export async function createPostgresEngine(ref: ConnectionRef & { url: string })
       void client.end().catch(() => {});
     },
   };
+}
+
+function plainRow(r: Record<string, unknown>): Row {
+  const o: Row = {};
+  for (const [k, v] of Object.entries(r)) o[k] = plain(v);
+  return o;
 }
 
 function plain(v: unknown): Value {

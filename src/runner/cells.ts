@@ -18,6 +18,7 @@ import { grainWords } from "../render/period-words.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
 import { msg } from "../locales/index.js";
 import type { Period } from "../util/period.js";
+import type { StreamedTable } from "./table-rows.js";
 
 export interface CellResult {
   analysis: Analysis;
@@ -25,6 +26,8 @@ export interface CellResult {
   result: AnalysisResult;
   /** The plan the result was computed with (analysis/types.ts): its chart and appendix text read it. */
   plan: unknown;
+  /** The result's engine tables, whole, read in batches from their spool files (runner/engine-tables.ts): what the outputs are written from. */
+  streamed?: Record<string, StreamedTable>;
 }
 export type ResultsById = Map<string, CellResult>;
 
@@ -68,7 +71,9 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
     case "table": {
       const r = need(results, cell.from);
       const tableName = cell.table ?? r.analysis.mainTable;
-      let rows = table(r, tableName, cell.from);
+      // An engine table's head suffices for its first rows, unsorted; more of it is refused (below).
+      const head = partialEngineTable(r, tableName) && cell.limit && cell.limit <= r.result.tables[tableName]!.length && !cell.sort;
+      let rows = head ? r.result.tables[tableName]! : table(r, tableName, cell.from);
       if (cell.sort) {
         const key = cell.sort.replace(/^-/, "");
         const dir = cell.sort.startsWith("-") ? -1 : 1;
@@ -90,7 +95,7 @@ export function buildCell(cell: ReportCell, results: ResultsById, scope: Scope):
       });
       const shown = cell.limit ? rows.slice(0, cell.limit) : rows;
       const blanks = missingColumnNotes(shown, columns, (k) => declaredMissingReason(r.analysis, tableName, k, scope.locale), scope.locale);
-      return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: rows.length, landscape: cell.landscape || columns.length > 8 }, [...blanks, ...takeNotes(results, [cell.from], scope)]);
+      return withNotes({ kind: "table", id: cell.id, title: cell.title, caption: cell.caption, columns, rows: shown.map((r) => pick(r, keys)), totalRows: r.result.engineTables?.[tableName]?.rowCount ?? rows.length, landscape: cell.landscape || columns.length > 8 }, [...blanks, ...takeNotes(results, [cell.from], scope)]);
     }
     case "pagebreak":
       return { kind: "pagebreak", id: cell.id };
@@ -184,7 +189,15 @@ export function markdownContext(results: ResultsById, scope: Scope): Record<stri
   for (const [id, r] of results) {
     // A declared scalar the result leaves out ("present only with some params or data") is a missing value, not a wrong name.
     const declared = Object.keys(r.analysis.outputs?.scalars ?? {}).filter((k) => !k.includes("<"));
-    ctx[id] = { ...Object.fromEntries(declared.map((k) => [k, null])), ...r.result.scalars, tables: r.result.tables, ...r.result.tables };
+    const tables: Record<string, unknown> = { ...r.result.tables };
+    const own: Record<string, unknown> = { ...Object.fromEntries(declared.map((k) => [k, null])), ...r.result.scalars, tables, ...r.result.tables };
+    // A template that reads a table left in the engine would see only its head: refused when read.
+    for (const name of Object.keys(r.result.tables).filter((n) => partialEngineTable(r, n))) {
+      const refuse = { get: () => refuseEngineTable(r, name, `markdown: {{${id}.${name}}}`), enumerable: true };
+      Object.defineProperty(tables, name, refuse);
+      Object.defineProperty(own, name, refuse);
+    }
+    ctx[id] = own;
   }
   return ctx;
 }
@@ -201,7 +214,26 @@ function table(r: CellResult, name: string, id: string): Row[] {
     const near = closeMatches(name, Object.keys(r.result.tables));
     throw new ChurnbookError("unknown-table", `analysis cell "${id}" (${r.analysis.id}) has no table "${name}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}tables: ${Object.keys(r.result.tables).join(", ")}` });
   }
+  refuseEngineTable(r, name, `analysis cell "${id}"`);
   return t;
+}
+
+/** An engine table (analysis/types.ts) longer than the head its result holds. */
+export function partialEngineTable(r: CellResult, name: string): boolean {
+  const t = r.result.engineTables?.[name];
+  return t !== undefined && t.rowCount > (r.result.tables[name]?.length ?? 0);
+}
+
+/**
+ * Refuses to use the whole of a table that stays in the engine: only its first rows are in
+ * JavaScript (the whole table goes to tables/*.csv and tables.xlsx).
+ */
+export function refuseEngineTable(r: CellResult, name: string, what: string): void {
+  if (!partialEngineTable(r, name)) return;
+  const head = r.result.tables[name]?.length ?? 0;
+  throw new ChurnbookError("engine-table", `${what}: table "${name}" (${r.analysis.id}) has ${r.result.engineTables![name]!.rowCount.toLocaleString("en-US")} rows and stays in the engine; only its first ${head.toLocaleString("en-US")} rows can be shown`, {
+    hint: `show its first rows with a table cell (limit: up to ${head}, no sort), or read the whole table in tables/${name === r.analysis.mainTable ? "<cell>" : `<cell>.${name}`}.csv`,
+  });
 }
 
 /** Resolves "<cell>.<scalar>" to a number (null when missing in the data, e.g. no previous period). */

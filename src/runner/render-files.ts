@@ -147,8 +147,10 @@ async function renderLoaded(report: Report, formats: ("html" | "pdf")[], options
   };
   const tables: XlsxTable[] = [];
   for (const [id, r] of run.results) {
-    for (const [name, rows] of Object.entries(r.result.tables)) {
+    for (const [name, head] of Object.entries(r.result.tables)) {
       const table = name === r.analysis.mainTable ? id : `${id}.${name}`;
+      // A table left in the engine is written whole, from its spool file (runner/engine-tables.ts).
+      const rows = r.streamed?.[name] ?? head;
       files[`tables/${table}.csv`] = timed(csvTime, (path) => writeCsv(path, rows));
       tables.push({ name: table, rows, formats: declaredTableFormats(r.analysis, name) });
     }

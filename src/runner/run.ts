@@ -21,6 +21,7 @@ import { ChurnbookError, isChurnbookError } from "../util/errors.js";
 import { parsePeriod, type Period } from "../util/period.js";
 import { buildCell, defaultView, takeNotes, type CellResult, type ResultsById } from "./cells.js";
 import { cacheKey, churnbookVersion, fileSha256, type CellCache } from "./cache.js";
+import { spooledTables, spoolEngineTables } from "./engine-tables.js";
 import { countTransfers, stopwatch, type Timing, type Transfer } from "./timing.js";
 import { runTransform, transformInputs, transformResult } from "./transform.js";
 import { roleLabel } from "../render/column-labels.js";
@@ -287,12 +288,20 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
           const key = cacheKey("analysis", version, analysis.id, p, { period, locale: ctx.locale, currency, churn: ctx.churn, returns: ctx.returns ?? "net", fields: ctx.fields }, sql, reads.map((r) => [r, dataKeys[r]]));
           run.key = key;
           let result = options.cache ? await cache.get<AnalysisResult>("analysis", key) : undefined;
+          // A cached result with engine tables only while their spool files are there (runner/engine-tables.ts).
+          let streamed = result?.engineTables ? await spooledTables(result, key, cache) : undefined;
+          if (streamed === null) result = undefined;
           run.cached = result !== undefined;
           if (!result) {
-            result = await runPlanned(countTransfers(await loadAll(), transfer), planned, shared);
+            const e = countTransfers(await loadAll(), transfer);
+            result = await runPlanned(e, planned, shared);
+            if (result.engineTables) {
+              await spoolEngineTables(e, result, key, cache);
+              streamed = await spooledTables(result, key, cache);
+            }
             await cache.put("analysis", key, result);
           }
-          const r: CellResult = { analysis, params: p, result, plan: planned.plan };
+          const r: CellResult = { analysis, params: p, result, plan: planned.plan, ...(streamed ? { streamed } : {}) };
           results.set(cell.id, r);
           analysisResults.push(r);
           keys.set(cell.id, key);

@@ -38,6 +38,9 @@ export function countTransfers(engine: Engine, tally: Transfer): Engine {
       tally.values += rows.length * (rows[0] ? Object.keys(rows[0]).length : 0);
       return rows;
     },
+    // An engine table's rows pass through in batches into its spool file (runner/engine-tables.ts),
+    // never held together: not a transfer.
+    stream: (sql, batchRows) => engine.stream(sql, batchRows),
     loadRows: (name, columns, rows) => engine.loadRows(name, columns, rows),
     close: () => engine.close(),
   };

@@ -17,7 +17,7 @@ import { typeOfValues } from "../analysis/outputs.js";
 import type { ReportCell } from "../definition/index.js";
 import { parseTransformAst, parseTransformExpression, type ExpressionNode, type TransformStep } from "../definition/transform.js";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
-import type { CellResult, ResultsById } from "./cells.js";
+import { refuseEngineTable, type CellResult, type ResultsById } from "./cells.js";
 
 type TransformCell = Extract<ReportCell, { kind: "transform" }>;
 
@@ -195,6 +195,8 @@ function inputTable(ref: string, results: ResultsById, what: string): Row[] {
     const near = closeMatches(table, Object.keys(r.result.tables));
     throw new ChurnbookError("unknown-table", `${what}: cell "${id}" has no table "${table}"`, { hint: `${near.length ? `did you mean "${near[0]}"? ` : ""}tables: ${Object.keys(r.result.tables).join(", ")}` });
   }
+  // A table left in the engine (a row per customer at scale) is not pulled into Arquero.
+  refuseEngineTable(r, table, what);
   return rows;
 }
 

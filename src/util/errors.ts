@@ -46,6 +46,7 @@ export const errorCodes = [
   "duplicate-role",
   "duplicated-file",
   "empty-file",
+  "engine-table",
   "file-access",
   "init-exists",
   "invalid-alert",
