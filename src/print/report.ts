@@ -1,17 +1,16 @@
-// A rendered report → PDF, with page numbers in its table of contents, in one print where
-// possible. Chromium supports no target-counter(), so a page number can only come from a
-// printed layout: the PDF's named destinations (one per in-document link target, see
-// pdf-dests.ts). render/ marks each number's slot with data-page-of="<anchor id>" and gives
-// it a fixed width, so the digits written into it move nothing. The HTML is loaded once; its
-// slots are filled with the pages the caller expects (the last print of the same contents)
-// and printed. The destinations then say where every anchor landed: when the expectation was
-// right — the usual case for a report printed before, and for a batch's clients after the
-// first — that print is the PDF. Otherwise the slots are corrected in the loaded page and it
-// prints again (a third time only if the pages still moved).
+// A rendered report → PDF, with page numbers in its table of contents, in one print. Chromium
+// supports no target-counter(), so render/ marks each number's slot with data-page-of="<anchor
+// id>" and gives it a fixed width (the digits written into it move nothing). The HTML is loaded
+// once; paginate.ts measures in the loaded page where every anchor will be printed, the slots are
+// filled with those pages, and the page is printed. The PDF's named destinations (pdf-dests.ts,
+// the browser's own pagination) then check every number: when one is off — a layout the
+// measurement cannot imitate — the slots are corrected in the loaded page and it prints again
+// (a third time only if the pages still moved).
 
 import { launchBrowser, type BrowserSession } from "./browser.js";
 import type { FontCoverage } from "./fonts.js";
 import { namedDestinationPages } from "./pdf-dests.js";
+import { predictPages } from "./paginate.js";
 import { loadPage, type PdfOptions } from "./pdf.js";
 
 /** How the report is printed: page size, running header and footer (render/ makes these from the document). */
@@ -22,8 +21,6 @@ export interface PrintReportOptions {
   session?: BrowserSession;
   fontCheck?: boolean | FontCoverage;
   timeoutMs?: number;
-  /** The page of each anchor as the caller expects it (e.g. from the last print of this report). */
-  expectedPages?: Record<string, number>;
 }
 
 export interface PrintedReport {
@@ -34,7 +31,7 @@ export interface PrintedReport {
   /** Page of each TOC entry, by anchor id. */
   tocPages: Record<string, number>;
   pageCount: number;
-  /** How many times the page was printed: 1 when the expected pages were right (or there are no slots). */
+  /** How many times the page was printed: 1 when the measured pages were right (or there are no slots). */
   prints: number;
 }
 
@@ -70,23 +67,30 @@ export async function printReport(html: string, setup: PrintSetup, options: Prin
   };
   const session = options.session ?? (await launchBrowser());
   try {
-    let tocPages = Object.fromEntries(ids.filter((id) => options.expectedPages?.[id] !== undefined).map((id) => [id, options.expectedPages![id]!]));
-    const loaded = await loadPage(ids.length ? fillPageRefs(html, tocPages) : html, session, { ...setup, fontCheck: options.fontCheck, timeoutMs: options.timeoutMs });
+    const loaded = await loadPage(fillPageRefs(html, {}), session, { ...setup, fontCheck: options.fontCheck, timeoutMs: options.timeoutMs });
     try {
       const warnings = [...loaded.warnings];
+      const fill = (pages: Record<string, number>) =>
+        loaded.page.evaluate((p: Record<string, number>) => {
+          for (const el of document.querySelectorAll("[data-page-of]")) el.textContent = String(p[el.getAttribute("data-page-of")!] ?? "");
+        }, pages);
+      // tocPages: the numbers in the slots.
+      let tocPages: Record<string, number> = {};
+      if (ids.length > 0) {
+        tocPages = (await predictPages(loaded.page, ids, setup)) ?? {};
+        await fill(tocPages);
+      }
       let pdf = await loaded.print();
       let prints = 1;
       if (ids.length > 0) {
-        // tocPages: the numbers in the slots. The slots' fixed width keeps the first correction final in practice.
+        // The slots' fixed width keeps the first correction final in practice.
         for (let landed = pagesOf(pdf); !samePages(landed, tocPages); landed = pagesOf(pdf)) {
           if (prints === 3) {
             warnings.push("table of contents: the pages still moved after 3 prints; some page numbers may be off by one");
             break;
           }
           tocPages = landed;
-          await loaded.page.evaluate((pages: Record<string, number>) => {
-            for (const el of document.querySelectorAll("[data-page-of]")) el.textContent = String(pages[el.getAttribute("data-page-of")!] ?? "");
-          }, tocPages);
+          await fill(tocPages);
           pdf = await loaded.print();
           prints++;
         }

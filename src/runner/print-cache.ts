@@ -2,9 +2,8 @@
 // of the document (its generation day, not the second: the cover shows the date), the templates
 // and the code (churnbookVersion fingerprints both), so an unchanged report is neither drawn nor
 // printed again. Within one process, charts are drawn once per (spec, data, size). The HTML is
-// rendered once and handed to print/, which prints it once when the table of contents' pages
-// are as expected: the pages of the last print with the same contents (in this process — a
-// batch's previous client — or in the cache), corrected by a second print when they moved.
+// rendered once and handed to print/, which prints it once (the table of contents' pages are
+// measured in the loaded page before printing, see print/paginate.ts).
 
 import type { ChartResult } from "../charts/index.js";
 import type { ReportDocument } from "../render/document.js";
@@ -63,7 +62,7 @@ export interface CachedPdf {
   warnings: string[];
   pageCount: number;
   cached: boolean;
-  /** Times the browser printed it: 0 from the cache, 1 when the expected pages were right. */
+  /** Times the browser printed it: 0 from the cache, 1 when the measured pages were right. */
   prints: number;
 }
 
@@ -75,9 +74,6 @@ export interface PrintCachedOptions {
   html?: string;
 }
 
-/** Table-of-contents pages of the last print, by the contents' shape (the next print's expectation). */
-const lastPages = new Map<string, Record<string, number>>();
-
 /** The report's PDF (and printed HTML), from the cache when the document is unchanged. */
 export async function printCached(doc: ReportDocument, options: PrintCachedOptions = {}): Promise<CachedPdf> {
   const { cache, session } = options;
@@ -88,19 +84,11 @@ export async function printCached(doc: ReportDocument, options: PrintCachedOptio
     if (meta && pdf) return { ...meta, pdf, cached: true, prints: 0 };
   }
   const html = options.html ?? (await renderHtmlCached(doc, cache)).html;
-  const [{ printReport, pageRefIds }, { printSetup }] = await Promise.all([import("../print/index.js"), import("../render/index.js")]);
-  const setup = printSetup(doc);
-  // Same entries, language and page size: most likely the same pages (a wrong guess costs one more print).
-  const shape = cacheKey("toc-pages", setup.size, setup.landscape, doc.locale, pageRefIds(html));
-  const expectedPages = lastPages.get(shape) ?? (cache ? await cache.get<Record<string, number>>("print", shape) : undefined);
-  const printed = await printReport(html, setup, { session: await session, expectedPages });
-  lastPages.delete(shape);
-  lastPages.set(shape, printed.tocPages);
-  if (lastPages.size > 100) lastPages.delete(lastPages.keys().next().value!);
+  const [{ printReport }, { printSetup }] = await Promise.all([import("../print/index.js"), import("../render/index.js")]);
+  const printed = await printReport(html, printSetup(doc), { session: await session });
   if (key) {
     await cache!.putBytes("print", key, printed.pdf);
     await cache!.put("print", key, { html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount });
-    await cache!.put("print", shape, printed.tocPages);
   }
   return { pdf: printed.pdf, html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount, cached: false, prints: printed.prints };
 }
