@@ -12,6 +12,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type Handlebars from "handlebars";
 import type { Locale, Row } from "../core/vocabulary.js";
 import { renderChart, type ChartResult } from "../charts/index.js";
 import { ChurnbookError } from "../util/errors.js";
@@ -22,6 +23,16 @@ import { label } from "./labels.js";
 import { findingText } from "./findings.js";
 import { msg } from "../locales/index.js";
 import { renderMarkdown } from "./markdown.js";
+import { templates as precompiled } from "./templates-compiled.js";
+
+/** How the report templates are compiled (at run time, or by the build: render/precompile.ts). */
+export const templateCompileOptions = { strict: false } as const;
+
+/** The precompiled template for `key` when it was compiled from this very source by this Handlebars. */
+function precompiledTemplate(hb: typeof Handlebars, key: string, source: string): HandlebarsTemplateDelegate | undefined {
+  const t = precompiled?.[key];
+  return t && t.source === source && t.version === hb.VERSION ? hb.template(t.spec) : undefined;
+}
 
 /** Heading of the note box after a cell whose analysis left notes (see runner/cells.ts). */
 const notesHeading: Record<Locale, string> = { "zh-CN": "分析说明", "en-US": "Notes on this result" };
@@ -327,8 +338,9 @@ export function renderReport(doc: ReportDocument, options: RenderOptions = {}): 
   };
 
   const hb = createHandlebars({ locale, currency });
-  for (const [name, source] of Object.entries(templates.partials)) hb.registerPartial(name, source);
+  for (const [name, source] of Object.entries(templates.partials)) hb.registerPartial(name, precompiledTemplate(hb, `partial:${name}`, source) ?? source);
   hb.registerPartial("theme", theme);
-  const html = hb.compile(templates.layout, { strict: false })(view);
+  const layout = precompiledTemplate(hb, "layout", templates.layout) ?? hb.compile(templates.layout, templateCompileOptions);
+  const html = layout(view);
   return { html, warnings: [...new Set(warnings)], toc };
 }
