@@ -2,7 +2,7 @@
 // the TypeScript sources otherwise (scripts/dist-stamp.mjs decides; test/build-dist.setup.ts builds).
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -67,5 +67,18 @@ describe("bin/churnbook.js", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`entry file://${join(root, "dist/cli/main.js")}`);
     expect(r.stderr).not.toContain("/src/cli/main.ts");
+  });
+
+  // The CLI is one bundle (scripts/build.mjs); each bundled module keeps the import.meta.url of its
+  // own file, so what packages find beside themselves is still found from any folder.
+  it("finds what bundled packages read beside them: yargs' translations and the package's version", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "churnbook-cwd-"));
+    const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [join(root, "bin/churnbook.js"), ...args], { cwd, encoding: "utf8", env: { ...process.env, TZ: "UTC", ...env } });
+    const zh = run(["--help"], { LANG: "zh_CN.UTF-8", LC_ALL: "", LC_MESSAGES: "" });
+    expect(zh.status).toBe(0);
+    expect(zh.stdout).toContain("显示帮助信息");
+    const version = run(["--version"]);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version);
+    rmSync(cwd, { recursive: true, force: true });
   });
 });
