@@ -212,20 +212,22 @@ function churnedValueSql({ p, ctx, period, periods }: Plan): Record<string, stri
       FROM sp WHERE ${activeAt("sp", per.start)}`)
     .join("\nUNION ALL\n");
   const rank = (share: number) => `GREATEST(1, CAST(CEIL(${share} * n - 1e-9) AS BIGINT))`;
-  const lostMrr = subsBasis ? valueBefore("tiered.customer_id", "tiered.spell_end") : `${valueBefore("tiered.customer_id", "tiered.spell_end")} / 12`;
-  // The base, its values and tiers of the given periods (ranks and thresholds are per period).
-  const head = (pers: Period[]) => `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
-    base AS (${base(pers)}),
+  const lostMrr = (alias: string) => (subsBasis ? valueBefore(`${alias}.customer_id`, `${alias}.spell_end`) : `${valueBefore(`${alias}.customer_id`, `${alias}.spell_end`)} / 12`);
+  // The base, its values and tiers of the trend's periods (ranks and thresholds are per period).
+  // A customer is in a period's base once (one spell at most is active at a boundary), so
+  // (value DESC, customer_id) orders a base totally and the rank from the bottom, by (value ASC,
+  // customer_id DESC), is n + 1 − the rank from the top: one sort, not two.
+  const head = `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
+    base AS (${base(periods)}),
     bv AS (SELECT base.*, ${valueBefore("base.customer_id", "base.ps")} AS value FROM base),
     ranked AS (
       SELECT bv.*, COUNT(*) OVER (PARTITION BY period_start) AS n,
-        ROW_NUMBER() OVER (PARTITION BY period_start ORDER BY value DESC, customer_id) AS rk_desc,
-        ROW_NUMBER() OVER (PARTITION BY period_start ORDER BY value ASC, customer_id DESC) AS rk_asc
+        ROW_NUMBER() OVER (PARTITION BY period_start ORDER BY value DESC, customer_id) AS rk_desc
       FROM bv
     ),
     thr AS (
       SELECT period_start, MAX(CASE WHEN rk_desc = ${rank(p.top_share)} THEN value END) AS high_threshold,
-        MAX(CASE WHEN rk_asc = ${rank(p.bottom_share)} THEN value END) AS low_threshold
+        MAX(CASE WHEN n + 1 - rk_desc = ${rank(p.bottom_share)} THEN value END) AS low_threshold
       FROM ranked GROUP BY period_start
     ),
     tiered AS (
@@ -233,27 +235,30 @@ function churnedValueSql({ p, ctx, period, periods }: Plan): Record<string, stri
         CASE WHEN r.value >= thr.high_threshold THEN 'high' WHEN r.value <= thr.low_threshold THEN 'low' ELSE 'middle' END AS tier
       FROM ranked r JOIN thr USING (period_start)
     ),
-    lost AS (SELECT tiered.*, ${lostMrr} AS lost_mrr FROM tiered WHERE churned)`;
+    lost AS (SELECT tiered.*, ${lostMrr("tiered")} AS lost_mrr FROM tiered WHERE churned)`;
 
   const events = (ctx.fields.churn_events ?? []).includes("reason");
   const names = (ctx.fields.customers ?? []).includes("name");
   const cur = period;
   return {
-    tiers: `${head(periods)}
+    tiers: `${head}
       SELECT t.period_start, t.tier, CAST(COUNT(*) AS INTEGER) AS base_customers, SUM(t.value) AS base_value,
         CAST(SUM(CASE WHEN t.churned THEN 1 ELSE 0 END) AS INTEGER) AS churned_customers,
         COALESCE((SELECT SUM(l.lost_mrr) FROM lost l WHERE l.period_start = t.period_start AND l.tier = t.tier), 0) AS lost_mrr,
         MAX(t.high_threshold) AS high_threshold, MAX(t.low_threshold) AS low_threshold
       FROM tiered t GROUP BY t.period_start, t.tier ORDER BY t.period_start, t.tier`,
-    // Only the report period's customers: its tiers alone, not every trend period's again.
-    lost: `${head(periods.filter((per) => per.start === cur.start))},
+    // The report period's churned customers with their value at the start: only they, not the
+    // whole base ranked again (compute places them in the tiers by the thresholds of `tiers`).
+    lost: `WITH sp AS (SELECT * FROM ${spellsSql(ctx)} AS spells),
+      churned AS (SELECT sp.customer_id, sp.end_date AS spell_end FROM sp
+        WHERE ${activeAt("sp", cur.start)} AND sp.end_date IS NOT NULL AND sp.end_date < ${date(cur.end)} AND ${known}),
+      lost AS (SELECT churned.*, ${valueBefore("churned.customer_id", date(cur.start))} AS value, ${lostMrr("churned")} AS lost_mrr FROM churned),
       first AS (SELECT customer_id, start_date AS acquired FROM sp WHERE spell_no = 1)
       SELECT l.customer_id,
         ${names ? `(SELECT MIN(CAST(c.name AS VARCHAR)) FROM customers c WHERE c.customer_id = l.customer_id)` : "CAST(NULL AS VARCHAR)"} AS name,
-        l.tier, l.value, l.lost_mrr, l.spell_end AS churn_date, CAST(${d.dateDiff("day", "f.acquired", "l.spell_end")} AS INTEGER) AS tenure_days,
+        l.value, l.lost_mrr, l.spell_end AS churn_date, CAST(${d.dateDiff("day", "f.acquired", "l.spell_end")} AS INTEGER) AS tenure_days,
         ${events ? `(SELECT CAST(e.reason AS VARCHAR) FROM churn_events e WHERE e.customer_id = l.customer_id AND e.date >= ${date(cur.start)} AND e.date < ${date(cur.end)} AND e.reason IS NOT NULL ORDER BY e.date DESC, CAST(e.reason AS VARCHAR) LIMIT 1)` : "CAST(NULL AS VARCHAR)"} AS reason
       FROM lost l JOIN first f USING (customer_id)
-      WHERE l.period_start = ${quoteLiteral(cur.start)}
       ORDER BY l.lost_mrr DESC, l.customer_id
       LIMIT ${Math.floor(p.top)}`,
     dropped: droppedRowsSql(ctx, cur, { includeFree: true }),
@@ -262,6 +267,13 @@ function churnedValueSql({ p, ctx, period, periods }: Plan): Record<string, stri
       WHERE sp.start_date >= ${date(cur.start)} AND sp.end_date IS NOT NULL AND sp.end_date < ${date(cur.end)}
         AND NOT ${activeAt("sp", cur.start)} AND ${known}`,
   };
+}
+
+/** A base customer's tier by its value at the start and the period's thresholds: the rule of the
+ * `tiered` SQL above (high when value ≥ the high threshold, else low when ≤ the low one, else
+ * middle; a missing threshold places no one). */
+function tierOf(value: number, th: { high: number | null; low: number | null }): Tier {
+  return th.high !== null && value >= th.high ? "high" : th.low !== null && value <= th.low ? "low" : "middle";
 }
 
 interface TierAgg {
@@ -324,19 +336,23 @@ function valueTables(data: Record<string, Row[]>, { p, ctx, period, periods }: P
       high_threshold: thresholds.get(per.start)?.high ?? null,
     };
   });
-  const lostCustomers: Row[] = (data.lost ?? []).map((r) => ({
-    customer_id: r.customer_id as string,
-    name: (r.name as string | null) ?? null,
-    tier: r.tier as string,
-    tier_label: tiers.includes(r.tier as Tier) ? tierLabel(r.tier as Tier, p, L) : (r.tier as string),
-    value_at_start: Number(r.value),
-    mrr: Number(r.lost_mrr),
-    annual_revenue: 12 * Number(r.lost_mrr),
-    tenure_months: r.tenure_days === null ? null : Math.round((Number(r.tenure_days) / daysPerMonth) * 10) / 10,
-    churn_date: r.churn_date as string,
-    reason: (r.reason as string | null) ?? null,
-    reason_label: reasonLabel(r.reason, L),
-  }));
+  const curThresholds = thresholds.get(cur.start) ?? { high: null, low: null };
+  const lostCustomers: Row[] = (data.lost ?? []).map((r) => {
+    const tier = tierOf(Number(r.value), curThresholds);
+    return {
+      customer_id: r.customer_id as string,
+      name: (r.name as string | null) ?? null,
+      tier,
+      tier_label: tierLabel(tier, p, L),
+      value_at_start: Number(r.value),
+      mrr: Number(r.lost_mrr),
+      annual_revenue: 12 * Number(r.lost_mrr),
+      tenure_months: r.tenure_days === null ? null : Math.round((Number(r.tenure_days) / daysPerMonth) * 10) / 10,
+      churn_date: r.churn_date as string,
+      reason: (r.reason as string | null) ?? null,
+      reason_label: reasonLabel(r.reason, L),
+    };
+  });
 
   // Rows the spells never see (zero-length or inverted subscriptions, missing ids or dates).
   const notes: string[] = droppedNotes(data.dropped?.[0], cur.label, L);
