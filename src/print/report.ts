@@ -21,6 +21,8 @@ export interface PrintReportOptions {
   session?: BrowserSession;
   fontCheck?: boolean | FontCoverage;
   timeoutMs?: number;
+  /** The day (YYYY-MM-DD) written as the PDF's creation and modification date; default: the time of printing. */
+  date?: string;
 }
 
 export interface PrintedReport {
@@ -52,6 +54,18 @@ export function fillPageRefs(html: string, pages: Record<string, number>): strin
 function samePages(a: Record<string, number>, b: Record<string, number>): boolean {
   const ka = Object.keys(a), kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The PDF with the day as its creation and modification date (Chromium writes the second it
+ * printed, so two prints of one report would differ there and nowhere else). Only the 14 digits
+ * change: no byte offset moves.
+ */
+export function datePdf(pdf: Uint8Array, day: string): Uint8Array {
+  if (!/^\d{4}-\d\d-\d\d$/.test(day)) return pdf;
+  const digits = `${day.replace(/-/g, "")}000000`;
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString("latin1");
+  return new Uint8Array(Buffer.from(text.replace(/(\/(?:CreationDate|ModDate)\s*\(D:)\d{14}/g, (_, key: string) => key + digits), "latin1"));
 }
 
 function countPages(pdf: Uint8Array): number {
@@ -97,6 +111,7 @@ export async function printReport(html: string, setup: PrintSetup, options: Prin
         const missing = ids.filter((id) => !(id in tocPages));
         if (missing.length) warnings.push(`table of contents: no page number for ${missing.join(", ")}`);
       }
+      if (options.date) pdf = datePdf(pdf, options.date);
       return { pdf, html: ids.length ? fillPageRefs(html, tocPages) : html, warnings: [...new Set(warnings)], tocPages, pageCount: countPages(pdf), prints };
     } finally {
       await loaded.close();

@@ -85,7 +85,8 @@ export async function printCached(doc: ReportDocument, options: PrintCachedOptio
   }
   const html = options.html ?? (await renderHtmlCached(doc, cache)).html;
   const [{ printReport }, { printSetup }] = await Promise.all([import("../print/index.js"), import("../render/index.js")]);
-  const printed = await printReport(html, printSetup(doc), { session: await session });
+  // Dated by the document's day, like its cache key: the same report prints the same bytes.
+  const printed = await printReport(html, printSetup(doc), { session: await session, date: printable(doc).generatedAt });
   if (key) {
     await cache!.putBytes("print", key, printed.pdf);
     await cache!.put("print", key, { html: printed.html, warnings: printed.warnings, pageCount: printed.pageCount });

@@ -33,6 +33,11 @@ describe("printCached", () => {
     expect(first.prints).toBe(1);
     const next = await printCached(other, { session });
     expect(next.prints).toBe(1);
+    // Printed again more than a second later: the same bytes (dated by the document's day, not the clock).
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await printCached(doc, { session });
+    expect(Buffer.from(again.pdf).equals(Buffer.from(first.pdf))).toBe(true);
+    expect(Buffer.from(first.pdf).toString("latin1")).toContain(`/CreationDate (D:${doc.generatedAt.slice(0, 10).replace(/-/g, "")}000000`);
     const pages = namedDestinationPages(next.pdf);
     expect(pages.get("appendix-title")).toBeGreaterThan(2);
     expect(next.html).toContain(`data-page-of="appendix-title">${pages.get("appendix-title")}</span>`);
