@@ -101,15 +101,55 @@ export function sigmoidSql(z: string): string {
   return `CASE WHEN ${z} >= 0 THEN 1 / (1 + exp(-${z})) ELSE exp(${z}) / (1 + exp(${z})) END`;
 }
 
+/** Columns of the top reasons `probabilitySql` adds (logistic): reason_k, reason_k_value, reason_k_contribution. */
+export const reasonSlots = [1, 2, 3] as const;
+
 /**
  * `SELECT` of the `keep` columns of `relation` (a table or a parenthesised query with the model's
- * feature columns) and `probability`, the model's churn probability of each row.
+ * feature columns) and `probability`, the model's churn probability of each row. With `reasons`
+ * (logistic models only), also the three top reasons of pipeline.ts `reasonPicker`: per source
+ * column the sum of its features' contributions β_std·(x − mean)/sd (0 where sd = 0), added in
+ * feature order from 0; the columns whose sum exceeds 1e-12, largest first, ties by the rank of
+ * the column's name (localeCompare, then first appearance) — reason_k (the column),
+ * reason_k_value (its raw value as text) and reason_k_contribution, null past the last reason.
  */
-export function probabilitySql(model: Trained, enc: Encoder, types: Record<string, ValueType>, relation: string, keep: readonly string[], dl: Dialect): string {
+export function probabilitySql(model: Trained, enc: Encoder, types: Record<string, ValueType>, relation: string, keep: readonly string[], dl: Dialect, reasons = false): string {
+  if (reasons && !model.logistic) throw new Error("reasons in SQL are written for logistic models only");
   const x = encodedSql(enc, types, dl);
   const names = x.map((_, j) => `__x${j}`);
   const cols = (alias: string) => keep.map((c) => `${alias}.${quoteIdent(c)}`);
   const encoded = `SELECT ${[...cols("f"), ...x.map((e, j) => `${e} AS ${names[j]}`)].join(", ")} FROM ${relation} f`;
-  const z = `SELECT ${[...cols("e"), `${logOddsSql(model, names.map((n) => `e.${n}`), dl)} AS __z`].join(", ")} FROM (${encoded}) e`;
-  return `SELECT ${[...cols("s"), `${sigmoidSql("s.__z")} AS probability`].join(", ")} FROM (${z}) s`;
+  // Source columns in order of first appearance, and the rank of their names (reasonPicker's ties).
+  const columns: string[] = [];
+  for (const f of enc.features) if (!columns.includes(f.column)) columns.push(f.column);
+  const rank = columns.map((_, c) => c).sort((a, b) => columns[a]!.localeCompare(columns[b]!) || a - b);
+  const rankOf = new Map(rank.map((c, r) => [c, r]));
+  const sums = !reasons
+    ? []
+    : columns.map((column, c) => {
+        const m = model.logistic!;
+        let sum = doubleSql(0, dl);
+        enc.features.forEach((f, j) => {
+          if (f.column !== column) return;
+          const term = m.sd[j]! > 0 ? `(${doubleSql(m.betaStd[j + 1]!, dl)} * (e.${names[j]} - ${doubleSql(m.mean[j]!, dl)})) / ${doubleSql(m.sd[j]!, dl)}` : doubleSql(0, dl);
+          sum = `${sum} + ${term}`;
+        });
+        return `${sum} AS __s${c}`;
+      });
+  const z = `SELECT ${[...cols("e"), `${logOddsSql(model, names.map((n) => `e.${n}`), dl)} AS __z`, ...sums].join(", ")} FROM (${encoded}) e`;
+  if (!reasons) return `SELECT ${[...cols("s"), `${sigmoidSql("s.__z")} AS probability`].join(", ")} FROM (${z}) s`;
+  // Each column's place among the positive sums (1 = the largest).
+  const tiny = doubleSql(1e-12, dl);
+  const place = columns.map((_, c) => {
+    const beaten = columns.flatMap((_, d) => (d === c ? [] : [`CASE WHEN s.__s${d} > ${tiny} AND (s.__s${d} > s.__s${c} OR (s.__s${d} = s.__s${c} AND ${rankOf.get(d)! < rankOf.get(c)! ? "TRUE" : "FALSE"})) THEN 1 ELSE 0 END`]));
+    return `${["1", ...beaten].join(" + ")} AS __r${c}`;
+  });
+  const ranked = `SELECT s.*, ${place.join(", ") || "1 AS __r"} FROM (${z}) s`;
+  const pick = (k: number, value: (c: number) => string) => `CASE ${columns.map((_, c) => `WHEN r.__s${c} > ${tiny} AND r.__r${c} = ${k} THEN ${value(c)}`).join(" ")} END`;
+  const slots = reasonSlots.flatMap((k) =>
+    columns.length === 0
+      ? [`CAST(NULL AS VARCHAR) AS reason_${k}`, `CAST(NULL AS VARCHAR) AS reason_${k}_value`, `CAST(NULL AS ${dl.types.number}) AS reason_${k}_contribution`]
+      : [`${pick(k, (c) => quoteLiteral(columns[c]!))} AS reason_${k}`, `${pick(k, (c) => `CAST(r.${quoteIdent(columns[c]!)} AS VARCHAR)`)} AS reason_${k}_value`, `${pick(k, (c) => `r.__s${c}`)} AS reason_${k}_contribution`],
+  );
+  return `SELECT ${[...cols("r"), `${sigmoidSql("r.__z")} AS probability`, ...slots].join(", ")} FROM (${ranked}) r`;
 }

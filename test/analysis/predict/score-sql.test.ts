@@ -9,8 +9,8 @@ import { createEngine, type Engine } from "../../../src/data/engine.js";
 import { createPostgresEngine } from "../../../src/data/postgres.js";
 import { duckdb, postgres, type Dialect } from "../../../src/data/dialects/index.js";
 import { encodeRows, fitEncoder, type Encoder } from "../../../src/analysis/predict/encode.js";
-import { defaultModelOptions, train, type Trained } from "../../../src/analysis/predict/pipeline.js";
-import { encodedSql, probabilitySql, valueTypes } from "../../../src/analysis/predict/score-sql.js";
+import { defaultModelOptions, reasonPicker, train, type Trained } from "../../../src/analysis/predict/pipeline.js";
+import { encodedSql, probabilitySql, reasonSlots, valueTypes } from "../../../src/analysis/predict/score-sql.js";
 import type { Row } from "../../../src/analysis/types.js";
 import { rng } from "./fixtures.js";
 import { startPostgres, type PgServer } from "../../helpers/postgres.js";
@@ -82,6 +82,25 @@ async function check(engine: Engine, dl: Dialect): Promise<void> {
       worst = Math.max(worst, Math.abs((row.probability as number) - want[i]!) / want[i]!);
     });
     expect(worst).toBeLessThan(1e-12);
+    if (kind === "logistic") {
+      // The top reasons in SQL: the same columns, order and sums as reasonPicker, and the raw value.
+      const pick = reasonPicker(model, enc, "en-US");
+      const withReasons = await engine.query(`SELECT * FROM (${probabilitySql(model, enc, vt, scoreSet.relation, ["id", ...columns], dl, true)}) s ORDER BY id`);
+      let shown = 0;
+      withReasons.forEach((row, i) => {
+        const js = pick(x, i, scoreSet.rows[i]!);
+        const got = reasonSlots.map((k) => [row[`reason_${k}`], row[`reason_${k}_contribution`], row[`reason_${k}_value`]]).filter(([c]) => c !== null);
+        const raw = (c: string) => scoreSet.rows[i]![c] ?? null;
+        expect([row.id, got.map(([c, v]) => [c, v])]).toEqual([row.id, js.map((r) => [r.column, r.contribution])]);
+        // The value as text reads back as the value JavaScript has (numbers, booleans as true/false, text).
+        for (const [c, , t] of got) {
+          const v = raw(c as string);
+          expect(t === null ? null : vt[c as string] === "number" ? Number(t) : t).toEqual(v === null ? null : vt[c as string] === "number" ? v : String(v));
+        }
+        shown += got.length;
+      });
+      expect(shown).toBeGreaterThan(scoreSet.rows.length);
+    }
     // The probabilities spread (a model that scores everyone alike would test little).
     expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(0.2);
   }
