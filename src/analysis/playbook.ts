@@ -1,9 +1,11 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { defineAnalysis, runContext, type AnalysisContext, type Row } from "./types.js";
-import { numberOrNull } from "./predict/pipeline.js";
-import { actionLabel, defaultRules, matchRule, median, parseRules, ruleFacts } from "./predict/rules.js";
-import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
+import { actionLabel, defaultRules, matchRule, parseRules, ruleColumns, ruleFacts } from "./predict/rules.js";
+import { churnModel, churnModelNeed, churnModelOf, scoredRows, scoredSql, scoringNeeds, scoringProperties, valueClassLabel } from "./predict/scoring.js";
+import { doubleSql, numberSql } from "./predict/score-sql.js";
+import { quoteIdent } from "../data/engine.js";
+import { dialectOf } from "../data/dialects/index.js";
 import { msg } from "../locales/index.js";
 
 export const playbookParams = Type.Object({
@@ -44,11 +46,32 @@ export const playbook = defineAnalysis({
   },
   // The scored base comes from the run's churn model, trained once for every cell that asks.
   products: ({ model }) => ({ [churnModel.id]: model }),
-  compute(_data, { params, ctx, rules }, products) {
+  // From the scored base in the engine: its size, the middle usage values (the median's one or
+  // two), and the at-risk customers in rank order with the facts the rules test (the
+  // assignments table shows every one of them).
+  productReductions({ params, ctx }, products) {
+    const { base } = churnModelOf(products);
+    if (!base) return {};
+    const dl = dialectOf(ctx);
+    const out: Record<string, string> = {
+      count: `SELECT COUNT(*) AS n FROM ${quoteIdent(base.table)}`,
+      atRisk: scoredSql(base, { where: `probability >= ${doubleSql(params.min_probability, dl)}`, features: ruleColumns }),
+    };
+    if (base.columns.includes("usage_30d")) {
+      const u = numberSql("f:usage_30d", base.types.usage_30d ?? "number", dl);
+      out.usage = `SELECT u FROM (SELECT u, ROW_NUMBER() OVER (ORDER BY u) AS k, COUNT(*) OVER () AS m FROM (SELECT ${u} AS u FROM ${quoteIdent(base.table)}) a WHERE u IS NOT NULL) b
+        WHERE k BETWEEN m / 2.0 AND m / 2.0 + 1 ORDER BY k`;
+    }
+    return out;
+  },
+  compute(data, { params, ctx, rules }, products) {
     const L = ctx.locale;
     const res = churnModelOf(products);
-    const usageMedian = median(res.scored.map((s) => numberOrNull(s.row.usage_30d)));
-    const atRisk = res.scored.filter((s) => s.probability >= params.min_probability).sort(byValueAtRisk);
+    // median(): the middle value, or the mean of the two middle values.
+    const middle = (data.usage ?? []).map((r) => r.u as number);
+    const usageMedian = middle.length === 0 ? null : middle.length === 1 ? middle[0]! : (middle[0]! + middle[1]!) / 2;
+    const atRisk = res.base ? scoredRows(data.atRisk ?? [], res.base, L) : [];
+    const scoredCustomers = Number(data.count?.[0]?.n ?? 0);
     const assignments: Row[] = atRisk.map((s) => {
       const k = matchRule(rules, ruleFacts(s, usageMedian));
       const action = k < 0 ? "(no rule)" : rules[k]!.action;
@@ -85,7 +108,7 @@ export const playbook = defineAnalysis({
     return {
       scalars: {
         at_risk_customers: assignments.length,
-        scored_customers: res.scored.length,
+        scored_customers: scoredCustomers,
         min_probability: params.min_probability,
         expected_churners: assignments.reduce((a, r) => a + (r.probability as number), 0),
         value_at_risk: assignments.reduce((a, r) => a + ((r.value_at_risk as number | null) ?? 0), 0),

@@ -2,7 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { ChartSpec } from "../charts/spec.js";
 import { defineAnalysis, runContext, type AnalysisContext, type ColumnDecl, type Locale, type Row } from "./types.js";
 import { msg } from "../locales/index.js";
-import { byValueAtRisk, churnModel, churnModelNeed, churnModelOf, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
+import { churnModel, churnModelNeed, churnModelOf, scoredRows, scoredSql, scoringNeeds, scoringProperties, valueClasses, valueClassLabel, type Scored } from "./predict/scoring.js";
 
 export const riskListParams = Type.Object({
   top: Type.Integer({ default: 20, minimum: 1, description: "Customers shown in the report (the main table holds every scored customer)" }),
@@ -74,12 +74,18 @@ export const riskList = defineAnalysis({
   reductions() {
     return {};
   },
-  // The scored base comes from the run's churn model, trained once for every cell that asks.
+  // The scored base comes from the run's churn model, trained once for every cell that asks; it
+  // lives in the engine, already ranked. The full list still comes back here (the main table is
+  // written to risk.csv and tables.xlsx from these rows), with only the columns it shows.
   products: ({ model }) => ({ [churnModel.id]: model }),
-  compute(_data, { params, ctx }, products) {
+  productReductions(_plan, products): Record<string, string> {
+    const { base } = churnModelOf(products);
+    return base ? { list: scoredSql(base, { features: ["current_plan", "plan"] }) } : {};
+  },
+  compute(data, { params, ctx }, products) {
     const L = ctx.locale;
     const res = churnModelOf(products);
-    const sorted = [...res.scored].sort(byValueAtRisk);
+    const sorted = res.base ? scoredRows(data.list ?? [], res.base, L) : [];
     const rows = sorted.map((s, i) => riskRow(s, i + 1, L));
     const top = rows.slice(0, params.top);
     const sum = (xs: Row[], k: string) => xs.reduce((a, r) => a + (typeof r[k] === "number" ? (r[k] as number) : 0), 0);

@@ -2,7 +2,7 @@
 // the roles and fields it needs, and its params), send its SQL reductions to the engine, then
 // call its pure `compute` with the same plan. The result is checked to be plain data.
 
-import type { Engine } from "../data/engine.js";
+import { quoteIdent, type Engine } from "../data/engine.js";
 import { ChurnbookError } from "../util/errors.js";
 import { isParamNeed, type Analysis, type AnalysisContext, type AnalysisInfo, type AnalysisResult, type Locale, type Localized, type ParamNeed, type ProductNeed, type RoleNeed, type Row, type Value } from "./types.js";
 import { msg } from "../locales/index.js";
@@ -99,10 +99,17 @@ export async function runPlanned(engine: Engine, cell: Planned, shared: RunShare
     const reductions = need.product.reductions(q, ctx);
     // The context too: its locale and currency reach texts and money signs, not the SQL.
     const key = JSON.stringify([need.product.id, q, reductions, ctx]);
-    if (!shared.products.has(key)) shared.products.set(key, need.product.compute(await fetch(reductions), q, ctx));
+    if (!shared.products.has(key)) {
+      const value = need.product.compute(await fetch(reductions), q, ctx);
+      for (const [table, select] of Object.entries(need.product.tables?.(value, q, ctx) ?? {})) {
+        for (const statement of engine.dialect.createTemp(quoteIdent(table), select)) await engine.query(statement);
+      }
+      shared.products.set(key, value);
+    }
     products[name] = shared.products.get(key);
   }
-  return plainResult(analysis.compute(await fetch(analysis.reductions(plan)), plan, products));
+  const reductions = { ...analysis.reductions(plan), ...analysis.productReductions?.(plan, products) };
+  return plainResult(analysis.compute(await fetch(reductions), plan, products));
 }
 
 /** Every SQL text a planned cell sends: its own reductions and its products'. */

@@ -143,6 +143,12 @@ export interface Product<Q = any, T = unknown> {
   reductions(params: Q, ctx: AnalysisContext): Record<string, string>;
   compute(data: Record<string, Row[]>, params: Q, ctx: AnalysisContext): T;
   /**
+   * Tables the product leaves in the engine for the analyses that use it (name → the SELECT that
+   * fills it): the runner creates them as the session's temporary tables right after compute, so
+   * that per-customer results stay in the engine and the analyses query only what they show.
+   */
+  tables?(value: T, params: Q, ctx: AnalysisContext): Record<string, string>;
+  /**
    * Params that serve two needs with one computation (e.g. the union of two period lists), or
    * null when they cannot share one. The runner merges a run's needs ahead of its cells, so a
    * product asked for by several cells is computed once, for all of them.
@@ -212,6 +218,9 @@ export interface Analysis<P = any, L = any> extends AnalysisInfo {
   reductions(plan: L): Record<string, string>;
   /** Computed products the analysis uses, by name (see Product); their values reach compute. */
   products?(plan: L): Record<string, ProductNeed>;
+  /** SQL reductions over what its products computed (e.g. their tables in the engine), run with
+   * the plain reductions; their rows reach compute under their names too. */
+  productReductions?(plan: L, products: Record<string, unknown>): Record<string, string>;
   /** Pure computation over the reductions' rows (and the values of the products it asked for). */
   compute(data: Record<string, Row[]>, plan: L, products?: Record<string, unknown>): AnalysisResult;
   /**

@@ -109,6 +109,9 @@ export function matchRule(rules: readonly Rule[], facts: Partial<Record<RuleFiel
   return rules.findIndex((r) => r.conditions.every((c) => compare(facts[c.field], c.op, c.value)));
 }
 
+/** The feature columns `ruleFacts` reads. */
+export const ruleColumns = ["tenure_days", "tenure", "tickets_90d", "open_tickets", "last_satisfaction", "has_rating", "usage_30d", "mrr_change_90d", "current_plan", "plan"];
+
 /**
  * The facts a rule can test for a scored customer. low_usage: usage_30d below `usageMedian`
  * (the median over the scored base); price_sensitive: MRR rose in the last 90 days or one of

@@ -12,10 +12,14 @@
 
 import { Type } from "@sinclair/typebox";
 import type { AnalysisInfo, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
-import { encodeRows } from "./encode.js";
-import { compareMoney, moneySign } from "../money.js";
+import { encodeRows, type Encoder } from "./encode.js";
+import { compareMoney, moneySign, moneyTolerance } from "../money.js";
+import { quoteIdent } from "../../data/engine.js";
+import { dialectOf } from "../../data/dialects/index.js";
+import { populationColumn } from "./features.js";
+import { doubleSql, numberSql, probabilitySql, reasonSlots, valueTypes, type ValueType } from "./score-sql.js";
 import { msg } from "../../locales/index.js";
-import { annualValueField, defaultModelOptions, design, modelNotes, numberOrNull, predictionReductions, prepare, reasonPicker, resolveSource, train, type ModelKind, type ModelOptions, type Reason, type Source } from "./pipeline.js";
+import { annualValueField, columnLabel, defaultModelOptions, design, formatValue, modelNotes, numberOrNull, predictionReductions, prepare, reasonPicker, resolveSource, train, type ModelKind, type ModelOptions, type Reason, type Source, type Trained } from "./pipeline.js";
 
 export const valueClasses = ["mvc", "mgc", "standard", "bzc", "unknown"] as const;
 export type ValueClass = (typeof valueClasses)[number];
@@ -52,7 +56,7 @@ export interface Scored {
   value_at_risk: number | null;
   value_class: ValueClass;
   reasons: Reason[];
-  /** The customer's feature row (raw values). */
+  /** The customer's feature row (raw values): the columns the query asked for. */
   row: Row;
 }
 
@@ -65,8 +69,27 @@ export interface ScoreOptions {
   mvcThreshold?: number | null;
 }
 
+/**
+ * The scored active base, a table in the engine (the runner creates it from `select`): one row
+ * per scored customer with customer_id (text), probability, annual_value, value_at_risk,
+ * value_class, rank (by value at risk descending, unknown last, ties by customer_id), for
+ * logistic models the top reasons (score-sql.ts reasonSlots), and the feature row as "f:<column>".
+ */
+export interface ScoredBase {
+  table: string;
+  select: string;
+  model: Trained;
+  encoder: Encoder;
+  /** The feature row's columns (in the table as "f:<column>") and what JavaScript receives for each. */
+  columns: string[];
+  types: Record<string, ValueType>;
+  /** Whether the table holds the top reasons (logistic); else they are computed for the rows fetched. */
+  reasonsInTable: boolean;
+}
+
 export interface ScoreResult {
-  scored: Scored[];
+  /** Null when the model could not be trained (notes say why). */
+  base: ScoredBase | null;
   trainingRows: number;
   churners: number;
   /** How the annual value was obtained, for the reader. */
@@ -83,15 +106,22 @@ export interface ChurnModelParams {
   options: ScoreOptions;
 }
 
+const sourceSpec = (q: ChurnModelParams) => ({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit, seed: q.options.options.seed });
+
 /**
- * The churn model of a report: the final model trained on past cutoffs and the active base it
- * scores (unsorted). risk-list and playbook ask for it with the same params in one report, and
- * the runner computes it once per run (analysis/run.ts).
+ * The churn model of a report: the final model trained on past cutoffs, and the active base it
+ * scores as a table in the engine. risk-list and playbook ask for it with the same params in one
+ * report, and the runner computes it once per run (analysis/run.ts). Only the training rows (a
+ * sample of at most train_sample) come into JavaScript.
  */
 export const churnModel: Product<ChurnModelParams, ScoreResult> = {
   id: "churn-model",
-  reductions: (q, ctx) => predictionReductions({ source: q.options.source, horizonDays: q.horizonDays, cutoffs: q.cutoffs, limit: q.limit, seed: q.options.options.seed }, ctx.period.end, ctx),
-  compute: (data, q, ctx) => scoreBase(data, q.options, ctx),
+  reductions: (q, ctx) => {
+    const r = predictionReductions(sourceSpec(q), ctx.period.end, ctx);
+    return q.options.source === "flat" ? r : { train: r.train! };
+  },
+  compute: (data, q, ctx) => scoreBase(data, q, ctx),
+  tables: (value) => (value.base ? { [value.base.table]: value.base.select } : {}),
 };
 
 /** The churn-model product a scoring analysis asks for, from its params. */
@@ -107,48 +137,114 @@ export function churnModelOf(products: Record<string, unknown> | undefined): Sco
   return m as ScoreResult;
 }
 
-/** Trains the final model and scores the active customers (unsorted). */
-export function scoreBase(data: Record<string, Row[]>, o: ScoreOptions, ctx: AnalysisContext): ScoreResult {
-  const L = ctx.locale;
+/** A 64-bit FNV-1a hash of a text, as hex (names the scored table after the product's params). */
+function fnv(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, "0");
+}
+
+/** Trains the final model and writes the SQL of the scored active base (see ScoredBase). */
+export function scoreBase(data: Record<string, Row[]>, q: ChurnModelParams, ctx: AnalysisContext): ScoreResult {
+  const L = ctx.locale, o = q.options, dl = dialectOf(ctx);
   const prep = prepare(data, o.source, ctx);
   const notes: string[] = [];
   const churners = prep.y.reduce((a, b) => a + b, 0);
-  const active = prep.score.filter((_, i) => !prep.scoreChurned[i]);
   if (prep.train.length === 0 || churners === 0 || churners === prep.train.length) {
     notes.push(msg(L).model.notEnoughTraining);
-    return { scored: [], trainingRows: prep.train.length, churners, valueBasis: null, notes };
+    return { base: null, trainingRows: prep.train.length, churners, valueBasis: null, notes };
   }
   const d = design(prep);
   const model = train(o.model, d.x, prep.y, d.n, d.p, o.options);
   notes.push(...modelNotes(prep, model, d.encoder, L, o.options.seed));
-  const xs = encodeRows(d.encoder, active);
-  const pr = model.predict(xs, active.length);
-  const columns = o.source === "flat" ? prep.columns : Object.keys(active[0] ?? prep.train[0] ?? {});
-  const vf = annualValueField(columns, o.valueField);
-  const values = active.map((r) => {
-    if (!vf) return null;
-    const v = numberOrNull(r[vf.column]);
-    return v === null ? null : v * vf.factor;
-  });
-  const threshold = o.mvcThreshold !== undefined ? o.mvcThreshold : mvcThreshold(values, ctx.currency);
-  const reasons = reasonPicker(model, d.encoder, L);
-  const scored: Scored[] = active.map((row, i) => {
-    const v = values[i]!;
-    return {
-      customer_id: String(row.customer_id),
-      probability: pr[i]!,
-      annual_value: v,
-      value_at_risk: v === null ? null : pr[i]! * v,
-      value_class: classifyValue(v, isGrowing(row, ctx.currency), threshold, ctx.currency),
-      reasons: reasons(xs, i, row),
-      row,
-    };
-  });
+  // The rows to score: the active customers at the as-of date (events), or the customers not yet
+  // churned (flat: churned not true in pipeline.ts's reading of yes/no, true/false, 1/0).
+  const rowColumns = Object.keys(prep.train[0]!).filter((c) => o.source === "flat" || (c !== "label" && c !== populationColumn));
+  const types = valueTypes(prep.train, rowColumns);
+  let relation: string;
+  if (o.source === "flat") {
+    const churned = quoteIdent("churned");
+    const isTrue = types.churned === "boolean" ? churned : types.churned === "number" ? `${churned} <> 0` : `lower(trim(CAST(${churned} AS VARCHAR))) IN ('yes', 'true', 'y', '1')`;
+    relation = `(SELECT * FROM ${dl.table("customers")} WHERE customer_id IS NOT NULL AND NOT COALESCE(${isTrue}, FALSE))`;
+  } else {
+    relation = `(${predictionReductions(sourceSpec(q), ctx.period.end, ctx).score!})`;
+  }
+  const vf = annualValueField(o.source === "flat" ? prep.columns : rowColumns, o.valueField);
+  const reasonsInTable = model.kind === "logistic";
+  const scored = probabilitySql(model, d.encoder, types, relation, rowColumns, dl, reasonsInTable);
+  const tol = doubleSql(moneyTolerance(ctx.currency), dl);
+  const value = vf ? `${numberSql(vf.column, types[vf.column] ?? "number", dl)} * ${doubleSql(vf.factor, dl)}` : `CAST(NULL AS ${dl.types.number})`;
+  const grows = ["revenue_trend_90d", "mrr_change_90d"].filter((c) => rowColumns.includes(c)).map((c) => `COALESCE(${numberSql(c, types[c] ?? "number", dl)} >= ${tol}, FALSE)`);
+  const threshold =
+    o.mvcThreshold !== undefined
+      ? `SELECT ${o.mvcThreshold === null ? `CAST(NULL AS ${dl.types.number})` : doubleSql(o.mvcThreshold, dl)} AS t`
+      : // mvcThreshold: the value ranked ⌈20%·m⌉ among the m positive values (0.2·m as a double, as in JavaScript)
+        `SELECT MIN(v) AS t FROM (SELECT __v AS v, ROW_NUMBER() OVER (ORDER BY __v DESC) AS k, COUNT(*) OVER () AS m FROM valued WHERE __v >= ${tol}) x WHERE k <= GREATEST(1, CEIL(${doubleSql(0.2, dl)} * m))`;
+  // classifyValue, with money signs within half a minor unit: v ≤ −tol negative, v ≥ tol positive,
+  // v at least the threshold when v − t > −tol.
+  const valueClass = `CASE WHEN v.__v IS NULL THEN 'unknown' WHEN v.__v <= -${tol} THEN 'bzc'
+    WHEN v.__v >= ${tol} AND th.t IS NOT NULL AND v.__v - th.t > -${tol} THEN 'mvc'
+    WHEN v.__v >= ${tol} AND v.__g THEN 'mgc' ELSE 'standard' END`;
+  const reasonColumns = reasonsInTable ? reasonSlots.flatMap((k) => [`reason_${k}`, `reason_${k}_value`, `reason_${k}_contribution`]) : [];
+  const select = `WITH scored AS (${scored}),
+    valued AS (SELECT s.*, ${value} AS __v, ${grows.join(" OR ") || "FALSE"} AS __g FROM scored s),
+    th AS (${threshold}),
+    classed AS (SELECT CAST(v.customer_id AS VARCHAR) AS customer_id, v.probability, v.__v AS annual_value, v.probability * v.__v AS value_at_risk, ${valueClass} AS value_class,
+      ${[...reasonColumns.map((c) => `v.${c}`), ...rowColumns.map((c) => `v.${quoteIdent(c)} AS ${quoteIdent(`f:${c}`)}`)].join(", ")}
+      FROM valued v CROSS JOIN th)
+    SELECT c.*, ROW_NUMBER() OVER (ORDER BY c.value_at_risk DESC NULLS LAST, c.customer_id) AS rank FROM classed c`;
   let valueBasis: string | null = null;
   if (vf) {
     valueBasis = vf.column === "value_12m" ? msg(L).model.valueBasis12m : msg(L).model.valueBasisColumn(vf.column, vf.factor === 12);
   } else notes.push(msg(L).model.noValueField);
-  return { scored, trainingRows: d.n, churners, valueBasis, notes };
+  const table = `churnbook_scored_${fnv(JSON.stringify([q, ctx.period, ctx.fields, ctx.currency, ctx.churn, ctx.returns ?? null]))}`;
+  return { base: { table, select, model, encoder: d.encoder, columns: rowColumns, types, reasonsInTable }, trainingRows: d.n, churners, valueBasis, notes };
+}
+
+/**
+ * The query of scored customers (`where`: an SQL condition or ""), in rank order (`limit`: the
+ * first rows only): the scored columns, the reasons the table holds, and the feature columns
+ * `features` (all when "all"; the reasons of a table without them need every column).
+ */
+export function scoredSql(base: ScoredBase, o: { where?: string; limit?: number; features: readonly string[] | "all" }): string {
+  const wanted = o.features === "all" || !base.reasonsInTable ? base.columns : base.columns.filter((c) => o.features.includes(c));
+  const reasons = base.reasonsInTable ? reasonSlots.flatMap((k) => [`reason_${k}`, `reason_${k}_value`, `reason_${k}_contribution`]) : [];
+  const cols = ["customer_id", "probability", "annual_value", "value_at_risk", "value_class", "rank", ...reasons, ...wanted.map((c) => quoteIdent(`f:${c}`))];
+  return `SELECT ${cols.join(", ")} FROM ${quoteIdent(base.table)}${o.where ? ` WHERE ${o.where}` : ""} ORDER BY rank${o.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(o.limit))}` : ""}`;
+}
+
+/** Scored customers from rows of `scoredSql`: the reasons from the table, or computed here for these rows. */
+export function scoredRows(rows: readonly Row[], base: ScoredBase, locale: Locale): Scored[] {
+  const features = rows.map((r) => {
+    const row: Row = {};
+    for (const c of base.columns) if (`f:${c}` in r) row[c] = r[`f:${c}`]!;
+    return row;
+  });
+  let reasons: (i: number) => Reason[];
+  if (base.reasonsInTable) {
+    reasons = (i) =>
+      reasonSlots.flatMap((k) => {
+        const column = rows[i]![`reason_${k}`];
+        if (column === null || column === undefined) return [];
+        const c = String(column), text = rows[i]![`reason_${k}_value`] ?? null;
+        // The raw value as JavaScript holds it: numbers read back from their text.
+        const v = text === null ? null : base.types[c] === "number" ? Number(text) : String(text);
+        return [{ column: c, contribution: Number(rows[i]![`reason_${k}_contribution`]), text: msg(locale).labelled(columnLabel(c, locale), formatValue(v, locale)) }];
+      });
+  } else {
+    const xs = encodeRows(base.encoder, features);
+    const pick = reasonPicker(base.model, base.encoder, locale);
+    reasons = (i) => pick(xs, i, features[i]!);
+  }
+  return rows.map((r, i) => ({
+    customer_id: String(r.customer_id),
+    probability: r.probability as number,
+    annual_value: (r.annual_value ?? null) as number | null,
+    value_at_risk: (r.value_at_risk ?? null) as number | null,
+    value_class: r.value_class as ValueClass,
+    reasons: reasons(i),
+    row: features[i]!,
+  }));
 }
 
 /** Value at risk descending (unknown last), ties by customer_id. */

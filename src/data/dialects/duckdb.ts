@@ -16,4 +16,6 @@ export const duckdb: Dialect = {
   editDistance: (a, b) => `levenshtein(${a}, ${b})`,
   rowOrder: "rowid",
   table: (name) => `main.${name}`,
+  fence: "",
+  createTemp: (name, select) => [`CREATE OR REPLACE TEMPORARY TABLE ${name} AS ${select}`],
 };

@@ -33,6 +33,10 @@ export const postgres: Dialect & { setup: string[] } = {
   // its physical row order is that order.
   rowOrder: "ctid",
   table: (name) => `pg_temp.${name}`,
+  // PostgreSQL pulls simple subqueries up into their parent, copying each column's expression to
+  // every use (exponential over nested layers); OFFSET 0 keeps a subquery a separate step.
+  fence: " OFFSET 0",
+  createTemp: (name, select) => [`DROP TABLE IF EXISTS pg_temp.${name}`, `CREATE TEMPORARY TABLE ${name} AS ${select}`],
   // Run once per session. PostgreSQL has no TRY_CAST; a PL/pgSQL block catches the conversion error.
   setup: [
     "SET TimeZone = 'UTC'",

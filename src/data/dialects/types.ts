@@ -40,4 +40,10 @@ export interface Dialect {
   readonly rowOrder: string;
   /** The role table `name` itself, even where a CTE of the same name shadows it. */
   table(name: string): string;
+  /** Appended to a subquery whose computed columns the outer queries use many times, so that the
+   * planner computes them once instead of substituting their expressions into every use. */
+  readonly fence: string;
+  /** Statements that (re)create the session's temporary table `name` (a quoted identifier) as
+   * the result of `select`, replacing one of that name. */
+  createTemp(name: string, select: string): string[];
 }

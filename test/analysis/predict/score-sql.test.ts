@@ -1,5 +1,5 @@
 // The churn model as SQL (predict/score-sql.ts) against the JavaScript scorer: the encoded
-// features equal encodeRows exactly and the probabilities equal predict to 1e-12 relative, for
+// features equal encodeRows, e^a equals Math.exp and the probabilities equal predict exactly, for
 // both model kinds, on rows with missing numbers, blank and unseen categories, a constant
 // column, booleans, yes/no text, numbers held as text and a DECIMAL money column — on DuckDB,
 // and on PostgreSQL when a server starts (test/helpers/postgres.ts).
@@ -10,7 +10,7 @@ import { createPostgresEngine } from "../../../src/data/postgres.js";
 import { duckdb, postgres, type Dialect } from "../../../src/data/dialects/index.js";
 import { encodeRows, fitEncoder, type Encoder } from "../../../src/analysis/predict/encode.js";
 import { defaultModelOptions, reasonPicker, train, type Trained } from "../../../src/analysis/predict/pipeline.js";
-import { encodedSql, probabilitySql, reasonSlots, valueTypes } from "../../../src/analysis/predict/score-sql.js";
+import { encodedSql, expSql, probabilitySql, reasonSlots, valueTypes } from "../../../src/analysis/predict/score-sql.js";
 import type { Row } from "../../../src/analysis/types.js";
 import { rng } from "./fixtures.js";
 import { startPostgres, type PgServer } from "../../helpers/postgres.js";
@@ -81,7 +81,8 @@ async function check(engine: Engine, dl: Dialect): Promise<void> {
       expect(row.id).toBe(scoreSet.rows[i]!.id);
       worst = Math.max(worst, Math.abs((row.probability as number) - want[i]!) / want[i]!);
     });
-    expect(worst).toBeLessThan(1e-12);
+    // Exactly: the same doubles in the same order of operations, and V8's exp (expSql).
+    expect(worst).toBe(0);
     if (kind === "logistic") {
       // The top reasons in SQL: the same columns, order and sums as reasonPicker, and the raw value.
       const pick = reasonPicker(model, enc, "en-US");
@@ -106,7 +107,29 @@ async function check(engine: Engine, dl: Dialect): Promise<void> {
   }
 }
 
+/** expSql equals Math.exp bit for bit, at fdlibm's thresholds and across the range a sigmoid meets. */
+async function checkExp(engine: Engine, dl: Dialect): Promise<void> {
+  const r = rng(11);
+  const edges = [0, -0, -1e-300, -(2 ** -28) * 1.0000001, -(2 ** -28) * 0.9999999, -0.34657359027997264, -0.3465735902799727, -0.5, -1, -1.0397207708399179, -1.03972077083991, -2, -30, -700, -708.3964185322641, -708.4, -720, -745.1332191019411, -745.2, -800];
+  // PostgreSQL refuses products that underflow: there only a ≥ −708 (e^a normal; see expSql).
+  const floor = dl.name === "postgres" ? -708 : -Infinity;
+  const values = [...edges, ...Array.from({ length: 20000 }, (_, i) => -(r() * (i % 4 === 0 ? 1 : i % 4 === 1 ? 10 : i % 4 === 2 ? 60 : 750)))].filter((a) => a >= floor);
+  await engine.loadRows("exp_args", { i: "BIGINT", a: "DOUBLE" }, values.map((a, i) => ({ i, a })));
+  const rows = await engine.query(`SELECT i, __e FROM (${expSql(`SELECT i, a FROM ${dl.table("exp_args")}`, "a", dl)}) s ORDER BY i`);
+  const wrong = rows.filter((row) => !Object.is(row.__e, Math.exp(values[row.i as number]!))).map((row) => [values[row.i as number], row.__e, Math.exp(values[row.i as number]!)]);
+  expect(wrong).toEqual([]);
+  expect(rows).toHaveLength(values.length);
+}
+
 describe("churn model as SQL (DuckDB)", () => {
+  it("computes e^a as V8's Math.exp does", async () => {
+    const engine = await createEngine();
+    try {
+      await checkExp(engine, duckdb);
+    } finally {
+      engine.close();
+    }
+  });
   it("encodes and scores as the JavaScript model does", async () => {
     const engine = await createEngine();
     try {
@@ -129,6 +152,7 @@ describe("churn model as SQL (PostgreSQL)", () => {
     if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
     const engine = await createPostgresEngine({ url: server.url, dataset: "score-sql", variable: "CHURNBOOK_TEST_PG_URL" });
     try {
+      await checkExp(engine, postgres);
       await check(engine, postgres);
     } finally {
       engine.close();
