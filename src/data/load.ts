@@ -20,7 +20,7 @@
 import { stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { ChurnbookError, closeMatches } from "../util/errors.js";
-import { fileSha256 } from "../util/file-hash.js";
+import { fileSha256, fileStamp } from "../util/file-hash.js";
 import { canonicalType, type FieldType, type Role } from "./roles.js";
 import { quoteIdent, quoteLiteral, type Engine } from "./engine.js";
 import type { Row } from "../core/vocabulary.js";
@@ -55,6 +55,27 @@ export interface LoadedDataset {
   fields: string[];
   minDate: string | null;
   maxDate: string | null;
+  /** Set when the role is a view over the file (Parquet in place): the file's stamp when it was
+   * checked, since every later query reads the file again (see assertReadInPlaceUnchanged). */
+  inPlaceStamp?: string;
+}
+
+/**
+ * A file served in place is read again by every analysis query: if it was rewritten during the
+ * run, the report would mix data the load never checked with the checked fingerprint. Refuse
+ * then, before anything is written, rather than print numbers nobody can trace to a file.
+ */
+export async function assertReadInPlaceUnchanged(datasets: readonly LoadedDataset[]): Promise<void> {
+  for (const d of datasets) {
+    if (d.inPlaceStamp === undefined) continue;
+    const now = await fileStamp(d.file).catch(() => "missing");
+    if (now !== d.inPlaceStamp) {
+      throw new ChurnbookError("data-changed", `${d.file} changed while the report ran (it is read in place, by every analysis); nothing was written`, {
+        location: { dataset: d.name },
+        hint: "run again once the file is complete; to render while files are being replaced, write each new file under a temporary name and rename it into place",
+      });
+    }
+  }
 }
 
 const duckType: Record<FieldType, string> = { string: "VARCHAR", date: "DATE", number: "DOUBLE", integer: "BIGINT", boolean: "BOOLEAN" };
@@ -94,9 +115,13 @@ export async function loadDataset(engine: Engine, src: DatasetSource, options: L
   }
   const findings: DataFinding[] = [];
   const addFinding = (f: Omit<DataFinding, "message">) => findings.push({ ...f, message: findingMessage(f) });
+  // Taken before the checks read the file, so a rewrite at any later moment is caught.
+  const stampAtLoad = fileStamp(src.file);
+  stampAtLoad.catch(() => {});
   const finish = async (read: Read): Promise<LoadedDataset> => {
     const kept = await finishRoleTable(engine, { ...read, src, findings, runDate });
     return {
+      ...(read.view !== undefined ? { inPlaceStamp: await stampAtLoad } : {}),
       name: src.name,
       role: src.role,
       file: src.file,

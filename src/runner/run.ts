@@ -389,6 +389,9 @@ export async function runReport(report: Report, options: RunOptions = {}): Promi
       progress({ phase: "cell", id: cell.id, kind: cell.kind, ms: run.ms, cached: run.cached, error: run.error?.message });
     }
 
+    // Files read in place must still be the ones the load checked (data/load.ts).
+    if (loadedNow.size) await (await import("../data/load.js")).assertReadInPlaceUnchanged([...loadedNow.values()].map((l) => l.loaded));
+
     // 6. Document.
     const assembling = stopwatch();
     // Each analysis's definition as it ran (its cell's params and data facts); an analysis run by

@@ -41,6 +41,7 @@ export const errorCodes = [
   "cox-no-events",
   "cox-singular",
   "customer-identity",
+  "data-changed",
   "disk-full",
   "duplicate-id",
   "duplicate-role",

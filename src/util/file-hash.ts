@@ -8,10 +8,15 @@ import { stat } from "node:fs/promises";
 
 const fileHashes = new Map<string, { stamp: string; sha256: string }>();
 
+/** What changes when a file is rewritten: its size, modification time and inode. */
+export async function fileStamp(file: string): Promise<string> {
+  const s = await stat(file);
+  return `${s.size}:${s.mtimeMs}:${s.ino}`;
+}
+
 /** sha256 of a file's bytes (remembered per path while its size, mtime and inode stay the same). */
 export async function fileSha256(file: string): Promise<string> {
-  const s = await stat(file);
-  const stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;
+  const stamp = await fileStamp(file);
   const known = fileHashes.get(file);
   if (known && known.stamp === stamp) return known.sha256;
   const sha256 = await new Promise<string>((ok, fail) => {

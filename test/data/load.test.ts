@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../src/data/engine.js";
-import { loadDataset, snake, type DatasetSource } from "../../src/data/load.js";
+import { assertReadInPlaceUnchanged, loadDataset, snake, type DatasetSource } from "../../src/data/load.js";
 import { ChurnbookError } from "../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "churnbook-load-"));
@@ -174,5 +174,22 @@ describe("loadDataset: Parquet and JSON", () => {
       { customer_id: "c1", date: "2026-02-01", amount: 12.5 },
       { customer_id: "c2", date: "2026-02-03", amount: 7 },
     ]);
+  });
+});
+
+describe("a file read in place must not change during the run", () => {
+  it("refuses, naming the dataset, when a Parquet file served as a view is rewritten after loading; a CSV copied into a table is not watched", async () => {
+    const parquet = join(dir, "in-place.parquet");
+    await engine.query(`COPY (SELECT 'A1' AS customer_id, DATE '2026-01-05' AS start_date, NULL::DATE AS end_date, 10.0 AS mrr) TO '${parquet}' (FORMAT parquet)`);
+    const p = await loadDataset(engine, src({ file: parquet }));
+    const csv = await loadDataset(engine, src({ name: "csv", file: file("copied.csv", "customer_id,start_date,end_date,mrr\nC1,2026-01-05,,1\n") }));
+    expect(p.inPlaceStamp).toBeDefined();
+    expect(csv.inPlaceStamp).toBeUndefined();
+    await assertReadInPlaceUnchanged([p, csv]);
+    utimesSync(parquet, new Date("2030-01-01"), new Date("2030-01-01"));
+    const e = await failure(assertReadInPlaceUnchanged([p, csv]));
+    expect(e.code).toBe("data-changed");
+    expect(e.location.dataset).toBe("subs");
+    expect(e.message).toContain("in-place.parquet changed while the report ran");
   });
 });
