@@ -9,14 +9,22 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-const launches = vi.hoisted(() => ({ count: 0 }));
+// Launches counted; at each browser's close, the pages still open beyond those it started with.
+const launches = vi.hoisted(() => ({ count: 0, leftOpen: [] as number[] }));
 vi.mock("puppeteer-core", async (importOriginal) => {
   const actual = await importOriginal<typeof import("puppeteer-core")>();
   return {
     ...actual,
-    launch: (...args: Parameters<typeof actual.launch>) => {
+    launch: async (...args: Parameters<typeof actual.launch>) => {
       launches.count++;
-      return actual.launch(...args);
+      const browser = await actual.launch(...args);
+      const initial = (await browser.pages()).length;
+      const close = browser.close.bind(browser);
+      browser.close = async () => {
+        launches.leftOpen.push((await browser.pages()).length - initial);
+        return close();
+      };
+      return browser;
     },
   };
 });
@@ -64,9 +72,14 @@ describe("churnbook batch", () => {
   it("renders the good clients with one browser, isolates the failure, writes the summary and the index", async () => {
     const result = await runBatch(report, { clients: await loadClients(clientsFile), periods: ["2026-10"], out, concurrency: 2 });
     expect(result.runs.map((r) => [r.client, r.status])).toEqual([["acme", "ok"], ["globex", "ok"], ["broken", "failed"]]);
-    // One browser for the whole batch.
+    // One browser for the whole batch, every report's page closed, every PDF (the first too) printed once.
     expect(launches.count).toBe(1);
     expect(result.browserLaunches).toBe(1);
+    expect(launches.leftOpen).toEqual([0]);
+    for (const run of result.runs.filter((r) => r.status === "ok")) {
+      const manifest = JSON.parse(readFileSync(join(out, run.dir!, "manifest.json"), "utf8")) as { timings: { phase: string; prints?: number }[] };
+      expect(manifest.timings.find((t) => t.phase === "pdf")?.prints).toBe(1);
+    }
 
     const failed = result.runs[2]!;
     expect(failed.error).toContain('dataset "subscriptions"');
