@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { defineAnalysis, runContext, type AnalysisContext, type Locale, type Localized, type Row, type Value } from "./types.js";
+import { defineAnalysis, engineTableHead, runContext, type AnalysisContext, type Locale, type Localized, type Row, type Value } from "./types.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
@@ -36,6 +36,18 @@ export function bridgeStepLabel(step: MovementKind | "start" | "end", locale: Lo
 }
 
 const num = (v: Value | undefined): number => (typeof v === "number" ? v : Number(v ?? 0));
+
+/**
+ * The movements table from the movement log: the customers with a movement, values missing as 0,
+ * in movement order (new, expansion, reactivation, contraction, churn), then by the size of the
+ * change (largest first), then by customer id (byte order) — a total order; optionally its first rows.
+ */
+function movementsSql(log: string, limit?: number): string {
+  const kind = `CASE movement ${movementKinds.map((k, i) => `WHEN '${k}' THEN ${i}`).join(" ")} END`;
+  return `SELECT customer_id, movement, CAST(COALESCE(mrr_start, 0) AS DOUBLE PRECISION) AS mrr_start, CAST(COALESCE(mrr_end, 0) AS DOUBLE PRECISION) AS mrr_end, CAST(COALESCE(delta, 0) AS DOUBLE PRECISION) AS delta
+  FROM (${log}) AS m WHERE ok AND movement IS NOT NULL
+  ORDER BY ${kind}, abs(COALESCE(delta, 0)) DESC, customer_id${limit === undefined ? "" : ` LIMIT ${limit}`}`;
+}
 
 /**
  * MRR movements (新增 / 扩展 / 收缩 / 流失 / 恢复 MRR) of the report period (or `period`): the
@@ -125,33 +137,33 @@ export const mrrMovements = defineAnalysis({
     return { ctx: runContext(ctx), period: resolvePeriod(p.period, ctx.period), opts: { includeFree: p.include_free }, basis, source: { dataset: basisDataset(ctx) } };
   },
 
+  // The movement log stays in the engine (one row per moving customer: a million at 10^6): the
+  // sums and counts per movement, the rows that cannot be attributed, and the table's head come
+  // back; the whole table is an engine table (analysis/types.ts), streamed into the outputs.
   reductions({ ctx, period, opts }) {
-    return { log: movementLogSql(ctx, period, opts), totals: boundaryTotalsSql(ctx, period), dropped: droppedRowsSql(ctx, period, opts) };
+    const log = movementLogSql(ctx, period, opts);
+    return {
+      kinds: `SELECT movement, CAST(SUM(delta) AS DOUBLE PRECISION) AS delta, COUNT(*) AS customers FROM (${log}) AS m WHERE ok AND movement IS NOT NULL GROUP BY movement`,
+      bad: `SELECT customer_id, issue FROM (${log}) AS m WHERE ok IS NOT TRUE`,
+      head: movementsSql(log, engineTableHead),
+      totals: boundaryTotalsSql(ctx, period),
+      dropped: droppedRowsSql(ctx, period, opts),
+    };
   },
 
-  compute(data, { ctx, period, basis, source }) {
-    const log = data.log ?? [];
+  compute(data, { ctx, period, basis, source, opts }) {
     const totals = data.totals?.[0] ?? {};
     const start = totals.mrr_start === null || totals.mrr_start === undefined ? null : Number(totals.mrr_start);
     const end = totals.mrr_end === null || totals.mrr_end === undefined ? null : Number(totals.mrr_end);
-    const good = log.filter((r) => r.ok === true && r.movement !== null);
-    const bad = log.filter((r) => r.ok !== true);
-    const order = new Map<string, number>(movementKinds.map((k, i) => [k, i]));
-    const movements = good
-      .map((r) => ({ customer_id: r.customer_id, movement: r.movement, mrr_start: num(r.mrr_start), mrr_end: num(r.mrr_end), delta: num(r.delta) }))
-      .sort(
-        (a, b) =>
-          order.get(String(a.movement))! - order.get(String(b.movement))! ||
-          Math.abs(b.delta) - Math.abs(a.delta) ||
-          String(a.customer_id).localeCompare(String(b.customer_id)),
-      );
-
+    const bad = data.bad ?? [];
+    // Σ delta per movement: exact decimal sums in the engine (the deltas are exact decimals).
     const sums: Record<MovementKind, number> = { new: 0, expansion: 0, reactivation: 0, contraction: 0, churn: 0 };
     const counts: Record<MovementKind, number> = { new: 0, expansion: 0, reactivation: 0, contraction: 0, churn: 0 };
-    for (const m of movements) {
-      sums[m.movement as MovementKind] += m.delta;
-      counts[m.movement as MovementKind] += 1;
+    for (const k of data.kinds ?? []) {
+      sums[k.movement as MovementKind] = num(k.delta);
+      counts[k.movement as MovementKind] = num(k.customers);
     }
+    const moving = movementKinds.reduce((n, k) => n + counts[k], 0);
     const moved = movementKinds.reduce((s, k) => s + sums[k], 0);
     const tol = 1e-6 * Math.max(1, Math.abs(start ?? 0), Math.abs(end ?? 0));
     if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end) || Math.abs(start + moved - end) > tol) {
@@ -180,7 +192,7 @@ export const mrrMovements = defineAnalysis({
       churned_mrr: 0 - sums.churn,
       mrr_end: end,
       net_new_mrr: end! - start!,
-      customers_moved: movements.length,
+      customers_moved: moving,
       new_customers: counts.new,
       expansion_customers: counts.expansion,
       reactivation_customers: counts.reactivation,
@@ -194,7 +206,9 @@ export const mrrMovements = defineAnalysis({
       notes.push(msg(ctx.locale).periodMetrics.unattributedRevenueCount(bad.length));
     if (basis === "period_revenue")
       notes.push(msg(ctx.locale).mrrMovements.inactivityLevels);
-    return { scalars, tables: { movements: movements as Row[], bridge }, notes };
+    const movements = data.head ?? [];
+    const log = movementLogSql(ctx, period, opts);
+    return { scalars, tables: { movements, bridge }, engineTables: { movements: { sql: movementsSql(log), rowCount: moving } }, notes };
   },
 
   chart(result, { ctx }) {

@@ -2,6 +2,7 @@
 // back in batches with the values `query` gives; a missing spool file is a miss; presentation
 // cells and transforms that would need more than the head are refused with a located error.
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,8 @@ import { buildCell, type CellResult, type ResultsById } from "../../src/runner/c
 import { toCsv, writeCsv } from "../../src/runner/csv.js";
 import { spooledTables, spoolEngineTables } from "../../src/runner/engine-tables.js";
 import { runTransform } from "../../src/runner/transform.js";
+import { parseReportText } from "../../src/runner/definitions.js";
+import { runReport } from "../../src/runner/run.js";
 import { parsePeriod } from "../../src/util/period.js";
 import { isChurnbookError } from "../../src/util/errors.js";
 
@@ -120,4 +123,64 @@ describe("engine tables", () => {
       expect((buildCell(table({ sort: "delta" }), whole, scope) as { totalRows: number }).totalRows).toBe(30);
     });
   });
+});
+
+describe("mrr-movements' movements table in the engine, through a report run", () => {
+  // 1,500 customers whose MRR moves in 2026-10: 1,200 new, 300 churned; more than the head holds.
+  const data = mkdtempSync(join(tmpdir(), "churnbook-mrr-engine-"));
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+  const lines = ["customer_id,start_date,end_date,mrr"];
+  for (let i = 0; i < 1200; i++) lines.push(`n${String(i).padStart(4, "0")},2026-10-${String(1 + (i % 28)).padStart(2, "0")},,${10 + (i % 37)}.25`);
+  for (let i = 0; i < 300; i++) lines.push(`c${String(i).padStart(4, "0")},2026-01-01,2026-10-${String(2 + (i % 27)).padStart(2, "0")},${5 + (i % 11)}`);
+  writeFileSync(join(data, "subscriptions.csv"), lines.join("\n") + "\n");
+  const definition = (table: string) => `title: MRR
+locale: en-US
+datasets:
+  subscriptions: { path: subscriptions.csv }
+cells:
+  - id: mrr
+    analysis: mrr-movements
+${table}`;
+  const run = (text: string, cacheDir: string | null) => runReport(parseReportText(text, join(data, "r.yaml")), { overrides: { period: "2026-10" }, now: new Date("2026-11-25T00:00:00Z"), cache: openCache(cacheDir) });
+
+  it("keeps the head in JavaScript, streams the whole table in the cell's order, and serves the cache only with its spool file", async () => {
+    const cacheDir = join(data, "cache");
+    const cold = await run(definition("  - table: mrr\n    limit: 5\n"), cacheDir);
+    const r = cold.results.get("mrr")!;
+    expect(r.result.tables.movements).toHaveLength(1000);
+    expect(r.result.engineTables!.movements!.rowCount).toBe(1500);
+    expect(r.result.scalars.customers_moved).toBe(1500);
+    const all: Row[] = [];
+    for await (const b of r.streamed!.movements!.batches()) all.push(...b);
+    expect(all).toHaveLength(1500);
+    expect(all.slice(0, 1000)).toEqual(r.result.tables.movements);
+    expect(all.filter((m) => m.movement === "new")).toHaveLength(1200);
+    // New first, then churn; within each the largest change first, then the customer id.
+    expect(all[0]).toEqual({ customer_id: "n0036", movement: "new", mrr_start: 0, mrr_end: 46.25, delta: 46.25 });
+    expect(all.at(-1)).toEqual({ customer_id: "c0297", movement: "churn", mrr_start: 5, mrr_end: 0, delta: -5 });
+    const table = cold.document.cells.find((c) => c.kind === "table") as { rows: Row[]; totalRows: number };
+    expect(table.totalRows).toBe(1500);
+    expect(table.rows).toEqual(all.slice(0, 5));
+    // The bridge's sums are the whole table's.
+    const sum = (k: string) => all.filter((m) => m.movement === k).reduce((s, m) => s + (m.delta as number), 0);
+    expect(r.result.scalars.new_mrr).toBeCloseTo(sum("new"), 6);
+    expect(r.result.scalars.churned_mrr).toBeCloseTo(-sum("churn"), 6);
+    // Cached: the result and its spool file; without the spool file the analysis runs again.
+    const warm = await run(definition("  - table: mrr\n    limit: 5\n"), cacheDir);
+    expect(warm.cells.find((c) => c.id === "mrr")!.cached).toBe(true);
+    rmSync(join(cacheDir, "v1", "table"), { recursive: true });
+    const again = await run(definition("  - table: mrr\n    limit: 5\n"), cacheDir);
+    expect(again.cells.find((c) => c.id === "mrr")!.cached).toBe(false);
+    const back: Row[] = [];
+    for await (const b of again.results.get("mrr")!.streamed!.movements!.batches()) back.push(...b);
+    expect(back).toEqual(all);
+  }, 120_000);
+
+  it("refuses a sorted table of the movements at the cell's line", async () => {
+    const e = (await run(definition("  - table: mrr\n    sort: -delta\n    limit: 5\n"), null).catch((x: unknown) => x)) as Error & { code: string; location: { file?: string; line?: number } };
+    expect(isChurnbookError(e)).toBe(true);
+    expect(e.code).toBe("engine-table");
+    expect(e.message).toMatch(/table "movements" \(mrr-movements\) has 1,500 rows and stays in the engine; only its first 1,000 rows can be shown/);
+    expect(e.location).toMatchObject({ file: join(data, "r.yaml"), line: 8 }); // the table cell
+  }, 120_000);
 });

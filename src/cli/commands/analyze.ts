@@ -103,6 +103,8 @@ export async function analyze(args: AnalyzeArgs, warnings: string[] = []) {
       const from = loaded.find((d) => roles.includes(d.role)) ?? loaded[0];
       throw from ? e.at({ dataset: from.name, file: from.file }) : e;
     });
+    // `analyze` prints whole tables: a table the analysis left in the engine is read in full here.
+    for (const [name, t] of Object.entries(result.engineTables ?? {})) result.tables[name] = await engine.query(t.sql);
     return { analysis: analysis.id, params: { ...params, period: (params as Record<string, unknown>).period || period.label }, scalars: result.scalars, tables: result.tables, ...(result.notes?.length ? { notes: result.notes } : {}) };
   } finally {
     engine.close();
