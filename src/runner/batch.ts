@@ -3,7 +3,8 @@
 // - One browser for the whole batch (launched when the first PDF is printed, closed at the end);
 //   each client × period prints in its own page, runs in its own DuckDB engine and writes its
 //   own output folder (atomically, through a private temporary folder), so no run can pick up
-//   another's data or assets.
+//   another's data or assets. A browser that dies fails the runs printing in it; the next run
+//   starts another.
 // - A failure is the run's, not the batch's: it is recorded (message with its location: the
 //   dataset, row and value as `render` prints them) and the next run goes on.
 // - Re-running skips a run whose inputs are unchanged — the definition, the templates, the
@@ -328,13 +329,26 @@ export async function runBatch(reportFile: string, options: BatchOptions = {}): 
   // The shared browser: launched once, when the first run that prints starts (its analyses overlap the start-up).
   let launches = 0;
   let session: Promise<BrowserSession> | null = null;
+  let live: BrowserSession | null = null;
   const browser = () => {
+    // A browser that died (crashed, killed) fails the runs that were printing in it; the next run starts another.
+    if (session && live && !live.browser.connected) {
+      void live.close().catch(() => undefined);
+      session = null;
+      live = null;
+    }
     if (!session) {
       launches++;
       emit({ event: "browser", launches });
-      session = (options.launch ?? (async () => (await import("../print/browser.js")).launchBrowser()))();
+      const launching = (options.launch ?? (async () => (await import("../print/browser.js")).launchBrowser()))();
+      session = launching;
       // A failed launch is every printing run's failure; the next run tries again.
-      session.catch(() => (session = null));
+      launching.then(
+        (s) => (live = s),
+        () => {
+          if (session === launching) session = null;
+        },
+      );
     }
     return session;
   };

@@ -30,6 +30,7 @@ vi.mock("puppeteer-core", async (importOriginal) => {
 });
 
 const { runBatch } = await import("../../src/runner/batch.js");
+type BrowserSession = import("../../src/print/browser.js").BrowserSession;
 const { loadClients } = await import("../../src/definition/clients.js");
 
 const root = join(import.meta.dirname, "..", "..");
@@ -69,6 +70,19 @@ beforeAll(() => {
 });
 
 describe("churnbook batch", () => {
+  it("starts another browser when the batch's browser died: the run printing in it fails, the next prints", async () => {
+    const { launchBrowser } = await import("../../src/print/browser.js");
+    const dead = { browser: { connected: false, newPage: () => Promise.reject(new Error("Target closed")) }, close: async () => {} } as unknown as BrowserSession;
+    const sessions = [dead];
+    const clients = await loadClients(clientsFile);
+    const result = await runBatch(report, { clients: { ...clients, clients: clients.clients.slice(0, 2) }, periods: ["2026-10"], out: join(work, "out-dead"), concurrency: 1, launch: async () => sessions.shift() ?? launchBrowser() });
+    expect(result.runs.map((r) => [r.client, r.status])).toEqual([["acme", "failed"], ["globex", "ok"]]);
+    expect(result.runs[0]!.error).toMatch(/printing the PDF failed: Target closed/);
+    expect(result.browserLaunches).toBe(2);
+    launches.count = 0;
+    launches.leftOpen = [];
+  });
+
   it("renders the good clients with one browser, isolates the failure, writes the summary and the index", async () => {
     const result = await runBatch(report, { clients: await loadClients(clientsFile), periods: ["2026-10"], out, concurrency: 2 });
     expect(result.runs.map((r) => [r.client, r.status])).toEqual([["acme", "ok"], ["globex", "ok"], ["broken", "failed"]]);
