@@ -20,7 +20,9 @@ import { generateToDir, sampleColumns } from "../../src/sample/write.js";
 
 /** Cells whose transfer still grows with the customers, and why (issue 14's open work). */
 const growing: Record<string, string> = {
-  "risk-list": "the churn model scores every active customer in JavaScript (one feature row each; its training rows are a capped sample): scoring in the engine is the risk-engine work; churn-model, playbook and customer-card share the model",
+  "risk-list": "still transfers more rows for more customers after the scoring moved into the engine (10a49e4): its per-customer risk table's rows",
+  "churn-model": "one row per active customer (264 → 792 here) for the model's evaluation in JavaScript",
+  playbook: "one row per customer it assigns an action (its assignments table)",
   "mrr-movements": "only the head of its movements table (at most engineTableHead = 1,000 rows) crosses into JavaScript, and it grows until the table is longer than that; the whole table stays in the engine and is streamed into tables/mrr.csv and tables.xlsx",
   rfm: "its declared customers table (one row per customer with R, F, M scores and segment)",
   cpm: "its declared customers table (one row per customer with its CPM group and transition)",
