@@ -132,8 +132,8 @@ const KpiItem = Type.Object(
   {
     label: Type.String(),
     value: Type.String({ description: "A reference to a scalar: <analysis cell id>.<scalar>, e.g. summary.churn_rate" }),
-    previous: Type.Optional(Type.String({ description: "Reference to the previous period's value（环比）." })),
-    last_year: Type.Optional(Type.String({ description: "Reference to the same period last year（同比）." })),
+    previous: Type.Optional(Type.String({ description: "Reference to the previous period's value (环比)." })),
+    last_year: Type.Optional(Type.String({ description: "Reference to the same period last year (同比)." })),
     format: Type.Optional(literals(formats, { default: "number" })),
     better: Type.Optional(literals(["up", "down"] as const, { description: "Whether a rise is good (up) or bad (down). Default: up." })),
   },

@@ -75,8 +75,8 @@ locale: zh-CN
 currency: "{{currency}}"
 theme: { accent: "#1f4e79" }
 params:
-  period: { type: period, description：报告期（默认为数据中最后一个完整月份） }
-  client_name: { type: string, default：示例公司 }
+  period: { type: period, description: 报告期（默认为数据中最后一个完整月份） }
+  client_name: { type: string, default: 示例公司 }
   currency: { type: string, default: CNY }
 churn: { basis: subscriptions }
 datasets:
@@ -97,13 +97,13 @@ cells:
       {{period period}}客户流失率 **{{percent summary.churn_rate}}**，环比 {{delta summary.churn_rate summary.prev_churn_rate format="percent"}}；净收入留存率 {{percent summary.nrr}}。
   - id: kpis
     kpi:
-      - { label：期末客户数，value: summary.customers_end, previous: summary.prev_customers_end, format: integer, better: up }
-      - { label：客户流失率，value: summary.churn_rate, previous: summary.prev_churn_rate, format: percent, better: down }
-      - { label：月经常性收入，value: summary.mrr_end, previous: summary.prev_mrr_end, format: currency, better: up }
+      - { label: 期末客户数, value: summary.customers_end, previous: summary.prev_customers_end, format: integer, better: up }
+      - { label: 客户流失率, value: summary.churn_rate, previous: summary.prev_churn_rate, format: percent, better: down }
+      - { label: 月经常性收入, value: summary.mrr_end, previous: summary.prev_mrr_end, format: currency, better: up }
   - chart: trend
-    title：客户流失率与保持率（近12个月）
+    title: 客户流失率与保持率（近12个月）
   - chart: reasons
-    title：流失原因
+    title: 流失原因
   # 转换单元：用 Arquero 动词重塑结果表（不运行任何代码）。
   - id: top_reasons
     transform:
@@ -114,7 +114,7 @@ cells:
         - select: [label, events, share, lost_mrr]
         - slice: 5
   - table: top_reasons
-    title：流失MRR最多的原因
+    title: 流失MRR最多的原因
 `,
 };
 
