@@ -1,5 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { defineAnalysis, engineTableHead, runContext, type AnalysisContext, type Locale, type Localized, type Row, type Value } from "./types.js";
+import { defineAnalysis, engineTableHead, runContext, type AnalysisContext, type Locale, type Localized, type Product, type Row, type Value } from "./types.js";
+import { fnv1a64 } from "../util/hash.js";
+import type { Period } from "../util/period.js";
+import type { PeriodSqlOptions } from "./period-metrics/sql.js";
 import { ChurnbookError } from "../util/errors.js";
 import { baseDefinition, includeFreeParam, periodNeeds, periodParam, resolvePeriod } from "./period-metrics/common.js";
 import { basisDataset, bridgeError, droppedNotes } from "./period-metrics/metrics.js";
@@ -47,6 +50,25 @@ function movementsSql(log: string, limit?: number): string {
   return `SELECT customer_id, movement, CAST(COALESCE(mrr_start, 0) AS DOUBLE PRECISION) AS mrr_start, CAST(COALESCE(mrr_end, 0) AS DOUBLE PRECISION) AS mrr_end, CAST(COALESCE(delta, 0) AS DOUBLE PRECISION) AS delta
   FROM (${log}) AS m WHERE ok AND movement IS NOT NULL
   ORDER BY ${kind}, abs(COALESCE(delta, 0)) DESC, customer_id${limit === undefined ? "" : ` LIMIT ${limit}`}`;
+}
+
+/**
+ * The movement log of a period, computed once into a temporary table of the engine: the sums per
+ * movement, the rows that cannot be attributed, the table's head and the whole streamed table
+ * all read it (four scans of one table instead of four runs of the log's query).
+ */
+const movementLog: Product<{ period: Period; opts: PeriodSqlOptions }, { table: string }> = {
+  id: "mrr-movement-log",
+  reductions: () => ({}),
+  compute: (_data, q, ctx) => ({ table: `churnbook_movements_${fnv1a64(movementLogSql(ctx, q.period, q.opts))}` }),
+  tables: (value, q, ctx) => ({ [value.table]: movementLogSql(ctx, q.period, q.opts) }),
+};
+
+/** The movement log's table among an analysis's products (the runner always computes it). */
+function movementLogOf(products: Record<string, unknown> | undefined): string {
+  const log = products?.[movementLog.id] as { table: string } | undefined;
+  if (!log) throw new Error(`the runner did not compute the "${movementLog.id}" product`);
+  return log.table;
 }
 
 /**
@@ -140,18 +162,23 @@ export const mrrMovements = defineAnalysis({
   // The movement log stays in the engine (one row per moving customer: a million at 10^6): the
   // sums and counts per movement, the rows that cannot be attributed, and the table's head come
   // back; the whole table is an engine table (analysis/types.ts), streamed into the outputs.
+  products: ({ period, opts }) => ({ [movementLog.id]: { product: movementLog, params: { period, opts } } }),
   reductions({ ctx, period, opts }) {
-    const log = movementLogSql(ctx, period, opts);
     return {
-      kinds: `SELECT movement, CAST(SUM(delta) AS DOUBLE PRECISION) AS delta, COUNT(*) AS customers FROM (${log}) AS m WHERE ok AND movement IS NOT NULL GROUP BY movement`,
-      bad: `SELECT customer_id, issue FROM (${log}) AS m WHERE ok IS NOT TRUE`,
-      head: movementsSql(log, engineTableHead),
       totals: boundaryTotalsSql(ctx, period),
       dropped: droppedRowsSql(ctx, period, opts),
     };
   },
+  productReductions(_plan, products) {
+    const log = `SELECT * FROM ${movementLogOf(products)}`;
+    return {
+      kinds: `SELECT movement, CAST(SUM(delta) AS DOUBLE PRECISION) AS delta, COUNT(*) AS customers FROM (${log}) AS m WHERE ok AND movement IS NOT NULL GROUP BY movement`,
+      bad: `SELECT customer_id, issue FROM (${log}) AS m WHERE ok IS NOT TRUE`,
+      head: movementsSql(log, engineTableHead),
+    };
+  },
 
-  compute(data, { ctx, period, basis, source, opts }) {
+  compute(data, { ctx, period, basis, source }, products) {
     const totals = data.totals?.[0] ?? {};
     const start = totals.mrr_start === null || totals.mrr_start === undefined ? null : Number(totals.mrr_start);
     const end = totals.mrr_end === null || totals.mrr_end === undefined ? null : Number(totals.mrr_end);
@@ -207,8 +234,7 @@ export const mrrMovements = defineAnalysis({
     if (basis === "period_revenue")
       notes.push(msg(ctx.locale).mrrMovements.inactivityLevels);
     const movements = data.head ?? [];
-    const log = movementLogSql(ctx, period, opts);
-    return { scalars, tables: { movements, bridge }, engineTables: { movements: { sql: movementsSql(log), rowCount: moving } }, notes };
+    return { scalars, tables: { movements, bridge }, engineTables: { movements: { sql: movementsSql(`SELECT * FROM ${movementLogOf(products)}`), rowCount: moving } }, notes };
   },
 
   chart(result, { ctx }) {

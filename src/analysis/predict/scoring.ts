@@ -11,6 +11,7 @@
 // - standard: the rest (value ≥ 0); unknown: no value.
 
 import { Type } from "@sinclair/typebox";
+import { fnv1a64 } from "../../util/hash.js";
 import type { AnalysisInfo, AnalysisContext, Locale, Product, ProductNeed, Row } from "../types.js";
 import { encodeRows, type Encoder } from "./encode.js";
 import { compareMoney, moneySign, moneyTolerance } from "../money.js";
@@ -137,13 +138,6 @@ export function churnModelOf(products: Record<string, unknown> | undefined): Sco
   return m as ScoreResult;
 }
 
-/** A 64-bit FNV-1a hash of a text, as hex (names the scored table after the product's params). */
-function fnv(text: string): string {
-  let h = 0xcbf29ce484222325n;
-  for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return h.toString(16).padStart(16, "0");
-}
-
 /** Trains the final model and writes the SQL of the scored active base (see ScoredBase). */
 export function scoreBase(data: Record<string, Row[]>, q: ChurnModelParams, ctx: AnalysisContext): ScoreResult {
   const L = ctx.locale, o = q.options, dl = dialectOf(ctx);
@@ -197,7 +191,7 @@ export function scoreBase(data: Record<string, Row[]>, q: ChurnModelParams, ctx:
   if (vf) {
     valueBasis = vf.column === "value_12m" ? msg(L).model.valueBasis12m : msg(L).model.valueBasisColumn(vf.column, vf.factor === 12);
   } else notes.push(msg(L).model.noValueField);
-  const table = `churnbook_scored_${fnv(JSON.stringify([q, ctx.period, ctx.fields, ctx.currency, ctx.churn, ctx.returns ?? null]))}`;
+  const table = `churnbook_scored_${fnv1a64(JSON.stringify([q, ctx.period, ctx.fields, ctx.currency, ctx.churn, ctx.returns ?? null]))}`;
   return { base: { table, select, model, encoder: d.encoder, columns: rowColumns, types, reasonsInTable }, trainingRows: d.n, churners, valueBasis, notes };
 }
 
