@@ -1,11 +1,10 @@
 // The dialect layer: every piece of SQL a dialect writes gives the same value on its engine —
 // DuckDB always, PostgreSQL when a server can be started (test/helpers/postgres.ts).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../src/data/engine.js";
-import { createPostgresEngine } from "../../src/data/postgres.js";
 import type { Dialect } from "../../src/data/dialects/index.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { usePostgres } from "../helpers/postgres.js";
 
 /** [what, SQL of the dialect, expected value] */
 const cases = (d: Dialect): [string, string, unknown][] => [
@@ -67,17 +66,10 @@ describe("dialects", () => {
   });
 
   describe("PostgreSQL", () => {
-    let server: PgServer | string = "not started";
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 120_000);
-    afterAll(() => {
-      if (typeof server !== "string") server.stop();
-    });
+    const pg = usePostgres();
 
     it("gives the same values", async (t) => {
-      if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
-      const engine = await createPostgresEngine({ url: server.url, dataset: "test", variable: "TEST_PG_URL" });
+      const engine = await pg.engine(t);
       try {
         expect(engine.dialect.name).toBe("postgres");
         await check(engine);

@@ -9,6 +9,9 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll, type TestContext } from "vitest";
+import { createPostgresEngine } from "../../src/data/postgres.js";
+import type { Engine } from "../../src/data/engine.js";
 
 export interface PgServer {
   /** A connection URL (no password: trust authentication on loopback). */
@@ -49,6 +52,26 @@ export async function startPostgres(): Promise<PgServer | string> {
   const reason = await tryStart();
   if (typeof reason === "string" && process.env.CI) throw new Error(`CI: PostgreSQL must start for the engine tests, but: ${reason}`);
   return reason;
+}
+
+/**
+ * A server for the tests of the enclosing describe block: started before them, stopped after.
+ * `engine(t)` connects to it, or skips the test with the reason when there is none.
+ */
+export function usePostgres(): { engine(t: TestContext): Promise<Engine> } {
+  let server: PgServer | string = "not started";
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(() => {
+    if (typeof server !== "string") server.stop();
+  });
+  return {
+    async engine(t) {
+      if (typeof server === "string") t.skip(`no PostgreSQL server: ${server}`);
+      return createPostgresEngine({ url: (server as PgServer).url, dataset: "test", variable: "TEST_PG_URL" });
+    },
+  };
 }
 
 async function tryStart(): Promise<PgServer | string> {

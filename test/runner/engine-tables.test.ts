@@ -6,9 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresEngine } from "../../src/data/postgres.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { usePostgres } from "../helpers/postgres.js";
 import { createEngine } from "../../src/data/engine.js";
 import type { Analysis, AnalysisResult, Row } from "../../src/analysis/types.js";
 import { openCache } from "../../src/runner/cache.js";
@@ -59,17 +58,10 @@ describe("engine tables", () => {
   });
 
   describe("PostgreSQL", () => {
-    let server: PgServer | string = "not started";
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 120_000);
-    afterAll(() => {
-      if (typeof server !== "string") server.stop();
-    });
+    const pg = usePostgres();
 
     it("streams through a cursor, batch by batch, with query's values; the session stays usable, also after a batch left early", async (t) => {
-      if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
-      const engine = await createPostgresEngine({ url: server.url, dataset: "test", variable: "TEST_PG_URL" });
+      const engine = await pg.engine(t);
       try {
         await engine.loadRows("t", { id: "VARCHAR", d: "DATE", x: "DOUBLE" }, Array.from({ length: 2500 }, (_, i) => ({ id: `c${String(i).padStart(5, "0")}`, d: "2026-10-01", x: i / 3 })));
         const q = "SELECT id, d, x, count(*) OVER () AS n FROM t ORDER BY id";

@@ -4,16 +4,15 @@
 // column, booleans, yes/no text, numbers held as text and a DECIMAL money column — on DuckDB,
 // and on PostgreSQL when a server starts (test/helpers/postgres.ts).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../../src/data/engine.js";
-import { createPostgresEngine } from "../../../src/data/postgres.js";
 import { duckdb, postgres, type Dialect } from "../../../src/data/dialects/index.js";
 import { encodeRows, fitEncoder, type Encoder } from "../../../src/analysis/predict/encode.js";
 import { defaultModelOptions, reasonPicker, train, type Trained } from "../../../src/analysis/predict/pipeline.js";
 import { encodedSql, expSql, probabilitySql, reasonSlots, valueTypes } from "../../../src/analysis/predict/score-sql.js";
 import type { Row } from "../../../src/analysis/types.js";
 import { rng } from "./fixtures.js";
-import { startPostgres, type PgServer } from "../../helpers/postgres.js";
+import { usePostgres } from "../../helpers/postgres.js";
 
 const columns = ["a", "b", "s_num", "flag", "yn", "cat", "constant", "rating", "money"];
 const types = { id: "VARCHAR", a: "DOUBLE", b: "BIGINT", s_num: "VARCHAR", flag: "BOOLEAN", yn: "VARCHAR", cat: "VARCHAR", constant: "DOUBLE", rating: "DOUBLE", money: "DOUBLE" };
@@ -141,16 +140,9 @@ describe("churn model as SQL (DuckDB)", () => {
 });
 
 describe("churn model as SQL (PostgreSQL)", () => {
-  let server: PgServer | string = "not started";
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 120_000);
-  afterAll(() => {
-    if (typeof server !== "string") server.stop();
-  });
+  const pg = usePostgres();
   it("encodes and scores as the JavaScript model does", async (t) => {
-    if (typeof server === "string") return t.skip(`no PostgreSQL server: ${server}`);
-    const engine = await createPostgresEngine({ url: server.url, dataset: "score-sql", variable: "CHURNBOOK_TEST_PG_URL" });
+    const engine = await pg.engine(t);
     try {
       await checkExp(engine, postgres);
       await check(engine, postgres);
